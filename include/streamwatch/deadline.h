@@ -1,0 +1,22 @@
+/* A monotonic deadline for the whole run (-t). */
+#ifndef STREAMWATCH_DEADLINE_H
+#define STREAMWATCH_DEADLINE_H
+
+typedef struct {
+  double start;  /* monotonic seconds when the run began */
+  double end;    /* monotonic seconds when -t expires */
+} sw_deadline;
+
+/* Monotonic clock in seconds. Can't fail. */
+double sw_now(void);
+
+/* Starts a deadline `seconds` from now. */
+void sw_deadline_start(sw_deadline *d, double seconds);
+
+/* Milliseconds left (0 when expired). */
+long sw_deadline_remaining_ms(const sw_deadline *d);
+
+/* Seconds since the run began. */
+double sw_deadline_elapsed(const sw_deadline *d);
+
+#endif

@@ -1,0 +1,81 @@
+/* The standard plugin options (-h -V -v -t -w -c -4 -6 --extra-opts),
+ * the argument vector built from --extra-opts ini sections, and the
+ * wiping of secrets from the process's own argv. */
+#ifndef STREAMWATCH_OPTIONS_H
+#define STREAMWATCH_OPTIONS_H
+
+#include <getopt.h>
+#include <stdio.h>
+#include "streamwatch/range.h"
+#include "streamwatch/state.h"
+#include "streamwatch/strvec.h"
+
+/* What the standard options set. */
+typedef struct {
+  int verbose;              /* -v count */
+  double timeout;           /* -t seconds, default 10 */
+  sw_state timeout_state;   /* -t ...:STATE, default CRITICAL */
+  sw_range warn, crit;      /* -w / -c */
+  int family;               /* 0, 4 (-4) or 6 (-6) */
+} sw_std_opts;
+
+/* Long-option values above any character, for options without a short
+ * form; plugins number their own from SW_OPT_PLUGIN. */
+enum { SW_OPT_EXTRA_OPTS = 0x1000, SW_OPT_PLUGIN = 0x1100 };
+
+/* getopt_long entries of the standard options, to put first in a plugin's
+ * own table, and their short letters. */
+#define SW_STD_SHORTOPTS "hVvt:w:c:46"
+#define SW_STD_LONGOPTS                                        \
+  {"help", no_argument, NULL, 'h'},                            \
+  {"version", no_argument, NULL, 'V'},                         \
+  {"verbose", no_argument, NULL, 'v'},                         \
+  {"timeout", required_argument, NULL, 't'},                   \
+  {"warning", required_argument, NULL, 'w'},                   \
+  {"critical", required_argument, NULL, 'c'},                  \
+  {"use-ipv4", no_argument, NULL, '4'},                        \
+  {"use-ipv6", no_argument, NULL, '6'},                        \
+  {"extra-opts", optional_argument, NULL, SW_OPT_EXTRA_OPTS}
+
+/* What sw_std_option made of one option. */
+typedef enum {
+  SW_STD_ERROR = -1,  /* bad value: err names the option */
+  SW_STD_NOT_MINE = 0,
+  SW_STD_DONE = 1,
+  SW_STD_HELP = 2,
+  SW_STD_VERSION = 3
+} sw_std_result;
+
+/* Sets the defaults (timeout 10 s, CRITICAL on expiry). Can't fail. */
+void sw_std_init(sw_std_opts *o);
+
+/* Handles option c (as getopt_long returned it) with argument arg. */
+sw_std_result sw_std_option(sw_std_opts *o, int c, const char *arg,
+                            sw_err *err);
+
+/* Parses -t's "SECONDS[:STATE]": seconds > 0 with fractions, STATE one of
+ * ok/warning/critical/unknown. Returns 0, or -1 with err naming -t. */
+int sw_parse_timeout(const char *arg, double *seconds, sw_state *state,
+                     sw_err *err);
+
+/* Builds the argument vector a plugin parses: argv[0], then the options
+ * of every --extra-opts section (ini options come first so that the
+ * command line wins), then the rest of the command line without the
+ * --extra-opts options. prog names the default section.
+ *
+ * Afterwards the values of the long options named in secrets (a
+ * NULL-terminated list such as {"password", NULL}; may be NULL) are
+ * overwritten in the caller's argv, so /proc/PID/cmdline and ps never
+ * show them; out holds copies. Returns 0, or -1 with err naming the
+ * problem (unreadable ini file, missing section, out of memory). */
+int sw_args_build(int argc, char **argv, const char *prog,
+                  const char *const *secrets, sw_strvec *out, sw_err *err);
+
+/* Overwrites the value of every --NAME=VALUE / --NAME VALUE whose NAME is
+ * in secrets, in place. Can't fail. */
+void sw_args_wipe(int argc, char **argv, const char *const *secrets);
+
+/* Prints "check_x v1.2.3 (streamwatch 1.2.3; libs)" and a newline. */
+void sw_print_version(FILE *out, const char *prog, const char *libs);
+
+#endif

@@ -1,0 +1,37 @@
+/* Performance data: 'label'=value[UOM];[warn];[crit];[min];[max].
+ * Numbers are printed in the C locale whatever LC_ALL says, never in
+ * exponent notation. */
+#ifndef STREAMWATCH_PERFDATA_H
+#define STREAMWATCH_PERFDATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "streamwatch/range.h"
+
+typedef struct {
+  char label[160];
+  bool measured;       /* false: value printed as U */
+  double value;
+  const char *uom;     /* "", "s", "%", "B" or "c" */
+  const sw_range *warn; /* may be NULL */
+  const sw_range *crit; /* may be NULL */
+  bool has_min, has_max;
+  double min, max;
+} sw_perf;
+
+/* Formats v with at most `decimals` fraction digits, trailing zeros
+ * removed, '.' as decimal point, no exponent. Always NUL-terminates. */
+void sw_perf_number(char *buf, size_t n, double v, int decimals);
+
+/* Writes label, quoted with ' when it holds anything but letters, digits,
+ * '_', '.', '-' and ':' (so "time_a@b" is quoted); a ' inside is doubled;
+ * '=', '|' and control characters are replaced by '_' so that the label
+ * can never end the perfdata or the line early.
+ * Returns 0, or -1 when buf is too small. */
+int sw_perf_label(char *buf, size_t n, const char *label);
+
+/* Appends one perfdata item (no leading space) to buf of size n at *len.
+ * Returns 0, or -1 when it does not fit (buf is left as it was). */
+int sw_perf_format(char *buf, size_t n, size_t *len, const sw_perf *p);
+
+#endif

@@ -1,0 +1,35 @@
+/* Threshold ranges as in the Monitoring Plugins guidelines:
+ *   10      alert when x < 0 or x > 10
+ *   10:     alert when x < 10
+ *   ~:10    alert when x > 10
+ *   10:20   alert when x < 10 or x > 20
+ *   @10:20  alert when 10 <= x <= 20
+ * Parsing is strict: "10x", "5:3", ":", "", NaN and inf are refused. */
+#ifndef STREAMWATCH_RANGE_H
+#define STREAMWATCH_RANGE_H
+
+#include <stdbool.h>
+#include "streamwatch/state.h"
+
+typedef struct {
+  bool set;        /* false: no threshold given, never alerts */
+  bool inside;     /* '@': alert inside [start, end] */
+  bool start_inf;  /* '~': start is minus infinity */
+  bool end_inf;    /* "N:": end is plus infinity */
+  double start;
+  double end;
+  char text[64];   /* the range exactly as given, for perfdata */
+} sw_range;
+
+/* Parses text into r. On error fills err with a message that names opt
+ * (e.g. "-w") and the bad text, and returns -1; r is then unset. */
+int sw_range_parse(const char *text, const char *opt, sw_range *r, sw_err *err);
+
+/* True when x is outside the range (inside it with '@'). An unset range
+ * never alerts. */
+bool sw_range_alerts(const sw_range *r, double x);
+
+/* CRITICAL when crit alerts, else WARNING when warn alerts, else OK. */
+sw_state sw_range_state(const sw_range *warn, const sw_range *crit, double x);
+
+#endif

@@ -1,0 +1,65 @@
+/* The check / sub-check result tree and its one printer.
+ *
+ * A plugin fills one sw_check: a service name ("RESOLVE"), a summary, any
+ * number of sub-checks (one line each) and perfdata items. sw_check_print
+ * writes
+ *   SERVICE STATE - summary | perfdata
+ *   \_ [STATE] sub-check text          (worst first)
+ * and sw_check_state gives the exit code: the worst of the sub-checks and
+ * of any state set directly. */
+#ifndef STREAMWATCH_RESULT_H
+#define STREAMWATCH_RESULT_H
+
+#include <stdio.h>
+#include <stddef.h>
+#include "streamwatch/perfdata.h"
+#include "streamwatch/state.h"
+
+typedef struct {
+  sw_state state;
+  char *text;
+} sw_subcheck;
+
+typedef struct {
+  const char *service;    /* e.g. "RESOLVE"; not owned */
+  sw_state state;         /* set directly; combined with sub-checks */
+  char *summary;          /* owned */
+  sw_subcheck *subs;
+  size_t nsubs, capsubs;
+  char *perf;             /* formatted perfdata, space separated */
+  size_t perflen, perfcap;
+  int nomem;              /* an allocation failed: printed as UNKNOWN */
+} sw_check;
+
+/* Starts an empty check for service (a static string). Can't fail. */
+void sw_check_init(sw_check *c, const char *service);
+
+/* Frees everything the check owns. */
+void sw_check_free(sw_check *c);
+
+/* Raises the check's own state to at least s (worst-of). */
+void sw_check_raise(sw_check *c, sw_state s);
+
+/* Replaces the summary. Returns 0, or -1 on out of memory (remembered,
+ * the check then prints UNKNOWN). */
+int sw_check_summary(sw_check *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Adds a sub-check line with state s; its state counts towards the
+ * result. Returns 0, or -1 on out of memory. */
+int sw_check_sub(sw_check *c, sw_state s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Appends one perfdata item. Returns 0, or -1 on out of memory. */
+int sw_check_perf(sw_check *c, const sw_perf *p);
+
+/* The state the plugin exits with: worst of c->state and every
+ * sub-check, UNKNOWN after an allocation failure with nothing worse. */
+sw_state sw_check_state(const sw_check *c);
+
+/* Prints the result as described above. Every text is passed through
+ * the output sanitiser once more, so no text can add a line or a '|'.
+ * Returns the state (the exit code). */
+sw_state sw_check_print(const sw_check *c, FILE *out);
+
+#endif
