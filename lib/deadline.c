@@ -1,0 +1,24 @@
+/* A monotonic deadline for the whole run: immune to wall-clock jumps. */
+#include <time.h>
+
+#include "streamwatch/deadline.h"
+
+double sw_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void sw_deadline_start(sw_deadline *d, double seconds) {
+  d->start = sw_now();
+  d->end = d->start + seconds;
+}
+
+long sw_deadline_remaining_ms(const sw_deadline *d) {
+  double left = d->end - sw_now();
+  return left > 0 ? (long)(left * 1000.0) : 0;
+}
+
+double sw_deadline_elapsed(const sw_deadline *d) {
+  return sw_now() - d->start;
+}

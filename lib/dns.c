@@ -1,0 +1,211 @@
+/* Concurrent DNS queries through c-ares: one single-server channel per
+ * resolver (c-ares 1.18 cannot send a query to a chosen server of a
+ * channel), all driven by one poll loop under the run's deadline. */
+#include <ares.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "streamwatch/dns.h"
+
+typedef struct {
+  sw_dns_query *q;
+  const sw_dns_server *srv;
+  const sw_dns_opts *o;
+  double sent;
+} query_ctx;
+
+/* Leaves this much of the deadline for judging and printing. */
+static long print_margin_ms(const sw_deadline *d) {
+  long total = (long)((d->end - d->start) * 1000.0);
+  return total / 10 < 200 ? total / 10 : 200;
+}
+
+static void trace_reply(const query_ctx *c, const unsigned char *buf,
+                        int len) {
+  char line[200];
+  int n = snprintf(line, sizeof line, "reply from %s for %s, %d bytes:",
+                   c->srv->label, c->q->name, len);
+  c->o->trace(c->o->trace_arg, line);
+  for (int i = 0; i < len; i += 16) {
+    n = 0;
+    for (int j = i; j < len && j < i + 16; j++)
+      n += snprintf(line + n, sizeof line - (size_t)n, " %02x", buf[j]);
+    c->o->trace(c->o->trace_arg, line);
+  }
+}
+
+/* c-ares' answer callback: records how the query ended. */
+static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf,
+                     int alen) {
+  query_ctx *c = arg;
+  sw_dns_query *q = c->q;
+  sw_err err;
+  (void)timeouts;
+  if (q->outcome != SW_DNS_PENDING)
+    return;
+  q->elapsed = sw_now() - c->sent;
+  switch (status) {
+  case ARES_SUCCESS:
+    if (c->o->verbose >= 3 && c->o->trace)
+      trace_reply(c, abuf, alen);
+    if (sw_dns_reply_parse(abuf, (size_t)alen, c->o->qtype, &q->reply,
+                           &err) == 0) {
+      q->outcome = SW_DNS_REPLY;
+    } else {
+      q->outcome = SW_DNS_MALFORMED;
+      snprintf(q->err, sizeof q->err, "%s", err.msg);
+    }
+    break;
+  case ARES_ETIMEOUT:
+  case ARES_ECANCELLED:
+  case ARES_EDESTRUCTION:
+    q->outcome = SW_DNS_TIMEOUT;
+    break;
+  case ARES_ECONNREFUSED:
+    q->outcome = SW_DNS_CONNREFUSED;
+    break;
+  case ARES_EBADRESP:
+    q->outcome = SW_DNS_MALFORMED;
+    break;
+  default:
+    q->outcome = SW_DNS_ERROR;
+    snprintf(q->err, sizeof q->err, "%s", ares_strerror(status));
+    break;
+  }
+}
+
+/* One channel that asks only srv, with tries spread over the budget. */
+static int channel_open(ares_channel *ch, const sw_dns_server *srv,
+                        const sw_dns_opts *o, long budget_ms, sw_err *err) {
+  struct ares_options opts;
+  memset(&opts, 0, sizeof opts);
+  int tries = o->tries < 1 ? 1 : (o->tries > 5 ? 5 : o->tries);
+  /* c-ares doubles the timeout on each try with one server: the tries
+   * together take t * (2^tries - 1), which must fit the budget. */
+  long t = budget_ms / ((1L << tries) - 1);
+  opts.timeout = t > 1 ? (int)t : 1;
+  opts.tries = tries;
+  opts.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
+               (o->tcp ? ARES_FLAG_USEVC : 0);
+  int rc = ares_init_options(ch, &opts, ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS |
+                                            ARES_OPT_TRIES);
+  if (rc != ARES_SUCCESS)
+    return sw_fail(err, "c-ares: %s", ares_strerror(rc));
+  struct ares_addr_port_node node;
+  memset(&node, 0, sizeof node);
+  node.family = srv->family;
+  node.udp_port = node.tcp_port = srv->port;
+  inet_pton(srv->family, srv->addr, &node.addr);
+  rc = ares_set_servers_ports(*ch, &node);
+  if (rc != ARES_SUCCESS) {
+    ares_destroy(*ch);
+    return sw_fail(err, "c-ares: %s", ares_strerror(rc));
+  }
+  return 0;
+}
+
+/* Builds and sends one query (RFC 1035 4.1.1, RD per -no-recursion). */
+static void query_send(ares_channel ch, query_ctx *c) {
+  unsigned char *buf = NULL;
+  int len = 0;
+  c->sent = sw_now();
+  int rc = ares_create_query(c->q->name, 1 /* IN */, c->o->qtype, 0,
+                             c->o->norecurse ? 0 : 1, &buf, &len, 0);
+  if (rc != ARES_SUCCESS) {
+    c->q->outcome = SW_DNS_ERROR;
+    snprintf(c->q->err, sizeof c->q->err, "cannot build query: %s",
+             ares_strerror(rc));
+    return;
+  }
+  ares_send(ch, buf, len, on_reply, c);
+  ares_free_string(buf);
+}
+
+static int all_done(const sw_dns_query *q, size_t nq) {
+  for (size_t i = 0; i < nq; i++)
+    if (q[i].outcome == SW_DNS_PENDING)
+      return 0;
+  return 1;
+}
+
+/* One round: poll every channel's sockets, then let c-ares read, write
+ * and expire what it must. */
+static void loop_once(ares_channel *chs, size_t nch, long wait_ms) {
+  struct pollfd pfd[64];
+  size_t owner[64], n = 0;
+  for (size_t i = 0; i < nch; i++) {
+    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+    int bits = ares_getsock(chs[i], socks, ARES_GETSOCK_MAXNUM);
+    for (int s = 0; s < ARES_GETSOCK_MAXNUM && n < 64; s++) {
+      short ev = (short)((ARES_GETSOCK_READABLE(bits, s) ? POLLIN : 0) |
+                         (ARES_GETSOCK_WRITABLE(bits, s) ? POLLOUT : 0));
+      if (!ev)
+        continue;
+      pfd[n] = (struct pollfd){.fd = socks[s], .events = ev};
+      owner[n++] = i;
+    }
+    struct timeval tv, *tvp = ares_timeout(chs[i], NULL, &tv);
+    if (tvp) {
+      long ms = tvp->tv_sec * 1000L + tvp->tv_usec / 1000 + 1;
+      wait_ms = ms < wait_ms ? ms : wait_ms;
+    }
+  }
+  poll(pfd, n, (int)wait_ms);
+  for (size_t k = 0; k < n; k++) {
+    if (!pfd[k].revents)
+      continue;
+    ares_socket_t r = (pfd[k].revents & (POLLIN | POLLERR | POLLHUP))
+                          ? pfd[k].fd : ARES_SOCKET_BAD;
+    ares_socket_t w = (pfd[k].revents & POLLOUT) ? pfd[k].fd : ARES_SOCKET_BAD;
+    ares_process_fd(chs[owner[k]], r, w);
+  }
+  for (size_t i = 0; i < nch; i++) /* timeouts */
+    ares_process_fd(chs[i], ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+}
+
+int sw_dns_run(const sw_dns_server *servers, size_t nservers,
+               sw_dns_query *q, size_t nq, const sw_dns_opts *o,
+               const sw_deadline *d, sw_err *err) {
+  long margin = print_margin_ms(d);
+  int rc = -1, inited = 0;
+  size_t nch = 0;
+  ares_channel *chs = calloc(nservers ? nservers : 1, sizeof *chs);
+  query_ctx *ctx = calloc(nq ? nq : 1, sizeof *ctx);
+  if (!chs || !ctx) {
+    sw_fail(err, "out of memory");
+    goto out;
+  }
+  if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
+    sw_fail(err, "c-ares: library init failed");
+    goto out;
+  }
+  inited = 1;
+  for (; nch < nservers; nch++)
+    if (channel_open(&chs[nch], &servers[nch], o,
+                     sw_deadline_remaining_ms(d) - margin, err) < 0)
+      goto out;
+  for (size_t i = 0; i < nq; i++) {
+    ctx[i] = (query_ctx){.q = &q[i], .srv = &servers[q[i].server], .o = o};
+    query_send(chs[q[i].server], &ctx[i]);
+  }
+  for (;;) {
+    long left = sw_deadline_remaining_ms(d) - margin;
+    if (all_done(q, nq) || left <= 0)
+      break;
+    loop_once(chs, nch, left);
+  }
+  rc = 0;
+out:
+  /* Queries still open when time runs out end as timeouts through the
+   * callback (ARES_EDESTRUCTION). */
+  for (size_t i = 0; i < nch; i++)
+    ares_destroy(chs[i]);
+  if (inited)
+    ares_library_cleanup();
+  free(chs);
+  free(ctx);
+  return rc;
+}

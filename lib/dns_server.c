@@ -1,0 +1,139 @@
+/* Resolver addresses, resolv.conf, and DNS type and rcode names. */
+#include <arpa/inet.h>
+#include <ares.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "streamwatch/dns.h"
+#include "streamwatch/strparse.h"
+
+/* Fills s from a numeric address of either family and a port. */
+static int server_set(sw_dns_server *s, const char *addr, unsigned long port,
+                      bool port_given) {
+  unsigned char bin[16];
+  memset(s, 0, sizeof *s);
+  if (inet_pton(AF_INET, addr, bin) == 1)
+    s->family = AF_INET;
+  else if (inet_pton(AF_INET6, addr, bin) == 1)
+    s->family = AF_INET6;
+  else
+    return -1;
+  /* Store the canonical form, so output and labels never vary with how
+   * the address was written. */
+  inet_ntop(s->family, bin, s->addr, sizeof s->addr);
+  s->port = (unsigned short)port;
+  if (!port_given)
+    snprintf(s->label, sizeof s->label, "%s", s->addr);
+  else if (s->family == AF_INET6)
+    snprintf(s->label, sizeof s->label, "[%s]:%lu", s->addr, port);
+  else
+    snprintf(s->label, sizeof s->label, "%s:%lu", s->addr, port);
+  return 0;
+}
+
+int sw_dns_server_parse(const char *text, sw_dns_server *s, sw_err *err) {
+  const char *given = text;
+  char addr[64];
+  const char *port_text = NULL;
+  size_t len = strlen(text);
+  unsigned long port = 53;
+  if (text[0] == '[') {
+    const char *close = strchr(text, ']');
+    if (!close || (close[1] != '\0' && close[1] != ':'))
+      goto bad;
+    len = (size_t)(close - text - 1);
+    text++;
+    if (close[1] == ':')
+      port_text = close + 2;
+  } else if (strchr(text, ':') == strrchr(text, ':') && strchr(text, ':')) {
+    /* One colon: IPv4 with a port. More: a bare IPv6 address. */
+    port_text = strchr(text, ':') + 1;
+    len = (size_t)(port_text - 1 - text);
+  }
+  if (len == 0 || len >= sizeof addr)
+    goto bad;
+  memcpy(addr, text, len);
+  addr[len] = '\0';
+  if (port_text && sw_parse_ulong(port_text, 1, 65535, &port) < 0)
+    goto bad;
+  if (server_set(s, addr, port, port_text != NULL) < 0)
+    goto bad;
+  return 0;
+bad:
+  return sw_fail(err, "-s: invalid server '%s' (a numeric address: "
+                      "10.0.0.1, 10.0.0.1:5353, 2001:db8::1 or "
+                      "[2001:db8::1]:5353)", given);
+}
+
+int sw_dns_resolv_conf_parse(const char *text, size_t len, sw_dns_server *out,
+                             size_t max, size_t *n, sw_err *err) {
+  const char *p = text, *end = text + len;
+  *n = 0;
+  for (int lineno = 1; p < end; lineno++) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *e = nl ? nl : end;
+    char line[256];
+    size_t ll = (size_t)(e - p) < sizeof line - 1 ? (size_t)(e - p)
+                                                  : sizeof line - 1;
+    memcpy(line, p, ll);
+    line[ll] = '\0';
+    p = nl ? nl + 1 : end;
+    char *save = NULL;
+    char *word = strtok_r(line, " \t\r", &save);
+    if (!word || strcmp(word, "nameserver") != 0)
+      continue;
+    char *addr = strtok_r(NULL, " \t\r", &save);
+    if (!addr)
+      continue;
+    char *zone = strchr(addr, '%'); /* fe80::1%eth0: c-ares 1.18 can't use it */
+    if (zone || *n >= max)
+      continue;
+    if (server_set(&out[*n], addr, 53, false) < 0)
+      return sw_fail(err, "--resolv-conf: line %d: invalid nameserver '%s'",
+                     lineno, addr);
+    (*n)++;
+  }
+  return 0;
+}
+
+static const struct { const char *name; int type; } qtypes[] = {
+    {"A", SW_DNS_A},       {"AAAA", SW_DNS_AAAA}, {"CNAME", SW_DNS_CNAME},
+    {"MX", SW_DNS_MX},     {"NS", SW_DNS_NS},     {"TXT", SW_DNS_TXT},
+    {"SRV", SW_DNS_SRV},   {"SOA", SW_DNS_SOA},   {"PTR", SW_DNS_PTR},
+    {"CAA", SW_DNS_CAA},
+};
+
+int sw_dns_qtype_parse(const char *name, int *qtype) {
+  for (size_t i = 0; i < sizeof qtypes / sizeof qtypes[0]; i++) {
+    if (strcasecmp(name, qtypes[i].name) == 0) {
+      *qtype = qtypes[i].type;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+const char *sw_dns_qtype_name(int qtype) {
+  for (size_t i = 0; i < sizeof qtypes / sizeof qtypes[0]; i++)
+    if (qtypes[i].type == qtype)
+      return qtypes[i].name;
+  return "?";
+}
+
+const char *sw_dns_rcode_name(int rcode, char *buf, size_t n) {
+  /* RFC 1035 4.1.1 and RFC 2136 2.2. */
+  static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL",
+                                      "NXDOMAIN", "NOTIMP", "REFUSED",
+                                      "YXDOMAIN", "YXRRSET", "NXRRSET",
+                                      "NOTAUTH", "NOTZONE"};
+  if (rcode >= 0 && (size_t)rcode < sizeof names / sizeof names[0])
+    return names[rcode];
+  snprintf(buf, n, "RCODE%d", rcode);
+  return buf;
+}
+
+const char *sw_dns_version(char *buf, size_t n) {
+  snprintf(buf, n, "c-ares/%s", ares_version(NULL));
+  return buf;
+}

@@ -1,0 +1,155 @@
+/* The --extra-opts ini reader and its file search path. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "streamwatch/ini.h"
+
+/* Bytes [*b, *e) with blanks trimmed on both sides. */
+static void trim(const char **b, const char **e) {
+  while (*b < *e && (**b == ' ' || **b == '\t' || **b == '\r'))
+    (*b)++;
+  while (*e > *b && ((*e)[-1] == ' ' || (*e)[-1] == '\t' || (*e)[-1] == '\r'))
+    (*e)--;
+}
+
+/* Turns "key=value" or "key" into "--key=value" / "--key". */
+static int ini_option(const char *b, const char *e, sw_strvec *out,
+                      int lineno, sw_err *err) {
+  const char *eq = memchr(b, '=', (size_t)(e - b));
+  const char *kb = b, *ke = eq ? eq : e;
+  trim(&kb, &ke);
+  if (kb == ke)
+    return sw_fail(err, "--extra-opts: line %d: option name missing", lineno);
+  char opt[1024];
+  int len;
+  if (!eq) {
+    len = snprintf(opt, sizeof opt, "--%.*s", (int)(ke - kb), kb);
+  } else {
+    const char *vb = eq + 1, *ve = e;
+    trim(&vb, &ve);
+    /* A quoted value keeps its blanks. */
+    if (ve - vb >= 2 && *vb == '"' && ve[-1] == '"') {
+      vb++;
+      ve--;
+    }
+    len = snprintf(opt, sizeof opt, "--%.*s=%.*s", (int)(ke - kb), kb,
+                   (int)(ve - vb), vb);
+  }
+  if (len < 0 || (size_t)len >= sizeof opt)
+    return sw_fail(err, "--extra-opts: line %d: too long", lineno);
+  if (sw_strvec_add(out, opt) < 0)
+    return sw_fail(err, "--extra-opts: out of memory");
+  return 0;
+}
+
+int sw_ini_section(const char *text, size_t len, const char *section,
+                   sw_strvec *out, bool *found, sw_err *err) {
+  const char *p = text, *end = text + len;
+  bool in_section = false;
+  *found = false;
+  for (int lineno = 1; p < end; lineno++) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *b = p, *e = nl ? nl : end;
+    p = nl ? nl + 1 : end;
+    trim(&b, &e);
+    if (b == e || *b == '#' || *b == ';')
+      continue;
+    if (*b == '[') {
+      if (e[-1] != ']')
+        return sw_fail(err, "--extra-opts: line %d: ']' missing", lineno);
+      const char *sb = b + 1, *se = e - 1;
+      trim(&sb, &se);
+      in_section = strlen(section) == (size_t)(se - sb) &&
+                   memcmp(section, sb, (size_t)(se - sb)) == 0;
+      *found = *found || in_section;
+      continue;
+    }
+    if (in_section && ini_option(b, e, out, lineno, err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* The paths Monitoring Plugins search, in their order. */
+static const char *const ini_default_paths[] = {
+    "/usr/local/etc/monitoring-plugins/monitoring-plugins.ini",
+    "/usr/local/etc/monitoring-plugins.ini",
+    "/etc/monitoring-plugins/monitoring-plugins.ini",
+    "/etc/monitoring-plugins.ini",
+    "/etc/nagios/plugins.ini",
+    "/usr/local/nagios/etc/plugins.ini",
+    "/usr/local/etc/nagios/plugins.ini",
+    "/etc/opt/nagios/plugins.ini",
+    "/etc/nagios-plugins.ini",
+    "/usr/local/etc/nagios-plugins.ini",
+    "/etc/opt/nagios-plugins.ini",
+};
+
+/* Looks for the ini file names in each directory of a colon list. */
+static int ini_find_in_dirs(const char *dirs, char *buf, size_t n) {
+  static const char *const names[] = {"monitoring-plugins.ini", "plugins.ini",
+                                      "nagios-plugins.ini"};
+  const char *p = dirs;
+  while (*p) {
+    size_t dl = strcspn(p, ":");
+    for (size_t i = 0; dl > 0 && i < sizeof names / sizeof names[0]; i++) {
+      int len = snprintf(buf, n, "%.*s/%s", (int)dl, p, names[i]);
+      if (len > 0 && (size_t)len < n && access(buf, R_OK) == 0)
+        return 0;
+    }
+    p += dl;
+    if (*p == ':')
+      p++;
+  }
+  return -1;
+}
+
+int sw_ini_find(char *buf, size_t n, sw_err *err) {
+  const char *env = getenv("MP_CONFIG_FILE");
+  if (env && *env) {
+    snprintf(buf, n, "%s", env);
+    return 0; /* named explicitly: a missing file is reported by the load */
+  }
+  env = getenv("NAGIOS_CONFIG_PATH");
+  if (env && ini_find_in_dirs(env, buf, n) == 0)
+    return 0;
+  for (size_t i = 0; i < sizeof ini_default_paths / sizeof *ini_default_paths;
+       i++) {
+    if (access(ini_default_paths[i], R_OK) == 0) {
+      snprintf(buf, n, "%s", ini_default_paths[i]);
+      return 0;
+    }
+  }
+  return sw_fail(err, "--extra-opts: no ini file found (set MP_CONFIG_FILE "
+                      "or name one: --extra-opts=SECTION@FILE)");
+}
+
+int sw_ini_load(const char *path, const char *section, sw_strvec *out,
+                sw_err *err) {
+  enum { INI_MAX = 1 << 20 }; /* an ini file of options is never large */
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return sw_fail(err, "--extra-opts: cannot read %s: %m", path);
+  char *text = malloc(INI_MAX);
+  if (!text) {
+    fclose(f);
+    return sw_fail(err, "--extra-opts: out of memory");
+  }
+  size_t len = fread(text, 1, INI_MAX, f);
+  int rc = 0;
+  bool found = false;
+  if (ferror(f))
+    rc = sw_fail(err, "--extra-opts: cannot read %s", path);
+  else if (len == INI_MAX)
+    rc = sw_fail(err, "--extra-opts: %s is larger than 1 MiB", path);
+  else if (sw_ini_section(text, len, section, out, &found, err) < 0)
+    rc = -1;
+  else if (!found)
+    rc = sw_fail(err, "--extra-opts: section [%s] not found in %s", section,
+                 path);
+  free(text);
+  fclose(f);
+  return rc;
+}

@@ -1,0 +1,102 @@
+/* Threshold ranges ([@]start:end) as in the Monitoring Plugins guidelines, parsed strictly. */
+#include <string.h>
+
+#include "streamwatch/range.h"
+#include "streamwatch/sanitize.h"
+#include "streamwatch/strparse.h"
+
+/* Fills err with "OPT: invalid range 'TEXT'" plus an optional reason.
+ * The text is sanitised because a newline typed into a command definition
+ * must not split the plugin's output. */
+static int range_fail(sw_err *err, const char *opt, const char *text,
+                      const char *why) {
+  char shown[80];
+
+  sw_sanitize(shown, sizeof shown, text, strlen(text), 64);
+  return sw_fail(err, "%s: invalid range '%s'%s%s%s", opt, shown,
+                 why ? " (" : "", why ? why : "", why ? ")" : "");
+}
+
+/* Parses the part before ':'. Empty means 0 (":10" is accepted, as the
+ * Monitoring Plugins do), "~" means minus infinity. */
+static int parse_start(const char *s, size_t len, sw_range *r) {
+  if (len == 0) {
+    r->start = 0;
+    return 0;
+  }
+  if (len == 1 && s[0] == '~') {
+    r->start_inf = true;
+    return 0;
+  }
+  return sw_parse_double_n(s, len, &r->start);
+}
+
+/* Parses the text after an optional '@' into r; returns 0 or -1. */
+static int parse_bounds(const char *s, sw_range *r) {
+  const char *colon = strchr(s, ':');
+
+  if (!colon) /* "10": 0..10 */
+    return sw_parse_double(s, &r->end);
+  if (strchr(colon + 1, ':')) /* "1::2", "1:2:3" */
+    return -1;
+  if (parse_start(s, (size_t)(colon - s), r) != 0)
+    return -1;
+  if (colon[1] == '\0') {
+    /* "N:" means N..+inf; but ":", "~:" would then alert on nothing
+     * (or everything with '@'), which is a typo rather than a wish. */
+    if (colon == s || r->start_inf)
+      return -1;
+    r->end_inf = true;
+    return 0;
+  }
+  return sw_parse_double(colon + 1, &r->end);
+}
+
+int sw_range_parse(const char *text, const char *opt, sw_range *r,
+                   sw_err *err) {
+  sw_range tmp;
+  size_t len;
+
+  memset(r, 0, sizeof *r);
+  if (!opt)
+    opt = "range";
+  if (!text)
+    return sw_fail(err, "%s: missing range", opt);
+  len = strlen(text);
+  if (len == 0)
+    return range_fail(err, opt, text, "empty");
+  if (len >= sizeof r->text)
+    return range_fail(err, opt, text, "longer than 63 characters");
+  memset(&tmp, 0, sizeof tmp);
+  tmp.inside = text[0] == '@';
+  if (parse_bounds(tmp.inside ? text + 1 : text, &tmp) != 0)
+    return range_fail(err, opt, text, NULL);
+  if (!tmp.start_inf && !tmp.end_inf && tmp.start > tmp.end)
+    return range_fail(err, opt, text, "start is greater than end");
+  memcpy(tmp.text, text, len + 1);
+  tmp.set = true;
+  *r = tmp;
+  return 0;
+}
+
+bool sw_range_alerts(const sw_range *r, double x) {
+  bool below, above;
+
+  if (!r || !r->set)
+    return false;
+  /* NaN compares false everywhere; a value that is not a number is not
+   * inside any range, and "not measured" is the caller's business. */
+  if (x != x)
+    return false;
+  below = !r->start_inf && x < r->start;
+  above = !r->end_inf && x > r->end;
+  return r->inside ? !(below || above) : (below || above);
+}
+
+sw_state sw_range_state(const sw_range *warn, const sw_range *crit, double x) {
+  if (sw_range_alerts(crit, x))
+    return SW_CRITICAL;
+  if (sw_range_alerts(warn, x))
+    return SW_WARNING;
+  return SW_OK;
+}

@@ -1,0 +1,258 @@
+/* check_resolve's command line, help, and -a expectations. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "resolve.h"
+#include "streamwatch/strparse.h"
+
+enum {
+  OPT_RESOLV_CONF = SW_OPT_PLUGIN, OPT_TCP, OPT_NO_RECURSION,
+  OPT_FAIL_WARN, OPT_FAIL_CRIT, OPT_RETRIES
+};
+
+void resolve_help(FILE *out) {
+  fputs(
+"check_resolve: DNS resolution of one or many names on one or many resolvers\n"
+"\n"
+"Usage: check_resolve -H NAME [-H NAME ...] [-s SERVER[:PORT] ... | --resolv-conf F]\n"
+"         [-q TYPE] [-a EXPECT ...] [-L] [-n] [-C] [-A] [--tcp] [--no-recursion]\n"
+"         [-w RANGE] [-c RANGE] [--fail-warning RANGE] [--fail-critical RANGE]\n"
+"         [--retries N] [-t SECONDS[:STATE]] [-4|-6] [-v]\n"
+"\n"
+"Every name is asked of every resolver, all at once, through c-ares.\n"
+"\n"
+"Options:\n"
+" -H, --hostname=NAME       name to resolve; repeatable\n"
+" -s, --server=ADDR[:PORT]  resolver to ask; repeatable; IPv6 as [2001:db8::1]:53\n"
+"                           (default: each nameserver of --resolv-conf)\n"
+"     --resolv-conf=FILE    where the default resolvers come from (/etc/resolv.conf)\n"
+" -q, --querytype=TYPE      A (default), AAAA, CNAME, MX, NS, TXT, SRV, SOA, PTR, CAA\n"
+" -a, --expect=VALUE        expected answer: address, CIDR (10.0.0.0/8) or text\n"
+"                           (host.example. for CNAME/MX/NS/SRV targets); repeatable;\n"
+"                           OK when any answer matches any expectation\n"
+" -L, --expect-all          every answer must match some -a (nothing unexpected)\n"
+" -n, --expect-nxdomain     NXDOMAIN is the OK outcome (a name that must not exist)\n"
+" -C, --consistent          all resolvers must give the same answers (else WARNING)\n"
+" -A, --expect-authoritative  the AA flag must be set\n"
+"     --tcp                 query over TCP instead of UDP\n"
+"     --no-recursion        clear the RD flag (ask an authoritative server)\n"
+" -w, --warning=RANGE       slowest response time, seconds (e.g. 0.5)\n"
+" -c, --critical=RANGE      slowest response time, seconds (e.g. 1)\n"
+"     --fail-warning=RANGE  number of failed queries that warns\n"
+"     --fail-critical=RANGE number of failed queries that is critical (default 0)\n"
+"     --retries=N           c-ares tries per resolver, 1 to 5 (default 1)\n"
+" -t, --timeout=SECONDS[:STATE]  deadline for the whole run (default 10:critical)\n"
+" -4, --use-ipv4            only IPv4 resolvers from --resolv-conf\n"
+" -6, --use-ipv6            only IPv6 resolvers from --resolv-conf\n"
+"     --extra-opts=[SECTION][@FILE]  read options from an ini file\n"
+" -v, --verbose             more detail; -vvv adds a hex dump of every reply\n"
+" -h, --help                this help\n"
+" -V, --version             version and library versions\n"
+"\n"
+"Examples:\n"
+"  check_resolve -H api.example.com -s 10.0.0.1 -s 10.0.0.2 -a 192.0.2.0/24\n"
+"  check_resolve -H api.example.com -H cdn.example.com -C -w 0.2 -c 1\n"
+"  check_resolve -H old.example.com -n -s 10.0.0.1\n"
+"  check_resolve -H example.com -q MX -a mx1.example. -L\n"
+"  check_resolve -H api.example.com --fail-warning 0 --fail-critical 1\n"
+"\n"
+"Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 alerts\n"
+"outside 0..10, 10: below 10, ~:10 above 10, @10:20 inside 10..20.\n"
+"Time is in seconds with fractions. A failed query is any that did not give\n"
+"the expected outcome: rcode, NODATA, timeout, refused, malformed, mismatch.\n",
+      out);
+}
+
+static int parse_family_prefix(const char *text, resolve_expect *e) {
+  char addr[64];
+  const char *slash = strchr(text, '/');
+  size_t al = slash ? (size_t)(slash - text) : strlen(text);
+  if (al == 0 || al >= sizeof addr)
+    return 0;
+  memcpy(addr, text, al);
+  addr[al] = '\0';
+  if (inet_pton(AF_INET, addr, e->addr) == 1)
+    e->family = AF_INET;
+  else if (inet_pton(AF_INET6, addr, e->addr) == 1)
+    e->family = AF_INET6;
+  else
+    return 0;
+  unsigned long max = e->family == AF_INET ? 32 : 128, prefix = max;
+  if (slash && sw_parse_ulong(slash + 1, 0, max, &prefix) < 0)
+    return -1;
+  e->prefix = (int)prefix;
+  return 1;
+}
+
+int resolve_expect_parse(const char *text, resolve_expect *e, sw_err *err) {
+  memset(e, 0, sizeof *e);
+  size_t len = strlen(text);
+  if (len == 0 || len >= sizeof e->text)
+    return sw_fail(err, "-a: invalid expectation '%s'", text);
+  memcpy(e->text, text, len + 1);
+  int rc = parse_family_prefix(text, e);
+  if (rc < 0)
+    return sw_fail(err, "-a: invalid CIDR prefix in '%s'", text);
+  if (rc == 0) {
+    for (size_t i = 0; i < len; i++)
+      e->key[i] = (char)((text[i] >= 'A' && text[i] <= 'Z') ? text[i] + 32
+                                                            : text[i]);
+    if (len > 1 && e->key[len - 1] == '.')
+      e->key[len - 1] = '\0';
+  }
+  return 0;
+}
+
+bool resolve_expect_match(const resolve_expect *e, const sw_dns_rr *rr) {
+  if (!e->family)
+    return strcasecmp(e->key, rr->key) == 0;
+  if (rr->family != e->family)
+    return false;
+  int whole = e->prefix / 8, bits = e->prefix % 8;
+  if (memcmp(e->addr, rr->addr, (size_t)whole) != 0)
+    return false;
+  unsigned char mask = (unsigned char)(0xff << (8 - bits));
+  return bits == 0 || (e->addr[whole] & mask) == (rr->addr[whole] & mask);
+}
+
+/* Reads the default resolvers, filtered by -4/-6. */
+static int load_resolv_conf(resolve_cfg *cfg, sw_err *err) {
+  const char *path = cfg->resolv_conf ? cfg->resolv_conf : "/etc/resolv.conf";
+  char text[16384];
+  sw_dns_server all[RESOLVE_MAX_SERVERS];
+  size_t n = 0;
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return sw_fail(err, "--resolv-conf: cannot read %s: %m", path);
+  size_t len = fread(text, 1, sizeof text, f);
+  fclose(f);
+  if (sw_dns_resolv_conf_parse(text, len, all, RESOLVE_MAX_SERVERS, &n, err) < 0)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    int fam = all[i].family == AF_INET ? 4 : 6;
+    if (!cfg->std.family || cfg->std.family == fam)
+      cfg->servers[cfg->nservers++] = all[i];
+  }
+  if (cfg->nservers == 0)
+    return sw_fail(err, "--resolv-conf: no %snameserver in %s; give -s",
+                   cfg->std.family == 4 ? "IPv4 "
+                   : cfg->std.family == 6 ? "IPv6 " : "", path);
+  return 0;
+}
+
+/* One plugin option; returns 0 or -1 with err. */
+static int resolve_option(resolve_cfg *cfg, int c, const char *arg,
+                          sw_err *err) {
+  unsigned long n;
+  switch (c) {
+  case 'H':
+    if (cfg->nnames == RESOLVE_MAX_NAMES)
+      return sw_fail(err, "-H: at most %d names", RESOLVE_MAX_NAMES);
+    if (arg[0] == '\0' || strlen(arg) > 253)
+      return sw_fail(err, "-H: invalid name '%s'", arg);
+    cfg->names[cfg->nnames++] = arg;
+    return 0;
+  case 's':
+    if (cfg->nservers == RESOLVE_MAX_SERVERS)
+      return sw_fail(err, "-s: at most %d servers", RESOLVE_MAX_SERVERS);
+    return sw_dns_server_parse(arg, &cfg->servers[cfg->nservers++], err);
+  case 'q':
+    if (sw_dns_qtype_parse(arg, &cfg->dns.qtype) < 0)
+      return sw_fail(err, "-q: unsupported query type '%s' (A, AAAA, CNAME, "
+                          "MX, NS, TXT, SRV, SOA, PTR, CAA)", arg);
+    return 0;
+  case 'a':
+    if (cfg->nexpects == RESOLVE_MAX_EXPECT)
+      return sw_fail(err, "-a: at most %d expectations", RESOLVE_MAX_EXPECT);
+    return resolve_expect_parse(arg, &cfg->expects[cfg->nexpects++], err);
+  case 'L': cfg->expect_all = true; return 0;
+  case 'n': cfg->expect_nxdomain = true; return 0;
+  case 'C': cfg->consistent = true; return 0;
+  case 'A': cfg->expect_aa = true; return 0;
+  case OPT_TCP: cfg->dns.tcp = true; return 0;
+  case OPT_NO_RECURSION: cfg->dns.norecurse = true; return 0;
+  case OPT_RESOLV_CONF: cfg->resolv_conf = arg; return 0;
+  case OPT_FAIL_WARN:
+    return sw_range_parse(arg, "--fail-warning", &cfg->fail_warn, err);
+  case OPT_FAIL_CRIT:
+    return sw_range_parse(arg, "--fail-critical", &cfg->fail_crit, err);
+  case OPT_RETRIES:
+    if (sw_parse_ulong(arg, 1, 5, &n) < 0)
+      return sw_fail(err, "--retries: invalid value '%s' (1 to 5)", arg);
+    cfg->dns.tries = (int)n;
+    return 0;
+  default:
+    return sw_fail(err, "unknown option (see --help)");
+  }
+}
+
+/* Checks the options that only make sense together. */
+static int resolve_validate(resolve_cfg *cfg, sw_err *err) {
+  if (cfg->nnames == 0)
+    return sw_fail(err, "-H: at least one name to resolve is required");
+  if (cfg->expect_all && cfg->nexpects == 0)
+    return sw_fail(err, "-L: needs at least one -a");
+  for (size_t i = 0; i < cfg->nservers; i++) {
+    int fam = cfg->servers[i].family == AF_INET ? 4 : 6;
+    if (cfg->std.family && cfg->std.family != fam)
+      return sw_fail(err, "-s: %s is not an IPv%d address (-%d given)",
+                     cfg->servers[i].label, cfg->std.family, cfg->std.family);
+  }
+  if (cfg->nservers == 0)
+    return load_resolv_conf(cfg, err);
+  if (cfg->resolv_conf)
+    return sw_fail(err, "--resolv-conf: not used together with -s");
+  return 0;
+}
+
+sw_std_result resolve_parse(int argc, char **argv, resolve_cfg *cfg,
+                            sw_err *err) {
+  static const struct option longopts[] = {
+      SW_STD_LONGOPTS,
+      {"hostname", required_argument, NULL, 'H'},
+      {"server", required_argument, NULL, 's'},
+      {"querytype", required_argument, NULL, 'q'},
+      {"expect", required_argument, NULL, 'a'},
+      {"expect-all", no_argument, NULL, 'L'},
+      {"expect-nxdomain", no_argument, NULL, 'n'},
+      {"consistent", no_argument, NULL, 'C'},
+      {"expect-authoritative", no_argument, NULL, 'A'},
+      {"tcp", no_argument, NULL, OPT_TCP},
+      {"no-recursion", no_argument, NULL, OPT_NO_RECURSION},
+      {"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF},
+      {"fail-warning", required_argument, NULL, OPT_FAIL_WARN},
+      {"fail-critical", required_argument, NULL, OPT_FAIL_CRIT},
+      {"retries", required_argument, NULL, OPT_RETRIES},
+      {NULL, 0, NULL, 0}};
+  memset(cfg, 0, sizeof *cfg);
+  sw_std_init(&cfg->std);
+  cfg->dns.qtype = SW_DNS_A;
+  cfg->dns.tries = 1;
+  sw_range_parse("0", "--fail-critical", &cfg->fail_crit, err);
+  opterr = 0;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS "H:s:q:a:LnCA",
+                          longopts, NULL)) != -1) {
+    if (c == '?' || c == ':') {
+      const char *bad = argv[optind - 1];
+      sw_fail(err, "%s: %s", bad ? bad : "?",
+              c == ':' ? "needs a value" : "unknown option (see --help)");
+      return SW_STD_ERROR;
+    }
+    sw_std_result r = sw_std_option(&cfg->std, c, optarg, err);
+    if (r != SW_STD_NOT_MINE) {
+      if (r != SW_STD_DONE)
+        return r;
+      continue;
+    }
+    if (resolve_option(cfg, c, optarg, err) < 0)
+      return SW_STD_ERROR;
+  }
+  if (optind < argc)
+    return sw_fail(err, "unexpected argument '%s' (see --help)", argv[optind]),
+           SW_STD_ERROR;
+  return resolve_validate(cfg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
+}

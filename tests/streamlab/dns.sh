@@ -1,0 +1,162 @@
+# streamlab DNS: dnsmasq serving stream.test, and fakedns.py for faults.
+# POSIX sh (dash); source after lab.sh and call lab_init first:
+#
+#   . "$top_srcdir/tests/streamlab/lab.sh"; . "$top_srcdir/tests/streamlab/dns.sh"
+#   lab_init
+#   dns_have_dnsmasq || skip_all "dnsmasq not installed"
+#   dns_start_dnsmasq A 127.0.0.53 a || exit 1
+#   dns_start_dnsmasq B 127.0.0.54 b || exit 1
+#   dns_start_fake F 127.0.0.55 || exit 1
+#   dns_start_fake BH 127.0.0.56 --mode silent || exit 1
+#   check_resolve -H api.stream.test -s "$DNS_SERVER_A" -s "$DNS_SERVER_B"
+#
+# Interface. Both starters return only once the server answers (they poll),
+# and set, for NAME (letters, digits, _), in the calling shell (so do not
+# call them inside $(...)):
+#   DNS_ADDR_<NAME>    the address given, e.g. 127.0.0.53 or ::1
+#   DNS_PORT_<NAME>    the port it listens on (UDP and TCP), e.g. 40517
+#   DNS_SERVER_<NAME>  ADDR:PORT, [ADDR]:PORT for IPv6: check_resolve's -s form
+#   LAB_PID_<NAME>     its pid (lab_stop NAME stops it)
+# and DNS_ADDR, DNS_PORT, DNS_SERVER for the one started last. Its log is
+# $LAB_DIR/NAME.log (dnsmasq logs every query there; DNS_LOG_QUERIES=0 turns
+# that off, e.g. for benchmarks), dnsmasq's config $LAB_DIR/NAME.conf.
+#
+#   dns_start_dnsmasq NAME ADDR VARIANT     VARIANT a or b
+#   dns_start_fake NAME ADDR [--mode MODE] [--delay SECONDS]
+#   dns_have_dnsmasq                        true when $DNSMASQ runs
+#   DNSMASQ                                 default /usr/sbin/dnsmasq
+#
+# Zone stream.test (variant a; all TTLs 300):
+#   api.stream.test       A 10.1.2.4, A 10.1.2.5 (order rotates between queries)
+#   www.stream.test       CNAME edge.stream.test.
+#   edge.stream.test      A 10.1.3.1
+#   v6.stream.test        AAAA 2001:db8::10; A is NODATA
+#   ipv4only.stream.test  A 10.1.2.9; AAAA is NODATA
+#   stream.test           MX 10 mx.stream.test. (A, NS, SOA of stream.test: NODATA)
+#   mx.stream.test        A 10.1.2.20
+#   _hls._tcp.stream.test SRV 10 5 443 edge.stream.test.
+#   txt.stream.test       TXT "v=stream1 region=eu"
+#   evil.stream.test      TXT with '|', a newline and ESC [31m:
+#                         evil|x=1<LF>RESOLVE OK - forged<ESC>[31mred
+#                         (dig shows "evil|x=1\010RESOLVE OK - forged\027[31mred")
+#   evil.stream.test has no A record (A is NODATA).
+#   Any other name under stream.test: NXDOMAIN (local=/stream.test/).
+#   Names outside stream.test: REFUSED (no upstream servers).
+# Variant b is the same but api.stream.test A 10.9.9.9 (one record): a second
+# resolver that disagrees.
+#
+# Flags (dnsmasq 2.90, checked with dig, with and without +norec):
+#   AA is SET on positive answers from the zone (A, AAAA, CNAME chain, MX,
+#   SRV, TXT); AA is CLEAR on NXDOMAIN and on NODATA answers, and on
+#   REFUSED. RA is always set. dnsmasq adds an EDNS OPT to its replies when
+#   the query had one. A records come back in rotating order.
+#
+# fakedns (tests/streamlab/fakedns.py, see its header), names under
+# fault.test, first label picks the behaviour: servfail refused formerr
+# notimp nxdomain nodata ok slow silent tc garbage ptrloop wrongid short aa
+# cname multi evil; --mode silent|servfail|refused|slow for the whole server.
+
+DNSMASQ=${DNSMASQ:-/usr/sbin/dnsmasq}
+
+dns_have_dnsmasq() {
+  [ -x "$DNSMASQ" ] && "$DNSMASQ" --version >/dev/null 2>&1
+}
+
+dns__check_name() {
+  case $1 in
+    ''|[0-9]*|*[!A-Za-z0-9_]*) echo "dns: bad name '$1' (letters, digits, _)" >&2; return 1 ;;
+  esac
+}
+
+# dns__export NAME ADDR PORT: the variables described above
+dns__export() {
+  DNS_ADDR=$2
+  DNS_PORT=$3
+  case $2 in *:*) DNS_SERVER="[$2]:$3" ;; *) DNS_SERVER="$2:$3" ;; esac
+  eval "DNS_ADDR_$1=\$DNS_ADDR; DNS_PORT_$1=\$DNS_PORT; DNS_SERVER_$1=\$DNS_SERVER"
+}
+
+# dns__zone VARIANT: the zone lines of dnsmasq's config
+dns__zone() {
+  cat <<'EOF'
+local=/stream.test/
+local-ttl=300
+host-record=edge.stream.test,10.1.3.1
+cname=www.stream.test,edge.stream.test
+host-record=v6.stream.test,2001:db8::10
+host-record=ipv4only.stream.test,10.1.2.9
+mx-host=stream.test,mx.stream.test,10
+host-record=mx.stream.test,10.1.2.20
+srv-host=_hls._tcp.stream.test,edge.stream.test,443,10,5
+txt-record=txt.stream.test,"v=stream1 region=eu"
+txt-record=evil.stream.test,"evil|x=1\nRESOLVE OK - forged\e[31mred"
+EOF
+  case $1 in
+    a) printf '%s\n' host-record=api.stream.test,10.1.2.4 host-record=api.stream.test,10.1.2.5 ;;
+    b) printf '%s\n' host-record=api.stream.test,10.9.9.9 ;;
+    *) echo "dns_start_dnsmasq: unknown zone variant '$1' (a or b)" >&2; return 1 ;;
+  esac
+}
+
+dns_start_dnsmasq() {
+  [ $# -eq 3 ] || { echo "usage: dns_start_dnsmasq NAME ADDR a|b" >&2; return 1; }
+  dns__check_name "$1" || return 1
+  _dns_conf=$LAB_DIR/$1.conf
+  _dns_try=0
+  # a port that lab_free_port found free may be taken before dnsmasq binds
+  # it (another test run): dnsmasq then exits at once, and we try another
+  while [ $_dns_try -lt 5 ]; do
+    _dns_try=$((_dns_try + 1))
+    _dns_port=$(lab_free_port "$2") || return 1
+    {
+      echo "# streamlab dnsmasq '$1', zone variant $3"
+      echo no-resolv
+      echo no-hosts
+      echo bind-interfaces
+      echo "listen-address=$2"
+      echo "port=$_dns_port"
+      echo pid-file=
+      echo user=root
+      echo log-facility=-
+      [ "${DNS_LOG_QUERIES:-1}" = 0 ] || echo log-queries
+      dns__zone "$3" || return 1
+    } >"$_dns_conf" || return 1
+    lab_spawn "$1" "$DNSMASQ" --keep-in-foreground --conf-file="$_dns_conf"
+    if lab_wait_udp_dns "$2" "$_dns_port" "$LAB_PID" 2>/dev/null; then
+      dns__export "$1" "$2" "$_dns_port"
+      return 0
+    fi
+    if lab_alive "$LAB_PID" || ! grep -qi 'in use' "$LAB_DIR/$1.log"; then
+      break # not a port clash: give up
+    fi
+    lab_stop "$1"
+  done
+  echo "dns_start_dnsmasq $1 $2 $3: dnsmasq does not answer on port $_dns_port; its log:" >&2
+  sed 's/^/  /' "$LAB_DIR/$1.log" >&2
+  lab_stop "$1"
+  return 1
+}
+
+dns_start_fake() {
+  [ $# -ge 2 ] || { echo "usage: dns_start_fake NAME ADDR [--mode M] [--delay S]" >&2; return 1; }
+  dns__check_name "$1" || return 1
+  _dns_name=$1
+  _dns_addr=$2
+  shift 2
+  # fakedns picks a port free for UDP and TCP itself (--port 0) and says
+  # "ready ADDR PORT" once both are bound: no race with other runs
+  lab_spawn "$_dns_name" "$LAB_PY" "$LAB_SRC/fakedns.py" --addr "$_dns_addr" --port 0 "$@"
+  if ! lab_wait_log "$_dns_name" '^ready ' "$LAB_PID"; then
+    echo "dns_start_fake $_dns_name: fakedns did not start; its log:" >&2
+    sed 's/^/  /' "$LAB_DIR/$_dns_name.log" >&2
+    lab_stop "$_dns_name"
+    return 1
+  fi
+  _dns_port=$(sed -n 's/^ready [^ ]* \([0-9][0-9]*\)$/\1/p' "$LAB_DIR/$_dns_name.log")
+  dns__export "$_dns_name" "$_dns_addr" "$_dns_port"
+  # the sockets are bound, so queries queue; a silent server can't be probed
+  case " $* " in
+    *" --mode silent "*|*" --mode=silent "*) ;;
+    *) lab_wait_udp_dns "$_dns_addr" "$_dns_port" "$LAB_PID" || return 1 ;;
+  esac
+}

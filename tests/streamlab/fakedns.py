@@ -1,0 +1,310 @@
+#!/usr/bin/python3
+"""fakedns: a scriptable DNS responder for the faults a real server won't make.
+
+Part of streamlab (tests/streamlab). Python 3 stdlib only; RFC 1035 wire
+format by hand; UDP and TCP on the same port, one process.
+
+  fakedns.py --addr 127.0.0.55 --port 0 [--mode MODE] [--delay SECONDS]
+
+Prints "ready ADDR PORT" on stdout once both sockets are bound (with --port 0
+it picks a port free for UDP and TCP alike). One line per query on stderr.
+
+What a query gets is chosen by the first label of its name, under fault.test
+(names outside fault.test get REFUSED, like a server asked for a zone it
+does not serve):
+  servfail refused formerr notimp nxdomain  -> that rcode, no records
+  nodata    NOERROR, no records
+  ok        A 10.2.0.1 TTL 300 / AAAA 2001:db8::1; other types NODATA.
+            Any label not listed here behaves as ok.
+  slow      as ok, sent after --delay seconds (default 0.3), other queries
+            are not held up
+  silent    never answered (UDP or TCP)
+  tc        UDP: TC bit set, no records; TCP: A 10.2.0.2 (AAAA 2001:db8::2)
+  garbage   good header (same ID, QR, ANCOUNT=1) and question, then an
+            answer RR whose RDLENGTH says 4 but only 2 bytes follow
+  ptrloop   good header and question, answer owner name is a compression
+            pointer to itself (a loop)
+  wrongid   a correct answer for ok, but with ID+1 (a client must drop it)
+  short     5 random bytes
+  aa        as ok, with the AA flag (every other reply has AA clear)
+  cname     CNAME cname.fault.test -> ok.fault.test, then ok's A/AAAA
+  multi     A 10.2.0.1 TTL 300, 10.2.0.2 TTL 60, 10.2.0.3 TTL 120
+  evil      TXT "a|b\\nc\\x1b[31m" (raw bytes) for TXT queries, else as ok
+--mode overrides everything: silent (black hole), servfail, refused, or
+slow (every reply delayed by --delay). Default mode: normal.
+EDNS OPT records in the query are ignored (replies carry no OPT).
+"""
+import argparse
+import os
+import socket
+import struct
+import sys
+import threading
+
+QR, AA, TC, RD, RA = 0x8000, 0x0400, 0x0200, 0x0100, 0x0080
+NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, REFUSED = 0, 1, 2, 3, 4, 5
+T_A, T_CNAME, T_TXT, T_AAAA = 1, 5, 16, 28
+TYPE_NAMES = {1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 15: "MX",
+              16: "TXT", 28: "AAAA", 33: "SRV", 255: "ANY", 257: "CAA"}
+RCODES = {"servfail": SERVFAIL, "refused": REFUSED, "formerr": FORMERR,
+          "notimp": NOTIMP, "nxdomain": NXDOMAIN}
+ZONE = ("fault", "test")
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def encode_name(name):
+    out = b""
+    for label in name.rstrip(".").split("."):
+        out += bytes([len(label)]) + label.encode()
+    return out + b"\0"
+
+
+def parse_query(pkt):
+    """-> (id, flags, labels, qtype, question_bytes) or None if unusable."""
+    if len(pkt) < 12:
+        return None
+    qid, flags, qd = struct.unpack("!HHH", pkt[:6])
+    if flags & QR or qd != 1:
+        return None
+    pos, labels = 12, []
+    while True:
+        if pos >= len(pkt):
+            return None
+        n = pkt[pos]
+        if n == 0:
+            pos += 1
+            break
+        if n & 0xC0 or pos + 1 + n > len(pkt):  # no compression in a query
+            return None
+        labels.append(pkt[pos + 1:pos + 1 + n].decode("latin-1").lower())
+        pos += 1 + n
+    if pos + 4 > len(pkt):
+        return None
+    qtype = struct.unpack("!H", pkt[pos:pos + 2])[0]
+    return qid, flags, labels, qtype, pkt[12:pos + 4]  # additional ignored
+
+
+def rr(owner, rtype, ttl, rdata):
+    """One resource record; owner is wire bytes (b"\\xc0\\x0c" = the qname)."""
+    return owner + struct.pack("!HHIH", rtype, 1, ttl, len(rdata)) + rdata
+
+
+def a(ip):
+    return socket.inet_pton(socket.AF_INET, ip)
+
+
+def aaaa(ip):
+    return socket.inet_pton(socket.AF_INET6, ip)
+
+
+QNAME = b"\xc0\x0c"  # compression pointer to the question's name
+
+
+def address_rrs(owner, qtype, v4="10.2.0.1", v6="2001:db8::1", ttl=300):
+    if qtype == T_A:
+        return [rr(owner, T_A, ttl, a(v4))]
+    if qtype == T_AAAA:
+        return [rr(owner, T_AAAA, ttl, aaaa(v6))]
+    return []  # NODATA for the other types
+
+
+def build(qid, qflags, question, rcode=NOERROR, answers=(), flags=0):
+    """A reply: copies opcode and RD from the query, echoes the question."""
+    f = QR | RA | (qflags & 0x7800) | (qflags & RD) | flags | rcode
+    return (struct.pack("!HHHHHH", qid, f, 1, len(answers), 0, 0)
+            + question + b"".join(answers))
+
+
+def respond(pkt, transport, opts):
+    """-> (reply bytes or None for no reply, delay in seconds, what)."""
+    q = parse_query(pkt)
+    if q is None:
+        if len(pkt) >= 12:  # a header we can answer: FORMERR with no question
+            qid, qf = struct.unpack("!HH", pkt[:4])
+            if not qf & QR:
+                hdr = struct.pack("!HHHHHH", qid, QR | FORMERR | (qf & RD), 0, 0, 0, 0)
+                return hdr, 0, "unparsable query -> FORMERR"
+        return None, 0, "unparsable query dropped"
+    qid, qf, labels, qtype, question = q
+    mode, delay = opts.mode, 0.0
+    if mode == "silent":
+        return None, 0, "mode silent: dropped"
+    if mode in ("servfail", "refused"):
+        return build(qid, qf, question, RCODES[mode]), 0, "mode " + mode
+    if mode == "slow":
+        delay = opts.delay
+    if tuple(labels[-2:]) != ZONE:
+        return build(qid, qf, question, REFUSED), delay, "not in fault.test: REFUSED"
+    what = labels[0] if len(labels) > 2 else "ok"
+    reply = lambda rcode=NOERROR, ans=(), flags=0: build(qid, qf, question, rcode, ans, flags)
+    if what in RCODES:
+        return reply(RCODES[what]), delay, what
+    if what == "nodata":
+        return reply(), delay, what
+    if what == "silent":
+        return None, 0, "silent: dropped"
+    if what == "slow":
+        return reply(ans=address_rrs(QNAME, qtype)), max(delay, opts.delay), "slow"
+    if what == "tc":
+        if transport == "udp":
+            return reply(flags=TC), delay, "tc: truncated over UDP"
+        return reply(ans=address_rrs(QNAME, qtype, "10.2.0.2", "2001:db8::2")), delay, "tc: full over TCP"
+    if what == "garbage":  # RDLENGTH 4, 2 bytes of RDATA, end of packet
+        bad = QNAME + struct.pack("!HHIH", T_A, 1, 300, 4) + b"\x0a\x02"
+        return reply(ans=[bad]), delay, "garbage: truncated RR"
+    if what == "ptrloop":  # owner name = pointer to its own offset
+        off = 12 + len(question)
+        bad = struct.pack("!H", 0xC000 | off) + struct.pack("!HHIH", T_A, 1, 300, 4) + a("10.2.0.1")
+        return reply(ans=[bad]), delay, "ptrloop: compression loop"
+    if what == "wrongid":
+        return build((qid + 1) & 0xFFFF, qf, question, NOERROR, address_rrs(QNAME, qtype)), delay, "wrongid: ID+1"
+    if what == "short":
+        return os.urandom(5), delay, "short: 5 random bytes"
+    if what == "aa":
+        return reply(ans=address_rrs(QNAME, qtype), flags=AA), delay, "aa: AA set"
+    if what == "cname":
+        target = encode_name("ok.fault.test")
+        chain = [rr(QNAME, T_CNAME, 300, target)]
+        if qtype != T_CNAME:
+            chain += address_rrs(target, qtype)
+        return reply(ans=chain), delay, "cname: -> ok.fault.test"
+    if what == "multi":
+        if qtype == T_A:
+            ans = [rr(QNAME, T_A, ttl, a(ip)) for ip, ttl in
+                   (("10.2.0.1", 300), ("10.2.0.2", 60), ("10.2.0.3", 120))]
+            return reply(ans=ans), delay, "multi: 3 A"
+        return reply(ans=address_rrs(QNAME, qtype)), delay, "multi"
+    if what == "evil" and qtype == T_TXT:
+        text = b"a|b\nc\x1b[31m"
+        return reply(ans=[rr(QNAME, T_TXT, 300, bytes([len(text)]) + text)]), delay, "evil: TXT"
+    return reply(ans=address_rrs(QNAME, qtype)), delay, "ok"
+
+
+def describe(pkt):
+    q = parse_query(pkt)
+    if q is None:
+        return "?"
+    return "%s %s" % (".".join(q[2]) or ".", TYPE_NAMES.get(q[3], str(q[3])))
+
+
+def serve_udp(sock, opts):
+    while True:
+        try:
+            pkt, peer = sock.recvfrom(4096)
+        except OSError:
+            continue
+        out, delay, what = respond(pkt, "udp", opts)
+        log("udp %s:%d %s -> %s%s" % (peer[0], peer[1], describe(pkt), what,
+                                      " (after %.3f s)" % delay if out and delay else ""))
+        if out is None:
+            continue
+        if delay > 0:  # a timer thread, so other queries are not held up
+            t = threading.Timer(delay, sock.sendto, (out, peer))
+            t.daemon = True
+            t.start()
+        else:
+            sock.sendto(out, peer)
+
+
+def recv_exact(conn, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = conn.recv(n - len(buf))
+        if not chunk:
+            return None
+        buf += chunk
+    return buf
+
+
+def serve_tcp_conn(conn, peer, opts):
+    """One connection: length-prefixed queries until the client closes."""
+    conn.settimeout(30)
+    lock, pending = threading.Lock(), []
+
+    def send(out):
+        with lock:
+            try:
+                conn.sendall(struct.pack("!H", len(out)) + out)
+            except OSError:
+                pass
+    try:
+        while True:
+            hdr = recv_exact(conn, 2)
+            if hdr is None:
+                break
+            pkt = recv_exact(conn, struct.unpack("!H", hdr)[0])
+            if pkt is None:
+                break
+            out, delay, what = respond(pkt, "tcp", opts)
+            log("tcp %s:%d %s -> %s" % (peer[0], peer[1], describe(pkt), what))
+            if out is None:
+                continue
+            if delay > 0:
+                t = threading.Timer(delay, send, (out,))
+                t.daemon = True
+                t.start()
+                pending.append(t)
+            else:
+                send(out)
+    except OSError:
+        pass
+    finally:
+        for t in pending:  # a client that half-closed still gets slow replies
+            t.join()
+        conn.close()
+
+
+def serve_tcp(lsock, opts):
+    while True:
+        try:
+            conn, peer = lsock.accept()
+        except OSError:
+            continue
+        threading.Thread(target=serve_tcp_conn, args=(conn, peer, opts), daemon=True).start()
+
+
+def bind_both(addr, port):
+    """UDP and TCP sockets on the same (addr, port); port 0: pick one."""
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    for _ in range(100):
+        u = socket.socket(fam, socket.SOCK_DGRAM)
+        u.bind((addr, port))
+        p = u.getsockname()[1]
+        t = socket.socket(fam, socket.SOCK_STREAM)
+        t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            t.bind((addr, p))
+        except OSError:
+            u.close()
+            t.close()
+            if port:
+                raise
+            continue
+        t.listen(64)
+        return u, t, p
+    raise OSError("no port free for both UDP and TCP on %s" % addr)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="scriptable DNS responder (streamlab)")
+    ap.add_argument("--addr", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--mode", default="normal",
+                    choices=("normal", "silent", "servfail", "refused", "slow"))
+    ap.add_argument("--delay", type=float, default=0.3)
+    opts = ap.parse_args()
+    udp, tcp, port = bind_both(opts.addr, opts.port)
+    threading.Thread(target=serve_tcp, args=(tcp, opts), daemon=True).start()
+    print("ready %s %d" % (opts.addr, port), flush=True)
+    log("fakedns: mode %s, delay %.3f s, on %s port %d (udp+tcp)" % (opts.mode, opts.delay, opts.addr, port))
+    try:
+        serve_udp(udp, opts)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
