@@ -12,13 +12,16 @@
 /* Scaled values stay below this, so a double holds them as exact
  * integers (2^53 is about 9.007e15) and a long long never overflows. */
 #define SW_PERF_EXACT 9e15
-
-static const unsigned long long pow10_table[] = {
-    1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
-    10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
-    100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-    100000000000000ULL, 1000000000000000ULL};
 #define SW_PERF_MAX_DECIMALS 15
+
+/* 10^d for 0 <= d <= SW_PERF_MAX_DECIMALS (fits easily in 64 bits). */
+static unsigned long long pow10u(int d) {
+  unsigned long long p = 1;
+
+  while (d-- > 0)
+    p *= 10;
+  return p;
+}
 
 /* Copies s into buf of size n (n > 0), cutting it if needed. */
 static void copy_cut(char *buf, size_t n, const char *s) {
@@ -34,7 +37,7 @@ static void copy_cut(char *buf, size_t n, const char *s) {
  * printf's "%f" would print a ',' under a de_DE LC_NUMERIC. Rounds half
  * away from zero; a result of zero never keeps its '-'. */
 static void format_fixed(char *out, size_t n, double v, int decimals) {
-  unsigned long long p = pow10_table[decimals], mag;
+  unsigned long long p = pow10u(decimals), mag;
   double scaled = v * (double)p;
   long long t = (long long)scaled; /* truncates toward zero */
   double frac = scaled - (double)t; /* exact: both are below 2^53 */
@@ -73,7 +76,7 @@ void sw_perf_number(char *buf, size_t n, double v, int decimals) {
     decimals = SW_PERF_MAX_DECIMALS;
   /* Big values give up fraction digits instead of overflowing; a double
    * has no more than about 15 significant digits to print anyway. */
-  while (decimals > 0 && mag * (double)pow10_table[decimals] >= SW_PERF_EXACT)
+  while (decimals > 0 && mag * (double)pow10u(decimals) >= SW_PERF_EXACT)
     decimals--;
   if (mag < SW_PERF_EXACT)
     format_fixed(tmp, sizeof tmp, v, decimals);
@@ -154,7 +157,8 @@ static void range_field(char *out, size_t n, const sw_range *r) {
 static int build_item(char *t, size_t cap, const sw_perf *p) {
   char label[sizeof p->label + 1], f[4][DBL_MAX_10_EXP + 8];
   char value[DBL_MAX_10_EXP + 8], lq[2 * sizeof p->label + 3];
-  const char *uom = p->uom ? p->uom : "";
+  /* "U" stands alone: "Us" would be neither a number nor a unit */
+  const char *uom = p->uom && p->measured ? p->uom : "";
   size_t pos = 0, nlen = strnlen(p->label, sizeof p->label);
   int last = -1, i;
 

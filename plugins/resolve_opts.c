@@ -132,7 +132,10 @@ static int load_resolv_conf(resolve_cfg *cfg, sw_err *err) {
     return -1;
   for (size_t i = 0; i < n; i++) {
     int fam = all[i].family == AF_INET ? 4 : 6;
-    if (!cfg->std.family || cfg->std.family == fam)
+    bool seen = false;
+    for (size_t j = 0; j < cfg->nservers && !seen; j++)
+      seen = strcmp(cfg->servers[j].label, all[i].label) == 0;
+    if (!seen && (!cfg->std.family || cfg->std.family == fam))
       cfg->servers[cfg->nservers++] = all[i];
   }
   if (cfg->nservers == 0)
@@ -188,10 +191,27 @@ static int resolve_option(resolve_cfg *cfg, int c, const char *arg,
   }
 }
 
+/* Every name and resolver once: perfdata labels must be unique, and
+ * asking twice proves nothing. */
+static int reject_duplicates(const resolve_cfg *cfg, sw_err *err) {
+  for (size_t i = 0; i < cfg->nnames; i++)
+    for (size_t j = 0; j < i; j++)
+      if (strcasecmp(cfg->names[i], cfg->names[j]) == 0)
+        return sw_fail(err, "-H: '%s' given twice", cfg->names[i]);
+  for (size_t i = 0; i < cfg->nservers; i++)
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(cfg->servers[i].addr, cfg->servers[j].addr) == 0 &&
+          cfg->servers[i].port == cfg->servers[j].port)
+        return sw_fail(err, "-s: %s given twice", cfg->servers[i].label);
+  return 0;
+}
+
 /* Checks the options that only make sense together. */
 static int resolve_validate(resolve_cfg *cfg, sw_err *err) {
   if (cfg->nnames == 0)
     return sw_fail(err, "-H: at least one name to resolve is required");
+  if (reject_duplicates(cfg, err) < 0)
+    return -1;
   if (cfg->expect_all && cfg->nexpects == 0)
     return sw_fail(err, "-L: needs at least one -a");
   for (size_t i = 0; i < cfg->nservers; i++) {

@@ -184,24 +184,29 @@ def alive():
             return f.read().rsplit(") ", 1)[1][0] not in "ZX"
     except OSError:
         return False
+sock, sent = None, set()
 def dns():
-    s = socket.socket(fam, socket.SOCK_DGRAM)
-    s.settimeout(0.05)
-    qid = int.from_bytes(os.urandom(2), "big")
-    q = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0)
-    q += b"\x05probe\x03lab\x07invalid\x00" + struct.pack("!HH", 1, 1)
+    # one socket for all probes: a slow server may answer an earlier one
+    global sock
     end = time.monotonic() + 0.05
     try:
-        s.connect((addr, port))
-        s.send(q)
-        while time.monotonic() < end:
-            r = s.recv(4096)
-            if len(r) >= 2 and struct.unpack("!H", r[:2])[0] == qid:
+        if sock is None:
+            sock = socket.socket(fam, socket.SOCK_DGRAM)
+            sock.connect((addr, port))
+        qid = int.from_bytes(os.urandom(2), "big")
+        sent.add(qid)
+        q = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0)
+        sock.send(q + b"\x05probe\x03lab\x07invalid\x00" + struct.pack("!HH", 1, 1))
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                break
+            sock.settimeout(left)
+            r = sock.recv(4096)
+            if len(r) >= 2 and struct.unpack("!H", r[:2])[0] in sent:
                 return True
     except OSError:  # timeout, or ICMP port unreachable: nothing there yet
         pass
-    finally:
-        s.close()
     return False
 def tcp():
     s = socket.socket(fam, socket.SOCK_STREAM)

@@ -89,7 +89,7 @@ static void test_buffer(void) {
   CHECK("a\xc3\xa9\xe2\x82\xac", 6, 0, "a...", "never cut inside euro sign");
   CHECK("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 8, 0, "\xc3\xa9\xc3\xa9...",
         "never cut inside e-acute");
-  CHECK("\xf0\x9d\x84\x9e" "abc", 7, 0, "\xf0\x9d\x84\x9e" "ab", "4-byte + ASCII fits");
+  CHECK("\xf0\x9d\x84\x9e" "ab", 7, 0, "\xf0\x9d\x84\x9e" "ab", "4-byte + ASCII fits");
   CHECK("\xf0\x9d\x84\x9e" "abcd", 7, 0, "...", "4-byte char does not fit with dots");
   CHECK("abcdefghij", 7, 8, "abc...", "n and max: the tighter one wins");
   memcpy(dst, "xyz", 4);
