@@ -290,45 +290,54 @@ void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
     failed += v[i].failed;
   }
   /* Failed queries count against --fail-warning/--fail-critical; their
-   * lines carry that state so one failure of many can merely warn. A
-   * timeout carries -t's STATE instead (default critical). */
+   * lines carry that state so one failure of many can merely warn. -t's
+   * STATE caps what a timeout can give (default critical: no cap), so
+   * "-t 5:unknown" keeps black holes from paging. */
   sw_state fail_state =
       sw_range_state(&cfg->fail_warn, &cfg->fail_crit, (double)failed);
+  sw_state timeout_state =
+      sw_state_rank(cfg->std.timeout_state) < sw_state_rank(fail_state)
+          ? cfg->std.timeout_state : fail_state;
   for (size_t i = 0; i < nq; i++) {
-    sw_state s = !v[i].failed          ? SW_OK
-                 : fail_state == SW_OK ? SW_OK
-                 : q[i].outcome == SW_DNS_TIMEOUT ? cfg->std.timeout_state
+    sw_state s = !v[i].failed ? SW_OK
+                 : q[i].outcome == SW_DNS_TIMEOUT ? timeout_state
                                                   : fail_state;
     sw_check_sub(check, s, "%s @%s: %s%s%s%s", q[i].name,
                  cfg->servers[q[i].server].label, v[i].what,
                  v[i].timed ? "" : " (", v[i].timed ? "" : v[i].dur,
                  v[i].timed ? "" : ")");
   }
-  size_t slow = slowest(q, nq);
+  /* The summary leads with what is wrong: failures, disagreement, slow
+   * answers; the healthy overview comes last. */
+  size_t slow = slowest(q, nq), len = 0;
+  summary[0] = '\0';
   if (failed)
     failure_summary(cfg, q, v, nq, failed, summary, sizeof summary);
-  else
-    ok_summary(cfg, q, v, nq, slow, summary, sizeof summary);
+  len = strlen(summary);
   if (cfg->consistent &&
-      check_consistency(cfg, q, check, extra, sizeof extra) > 0) {
-    size_t len = strlen(summary);
-    snprintf(summary + len, sizeof summary - len, "; %s", extra);
-  }
+      check_consistency(cfg, q, check, extra, sizeof extra) > 0)
+    len += (size_t)snprintf(summary + len, sizeof summary - len, "%s%s",
+                            len ? "; " : "", extra);
   sw_state time_state =
       slow < nq ? sw_range_state(&cfg->std.warn, &cfg->std.crit,
                                  q[slow].elapsed)
                 : SW_OK;
-  if (time_state != SW_OK) {
+  if (time_state != SW_OK && len < sizeof summary) {
     char dur[32];
-    size_t len = strlen(summary);
     fmt_dur(dur, sizeof dur, q[slow].elapsed);
-    snprintf(summary + len, sizeof summary - len,
-             "; slowest answer %s from %s for %s (%s %s)", dur,
-             cfg->servers[q[slow].server].label, q[slow].name,
-             time_state == SW_CRITICAL ? "-c" : "-w",
-             time_state == SW_CRITICAL ? cfg->std.crit.text
-                                       : cfg->std.warn.text);
+    len += (size_t)snprintf(
+        summary + len, sizeof summary - len,
+        "%sslowest answer %s from %s for %s (%s %s)", len ? "; " : "", dur,
+        cfg->servers[q[slow].server].label, q[slow].name,
+        time_state == SW_CRITICAL ? "-c" : "-w",
+        time_state == SW_CRITICAL ? cfg->std.crit.text : cfg->std.warn.text);
     sw_check_raise(check, time_state);
+  }
+  if (!failed && len < sizeof summary) {
+    if (len)
+      len += (size_t)snprintf(summary + len, sizeof summary - len, "; ");
+    if (len < sizeof summary)
+      ok_summary(cfg, q, v, nq, slow, summary + len, sizeof summary - len);
   }
   sw_check_summary(check, "%s", summary);
   add_perfdata(cfg, q, nq, failed, check);

@@ -72,7 +72,7 @@ static void test_parse(void) {
    * the output is left alone. */
   static const char *const bad[] = {"",      "o",        "okay",
                                     " ok",   "ok ",      "warn",
-                                    "crit",  "2",        "critical\n",
+                                    "crit",  "2",        "critical\t",
                                     "unknow", "unknownx", "OK:"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     sw_state s = SW_WARNING;
@@ -80,6 +80,8 @@ static void test_parse(void) {
     is_int(s, SW_WARNING, "'%s' leaves the output alone", bad[i]);
   }
   sw_state s = SW_OK;
+  /* Apart: a newline in a TAP description would end the line. */
+  is_int(sw_state_parse("critical\n", &s), -1, "'critical<newline>' is refused");
   is_int(sw_state_parse(NULL, &s), -1, "NULL is refused");
 }
 

@@ -1,0 +1,278 @@
+/* Unit tests for lib/result.c: the check tree and its printer. Output is
+ * captured with open_memstream, so the exact bytes a monitoring engine
+ * would read are compared. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "streamwatch/result.h"
+#include "tap.h"
+
+/* Prints c into a fresh string (caller frees) and returns the state the
+ * printer returned through *state. */
+static char *capture(const sw_check *c, sw_state *state) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f)
+    return NULL;
+  *state = sw_check_print(c, f);
+  fclose(f);
+  return text;
+}
+
+/* Number of '\n' in s. */
+static size_t count_lines(const char *s) {
+  size_t n = 0;
+  for (; s && *s; s++)
+    n += *s == '\n';
+  return n;
+}
+
+/* Number of c in [b, e). */
+static size_t count_char(const char *b, const char *e, char c) {
+  size_t n = 0;
+  for (; b < e; b++)
+    n += *b == c;
+  return n;
+}
+
+/* A perfdata item with a bare value, no thresholds. */
+static sw_perf perf_item(const char *label, double value, const char *uom) {
+  sw_perf p;
+  memset(&p, 0, sizeof p);
+  snprintf(p.label, sizeof p.label, "%s", label);
+  p.measured = true;
+  p.value = value;
+  p.uom = uom;
+  return p;
+}
+
+static void test_first_line(void) {
+  sw_check c;
+  sw_state st;
+  char *out;
+
+  sw_check_init(&c, "RESOLVE");
+  is_int(sw_check_state(&c), SW_OK, "a fresh check is OK");
+  out = capture(&c, &st);
+  is_str(out, "RESOLVE OK - \n", "empty check prints service, state, dash");
+  is_int(st, SW_OK, "printer returns OK");
+  free(out);
+
+  sw_check_summary(&c, "%d names resolved on %s", 3, "10.0.0.1");
+  out = capture(&c, &st);
+  is_str(out, "RESOLVE OK - 3 names resolved on 10.0.0.1\n",
+         "no perfdata: no ' | ' at all");
+  free(out);
+
+  /* A later summary replaces the earlier one. */
+  sw_check_summary(&c, "second summary");
+  sw_perf p = perf_item("time", 0.25, "s");
+  is_int(sw_check_perf(&c, &p), 0, "perf item added");
+  p = perf_item("answers", 2, "");
+  is_int(sw_check_perf(&c, &p), 0, "second perf item added");
+  out = capture(&c, &st);
+  is_str(out, "RESOLVE OK - second summary | time=0.25s answers=2\n",
+         "summary, ' | ', perfdata space-separated");
+  free(out);
+
+  sw_check_raise(&c, SW_WARNING);
+  out = capture(&c, &st);
+  is_str(out, "RESOLVE WARNING - second summary | time=0.25s answers=2\n",
+         "raised state is printed");
+  is_int(st, SW_WARNING, "printer returns the raised state");
+  sw_check_free(&c);
+}
+
+static void test_raise(void) {
+  sw_check c;
+  sw_check_init(&c, "X");
+  sw_check_raise(&c, SW_UNKNOWN);
+  is_int(sw_check_state(&c), SW_UNKNOWN, "raise OK -> UNKNOWN");
+  sw_check_raise(&c, SW_CRITICAL);
+  is_int(sw_check_state(&c), SW_CRITICAL, "raise UNKNOWN -> CRITICAL");
+  sw_check_raise(&c, SW_WARNING);
+  is_int(sw_check_state(&c), SW_CRITICAL, "raise never lowers (WARNING)");
+  sw_check_raise(&c, SW_OK);
+  is_int(sw_check_state(&c), SW_CRITICAL, "raise never lowers (OK)");
+  sw_check_free(&c);
+
+  /* Raised state combines with sub-checks by worst-of. */
+  sw_check_init(&c, "X");
+  sw_check_raise(&c, SW_WARNING);
+  sw_check_sub(&c, SW_UNKNOWN, "u");
+  is_int(sw_check_state(&c), SW_WARNING, "raised WARNING beats sub UNKNOWN");
+  sw_check_sub(&c, SW_CRITICAL, "c");
+  is_int(sw_check_state(&c), SW_CRITICAL, "sub CRITICAL beats raised WARNING");
+  sw_check_free(&c);
+
+  sw_check_init(&c, "X");
+  sw_check_sub(&c, SW_OK, "o");
+  sw_check_sub(&c, SW_UNKNOWN, "u");
+  is_int(sw_check_state(&c), SW_UNKNOWN, "subs OK + UNKNOWN give UNKNOWN");
+  sw_check_free(&c);
+}
+
+static void test_subs(void) {
+  sw_check c;
+  sw_state st;
+  sw_check_init(&c, "RESOLVE");
+  sw_check_summary(&c, "sum");
+  /* Added in mixed order; two of each state to see stability. */
+  sw_check_sub(&c, SW_OK, "ok-1");
+  sw_check_sub(&c, SW_UNKNOWN, "unknown-1");
+  sw_check_sub(&c, SW_CRITICAL, "critical-1");
+  sw_check_sub(&c, SW_WARNING, "warning-1");
+  sw_check_sub(&c, SW_OK, "ok-2");
+  sw_check_sub(&c, SW_CRITICAL, "critical-2");
+  sw_check_sub(&c, SW_UNKNOWN, "unknown-2");
+  sw_check_sub(&c, SW_WARNING, "warning-%d", 2);
+  is_int(c.nsubs, 8, "eight sub-checks stored");
+  sw_perf p = perf_item("n", 8, "");
+  sw_check_perf(&c, &p);
+  char *out = capture(&c, &st);
+  is_str(out,
+         "RESOLVE CRITICAL - sum | n=8\n"
+         "\\_ [CRITICAL] critical-1\n"
+         "\\_ [CRITICAL] critical-2\n"
+         "\\_ [WARNING] warning-1\n"
+         "\\_ [WARNING] warning-2\n"
+         "\\_ [UNKNOWN] unknown-1\n"
+         "\\_ [UNKNOWN] unknown-2\n"
+         "\\_ [OK] ok-1\n"
+         "\\_ [OK] ok-2\n",
+         "sub-checks worst first, in added order within a state, "
+         "perfdata only on the first line");
+  is_int(st, SW_CRITICAL, "state is the worst sub-check");
+  free(out);
+  sw_check_free(&c);
+
+  /* More sub-checks than the first allocation holds. */
+  sw_check_init(&c, "MANY");
+  for (int i = 0; i < 40; i++)
+    sw_check_sub(&c, i == 33 ? SW_WARNING : SW_OK, "sub %d", i);
+  out = capture(&c, &st);
+  is_int(count_lines(out), 41, "40 sub-checks give 41 lines");
+  ok(out && strstr(out, "MANY WARNING - \n\\_ [WARNING] sub 33\n\\_ [OK] sub 0\n"),
+     "the one WARNING comes first, then OK in order");
+  is_int(st, SW_WARNING, "state WARNING");
+  free(out);
+  sw_check_free(&c);
+}
+
+/* Texts from the network must never add a line or a '|' before the
+ * perfdata separator. */
+static void test_hostile_text(void) {
+  sw_check c;
+  sw_state st;
+  sw_check_init(&c, "HTTP");
+  sw_check_summary(&c, "banner: evil | fake=1\nHTTP OK - forged");
+  sw_check_sub(&c, SW_CRITICAL, "sub | x=2\n\\_ [OK] forged\r\n");
+  sw_perf p = perf_item("time", 1, "s");
+  sw_check_perf(&c, &p);
+  char *out = capture(&c, &st);
+  ok(out != NULL, "output captured");
+  if (!out)
+    return;
+  is_int(count_lines(out), 2, "one first line and one sub line, no more");
+  const char *nl = strchr(out, '\n');
+  is_int(count_char(out, nl, '|'), 1, "exactly one '|' on the first line");
+  const char *bar = strchr(out, '|');
+  ok(bar && strcmp(bar, "| time=1s\n" "\\_ [CRITICAL] sub / x=2?\\_ [OK] forged??\n") == 0,
+     "the only '|' is the perfdata separator, the sub text is one line");
+  ok(strncmp(out, "HTTP CRITICAL - banner: evil / fake=1?HTTP OK - forged | ",
+             strlen("HTTP CRITICAL - banner: evil / fake=1?HTTP OK - forged | ")) == 0,
+     "summary '|' -> '/', newline -> '?'");
+  const char *second = nl + 1;
+  is_int(count_char(second, second + strlen(second), '|'), 0,
+         "no '|' on the sub-check line");
+  free(out);
+
+  /* Without perfdata, a '|' in the summary must not create a separator. */
+  sw_check_free(&c);
+  sw_check_init(&c, "HTTP");
+  sw_check_summary(&c, "a|b");
+  out = capture(&c, &st);
+  is_str(out, "HTTP OK - a/b\n", "no perfdata, '|' in summary replaced");
+  free(out);
+  sw_check_free(&c);
+}
+
+static void test_many_perf(void) {
+  enum { N = 500 };
+  sw_check c;
+  sw_state st;
+  sw_check_init(&c, "BIG");
+  sw_check_summary(&c, "many");
+  int added = 0;
+  for (int i = 0; i < N; i++) {
+    char label[32];
+    snprintf(label, sizeof label, "time_q%d", i);
+    sw_perf p = perf_item(label, i, "s");
+    added += sw_check_perf(&c, &p) == 0;
+  }
+  is_int(added, N, "all %d perf items accepted", N);
+  char *out = capture(&c, &st);
+  ok(out != NULL, "output captured");
+  if (!out)
+    return;
+  is_int(count_lines(out), 1, "still one line");
+  const char *perf = strstr(out, " | ");
+  ok(perf != NULL, "separator present");
+  if (!perf) {
+    free(out);
+    return;
+  }
+  perf += 3;
+  /* Walk the items in order: each exactly "time_qI=Is" and one space
+   * between them, none missing, none doubled. */
+  const char *p = perf;
+  int good = 0;
+  for (int i = 0; i < N; i++) {
+    char want[48];
+    int wl = snprintf(want, sizeof want, "time_q%d=%ds%s", i, i,
+                      i + 1 < N ? " " : "\n");
+    if (strncmp(p, want, (size_t)wl) != 0)
+      break;
+    p += wl;
+    good++;
+  }
+  is_int(good, N, "all %d items present, in order, space-separated", N);
+  is_int(*p, '\0', "nothing after the last item");
+  is_int(count_char(perf, perf + strlen(perf), ' '), N - 1,
+         "exactly %d separating spaces", N - 1);
+  free(out);
+  sw_check_free(&c);
+}
+
+static void test_nomem_flag(void) {
+  /* An allocation failure can't be forced portably; the flag it sets is
+   * public, so the printer's handling of it is checked directly. */
+  sw_check c;
+  sw_state st;
+  sw_check_init(&c, "X");
+  sw_check_summary(&c, "partial");
+  c.nomem = 1;
+  char *out = capture(&c, &st);
+  is_str(out, "X UNKNOWN - out of memory while building the result; partial\n",
+         "nomem prints UNKNOWN with a note");
+  is_int(st, SW_UNKNOWN, "nomem state UNKNOWN");
+  sw_check_raise(&c, SW_CRITICAL);
+  is_int(sw_check_state(&c), SW_CRITICAL, "CRITICAL beats nomem's UNKNOWN");
+  free(out);
+  sw_check_free(&c);
+  is_int(c.nsubs, 0, "free leaves the check empty");
+  ok(c.summary == NULL && c.perf == NULL && c.subs == NULL,
+     "free clears the pointers");
+}
+
+int main(void) {
+  test_first_line();
+  test_raise();
+  test_subs();
+  test_hostile_text();
+  test_many_perf();
+  test_nomem_flag();
+  return tap_done();
+}
