@@ -166,7 +166,9 @@ static int read_answer(const msg *m, size_t *off, int qtype,
   sw_dns_rr rr;
   memset(&rr, 0, sizeof rr);
   rr.type = type;
-  rr.ttl = get32(p + 4) & 0x7fffffffUL; /* RFC 2181 8: top bit means 0 */
+  rr.ttl = get32(p + 4);
+  if (rr.ttl & 0x80000000UL) /* RFC 2181 8: the whole TTL counts as 0 */
+    rr.ttl = 0;
   if (type == SW_DNS_CNAME && qtype != SW_DNS_CNAME) {
     if (format_rdata(m, rdoff, rdlen, &rr) < 0)
       return -1;

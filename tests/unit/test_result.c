@@ -82,6 +82,7 @@ static void test_first_line(void) {
   is_str(out, "RESOLVE WARNING - second summary | time=0.25s answers=2\n",
          "raised state is printed");
   is_int(st, SW_WARNING, "printer returns the raised state");
+  free(out);
   sw_check_free(&c);
 }
 

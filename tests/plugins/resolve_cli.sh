@@ -1,0 +1,100 @@
+#!/bin/sh
+# check_resolve's command line: every bad option or range is UNKNOWN
+# naming the option; --help, --version and --extra-opts as the
+# Monitoring Plugins do them. Needs no server, except one that refuses.
+. "$top_srcdir/tests/plugins/lib.sh"
+P=$PLUGINDIR/check_resolve
+
+bad() { # bad OPTION-NAME ARGS...: UNKNOWN naming the option
+  name=$1
+  shift
+  run "$P" "$@"
+  is_rc 3 "$* -> exit 3"
+  first_line_matches "^RESOLVE UNKNOWN - .*$(printf '%s' "$name" | sed 's/[][\.*^$]/\\&/g')" \
+    "$* -> UNKNOWN naming $name"
+  is_int "$(lines_count)" 1 "$* -> one line"
+}
+
+bad -H
+bad -H -s 127.0.0.1
+bad -t -H a -s 127.0.0.1 -t 0
+bad -t -H a -s 127.0.0.1 -t -1
+bad -t -H a -s 127.0.0.1 -t abc
+bad -t -H a -s 127.0.0.1 -t 1e3
+bad -t -H a -s 127.0.0.1 -t 5:bogus
+bad -w -H a -s 127.0.0.1 -w 10x
+bad -w -H a -s 127.0.0.1 -w :
+bad -w -H a -s 127.0.0.1 -w ""
+bad -c -H a -s 127.0.0.1 -c 5:3
+bad -c -H a -s 127.0.0.1 -c nan
+bad -c -H a -s 127.0.0.1 -c inf
+bad --fail-critical -H a -s 127.0.0.1 --fail-critical x
+bad --fail-warning -H a -s 127.0.0.1 --fail-warning 3:1
+bad -q -H a -s 127.0.0.1 -q BOGUS
+bad -s -H a -s 1.2.3
+bad -s -H a -s host.example
+bad -s -H a -s 127.0.0.1:99999
+bad -s -H a -s 127.0.0.1 -s 127.0.0.1:53
+bad -s -H a -s 127.0.0.1 -6
+bad -H -H a -H A -s 127.0.0.1
+bad -a -H a -s 127.0.0.1 -a 10.0.0.0/33
+bad -L -H a -s 127.0.0.1 -L
+bad --retries -H a -s 127.0.0.1 --retries 0
+bad --retries -H a -s 127.0.0.1 --retries 6
+bad --bogus -H a -s 127.0.0.1 --bogus
+bad -s -H a -s
+bad unexpected -H a -s 127.0.0.1 stray
+
+# --resolv-conf: missing file, a file without nameservers
+bad --resolv-conf -H a --resolv-conf /nonexistent/resolv.conf
+conf=$(mktemp) && trap 'rm -f "$conf" "$ini"' EXIT
+printf 'search example\noptions ndots:2\n' >"$conf"
+bad --resolv-conf -H a --resolv-conf "$conf"
+printf 'nameserver ::1\n' >"$conf"
+bad --resolv-conf -H a --resolv-conf "$conf" -4
+
+run "$P" --help
+is_rc 3 "--help exits 3"
+first_line_matches '^check_resolve: DNS' "--help starts with what it does"
+line_matches '^Usage: check_resolve -H NAME' "--help has the usage"
+line_matches '^ +--fail-critical=RANGE' "--help lists --fail-critical"
+line_matches '^Examples:' "--help has examples"
+long=$(awk 'length > 80' "$OUT" | head -1)
+is_str "$long" "" "--help fits 80 columns"
+
+run "$P" -V
+is_rc 3 "-V exits 3"
+first_line_matches '^check_resolve v[0-9]+\.[0-9]+\.[0-9]+ \(streamwatch [0-9.]+; c-ares/[0-9.]+\)$' \
+  "-V names the version and c-ares"
+
+# --resolv-conf really supplies the resolvers (nothing listens on port 53
+# at these addresses: each is refused, and named)
+printf '# test\nnameserver 127.0.0.251\nnameserver 127.0.0.252\nnameserver ::1\n' >"$conf"
+run "$P" -H a.stream.test --resolv-conf "$conf" -4
+is_rc 2 "--resolv-conf resolvers refused -> CRITICAL"
+first_line_matches 'connection refused from 127\.0\.0\.251, connection refused from 127\.0\.0\.252 \(2/2 failed\)' \
+  "--resolv-conf -4: both IPv4 nameservers asked, ::1 left out"
+perf_ok "perfdata parses"
+
+# --extra-opts: options from an ini section, command line wins
+ini=$(mktemp)
+printf '[check_resolve]\nhostname=a.stream.test\nserver=127.0.0.251\n# comment\n[dns_eu]\nhostname = b.stream.test\nserver = 127.0.0.252\ntimeout=3\n' >"$ini"
+run "$P" --extra-opts="@$ini"
+is_rc 2 "--extra-opts=@FILE reads [check_resolve]"
+first_line_matches '^RESOLVE CRITICAL - a\.stream\.test A: connection refused from 127\.0\.0\.251 ' \
+  "--extra-opts options used"
+run "$P" --extra-opts="dns_eu@$ini" -H c.stream.test
+first_line_matches '^RESOLVE CRITICAL - b\.stream\.test A: connection refused from 127\.0\.0\.252; c\.stream\.test A: connection refused from 127\.0\.0\.252 \(2/2 failed\)' \
+  "--extra-opts=SECTION@FILE plus a command-line -H"
+run env MP_CONFIG_FILE="$ini" "$P" --extra-opts=dns_eu
+first_line_matches '^RESOLVE CRITICAL - b\.stream\.test A: connection refused from 127\.0\.0\.252 ' \
+  "--extra-opts=SECTION with MP_CONFIG_FILE"
+bad --extra-opts --extra-opts="nosuch@$ini"
+bad --extra-opts --extra-opts="@/nonexistent/plugins.ini"
+
+# A comma locale changes nothing in the perfdata.
+run env LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 "$P" -H a.stream.test -s 127.0.0.251 -w 0.5
+no_line_matches '=[0-9]+,[0-9]' "comma locale: perfdata numbers keep '.'"
+perf_ok "comma locale: perfdata parses"
+
+plan_done

@@ -1,0 +1,152 @@
+/* Unit tests for check_resolve's -a matcher (plugins/resolve_opts.c):
+ * resolve_expect_parse and resolve_expect_match. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+/* By path: the test is built without plugins/ on the include path. */
+#include "../../plugins/resolve.h"
+#include "tap.h"
+
+/* An answer record as sw_dns_reply_parse makes it: text, key, and for
+ * addresses the family and bytes. */
+static sw_dns_rr rr_addr(const char *text) {
+  sw_dns_rr rr;
+  memset(&rr, 0, sizeof rr);
+  if (inet_pton(AF_INET, text, rr.addr) == 1) {
+    rr.family = AF_INET;
+    rr.type = SW_DNS_A;
+  } else if (inet_pton(AF_INET6, text, rr.addr) == 1) {
+    rr.family = AF_INET6;
+    rr.type = SW_DNS_AAAA;
+  }
+  snprintf(rr.text, sizeof rr.text, "%s", text);
+  snprintf(rr.key, sizeof rr.key, "%s", text);
+  return rr;
+}
+
+/* A name record: text as sent, key lowercased without trailing dot. */
+static sw_dns_rr rr_name(const char *text, const char *key) {
+  sw_dns_rr rr;
+  memset(&rr, 0, sizeof rr);
+  rr.type = SW_DNS_CNAME;
+  snprintf(rr.text, sizeof rr.text, "%s", text);
+  snprintf(rr.key, sizeof rr.key, "%s", key);
+  return rr;
+}
+
+/* Parses want (which must succeed) and checks its match against rr. */
+static void match(const char *want, const sw_dns_rr *rr, int expect) {
+  resolve_expect e;
+  sw_err err = {{0}};
+  if (resolve_expect_parse(want, &e, &err) != 0) {
+    ok(0, "-a '%s' parses (%s)", want, err.msg);
+    return;
+  }
+  is_int(resolve_expect_match(&e, rr), expect, "-a '%s' %s %s", want,
+         expect ? "matches" : "does not match", rr->text);
+}
+
+static void test_parse(void) {
+  resolve_expect e;
+  sw_err err = {{0}};
+
+  is_int(resolve_expect_parse("10.1.2.3", &e, &err), 0, "address parses");
+  is_int(e.family, AF_INET, "address: IPv4");
+  is_int(e.prefix, 32, "address: prefix 32");
+  is_str(e.text, "10.1.2.3", "address: text kept for messages");
+
+  is_int(resolve_expect_parse("10.1.2.0/24", &e, &err), 0, "CIDR parses");
+  is_int(e.prefix, 24, "CIDR: prefix 24");
+
+  is_int(resolve_expect_parse("2001:DB8::/32", &e, &err), 0, "v6 CIDR parses");
+  is_int(e.family, AF_INET6, "v6 CIDR: IPv6");
+  is_int(e.prefix, 32, "v6 CIDR: prefix 32");
+
+  is_int(resolve_expect_parse("::1", &e, &err), 0, "v6 address parses");
+  is_int(e.prefix, 128, "v6 address: prefix 128");
+
+  is_int(resolve_expect_parse("Edge.Example.COM.", &e, &err), 0,
+         "text parses");
+  is_int(e.family, 0, "text: no family");
+  is_str(e.key, "edge.example.com", "text: key lowercased without dot");
+  is_str(e.text, "Edge.Example.COM.", "text: given text kept");
+
+  is_int(resolve_expect_parse(".", &e, &err), 0, "root parses");
+  is_str(e.key, ".", "root keeps its only dot");
+
+  static const char *const bad[] = {"10.0.0.0/33", "10.0.0.0/", "10.0.0.0/x",
+                                    "10.0.0.0/-1", "::/129",    "10.0.0.0/24/1",
+                                    ""};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    memset(&err, 0, sizeof err);
+    is_int(resolve_expect_parse(bad[i], &e, &err), -1, "-a '%s' is refused",
+           bad[i]);
+    ok(strncmp(err.msg, "-a:", 3) == 0, "-a '%s': error names -a (%s)", bad[i],
+       err.msg);
+  }
+  memset(&err, 0, sizeof err);
+  resolve_expect_parse("10.0.0.0/33", &e, &err);
+  ok(strstr(err.msg, "10.0.0.0/33") != NULL, "error quotes the bad text (%s)",
+     err.msg);
+
+  char big[300];
+  memset(big, 'a', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  is_int(resolve_expect_parse(big, &e, &err), -1, "299-byte text is refused");
+}
+
+static void test_match(void) {
+  sw_dns_rr a = rr_addr("10.1.2.3"), a2 = rr_addr("10.1.3.3"),
+            a3 = rr_addr("192.0.2.1"), v6 = rr_addr("2001:db8:abcd::1"),
+            v6b = rr_addr("2001:db9::1");
+  match("10.1.2.3", &a, 1);
+  match("10.1.2.4", &a, 0);
+  match("10.1.2.0/24", &a, 1);
+  match("10.1.2.0/24", &a2, 0);
+  match("10.1.2.99/24", &a, 1); /* host bits in the expectation ignored */
+  match("10.1.2.0/23", &a, 1);
+  match("10.1.2.0/23", &a2, 1);
+  match("10.1.0.0/23", &a, 0);
+  match("10.1.0.0/22", &a2, 1);
+  match("10.1.4.0/22", &a2, 0);
+  match("10.1.2.2/31", &a, 1);
+  match("10.1.2.4/31", &a, 0);
+  match("0.0.0.0/0", &a, 1);
+  match("0.0.0.0/0", &a3, 1);
+  match("0.0.0.0/0", &v6, 0); /* /0 of one family is not the other */
+  match("10.1.2.3/32", &a, 1);
+  match("10.1.2.3/32", &a2, 0);
+  match("2001:db8::/32", &v6, 1);
+  match("2001:DB8::/32", &v6, 1);
+  match("2001:db8::/32", &v6b, 0);
+  match("2001:db8:abcd::1", &v6, 1);
+  match("2001:db8:abcd::1/128", &v6, 1);
+  match("2001:db8:abcd::2/128", &v6, 0);
+  match("::/0", &v6, 1);
+  match("::/0", &a, 0);
+  match("10.1.2.3", &v6, 0);
+
+  sw_dns_rr n = rr_name("Edge.Example.com.", "edge.example.com");
+  match("edge.example.com", &n, 1);
+  match("edge.example.com.", &n, 1);
+  match("EDGE.Example.COM", &n, 1);
+  match("EDGE.Example.COM.", &n, 1);
+  match("edge.example", &n, 0);
+  match("edge.example.com.x", &n, 0);
+  match("dge.example.com", &n, 0);
+
+  /* A text expectation compares keys: an address answer's key is its
+   * text, so "10.1.2.3" as an address matches by bytes and a text never
+   * matches an address by accident of prefix. */
+  sw_dns_rr txt = rr_name("v=spf1 -all", "v=spf1 -all");
+  match("v=spf1 -all", &txt, 1);
+  match("V=SPF1 -ALL", &txt, 1);
+  match("v=spf1", &txt, 0);
+}
+
+int main(void) {
+  test_parse();
+  test_match();
+  return tap_done();
+}
