@@ -182,6 +182,7 @@ bench_callgrind() {
     # were exec'ed as nslookup or dig)
     if grep -q "== Command: $1\( \|\$\)" "$_b_log"; then
       BENCH_IR_SELF=$_b_ir
+      # shellcheck disable=SC2034 # for the caller
       BENCH_CG_PROFILE=$_b_d/out.${_b_log##*/log.}
     fi
   done

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "streamwatch/dns.h"
 
@@ -107,12 +108,27 @@ static int channel_open(ares_channel *ch, const sw_dns_server *srv,
   return 0;
 }
 
+/* Random query IDs (RFC 5452 9.2): c-ares 1.18's ares_send keeps the ID
+ * it is given, so a constant one would make replies easy to forge. IDs
+ * must also differ within one channel, where c-ares matches by ID. */
+static void random_ids(unsigned short *ids, const sw_dns_query *q, size_t nq) {
+  if (getrandom(ids, nq * sizeof *ids, 0) != (ssize_t)(nq * sizeof *ids))
+    for (size_t i = 0; i < nq; i++) /* no entropy: distinct at least */
+      ids[i] = (unsigned short)(i * 40503u + (unsigned)sw_now());
+  for (size_t i = 0; i < nq; i++)
+    for (size_t j = 0; j < i; j++)
+      if (q[j].server == q[i].server && ids[j] == ids[i]) {
+        ids[i]++;
+        j = (size_t)-1; /* check again from the start */
+      }
+}
+
 /* Builds and sends one query (RFC 1035 4.1.1, RD per -no-recursion). */
-static void query_send(ares_channel ch, query_ctx *c) {
+static void query_send(ares_channel ch, query_ctx *c, unsigned short id) {
   unsigned char *buf = NULL;
   int len = 0;
   c->sent = sw_now();
-  int rc = ares_create_query(c->q->name, 1 /* IN */, c->o->qtype, 0,
+  int rc = ares_create_query(c->q->name, 1 /* IN */, c->o->qtype, id,
                              c->o->norecurse ? 0 : 1, &buf, &len, 0);
   if (rc != ARES_SUCCESS) {
     c->q->outcome = SW_DNS_ERROR;
@@ -174,7 +190,8 @@ int sw_dns_run(const sw_dns_server *servers, size_t nservers,
   size_t nch = 0;
   ares_channel *chs = calloc(nservers ? nservers : 1, sizeof *chs);
   query_ctx *ctx = calloc(nq ? nq : 1, sizeof *ctx);
-  if (!chs || !ctx) {
+  unsigned short *ids = calloc(nq ? nq : 1, sizeof *ids);
+  if (!chs || !ctx || !ids) {
     sw_fail(err, "out of memory");
     goto out;
   }
@@ -187,9 +204,10 @@ int sw_dns_run(const sw_dns_server *servers, size_t nservers,
     if (channel_open(&chs[nch], &servers[nch], o,
                      sw_deadline_remaining_ms(d) - margin, err) < 0)
       goto out;
+  random_ids(ids, q, nq);
   for (size_t i = 0; i < nq; i++) {
     ctx[i] = (query_ctx){.q = &q[i], .srv = &servers[q[i].server], .o = o};
-    query_send(chs[q[i].server], &ctx[i]);
+    query_send(chs[q[i].server], &ctx[i], ids[i]);
   }
   for (;;) {
     long left = sw_deadline_remaining_ms(d) - margin;
@@ -207,5 +225,6 @@ out:
     ares_library_cleanup();
   free(chs);
   free(ctx);
+  free(ids);
   return rc;
 }

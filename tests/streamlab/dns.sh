@@ -1,4 +1,5 @@
 # streamlab DNS: dnsmasq serving stream.test, and fakedns.py for faults.
+# shellcheck shell=sh disable=SC2034
 # POSIX sh (dash); source after lab.sh and call lab_init first:
 #
 #   . "$top_srcdir/tests/streamlab/lab.sh"; . "$top_srcdir/tests/streamlab/dns.sh"
@@ -122,7 +123,11 @@ dns_start_dnsmasq() {
       dns__zone "$3" || return 1
     } >"$_dns_conf" || return 1
     lab_spawn "$1" "$DNSMASQ" --keep-in-foreground --conf-file="$_dns_conf"
-    if lab_wait_udp_dns "$2" "$_dns_port" "$LAB_PID" 2>/dev/null; then
+    # dnsmasq logs "started" only once it has bound its sockets: until then
+    # a reply on that port could come from whoever holds it
+    if lab_wait_log "$1" 'started, version' "$LAB_PID" 2>/dev/null &&
+      lab_wait_udp_dns "$2" "$_dns_port" "$LAB_PID" 2>/dev/null &&
+      lab_alive "$LAB_PID"; then
       dns__export "$1" "$2" "$_dns_port"
       return 0
     fi

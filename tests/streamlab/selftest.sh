@@ -33,7 +33,8 @@ q() {
   _fl=$(printf '%s\n' "$D" | sed -n 's/^;; flags: \([a-z ]*\);.*/\1/p' | tail -n 1)
   _an=$(printf '%s\n' "$D" | awk '!/^;/ && NF >= 5 { $1 = $1; printf "%s%s", sep, $0; sep = " | " }')
   _wa=$(printf '%s\n' "$D" | grep -E '^;; (Warning|Truncated|communications|connection|no servers|ERROR|Got bad)|timed out|mismatch' | tr '\n' ' ')
-  echo "  $1 $2 $3 ${4:-}: ${_st:-no reply} [${_fl}] ${_an:-(no records)} ${_wa:+{$_wa}} (${_el} s)"
+  printf '  %s %s %s %s: %s [%s] %s %s(%s s)\n' "$1" "$2" "$3" "${4:-}" "${_st:-no reply}" "$_fl" \
+    "${_an:-(no records)}" "${_wa:+<$_wa> }" "$_el"
 }
 
 echo "== starting"
@@ -87,10 +88,11 @@ q F nodata.fault.test A;       check "NOERROR" 'status: NOERROR'; check "no reco
 q F slow.fault.test A;         check "answer" 'A[[:space:]]+10\.2\.0\.1'
 case $_el in 0.[3-6]*) echo "    PASS took ~0.3 s ($_el)";; *) echo "    FAIL took $_el s, not ~0.3"; failed=$((failed + 1));; esac
 # slow must not hold up other queries: 3 slow in the background, one ok now
-for i in 1 2 3; do dig @127.0.0.55 -p "$DNS_PORT_F" +time=2 +tries=1 slow.fault.test >/dev/null & done
+digs=
+for i in 1 2 3; do dig @127.0.0.55 -p "$DNS_PORT_F" +time=2 +tries=1 slow.fault.test >/dev/null & digs="$digs $!"; done
 q F ok.fault.test A
 case $_el in 0.0*|0.1*) echo "    PASS ok answered at once ($_el s) while 3 slow queries wait";; *) echo "    FAIL ok took $_el s beside slow queries"; failed=$((failed + 1));; esac
-wait
+wait $digs   # not a bare wait: that would wait for the servers too
 q F silent.fault.test A;       check "never answers (UDP)" 'timed out|no servers could be reached'; check "no reply at all" 'status:' NOT
 q F silent.fault.test A +tcp;  check "never answers (TCP)" 'timed out|no servers could be reached|end of file'; check "no reply" 'status:' NOT
 q F tc.fault.test A;           check "dig retried over TCP" 'Truncated, retrying in TCP mode'; check "TCP answer 10.2.0.2" 'A[[:space:]]+10\.2\.0\.2'

@@ -1,0 +1,122 @@
+#!/bin/sh
+# check_resolve against a real dnsmasq serving stream.test: every answer
+# type, expectations (-a, -L, -n, -A), NODATA and NXDOMAIN, TCP, and
+# output that a hostile TXT record cannot forge.
+. "$top_srcdir/tests/plugins/lib.sh"
+. "$top_srcdir/tests/streamlab/lab.sh"
+. "$top_srcdir/tests/streamlab/dns.sh"
+dns_have_dnsmasq || skip_all "dnsmasq not installed"
+lab_init
+dns_start_dnsmasq A 127.0.0.53 a || bail "dnsmasq did not start"
+P=$PLUGINDIR/check_resolve
+S=$DNS_SERVER_A
+LS=$(printf '%s' "$S" | sed 's/\./\\./g')
+
+run "$P" -H api.stream.test -s "$S"
+is_rc 0 "A: exit 0"
+first_line_matches "^RESOLVE OK - api\.stream\.test A: 10\.1\.2\.[45], 10\.1\.2\.[45] \(TTL 300, [0-9.]+ ms\) \|" \
+  "A: both addresses with TTL and time"
+line_matches "^\\\\_ \[OK\] api\.stream\.test @$LS: 10\.1\.2\.[45], 10\.1\.2\.[45] \(TTL 300, [0-9.]+ ms\)$" \
+  "A: sub-check line"
+perf_ok "A: perfdata parses"
+is_str "$(perf_value failed)" 0 "A: failed=0"
+is_str "$(perf_value answers)" 2 "A: answers=2"
+is_str "$(perf_value ttl_min)" 300 "A: ttl_min=300"
+perf_value "time_api.stream.test@$S" | grep -Eq '^0\.[0-9]+$'
+ok_if $? "A: time_api.stream.test@SERVER measured in seconds"
+
+run "$P" -H www.stream.test -s "$S" -v
+is_rc 0 "CNAME chain: exit 0"
+first_line_matches "A: 10\.1\.3\.1 \(TTL 300, [0-9.]+ ms\) via www\.stream\.test\. -> edge\.stream\.test\." \
+  "CNAME chain: final address, chain shown at -v"
+
+run "$P" -H www.stream.test -s "$S" -q CNAME -a edge.stream.test
+is_rc 0 "-q CNAME -a target without the dot: exit 0"
+first_line_matches "CNAME: edge\.stream\.test\. \(TTL 300" "-q CNAME: target shown with its dot"
+
+run "$P" -H v6.stream.test -s "$S" -q AAAA -a 2001:db8::/32
+is_rc 0 "AAAA in a CIDR: exit 0"
+first_line_matches "AAAA: 2001:db8::10 \(TTL 300" "AAAA answer"
+
+run "$P" -H stream.test -s "$S" -q MX -a mx.stream.test.
+is_rc 0 "MX with -a target: exit 0"
+first_line_matches "MX: 10 mx\.stream\.test\. \(TTL 300" "MX preference and exchanger"
+
+run "$P" -H stream.test -s "$S" -q mx -a other.example.
+is_rc 2 "MX with the wrong -a: exit 2"
+first_line_matches "^RESOLVE CRITICAL - stream\.test MX: unexpected answer 10 mx\.stream\.test\. \(expected other\.example\.\) from $LS \(1/1 failed\)" \
+  "MX: unexpected answer named with the expectation"
+
+run "$P" -H _hls._tcp.stream.test -s "$S" -q SRV -a edge.stream.test
+is_rc 0 "SRV: exit 0"
+first_line_matches "SRV: 10 5 443 edge\.stream\.test\. \(TTL 300" "SRV priority weight port target"
+
+run "$P" -H txt.stream.test -s "$S" -q TXT -a "v=stream1 region=eu"
+is_rc 0 "TXT with the whole text as -a: exit 0"
+first_line_matches "TXT: v=stream1 region=eu \(TTL 300" "TXT text"
+
+run "$P" -H evil.stream.test -s "$S" -q TXT
+is_rc 0 "hostile TXT: exit 0"
+is_int "$(lines_count)" 2 "hostile TXT: no extra output line"
+is_int "$(head -1 "$OUT" | tr -cd '|' | wc -c)" 1 "hostile TXT: one '|' only, the perfdata separator"
+first_line_matches "TXT: evil/x=1\?RESOLVE OK - forged\?\[31mred \(TTL" "hostile TXT: '|' and control characters replaced"
+perf_ok "hostile TXT: perfdata parses"
+
+run "$P" -H v6.stream.test -s "$S"
+is_rc 2 "NODATA: exit 2"
+first_line_matches "^RESOLVE CRITICAL - v6\.stream\.test A: no A records from $LS \(1/1 failed\)" "NODATA: no A records"
+is_str "$(perf_value answers)" 0 "NODATA: answers=0"
+is_str "$(perf_value ttl_min)" U "NODATA: ttl_min=U"
+
+run "$P" -H gone.stream.test -s "$S"
+is_rc 2 "NXDOMAIN: exit 2"
+first_line_matches "^RESOLVE CRITICAL - gone\.stream\.test A: NXDOMAIN from $LS \(1/1 failed\) \|" "NXDOMAIN named"
+is_str "$(perf_value failed)" 1 "NXDOMAIN: failed=1"
+
+run "$P" -H gone.stream.test -s "$S" -n
+is_rc 0 "-n with NXDOMAIN: exit 0"
+first_line_matches "^RESOLVE OK - gone\.stream\.test A: NXDOMAIN as expected" "-n: NXDOMAIN is OK"
+
+run "$P" -H api.stream.test -s "$S" -n
+is_rc 2 "-n with an existing name: exit 2"
+first_line_matches "exists \(expected NXDOMAIN\): 10\.1\.2\.[45]" "-n: existing name is CRITICAL"
+
+run "$P" -H api.stream.test -s "$S" -a 10.9.0.0/16
+is_rc 2 "-a CIDR mismatch: exit 2"
+first_line_matches "unexpected answer 10\.1\.2\.[45] \(expected 10\.9\.0\.0/16\)" "-a mismatch named"
+
+run "$P" -H api.stream.test -s "$S" -a 10.1.2.4
+is_rc 0 "-a one of two addresses: any match is OK"
+
+run "$P" -H api.stream.test -s "$S" -a 10.1.2.4 -L
+is_rc 2 "-L with an answer not covered: exit 2"
+first_line_matches "unexpected answer 10\.1\.2\.5 \(expected 10\.1\.2\.4\)" "-L names the uncovered answer"
+
+run "$P" -H api.stream.test -s "$S" -a 10.1.2.4 -a 10.1.2.5 -L
+is_rc 0 "-L with every answer covered: exit 0"
+
+run "$P" -H api.stream.test -s "$S" -A
+is_rc 0 "-A: dnsmasq answers its local zone with AA"
+
+run "$P" -H api.stream.test -s "$S" --tcp
+is_rc 0 "--tcp: exit 0"
+first_line_matches "A: 10\.1\.2\.[45], 10\.1\.2\.[45] \(TTL 300" "--tcp: same answer"
+grep -q 'query\[A\] api.stream.test' "$LAB_DIR/A.log"
+ok_if $? "dnsmasq logged the query"
+
+run "$P" -H api.stream.test -s "$S" --no-recursion
+is_rc 0 "--no-recursion: authoritative local zone still answers"
+
+run "$P" -H api.stream.test -H www.stream.test -H stream.test -s "$S" -w 0.5 -c 1
+is_rc 2 "three names, one NODATA (A of stream.test): exit 2"
+first_line_matches "^RESOLVE CRITICAL - stream\.test A: no A records from $LS \(1/3 failed\)" \
+  "only the failing name in the summary"
+line_matches "^\\\\_ \[CRITICAL\] stream\.test @" "failing line first"
+perf_ok "three names: perfdata parses"
+perfcheck_field "time_www.stream.test@$S" 4 | grep -qx '0.5'
+ok_if $? "time perfdata carries -w"
+perfcheck_field "time_www.stream.test@$S" 5 | grep -qx '1'
+ok_if $? "time perfdata carries -c"
+is_str "$(perfcheck_field failed 7)" 3 "failed max = number of queries"
+
+plan_done

@@ -1,0 +1,73 @@
+#!/bin/sh
+# check_resolve with many resolvers: one down, one silent, one that
+# disagrees; failure counting with --fail-warning/--fail-critical; many
+# names at once.
+. "$top_srcdir/tests/plugins/lib.sh"
+. "$top_srcdir/tests/streamlab/lab.sh"
+. "$top_srcdir/tests/streamlab/dns.sh"
+dns_have_dnsmasq || skip_all "dnsmasq not installed"
+lab_init
+dns_start_dnsmasq A 127.0.0.53 a || bail "dnsmasq A did not start"
+dns_start_dnsmasq B 127.0.0.54 b || bail "dnsmasq B did not start"
+dns_start_dnsmasq C 127.0.0.57 a || bail "dnsmasq C did not start"
+dns_start_fake BH 127.0.0.56 --mode silent || bail "fakedns did not start"
+P=$PLUGINDIR/check_resolve
+A=$DNS_SERVER_A B=$DNS_SERVER_B C=$DNS_SERVER_C BH=$DNS_SERVER_BH
+q() { printf '%s' "$1" | sed 's/\./\\./g'; }
+
+run "$P" -H api.stream.test -H www.stream.test -s "$A" -s "$C"
+is_rc 0 "2 names x 2 resolvers: exit 0"
+first_line_matches "^RESOLVE OK - 2 names on 2 resolvers in [0-9.]+ ms max \|" "overview summary"
+is_int "$(lines_count)" 5 "one line per query"
+perf_ok "perfdata parses"
+for n in api www; do
+  for s in "$A" "$C"; do
+    perf_value "time_$n.stream.test@$s" | grep -Eq '^0\.[0-9]+$'
+    ok_if $? "time_$n.stream.test@$s present"
+  done
+done
+is_str "$(perfcheck_field failed 7)" 4 "failed max=4"
+
+# One of three resolvers down (stopped: connection refused).
+lab_stop C
+run "$P" -H api.stream.test -s "$A" -s "$B" -s "$C"
+is_rc 2 "one resolver down: CRITICAL by default"
+first_line_matches "^RESOLVE CRITICAL - api\.stream\.test A: connection refused from $(q "$C") \(1/3 failed\)" \
+  "the resolver that is down is named"
+line_matches "^\\\\_ \[CRITICAL\] api\.stream\.test @$(q "$C"): connection refused" "its line is first"
+is_str "$(sed -n 2p "$OUT" | cut -c1-15)" '\_ [CRITICAL] ap' "worst line first"
+
+run "$P" -H api.stream.test -s "$A" -s "$B" -s "$C" --fail-warning 0 --fail-critical 1
+is_rc 1 "one of three down with --fail-warning 0 --fail-critical 1: WARNING"
+line_matches "^\\\\_ \[WARNING\] api\.stream\.test @$(q "$C"): connection refused" "its line says WARNING"
+is_str "$(perfcheck_field failed 4)" 0 "failed perfdata carries the warning range"
+is_str "$(perfcheck_field failed 5)" 1 "failed perfdata carries the critical range"
+
+run "$P" -H api.stream.test -H gone.stream.test -s "$A" -s "$C" --fail-warning 0 --fail-critical 1
+is_rc 2 "three of four failed: CRITICAL"
+first_line_matches "api\.stream\.test A: connection refused from $(q "$C"); gone\.stream\.test A: NXDOMAIN from $(q "$A"), connection refused from $(q "$C") \(3/4 failed\)" \
+  "failures grouped by name"
+
+# One of three is a black hole: the deadline holds and names it.
+run "$P" -H api.stream.test -s "$A" -s "$B" -s "$BH" -t 2
+is_rc 2 "black hole, -t 2: CRITICAL"
+first_line_matches "api\.stream\.test A: no answer within 1\.[0-9] s from $(q "$BH") \(1/3 failed\)" \
+  "the silent resolver is named"
+wall_below 2.0 "returns before -t 2"
+line_matches "^\\\\_ \[OK\] api\.stream\.test @$(q "$A"): 10\.1\.2\." "the others answered meanwhile"
+
+run "$P" -H api.stream.test -s "$A" -s "$B" -s "$BH" -t 2 --fail-warning 0 --fail-critical 1
+is_rc 1 "black hole with --fail-warning 0 --fail-critical 1: WARNING"
+
+# Resolvers that disagree.
+run "$P" -H api.stream.test -s "$A" -s "$B"
+is_rc 0 "different answers without -C: OK (CDNs differ)"
+run "$P" -H api.stream.test -s "$A" -s "$B" -C
+is_rc 1 "-C with different answers: WARNING"
+first_line_matches "^RESOLVE WARNING - resolvers disagree on api\.stream\.test: $(q "$A") says 10\.1\.2\.4, 10\.1\.2\.5, $(q "$B") says 10\.9\.9\.9" \
+  "-C: both answer sets named"
+perf_ok "-C: perfdata parses"
+run "$P" -H www.stream.test -s "$A" -s "$B" -C
+is_rc 0 "-C with equal answers: OK"
+
+plan_done
