@@ -16,6 +16,7 @@ typedef struct {
   const sw_dns_server *srv;
   const sw_dns_opts *o;
   double sent;
+  bool *refused;   /* per server: an ICMP port unreachable was seen */
 } query_ctx;
 
 /* Leaves this much of the deadline for judging and printing. */
@@ -67,6 +68,7 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf,
     break;
   case ARES_ECONNREFUSED:
     q->outcome = SW_DNS_CONNREFUSED;
+    c->refused[q->server] = true;
     break;
   case ARES_EBADRESP:
     q->outcome = SW_DNS_MALFORMED;
@@ -140,6 +142,19 @@ static void query_send(ares_channel ch, query_ctx *c, unsigned short id) {
   ares_free_string(buf);
 }
 
+/* Several queries share a server's UDP socket, and the kernel reports an
+ * ICMP port unreachable to whichever call comes next: c-ares then fails
+ * that one query and leaves the others waiting for replies that cannot
+ * come. A port that refused one query refuses them all. */
+static void spread_refusal(sw_dns_query *q, size_t nq, query_ctx *ctx) {
+  for (size_t i = 0; i < nq; i++) {
+    if (q[i].outcome == SW_DNS_PENDING && ctx[i].refused[q[i].server]) {
+      q[i].outcome = SW_DNS_CONNREFUSED;
+      q[i].elapsed = sw_now() - ctx[i].sent;
+    }
+  }
+}
+
 static int all_done(const sw_dns_query *q, size_t nq) {
   for (size_t i = 0; i < nq; i++)
     if (q[i].outcome == SW_DNS_PENDING)
@@ -191,7 +206,8 @@ int sw_dns_run(const sw_dns_server *servers, size_t nservers,
   ares_channel *chs = calloc(nservers ? nservers : 1, sizeof *chs);
   query_ctx *ctx = calloc(nq ? nq : 1, sizeof *ctx);
   unsigned short *ids = calloc(nq ? nq : 1, sizeof *ids);
-  if (!chs || !ctx || !ids) {
+  bool *refused = calloc(nservers ? nservers : 1, sizeof *refused);
+  if (!chs || !ctx || !ids || !refused) {
     sw_fail(err, "out of memory");
     goto out;
   }
@@ -206,11 +222,13 @@ int sw_dns_run(const sw_dns_server *servers, size_t nservers,
       goto out;
   random_ids(ids, q, nq);
   for (size_t i = 0; i < nq; i++) {
-    ctx[i] = (query_ctx){.q = &q[i], .srv = &servers[q[i].server], .o = o};
+    ctx[i] = (query_ctx){.q = &q[i], .srv = &servers[q[i].server], .o = o,
+                         .refused = refused};
     query_send(chs[q[i].server], &ctx[i], ids[i]);
   }
   for (;;) {
     long left = sw_deadline_remaining_ms(d) - margin;
+    spread_refusal(q, nq, ctx);
     if (all_done(q, nq) || left <= 0)
       break;
     loop_once(chs, nch, left);
@@ -226,5 +244,6 @@ out:
   free(chs);
   free(ctx);
   free(ids);
+  free(refused);
   return rc;
 }

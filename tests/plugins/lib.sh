@@ -30,6 +30,8 @@
 # Helpers (no TAP output):
 #   perf_value LABEL              prints that label's value from OUT's first
 #                                 line (empty, status 1, when absent)
+#   perf_field LABEL N            field N of LABEL's row: 1 label, 2 value,
+#                                 3 uom, 4 warn, 5 crit, 6 min, 7 max
 #   perf_values                   prints perfcheck.pl's table for OUT
 #   lines_count                   prints the number of lines of OUT
 #   first_line                    prints the first line of OUT
@@ -149,6 +151,13 @@ perf_values() {
 
 perf_value() {
   first_line | perl "$PERFCHECK" "$1" 2>/dev/null
+}
+
+# perf_field LABEL N: field N of LABEL's row in perfcheck.pl's table
+# (1 label, 2 value, 3 uom, 4 warn, 5 crit, 6 min, 7 max); status 1 if absent
+perf_field() {
+  first_line | perl "$PERFCHECK" 2>/dev/null |
+    awk -F '\t' -v l="$1" -v n="$2" '$1 == l { print $n; f = 1; exit } END { exit !f }'
 }
 
 wall_below() {

@@ -12,7 +12,7 @@ bad() { # bad OPTION-NAME ARGS...: UNKNOWN naming the option
   is_rc 3 "$* -> exit 3"
   first_line_matches "^RESOLVE UNKNOWN - .*$(printf '%s' "$name" | sed 's/[][\.*^$]/\\&/g')" \
     "$* -> UNKNOWN naming $name"
-  is_int "$(lines_count)" 1 "$* -> one line"
+  is "$(lines_count)" 1 "$* -> one line"
 }
 
 bad -H
@@ -59,8 +59,8 @@ first_line_matches '^check_resolve: DNS' "--help starts with what it does"
 line_matches '^Usage: check_resolve -H NAME' "--help has the usage"
 line_matches '^ +--fail-critical=RANGE' "--help lists --fail-critical"
 line_matches '^Examples:' "--help has examples"
-long=$(awk 'length > 80' "$OUT" | head -1)
-is_str "$long" "" "--help fits 80 columns"
+long=$(printf '%s\n' "$OUT" | awk 'length > 80' | head -1)
+is "$long" "" "--help fits 80 columns"
 
 run "$P" -V
 is_rc 3 "-V exits 3"

@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/streamlab/lab.sh"
 . "$top_srcdir/tests/streamlab/dns.sh"
 lab_init
-dns_start_fake F 127.0.0.55 --delay 0.3 || bail "fakedns did not start"
+dns_start_fake F 127.0.0.55 --delay 0.3 || bail_out "fakedns did not start"
 P=$PLUGINDIR/check_resolve
 S=$DNS_SERVER_F
 LS=$(printf '%s' "$S" | sed 's/\./\\./g')
@@ -19,7 +19,7 @@ for rcode in SERVFAIL REFUSED FORMERR NOTIMP; do
     "$rcode: named in the summary"
   line_matches "^\\\\_ \[CRITICAL\] $name @$LS: $rcode \([0-9.]+ ms\)$" "$rcode: sub-check line"
   perf_ok "$rcode: perfdata parses"
-  is_str "$(perf_value failed)" 1 "$rcode: failed=1"
+  is "$(perf_value failed)" 1 "$rcode: failed=1"
 done
 
 run "$P" -H nodata.fault.test -s "$S" -q AAAA
@@ -31,7 +31,7 @@ is_rc 2 "silence, -t 2: exit 2"
 first_line_matches "^RESOLVE CRITICAL - silent\.fault\.test A: no answer within 1\.[0-9] s from $LS \(1/1 failed\)" \
   "silence: no answer within the deadline"
 wall_below 2.0 "silence: the plugin returns before -t 2 expires"
-is_str "$(perf_value "time_silent.fault.test@$S")" U "silence: time is U"
+is "$(perf_value "time_silent.fault.test@$S")" U "silence: time is U"
 
 run "$P" -H silent.fault.test -s "$S" -t 1:warning
 is_rc 1 "silence, -t 1:warning: exit 1"
@@ -65,8 +65,8 @@ first_line_matches "short\.fault\.test A: no answer within" "5-byte reply is dro
 
 run "$P" -H multi.fault.test -s "$S"
 is_rc 0 "three records: exit 0"
-is_str "$(perf_value answers)" 3 "answers=3"
-is_str "$(perf_value ttl_min)" 60 "ttl_min is the smallest TTL"
+is "$(perf_value answers)" 3 "answers=3"
+is "$(perf_value ttl_min)" 60 "ttl_min is the smallest TTL"
 first_line_matches "10\.2\.0\.1, 10\.2\.0\.2, 10\.2\.0\.3 \(TTL 60," "TTL shown is the smallest"
 
 run "$P" -H ok.fault.test -s "$S" -A
@@ -85,7 +85,7 @@ first_line_matches "\(-c 0\.2\)" "-c named"
 
 run "$P" -H evil.fault.test -s "$S" -q TXT
 is_rc 0 "TXT with '|', newline, ESC: exit 0"
-is_int "$(lines_count)" 2 "hostile TXT: no extra line"
+is "$(lines_count)" 2 "hostile TXT: no extra line"
 first_line_matches "TXT: a/b\?c\?\[31m \(TTL" "hostile TXT sanitised"
 
 run "$P" -H cname.fault.test -s "$S" -v

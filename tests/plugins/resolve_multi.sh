@@ -7,10 +7,10 @@
 . "$top_srcdir/tests/streamlab/dns.sh"
 dns_have_dnsmasq || skip_all "dnsmasq not installed"
 lab_init
-dns_start_dnsmasq A 127.0.0.53 a || bail "dnsmasq A did not start"
-dns_start_dnsmasq B 127.0.0.54 b || bail "dnsmasq B did not start"
-dns_start_dnsmasq C 127.0.0.57 a || bail "dnsmasq C did not start"
-dns_start_fake BH 127.0.0.56 --mode silent || bail "fakedns did not start"
+dns_start_dnsmasq A 127.0.0.53 a || bail_out "dnsmasq A did not start"
+dns_start_dnsmasq B 127.0.0.54 b || bail_out "dnsmasq B did not start"
+dns_start_dnsmasq C 127.0.0.57 a || bail_out "dnsmasq C did not start"
+dns_start_fake BH 127.0.0.56 --mode silent || bail_out "fakedns did not start"
 P=$PLUGINDIR/check_resolve
 A=$DNS_SERVER_A B=$DNS_SERVER_B C=$DNS_SERVER_C BH=$DNS_SERVER_BH
 q() { printf '%s' "$1" | sed 's/\./\\./g'; }
@@ -18,15 +18,15 @@ q() { printf '%s' "$1" | sed 's/\./\\./g'; }
 run "$P" -H api.stream.test -H www.stream.test -s "$A" -s "$C"
 is_rc 0 "2 names x 2 resolvers: exit 0"
 first_line_matches "^RESOLVE OK - 2 names on 2 resolvers in [0-9.]+ ms max \|" "overview summary"
-is_int "$(lines_count)" 5 "one line per query"
+is "$(lines_count)" 5 "one line per query"
 perf_ok "perfdata parses"
 for n in api www; do
   for s in "$A" "$C"; do
     perf_value "time_$n.stream.test@$s" | grep -Eq '^0\.[0-9]+$'
-    ok_if $? "time_$n.stream.test@$s present"
+    ok $? "time_$n.stream.test@$s present"
   done
 done
-is_str "$(perfcheck_field failed 7)" 4 "failed max=4"
+is "$(perf_field failed 7)" 4 "failed max=4"
 
 # One of three resolvers down (stopped: connection refused).
 lab_stop C
@@ -35,13 +35,13 @@ is_rc 2 "one resolver down: CRITICAL by default"
 first_line_matches "^RESOLVE CRITICAL - api\.stream\.test A: connection refused from $(q "$C") \(1/3 failed\)" \
   "the resolver that is down is named"
 line_matches "^\\\\_ \[CRITICAL\] api\.stream\.test @$(q "$C"): connection refused" "its line is first"
-is_str "$(sed -n 2p "$OUT" | cut -c1-15)" '\_ [CRITICAL] ap' "worst line first"
+is "$(printf '%s\n' "$OUT" | sed -n 2p | cut -d' ' -f2)" '[CRITICAL]' "worst line first"
 
 run "$P" -H api.stream.test -s "$A" -s "$B" -s "$C" --fail-warning 0 --fail-critical 1
 is_rc 1 "one of three down with --fail-warning 0 --fail-critical 1: WARNING"
 line_matches "^\\\\_ \[WARNING\] api\.stream\.test @$(q "$C"): connection refused" "its line says WARNING"
-is_str "$(perfcheck_field failed 4)" 0 "failed perfdata carries the warning range"
-is_str "$(perfcheck_field failed 5)" 1 "failed perfdata carries the critical range"
+is "$(perf_field failed 4)" 0 "failed perfdata carries the warning range"
+is "$(perf_field failed 5)" 1 "failed perfdata carries the critical range"
 
 run "$P" -H api.stream.test -H gone.stream.test -s "$A" -s "$C" --fail-warning 0 --fail-critical 1
 is_rc 2 "three of four failed: CRITICAL"

@@ -22,8 +22,10 @@
 # $LAB_DIR/NAME.log (dnsmasq logs every query there; DNS_LOG_QUERIES=0 turns
 # that off, e.g. for benchmarks), dnsmasq's config $LAB_DIR/NAME.conf.
 #
-#   dns_start_dnsmasq NAME ADDR VARIANT     VARIANT a or b
-#   dns_start_fake NAME ADDR [--mode MODE] [--delay SECONDS]
+#   dns_start_dnsmasq NAME ADDR VARIANT [PORT]   VARIANT a or b; PORT: use
+#                       that one (no retry), e.g. to bring a server back on
+#                       its old port after lab_stop NAME, or to swap a for b
+#   dns_start_fake NAME ADDR [--mode MODE] [--delay SECONDS] [--port PORT]
 #   dns_have_dnsmasq                        true when $DNSMASQ runs
 #   DNSMASQ                                 default /usr/sbin/dnsmasq
 #
@@ -100,7 +102,7 @@ EOF
 }
 
 dns_start_dnsmasq() {
-  [ $# -eq 3 ] || { echo "usage: dns_start_dnsmasq NAME ADDR a|b" >&2; return 1; }
+  [ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: dns_start_dnsmasq NAME ADDR a|b [PORT]" >&2; return 1; }
   dns__check_name "$1" || return 1
   _dns_conf=$LAB_DIR/$1.conf
   _dns_try=0
@@ -108,7 +110,7 @@ dns_start_dnsmasq() {
   # it (another test run): dnsmasq then exits at once, and we try another
   while [ $_dns_try -lt 5 ]; do
     _dns_try=$((_dns_try + 1))
-    _dns_port=$(lab_free_port "$2") || return 1
+    if [ -n "${4:-}" ]; then _dns_port=$4; else _dns_port=$(lab_free_port "$2") || return 1; fi
     {
       echo "# streamlab dnsmasq '$1', zone variant $3"
       echo no-resolv
@@ -131,7 +133,7 @@ dns_start_dnsmasq() {
       dns__export "$1" "$2" "$_dns_port"
       return 0
     fi
-    if lab_alive "$LAB_PID" || ! grep -qi 'in use' "$LAB_DIR/$1.log"; then
+    if [ -n "${4:-}" ] || lab_alive "$LAB_PID" || ! grep -qi 'in use' "$LAB_DIR/$1.log"; then
       break # not a port clash: give up
     fi
     lab_stop "$1"

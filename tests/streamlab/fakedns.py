@@ -296,7 +296,10 @@ def main():
                     choices=("normal", "silent", "servfail", "refused", "slow"))
     ap.add_argument("--delay", type=float, default=0.3)
     opts = ap.parse_args()
-    udp, tcp, port = bind_both(opts.addr, opts.port)
+    try:
+        udp, tcp, port = bind_both(opts.addr, opts.port)
+    except OSError as e:
+        sys.exit("fakedns: cannot listen on %s port %d: %s" % (opts.addr, opts.port, e))
     threading.Thread(target=serve_tcp, args=(tcp, opts), daemon=True).start()
     print("ready %s %d" % (opts.addr, port), flush=True)
     log("fakedns: mode %s, delay %.3f s, on %s port %d (udp+tcp)" % (opts.mode, opts.delay, opts.addr, port))

@@ -38,7 +38,8 @@
 #                       with "# " (TAP diagnostics).
 # Variables: LAB_PY (python3 to use; /usr/bin/python3 when it exists),
 #   LAB_SRC (this directory: from $STREAMLAB_DIR, else $top_srcdir, else
-#   ./tests/streamlab), LAB_WAIT (seconds, default 10).
+#   ./tests/streamlab), LAB_WAIT (whole seconds, default 10), LAB_KEEP=1
+#   (keep LAB_DIR and its logs after the run).
 # No fixed sleeps: waits poll. Loopback only.
 
 if [ -z "${LAB_PY:-}" ]; then
