@@ -138,6 +138,13 @@ static void query_send(ares_channel ch, query_ctx *c, unsigned short id) {
              ares_strerror(rc));
     return;
   }
+  if (c->o->verbose >= 2 && c->o->trace) {
+    char line[400];
+    snprintf(line, sizeof line, "query %s %s to %s over %s, RD=%d, id 0x%04x",
+             c->q->name, sw_dns_qtype_name(c->o->qtype), c->srv->label,
+             c->o->tcp ? "TCP" : "UDP", c->o->norecurse ? 0 : 1, id);
+    c->o->trace(c->o->trace_arg, line);
+  }
   ares_send(ch, buf, len, on_reply, c);
   ares_free_string(buf);
 }

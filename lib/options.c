@@ -75,9 +75,11 @@ static int add_extra_opts(const char *value, const char *prog,
  * is an option, as Monitoring Plugins do). */
 static int is_extra_opts(int argc, char **argv, int i, const char **value,
                          int *used) {
+  /* getopt_long takes abbreviations, so must this: "--extra" and longer
+   * prefixes (shorter ones clash with other options, such as --expect). */
   static const char name[] = "--extra-opts";
-  size_t nl = sizeof name - 1;
-  if (strncmp(argv[i], name, nl) != 0)
+  size_t nl = strcspn(argv[i], "=");
+  if (nl < 7 || nl > sizeof name - 1 || strncmp(argv[i], name, nl) != 0)
     return 0;
   if (argv[i][nl] == '=') {
     *value = argv[i] + nl + 1;

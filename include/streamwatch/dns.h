@@ -98,7 +98,8 @@ typedef struct {
   bool tcp;              /* query over TCP */
   bool norecurse;        /* clear RD */
   int tries;             /* c-ares tries per server (>= 1) */
-  int verbose;           /* >= 3: hex dump of every reply to trace */
+  int verbose;           /* >= 2: each query sent; >= 3: hex dump of
+                            every reply, to trace */
   void (*trace)(void *arg, const char *line);
   void *trace_arg;
 } sw_dns_opts;

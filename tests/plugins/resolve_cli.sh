@@ -89,6 +89,9 @@ first_line_matches '^RESOLVE CRITICAL - b\.stream\.test A: connection refused fr
 run env MP_CONFIG_FILE="$ini" "$P" --extra-opts=dns_eu
 first_line_matches '^RESOLVE CRITICAL - b\.stream\.test A: connection refused from 127\.0\.0\.252 ' \
   "--extra-opts=SECTION with MP_CONFIG_FILE"
+run "$P" --extra="dns_eu@$ini"
+first_line_matches '^RESOLVE CRITICAL - b\.stream\.test A: connection refused from 127\.0\.0\.252 ' \
+  "--extra (abbreviated as getopt allows) is expanded too"
 bad --extra-opts --extra-opts="nosuch@$ini"
 bad --extra-opts --extra-opts="@/nonexistent/plugins.ini"
 

@@ -97,6 +97,19 @@ is_rc 0 "-vvv: exit 0"
 first_line_matches "^RESOLVE OK - " "-vvv: the status line stays first"
 line_matches "^reply from $LS for ok\.fault\.test, [0-9]+ bytes:" "-vvv: reply dump follows"
 
+run "$P" -H ok.fault.test -H cname.fault.test -s "$S" -vv --tcp
+is_rc 0 "-vv: exit 0"
+line_matches "^query ok\.fault\.test A to $LS over TCP, RD=1, id 0x[0-9a-f]{4}$" "-vv: each query sent is listed"
+is "$(printf '%s\n' "$OUT" | sed -n 's/.*, id //p' | sort -u | wc -l | tr -d ' ')" 2 "-vv: every query has its own id"
+
+# IPv6: a resolver on [::1], and -6 picking it from a resolv.conf
+dns_start_fake F6 ::1 || bail_out "fakedns on ::1 did not start"
+run "$P" -H ok.fault.test -q AAAA -s "$DNS_SERVER_F6"
+is_rc 0 "resolver on [::1]: exit 0"
+first_line_matches "^RESOLVE OK - ok\.fault\.test AAAA: 2001:db8::1 \(TTL 300" "AAAA over IPv6"
+line_matches "^\\\\_ \[OK\] ok\.fault\.test @\[::1\]:$DNS_PORT_F6: " "IPv6 resolver labelled [::1]:PORT"
+perf_ok "IPv6 label in perfdata parses"
+
 lab_stop F
 run "$P" -H ok.fault.test -s "$S"
 is_rc 2 "stopped server: exit 2"
