@@ -176,10 +176,12 @@ static void loop_once(ares_channel *chs, size_t nch, long wait_ms) {
   size_t owner[64], n = 0;
   for (size_t i = 0; i < nch; i++) {
     ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-    int bits = ares_getsock(chs[i], socks, ARES_GETSOCK_MAXNUM);
-    for (int s = 0; s < ARES_GETSOCK_MAXNUM && n < 64; s++) {
-      short ev = (short)((ARES_GETSOCK_READABLE(bits, s) ? POLLIN : 0) |
-                         (ARES_GETSOCK_WRITABLE(bits, s) ? POLLOUT : 0));
+    /* c-ares' ARES_GETSOCK_WRITABLE shifts a signed 1 into the sign bit
+     * for the 16th socket (undefined behaviour): test the bits unsigned. */
+    unsigned bits = (unsigned)ares_getsock(chs[i], socks, ARES_GETSOCK_MAXNUM);
+    for (unsigned s = 0; s < ARES_GETSOCK_MAXNUM && n < 64; s++) {
+      short ev = (short)((bits & (1u << s) ? POLLIN : 0) |
+                         (bits & (1u << (s + ARES_GETSOCK_MAXNUM)) ? POLLOUT : 0));
       if (!ev)
         continue;
       pfd[n] = (struct pollfd){.fd = socks[s], .events = ev};
