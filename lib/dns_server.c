@@ -79,12 +79,15 @@ int sw_dns_resolv_conf_parse(const char *text, size_t len, sw_dns_server *out,
     memcpy(line, p, ll);
     line[ll] = '\0';
     p = nl ? nl + 1 : end;
-    char *save = NULL;
-    char *word = strtok_r(line, " \t\r", &save);
-    if (!word || strcmp(word, "nameserver") != 0)
+    /* "nameserver ADDR [anything]" (resolv.conf(5)); other keywords and
+     * comments are not ours. */
+    char *word = line + strspn(line, " \t\r");
+    char *addr = word + strcspn(word, " \t\r");
+    if ((size_t)(addr - word) != 10 || memcmp(word, "nameserver", 10) != 0)
       continue;
-    char *addr = strtok_r(NULL, " \t\r", &save);
-    if (!addr)
+    addr += strspn(addr, " \t\r");
+    addr[strcspn(addr, " \t\r#;")] = '\0';
+    if (!*addr)
       continue;
     char *zone = strchr(addr, '%'); /* fe80::1%eth0: c-ares 1.18 can't use it */
     if (zone || *n >= max)
