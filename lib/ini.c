@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "streamwatch/ini.h"
+#include "streamwatch/secret.h"
 
 /* Bytes [*b, *e) with blanks trimmed on both sides. */
 static void trim(const char **b, const char **e) {
@@ -128,28 +129,16 @@ int sw_ini_find(char *buf, size_t n, sw_err *err) {
 
 int sw_ini_load(const char *path, const char *section, sw_strvec *out,
                 sw_err *err) {
-  enum { INI_MAX = 1 << 20 }; /* an ini file of options is never large */
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return sw_fail(err, "--extra-opts: cannot read %s: %m", path);
-  char *text = malloc(INI_MAX);
-  if (!text) {
-    fclose(f);
-    return sw_fail(err, "--extra-opts: out of memory");
-  }
-  size_t len = fread(text, 1, INI_MAX, f);
-  int rc = 0;
+  char *text;
+  size_t len;
   bool found = false;
-  if (ferror(f))
-    rc = sw_fail(err, "--extra-opts: cannot read %s", path);
-  else if (len == INI_MAX)
-    rc = sw_fail(err, "--extra-opts: %s is larger than 1 MiB", path);
-  else if (sw_ini_section(text, len, section, out, &found, err) < 0)
-    rc = -1;
-  else if (!found)
+  /* an ini file of options is never large */
+  if (sw_read_file(path, 1 << 20, "--extra-opts", &text, &len, err) < 0)
+    return -1;
+  int rc = sw_ini_section(text, len, section, out, &found, err);
+  if (rc == 0 && !found)
     rc = sw_fail(err, "--extra-opts: section [%s] not found in %s", section,
                  path);
   free(text);
-  fclose(f);
   return rc;
 }

@@ -1,0 +1,96 @@
+/* One libcurl setup for every HTTP plugin: deadline-driven timeouts, phase
+ * timings, TLS verification on by default, certificate expiry, pinning a
+ * connection to one address (--connect-to), a bounded body buffer, and a
+ * CURLcode -> phase + message table. Secrets never reach the trace. */
+#ifndef STREAMWATCH_HTTP_H
+#define STREAMWATCH_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "streamwatch/deadline.h"
+#include "streamwatch/state.h"
+#include "streamwatch/strvec.h"
+
+typedef struct {
+  const char *url;
+  const char *user_agent;      /* e.g. "check_api/0.1.0 (streamwatch)" */
+  const char *method;          /* NULL: GET (HEAD sends no body back) */
+  const sw_strvec *headers;    /* "Name: value" lines; may be NULL */
+  const char *body;            /* request body or NULL */
+  size_t body_len;
+  const char *bearer;          /* secret: sent as Authorization: Bearer */
+  const char *connect_to;      /* ADDR or ADDR:PORT, or NULL */
+  const char *proxy;           /* proxy URL or NULL */
+  const char *ca_file, *client_cert, *client_key;
+  bool insecure;               /* no certificate or host name verification */
+  int tls_min;                 /* 0 (library default), 12 or 13 */
+  int http_version;            /* 0 (library default), 11 or 2 */
+  bool follow;                 /* follow redirects (at most max_redirects) */
+  long max_redirects;
+  size_t max_size;             /* body bytes kept; more is an error */
+  int family;                  /* 0, 4 or 6 */
+  bool want_cert;              /* read the peer certificate's expiry */
+  int verbose;                 /* >= 2: request lines; >= 3: libcurl trace */
+  const char *const *secrets;  /* strings masked in the trace; may be NULL */
+  void (*trace)(void *arg, const char *line);
+  void *trace_arg;
+} sw_http_req;
+
+/* Phase durations in seconds, each on its own (not cumulative as libcurl
+ * reports them): dns, connect (TCP), tls, ttfb (request sent to first
+ * byte), transfer (first to last byte), total. -1 when not reached. */
+typedef struct {
+  double dns, connect, tls, ttfb, transfer, total;
+} sw_http_times;
+
+typedef struct {
+  long status;                 /* last response's status, 0 if none */
+  char reason[64];             /* its reason phrase, sanitised */
+  char content_type[96];       /* sanitised, "" when absent */
+  char retry_after[64];        /* Retry-After header, sanitised */
+  char location[256];          /* Location header of a 3xx, sanitised */
+  char *body;                  /* NUL-terminated; body_len bytes */
+  size_t body_len;
+  long redirects;
+  sw_http_times t;
+  bool have_cert;
+  double cert_days;            /* leaf certificate: days until notAfter */
+  /* Transport failure (sw_http_perform returned -1): */
+  bool timed_out;              /* the deadline ran out */
+  bool too_big;                /* body passed max_size */
+  const char *phase;           /* "DNS", "connect", "TLS handshake",
+                                  "waiting for first byte", "reading body",
+                                  "sending request" */
+  char err[256];               /* "TLS handshake failed: certificate has expired" */
+} sw_http_resp;
+
+/* Performs the request, finishing before the deadline (less a margin to
+ * print). Returns 0 when a response arrived (whatever its status), -1 on
+ * a transport failure with resp->phase and resp->err set, or -1 with
+ * err set when libcurl cannot be set up (err->msg non-empty). */
+int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
+                    sw_http_resp *resp, sw_err *err);
+
+void sw_http_resp_free(sw_http_resp *resp);
+
+/* Internal to lib/http*.c: fills resp->phase/err/timed_out from how a
+ * transfer failed (code is a CURLcode; errbuf libcurl's message; times
+ * as reached). */
+void sw_http_explain(int code, const char *errbuf, long os_errno,
+                     const char *url, bool https, double elapsed,
+                     sw_http_resp *resp);
+
+/* Internal: libcurl's debug callback target; masks Authorization,
+ * Cookie and every req->secrets string, sanitises, and passes complete
+ * lines to req->trace. */
+void sw_http_trace(const sw_http_req *req, int type, const char *data,
+                   size_t size);
+
+/* Turns --connect-to's ADDR, ADDR:PORT, [V6], [V6]:PORT or bare V6 into
+ * libcurl's CURLOPT_CONNECT_TO form. Returns 0, or -1 when malformed. */
+int sw_http_connect_to(const char *to, char *buf, size_t n);
+
+/* "libcurl/7.88.1 OpenSSL/3.0.19 ..." */
+const char *sw_http_version(char *buf, size_t n);
+
+#endif

@@ -1,0 +1,27 @@
+/* Reading whole files, and secrets from files or the environment, so that
+ * tokens and passwords never need to be on the command line. */
+#ifndef STREAMWATCH_SECRET_H
+#define STREAMWATCH_SECRET_H
+
+#include <stddef.h>
+#include "streamwatch/state.h"
+
+/* Reads all of path (at most max bytes) into a new NUL-terminated buffer.
+ * Returns 0 with *out and *len, or -1 with err "OPT: cannot read PATH:
+ * reason" (opt names the option the path came from). */
+int sw_read_file(const char *path, size_t max, const char *opt, char **out,
+                 size_t *len, sw_err *err);
+
+/* A secret from a file: its content without one trailing newline (\n or
+ * \r\n), as editors and `echo` leave. An empty secret is an error. */
+int sw_secret_file(const char *path, const char *opt, char **out,
+                   sw_err *err);
+
+/* A secret from an environment variable; unset or empty is an error
+ * naming opt and the variable. */
+int sw_secret_env(const char *var, const char *opt, char **out, sw_err *err);
+
+/* Overwrites and frees a secret; NULL is fine. */
+void sw_secret_free(char *secret);
+
+#endif

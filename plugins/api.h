@@ -1,0 +1,60 @@
+/* check_api's configuration and the steps its main runs. */
+#ifndef STREAMWATCH_API_H
+#define STREAMWATCH_API_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include "api_json.h"
+#include "streamwatch/http.h"
+#include "streamwatch/options.h"
+#include "streamwatch/result.h"
+
+enum { API_MAX_CODES = 32, API_MAX_ASSERT = 32, API_MAX_METRIC = 32 };
+
+/* -e: status codes as inclusive ranges ("200", "200,204", "200-299"). */
+typedef struct {
+  long lo[API_MAX_CODES], hi[API_MAX_CODES];
+  size_t n;
+  char text[128];
+} api_codes;
+
+typedef struct {
+  sw_std_opts std;
+  sw_http_req req;
+  sw_strvec headers;          /* -k */
+  char *body;                 /* -d / --data-file (owned) */
+  char *bearer;               /* secret (owned, wiped on free) */
+  api_codes codes;
+  const char *string;         /* -s */
+  regex_t re;                 /* -r */
+  bool has_re, invert;
+  const char *re_text;
+  api_assert asserts[API_MAX_ASSERT];
+  size_t nasserts;
+  api_metric metrics[API_MAX_METRIC];
+  size_t nmetrics;
+  double cert_warn, cert_crit; /* days; < 0 unset */
+  bool redirect_state_set;    /* -f ok|warning|critical: 3xx not followed */
+  sw_state redirect_state;
+  sw_state rate_limit_state;  /* 429: WARNING unless --rate-limit-state */
+} api_cfg;
+
+/* Parses the command line (expanded by sw_args_build) into cfg; reads
+ * --data-file and the bearer token. Returns SW_STD_DONE, _HELP,
+ * _VERSION or _ERROR with err naming the option. */
+sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err);
+
+/* Frees what cfg owns, wiping the bearer token. */
+void api_cfg_free(api_cfg *cfg);
+
+void api_help(FILE *out);
+
+/* Parses -e's list. Returns 0 or -1 with err naming -e. */
+int api_codes_parse(const char *text, api_codes *c, sw_err *err);
+bool api_codes_match(const api_codes *c, long status);
+
+/* Judges a response (or a transport failure when failed) into check. */
+void api_judge(const api_cfg *cfg, const sw_http_resp *resp, bool failed,
+               sw_check *check);
+
+#endif

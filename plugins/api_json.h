@@ -1,0 +1,103 @@
+/* check_api's JSON side: -j assertions, -M metrics and parsing the body.
+ * Pure functions over json-c trees: no I/O, no globals, so every case is
+ * a unit test (tests/unit/test_api_json.c). */
+#ifndef STREAMWATCH_API_JSON_H
+#define STREAMWATCH_API_JSON_H
+
+#include <json-c/json.h>
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "streamwatch/range.h"
+#include "streamwatch/state.h"
+
+/* Nesting limit for bodies and -j values: json-c's default (32) is too
+ * tight for some real APIs, and without a limit 10000 '[' would recurse. */
+enum { API_JSON_MAX_DEPTH = 64 };
+
+typedef enum { API_J_EXISTS, API_J_EQ, API_J_NE, API_J_MATCH } api_j_op;
+
+typedef struct {
+  char text[512];    /* the assertion as given, for messages */
+  char pointer[256]; /* RFC 6901 pointer, "" is the whole document */
+  api_j_op op;
+  /* EQ/NE: the expected JSON value (owned). NULL is JSON null, as
+   * everywhere in json-c (json_object_get_type(NULL) == json_type_null). */
+  struct json_object *value;
+  regex_t re; /* MATCH: POSIX ERE (REG_EXTENDED|REG_NOSUB) */
+  bool has_re;
+} api_assert;
+
+/* Parses one -j: "POINTER" (exists), "POINTER==VALUE", "POINTER!=VALUE" or
+ * "POINTER~=REGEX". The operator is the first "==", "!=" or "~=" in the
+ * text, so a key holding "==" or "!=" cannot be addressed ("~=" can never
+ * occur in a valid pointer). POINTER is "" or starts with '/', and every
+ * '~' is "~0" or "~1" (RFC 6901 section 3).
+ * VALUE is JSON when the whole of it parses as JSON (true, 3, 2.5, "ok",
+ * null, [..], {..}); otherwise it is a string (==ok means =="ok"). A VALUE
+ * starting with '"', '[' or '{' must be valid JSON (a typo is refused, not
+ * silently compared as text); NaN/Infinity are not JSON (RFC 8259 section
+ * 6) and are text. VALUE and REGEX must not be empty (=="" compares with
+ * the empty string); the text must not be empty.
+ * Returns 0, or -1 with err naming -j and the text; a is then empty (safe
+ * to api_assert_free). */
+int api_assert_parse(const char *text, api_assert *a, sw_err *err);
+
+/* Frees what a holds and empties it; safe on an empty or freed a. */
+void api_assert_free(api_assert *a);
+
+/* Evaluates a against root (from api_json_parse). Returns 1 when it holds,
+ * 0 when not; msg (size n, sanitised, each value capped at 120 chars as
+ * JSON text) says why:
+ *   holds:  `/status is "ok"`, `/status is "ok", not "degraded"`,
+ *           `/title "Sine 440" matches ^Sine`
+ *   fails:  `/status is "degraded", expected "ok"`,
+ *           `/status is "ok", expected anything else`,
+ *           `/tracks/items/5 is missing`,
+ *           `/title "Sine 440" does not match ^Foo`
+ * A missing value fails every operator, != included. Numbers compare by
+ * value (3 == 3.0), strings byte for byte, arrays and objects member by
+ * member with the same rules (key order does not matter). MATCH applies to
+ * strings as they are (up to an embedded NUL) and to other values as their
+ * JSON text. The pointer "" is shown as "document". */
+int api_assert_eval(const api_assert *a, struct json_object *root, char *msg,
+                    size_t n);
+
+typedef struct {
+  char label[64]; /* perfdata label */
+  char pointer[256];
+  sw_range warn, crit; /* optional: unset when not given or empty */
+} api_metric;
+
+/* Parses -M "LABEL=POINTER[;WARN[;CRIT]]": LABEL is 1-63 characters of
+ * [A-Za-z0-9_.-]; POINTER as for -j (so a key holding ';' cannot be
+ * addressed); WARN and CRIT exactly as sw_range_parse takes them, and an
+ * empty one is unset ("lat=/ms;;500" has only a critical range).
+ * Returns 0, or -1 with err naming -M and the text. */
+int api_metric_parse(const char *text, api_metric *m, sw_err *err);
+
+/* Reads the number at m's pointer into *value. Accepted: JSON numbers,
+ * and strings that are strictly one decimal number (sw_parse_double: "12.5"
+ * yes, " 12", "12ms", "1e3" no), because APIs quote numbers to keep their
+ * precision. Refused: booleans and null (assert those with -j), non-finite
+ * numbers (1e400, NaN) that perfdata cannot carry.
+ * Returns 0, or -1 with msg: `/latency_ms is missing`,
+ * `/status is "ok", not a number`. */
+int api_metric_eval(const api_metric *m, struct json_object *root,
+                    double *value, char *msg, size_t n);
+
+/* Parses body (len bytes, need not be NUL-terminated) as exactly one JSON
+ * document: json-c's strict mode, at most API_JSON_MAX_DEPTH levels,
+ * whitespace around it allowed, anything else after it refused. Bytes that
+ * are not UTF-8 are accepted (sanitising handles them on output).
+ * Returns the tree (caller json_object_put()s it) or NULL with msg:
+ * `empty body`, `invalid JSON at byte 0: unexpected character`,
+ * `JSON ends early (unexpected end of data)`, `trailing data after JSON at
+ * byte 12`, `JSON nested deeper than 64 levels`, `JSON document is null`
+ * (json-c has no non-NULL null, and no assertion other than "==null" on
+ * the whole document could hold on it). */
+struct json_object *api_json_parse(const char *body, size_t len, char *msg,
+                                   size_t n);
+
+#endif

@@ -1,0 +1,244 @@
+/* check_api's judgement: transport failure, status, body content, JSON
+ * assertions and metrics, time and certificate thresholds, perfdata. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "streamwatch/sanitize.h"
+#include "streamwatch/strparse.h"
+
+/* Appends "; text" (or text when first) to the problems summary. */
+static void add_problem(char *b, size_t n, const char *text) {
+  size_t len = strlen(b);
+  if (len + 3 < n)
+    snprintf(b + len, n - len, "%s%s", len ? "; " : "", text);
+}
+
+/* "HTTP 503 Service Unavailable" plus, for 5xx, the start of the body. */
+static void status_text(const sw_http_resp *r, char *b, size_t n) {
+  char excerpt[128] = "";
+  if (r->status >= 500 && r->body_len)
+    sw_sanitize(excerpt, sizeof excerpt, r->body, r->body_len, 80);
+  snprintf(b, n, "HTTP %ld%s%s%s%s", r->status, r->reason[0] ? " " : "",
+           r->reason, excerpt[0] ? ": " : "", excerpt);
+}
+
+/* Judges the status line; returns true when the body is worth checking. */
+static bool judge_status(const api_cfg *cfg, const sw_http_resp *r,
+                         sw_check *check, char *problems, size_t pn) {
+  char text[300], what[400];
+  status_text(r, text, sizeof text);
+  if (r->status == 429) {
+    const char *ra = r->retry_after;
+    unsigned long secs;
+    if (sw_parse_ulong(ra, 0, 1UL << 31, &secs) == 0)
+      snprintf(what, sizeof what, "rate limited (Retry-After %lu s)", secs);
+    else
+      snprintf(what, sizeof what, "rate limited%s%s%s", ra[0] ? " (Retry-After " : "",
+               ra, ra[0] ? ")" : "");
+    sw_check_sub(check, cfg->rate_limit_state, "%s", what);
+    add_problem(problems, pn, what);
+    return false;
+  }
+  if (r->status >= 300 && r->status < 400 && cfg->redirect_state_set &&
+      !api_codes_match(&cfg->codes, r->status)) {
+    snprintf(what, sizeof what, "%s to %s", text,
+             r->location[0] ? r->location : "(no Location)");
+    sw_check_sub(check, cfg->redirect_state, "%s", what);
+    add_problem(problems, pn, what);
+    return false;
+  }
+  if (api_codes_match(&cfg->codes, r->status)) {
+    sw_check_sub(check, SW_OK, "status %ld", r->status);
+    return true;
+  }
+  snprintf(what, sizeof what, "%s (expected %s)", text, cfg->codes.text);
+  sw_check_sub(check, SW_CRITICAL, "%s", what);
+  add_problem(problems, pn, what);
+  return false;
+}
+
+/* -s / -r, with --invert. */
+static void judge_text(const api_cfg *cfg, const sw_http_resp *r,
+                       sw_check *check, char *problems, size_t pn) {
+  const char *body = r->body ? r->body : "";
+  char shown[160], what[300];
+  if (cfg->string) {
+    bool found = strstr(body, cfg->string) != NULL;
+    sw_sanitize(shown, sizeof shown, cfg->string, strlen(cfg->string), 60);
+    snprintf(what, sizeof what, "body %s '%s'",
+             found ? "contains" : "does not contain", shown);
+    sw_check_sub(check, found != cfg->invert ? SW_OK : SW_CRITICAL, "%s", what);
+    if (found == cfg->invert)
+      add_problem(problems, pn, what);
+  }
+  if (cfg->has_re) {
+    bool found = regexec(&cfg->re, body, 0, NULL, 0) == 0;
+    sw_sanitize(shown, sizeof shown, cfg->re_text, strlen(cfg->re_text), 60);
+    snprintf(what, sizeof what, "body %s /%s/",
+             found ? "matches" : "does not match", shown);
+    sw_check_sub(check, found != cfg->invert ? SW_OK : SW_CRITICAL, "%s", what);
+    if (found == cfg->invert)
+      add_problem(problems, pn, what);
+  }
+}
+
+/* -j and -M against the body parsed once; returns how many -j held. */
+static size_t judge_json(const api_cfg *cfg, const sw_http_resp *r,
+                         sw_check *check, char *problems, size_t pn) {
+  char msg[512];
+  size_t held = 0;
+  if (cfg->nasserts == 0 && cfg->nmetrics == 0)
+    return 0;
+  struct json_object *root =
+      api_json_parse(r->body ? r->body : "", r->body_len, msg, sizeof msg);
+  if (!root) {
+    char what[700];
+    snprintf(what, sizeof what, "response is not JSON (%s)%s%s",
+             r->content_type[0] ? r->content_type : "no Content-Type",
+             cfg->std.verbose ? ": " : "", cfg->std.verbose ? msg : "");
+    sw_check_sub(check, SW_CRITICAL, "%s", what);
+    add_problem(problems, pn, what);
+    return 0;
+  }
+  for (size_t i = 0; i < cfg->nasserts; i++) {
+    int holds = api_assert_eval(&cfg->asserts[i], root, msg, sizeof msg);
+    sw_check_sub(check, holds ? SW_OK : SW_CRITICAL, "%s", msg);
+    if (holds)
+      held++;
+    else
+      add_problem(problems, pn, msg);
+  }
+  for (size_t i = 0; i < cfg->nmetrics; i++) {
+    const api_metric *m = &cfg->metrics[i];
+    double v = 0;
+    bool got = api_metric_eval(m, root, &v, msg, sizeof msg) == 0;
+    sw_state s = got ? sw_range_state(&m->warn, &m->crit, v) : SW_CRITICAL;
+    if (got) {
+      char num[64];
+      sw_perf_number(num, sizeof num, v, 6);
+      snprintf(msg, sizeof msg, "%s = %s (%s)%s%s", m->label, num, m->pointer,
+               s == SW_OK ? "" : s == SW_WARNING ? ", warning at " : ", critical at ",
+               s == SW_OK ? "" : s == SW_WARNING ? m->warn.text : m->crit.text);
+    }
+    sw_check_sub(check, s, "%s", msg);
+    if (s != SW_OK)
+      add_problem(problems, pn, msg);
+    sw_perf p = {.measured = got, .value = v, .uom = "", .warn = &m->warn,
+                 .crit = &m->crit};
+    snprintf(p.label, sizeof p.label, "%s", m->label);
+    sw_check_perf(check, &p);
+  }
+  json_object_put(root);
+  return held;
+}
+
+/* Certificate expiry against --cert-warning/--cert-critical. */
+static void judge_cert(const api_cfg *cfg, const sw_http_resp *r,
+                       sw_check *check, char *problems, size_t pn) {
+  char what[200];
+  if (!r->have_cert)
+    return;
+  sw_state s = r->cert_days < cfg->cert_crit   ? SW_CRITICAL
+               : r->cert_days < cfg->cert_warn ? SW_WARNING
+                                               : SW_OK;
+  if (r->cert_days < 0)
+    snprintf(what, sizeof what, "certificate expired %.1f days ago",
+             -r->cert_days);
+  else
+    snprintf(what, sizeof what, "certificate expires in %.1f days%s", r->cert_days,
+             s == SW_CRITICAL ? " (--cert-critical)"
+             : s == SW_WARNING ? " (--cert-warning)" : "");
+  sw_check_sub(check, s, "%s", what);
+  if (s != SW_OK)
+    add_problem(problems, pn, what);
+}
+
+static void perf_time(sw_check *check, const char *label, double v,
+                      const sw_range *w, const sw_range *c, bool with_min) {
+  sw_perf p = {.measured = v >= 0, .value = v, .uom = "s", .warn = w,
+               .crit = c, .has_min = with_min, .min = 0};
+  snprintf(p.label, sizeof p.label, "%s", label);
+  sw_check_perf(check, &p);
+}
+
+static void add_perfdata(const api_cfg *cfg, const sw_http_resp *r,
+                         bool failed, sw_check *check) {
+  bool https = cfg->req.want_cert;
+  perf_time(check, "time", r->t.total, &cfg->std.warn, &cfg->std.crit, true);
+  perf_time(check, "time_dns", r->t.dns, NULL, NULL, false);
+  perf_time(check, "time_connect", r->t.connect, NULL, NULL, false);
+  if (https)
+    perf_time(check, "time_tls", r->t.tls, NULL, NULL, false);
+  perf_time(check, "time_ttfb", r->t.ttfb, NULL, NULL, false);
+  perf_time(check, "time_transfer", r->t.transfer, NULL, NULL, false);
+  sw_perf size = {.label = "size", .measured = !failed,
+                  .value = (double)r->body_len, .uom = "B"};
+  sw_perf status = {.label = "status", .measured = r->status > 0,
+                    .value = (double)r->status, .uom = ""};
+  sw_check_perf(check, &size);
+  sw_check_perf(check, &status);
+  if (https) {
+    sw_range w = {0}, c = {0};
+    snprintf(w.text, sizeof w.text, "%g:", cfg->cert_warn);
+    snprintf(c.text, sizeof c.text, "%g:", cfg->cert_crit);
+    w.set = c.set = true;
+    sw_perf days = {.label = "cert_days", .measured = r->have_cert,
+                    .value = r->cert_days, .uom = "", .warn = &w, .crit = &c};
+    sw_check_perf(check, &days);
+  }
+}
+
+/* The total time against -w/-c. */
+static void judge_time(const api_cfg *cfg, const sw_http_resp *r,
+                       sw_check *check, char *problems, size_t pn) {
+  sw_state s = sw_range_state(&cfg->std.warn, &cfg->std.crit, r->t.total);
+  if (s == SW_OK)
+    return;
+  char what[160];
+  snprintf(what, sizeof what, "took %.3f s (%s %s)", r->t.total,
+           s == SW_CRITICAL ? "-c" : "-w",
+           s == SW_CRITICAL ? cfg->std.crit.text : cfg->std.warn.text);
+  sw_check_raise(check, s);
+  add_problem(problems, pn, what);
+}
+
+void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
+               sw_check *check) {
+  char problems[1024] = "", url[160];
+  const char *method = cfg->req.method ? cfg->req.method : "GET";
+  size_t held = 0;
+  sw_sanitize(url, sizeof url, cfg->req.url, strlen(cfg->req.url), 120);
+  if (failed) {
+    /* A transport failure: the phase says which layer broke. */
+    sw_check_raise(check, r->timed_out ? cfg->std.timeout_state : SW_CRITICAL);
+    if (r->timed_out)
+      sw_check_summary(check, "%s %s", method, r->err);
+    else
+      sw_check_summary(check, "%s %s: %s", method, url, r->err);
+    add_perfdata(cfg, r, failed, check);
+    return;
+  }
+  if (judge_status(cfg, r, check, problems, sizeof problems)) {
+    judge_text(cfg, r, check, problems, sizeof problems);
+    held = judge_json(cfg, r, check, problems, sizeof problems);
+  }
+  judge_cert(cfg, r, check, problems, sizeof problems);
+  judge_time(cfg, r, check, problems, sizeof problems);
+  char overview[400];
+  int len = snprintf(overview, sizeof overview, "%s %s %ld in %.3f s", method,
+                     url, r->status, r->t.total);
+  if (cfg->nasserts && len > 0 && (size_t)len < sizeof overview) {
+    if (held == cfg->nasserts)
+      snprintf(overview + len, sizeof overview - (size_t)len,
+               ", %zu assertion%s", held, held == 1 ? " holds" : "s hold");
+    else
+      snprintf(overview + len, sizeof overview - (size_t)len,
+               ", %zu of %zu assertions hold", held, cfg->nasserts);
+  }
+  sw_check_summary(check, "%s%s%s%s%s", problems, problems[0] ? " (" : "",
+                   overview, problems[0] ? ")" : "",
+                   cfg->req.insecure ? " [TLS verification off]" : "");
+  add_perfdata(cfg, r, failed, check);
+}

@@ -1,0 +1,343 @@
+/* check_api's command line and help. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+#include "streamwatch/secret.h"
+#include "streamwatch/strparse.h"
+
+enum {
+  OPT_DATA_FILE = SW_OPT_PLUGIN, OPT_BEARER, OPT_BEARER_FILE, OPT_BEARER_ENV,
+  OPT_INVERT, OPT_MAX_SIZE, OPT_CONNECT_TO, OPT_CERT_WARN, OPT_CERT_CRIT,
+  OPT_CA_FILE, OPT_CLIENT_CERT, OPT_CLIENT_KEY, OPT_TLS_MIN, OPT_INSECURE,
+  OPT_PROXY, OPT_HTTP_VERSION, OPT_RATE_LIMIT_STATE
+};
+
+void api_help(FILE *out) {
+  fputs(
+"check_api: is an HTTP API answering correctly, down to JSON values\n"
+"\n"
+"Usage: check_api -u URL [-X METHOD] [-k 'Name: value' ...]\n"
+"         [-d BODY | --data-file F] [--bearer-file F | --bearer-env VAR]\n"
+"         [-e CODES] [-s STRING] [-r REGEX] [--invert] [-j ASSERTION ...]\n"
+"         [-M METRIC ...] [-w RANGE] [-c RANGE] [--max-size BYTES]\n"
+"         [--connect-to ADDR] [--cert-warning DAYS] [--cert-critical DAYS]\n"
+"         [--ca-file F] [--insecure] [--proxy URL] [--http-version 1.1|2]\n"
+"         [-f follow|ok|warning|critical] [-4|-6] [-t SECONDS[:STATE]] [-v]\n"
+"\n"
+"Options:\n"
+" -u, --url=URL             full http:// or https:// URL\n"
+" -X, --method=METHOD       GET (default), POST, PUT, HEAD, ...\n"
+" -k, --header='Name: value'  extra request header; repeatable\n"
+" -d, --data=BODY           request body; --data-file=F reads it from F\n"
+"     --bearer-file=F       Authorization: Bearer token from file F\n"
+"     --bearer-env=VAR      ... from environment variable VAR\n"
+"     --bearer=TOKEN        ... literal (wiped from the process's argv)\n"
+" -e, --expect-status=CODES accepted codes: 200, 200,204, 200-299 (default)\n"
+" -s, --string=STRING      body must contain STRING\n"
+" -r, --regex=REGEX        body must match the POSIX extended REGEX\n"
+"     --invert              -s/-r must NOT match\n"
+" -j, --json=ASSERTION     POINTER, POINTER==VALUE, POINTER!=VALUE or\n"
+"                           POINTER~=REGEX; POINTER is RFC 6901\n"
+"                           (/tracks/items/0/id); VALUE is JSON or plain\n"
+"                           text; repeatable\n"
+" -M, --metric=LABEL=POINTER[;WARN[;CRIT]]  the number at POINTER as\n"
+"                           perfdata LABEL, checked against the ranges\n"
+" -w, --warning=RANGE       total time, seconds (e.g. 0.5)\n"
+" -c, --critical=RANGE      total time, seconds (e.g. 1)\n"
+"     --max-size=BYTES      body bytes read at most (default 4194304)\n"
+"     --connect-to=ADDR[:PORT]  connect there, keeping Host and SNI\n"
+"     --cert-warning=DAYS   certificate expiry warning (default 14)\n"
+"     --cert-critical=DAYS  certificate expiry critical (default 7)\n"
+"     --ca-file=F           CA certificates to verify the server with\n"
+"     --client-cert=F, --client-key=F  TLS client certificate and key\n"
+"     --tls-min=1.2|1.3     lowest TLS version accepted\n"
+"     --insecure            no certificate or host name verification\n"
+"     --proxy=URL           proxy to use\n"
+"     --http-version=1.1|2  HTTP version to ask for\n"
+" -f, --onredirect=follow|ok|warning|critical  follow 3xx (default, up to\n"
+"                           10) or give that state\n"
+"     --rate-limit-state=STATE  state of a 429 answer (default warning)\n"
+" -t, --timeout=SECONDS[:STATE]  deadline for the whole run (10:critical)\n"
+" -4, -6                    IPv4 or IPv6 only\n"
+"     --extra-opts=[SECTION][@FILE]  read options from an ini file\n"
+" -v, --verbose             -v more detail, -vv request headers, -vvv all\n"
+" -h, --help, -V, --version\n"
+"\n"
+"Examples:\n"
+"  check_api -u https://api.example.com/v1/health -j '/status==ok'\n"
+"  check_api -u https://api.example.com/v1/tracks -j /items/0/id \\\n"
+"            -M 'tracks=/total;1:;1:' -w 0.5 -c 2\n"
+"  check_api -u https://api.example.com/ --connect-to 192.0.2.7\n"
+"  check_api -u https://api.example.com/v1/me --bearer-file /etc/nagios/tok\n"
+"\n"
+"Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 alerts\n"
+"outside 0..10, 10: below 10, ~:10 above 10, @10:20 inside 10..20.\n",
+      out);
+}
+
+int api_codes_parse(const char *text, api_codes *c, sw_err *err) {
+  const char *p = text;
+  memset(c, 0, sizeof *c);
+  snprintf(c->text, sizeof c->text, "%s", text);
+  while (*p) {
+    size_t len = strcspn(p, ",");
+    const char *dash = memchr(p, '-', len);
+    unsigned long lo, hi;
+    char item[32];
+    if (c->n == API_MAX_CODES || len == 0 || len >= sizeof item)
+      goto bad;
+    memcpy(item, p, len);
+    item[len] = '\0';
+    if (dash) {
+      item[dash - p] = '\0';
+      if (sw_parse_ulong(item, 100, 599, &lo) < 0 ||
+          sw_parse_ulong(item + (dash - p) + 1, 100, 599, &hi) < 0 || hi < lo)
+        goto bad;
+    } else if (sw_parse_ulong(item, 100, 599, &lo) < 0) {
+      goto bad;
+    } else {
+      hi = lo;
+    }
+    c->lo[c->n] = (long)lo;
+    c->hi[c->n++] = (long)hi;
+    p += len;
+    if (*p == ',' && *++p == '\0')
+      goto bad;
+  }
+  if (c->n)
+    return 0;
+bad:
+  return sw_fail(err, "-e: invalid status codes '%s' (e.g. 200, 200,204 or "
+                      "200-299)", text);
+}
+
+bool api_codes_match(const api_codes *c, long status) {
+  for (size_t i = 0; i < c->n; i++)
+    if (status >= c->lo[i] && status <= c->hi[i])
+      return true;
+  return false;
+}
+
+/* -s/-r/--invert/-e and the other options about the answer. */
+static int answer_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
+  switch (c) {
+  case 'e': return api_codes_parse(arg, &cfg->codes, err);
+  case 's': cfg->string = arg; return 0;
+  case 'r':
+    if (cfg->has_re)
+      regfree(&cfg->re);
+    cfg->has_re = false;
+    if (regcomp(&cfg->re, arg, REG_EXTENDED | REG_NOSUB) != 0)
+      return sw_fail(err, "-r: invalid regular expression '%s'", arg);
+    cfg->has_re = true;
+    cfg->re_text = arg;
+    return 0;
+  case OPT_INVERT: cfg->invert = true; return 0;
+  case 'j':
+    if (cfg->nasserts == API_MAX_ASSERT)
+      return sw_fail(err, "-j: at most %d assertions", API_MAX_ASSERT);
+    if (api_assert_parse(arg, &cfg->asserts[cfg->nasserts], err) < 0)
+      return -1;
+    cfg->nasserts++;
+    return 0;
+  case 'M':
+    if (cfg->nmetrics == API_MAX_METRIC)
+      return sw_fail(err, "-M: at most %d metrics", API_MAX_METRIC);
+    return api_metric_parse(arg, &cfg->metrics[cfg->nmetrics++], err);
+  case OPT_RATE_LIMIT_STATE:
+    if (sw_state_parse(arg, &cfg->rate_limit_state) < 0)
+      return sw_fail(err, "--rate-limit-state: invalid state '%s'", arg);
+    return 0;
+  case 'f':
+    if (strcasecmp(arg, "follow") == 0) {
+      cfg->req.follow = true;
+      cfg->redirect_state_set = false;
+      return 0;
+    }
+    if (sw_state_parse(arg, &cfg->redirect_state) < 0)
+      return sw_fail(err, "-f: invalid value '%s' (follow, ok, warning or "
+                          "critical)", arg);
+    cfg->req.follow = false;
+    cfg->redirect_state_set = true;
+    return 0;
+  default: return 1;
+  }
+}
+
+static int parse_days(const char *arg, const char *opt, double *out,
+                      sw_err *err) {
+  if (sw_parse_double(arg, out) < 0 || *out < 0)
+    return sw_fail(err, "%s: invalid number of days '%s'", opt, arg);
+  return 0;
+}
+
+/* The request: URL, method, headers, body, credentials, TLS, proxy. */
+static int request_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
+  sw_http_req *r = &cfg->req;
+  unsigned long n;
+  size_t len;
+  switch (c) {
+  case 'u': r->url = arg; return 0;
+  case 'X': r->method = arg; return 0;
+  case 'k':
+    if (!strchr(arg, ':') || strpbrk(arg, "\r\n"))
+      return sw_fail(err, "-k: invalid header '%s' (Name: value)", arg);
+    return sw_strvec_add(&cfg->headers, arg) < 0
+               ? sw_fail(err, "-k: out of memory") : 0;
+  case 'd':
+    free(cfg->body);
+    return (cfg->body = strdup(arg)) ? 0 : sw_fail(err, "-d: out of memory");
+  case OPT_DATA_FILE:
+    free(cfg->body);
+    cfg->body = NULL;
+    return sw_read_file(arg, 16u << 20, "--data-file", &cfg->body, &len, err);
+  case OPT_BEARER:
+    sw_secret_free(cfg->bearer);
+    return (cfg->bearer = strdup(arg)) ? 0
+                                       : sw_fail(err, "--bearer: out of memory");
+  case OPT_BEARER_FILE:
+    sw_secret_free(cfg->bearer);
+    return sw_secret_file(arg, "--bearer-file", &cfg->bearer, err);
+  case OPT_BEARER_ENV:
+    sw_secret_free(cfg->bearer);
+    return sw_secret_env(arg, "--bearer-env", &cfg->bearer, err);
+  case OPT_MAX_SIZE:
+    if (sw_parse_ulong(arg, 1, 1UL << 30, &n) < 0)
+      return sw_fail(err, "--max-size: invalid size '%s' (1 to 1073741824 "
+                          "bytes)", arg);
+    r->max_size = n;
+    return 0;
+  case OPT_CONNECT_TO: {
+    char spec[300];
+    if (sw_http_connect_to(arg, spec, sizeof spec) < 0)
+      return sw_fail(err, "--connect-to: invalid address '%s' (ADDR, "
+                          "ADDR:PORT or [V6]:PORT)", arg);
+    r->connect_to = arg;
+    return 0;
+  }
+  case OPT_CERT_WARN: return parse_days(arg, "--cert-warning", &cfg->cert_warn, err);
+  case OPT_CERT_CRIT: return parse_days(arg, "--cert-critical", &cfg->cert_crit, err);
+  case OPT_CA_FILE: r->ca_file = arg; return 0;
+  case OPT_CLIENT_CERT: r->client_cert = arg; return 0;
+  case OPT_CLIENT_KEY: r->client_key = arg; return 0;
+  case OPT_INSECURE: r->insecure = true; return 0;
+  case OPT_PROXY: r->proxy = arg; return 0;
+  case OPT_TLS_MIN:
+    if (strcmp(arg, "1.2") && strcmp(arg, "1.3"))
+      return sw_fail(err, "--tls-min: invalid version '%s' (1.2 or 1.3)", arg);
+    r->tls_min = arg[2] == '2' ? 12 : 13;
+    return 0;
+  case OPT_HTTP_VERSION:
+    if (strcmp(arg, "1.1") && strcmp(arg, "2"))
+      return sw_fail(err, "--http-version: invalid version '%s' (1.1 or 2)",
+                     arg);
+    r->http_version = arg[0] == '2' ? 2 : 11;
+    return 0;
+  default: {
+    int rc = answer_option(cfg, c, arg, err);
+    return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
+  }
+  }
+}
+
+/* Checks what only makes sense together, and sets the request's derived
+ * fields. */
+static int api_validate(api_cfg *cfg, sw_err *err) {
+  sw_http_req *r = &cfg->req;
+  if (!r->url)
+    return sw_fail(err, "-u: a URL is required");
+  if (strncasecmp(r->url, "http://", 7) && strncasecmp(r->url, "https://", 8))
+    return sw_fail(err, "-u: '%s' is not an http:// or https:// URL", r->url);
+  if (cfg->invert && !cfg->string && !cfg->has_re)
+    return sw_fail(err, "--invert: needs -s or -r");
+  if (cfg->cert_crit > cfg->cert_warn)
+    return sw_fail(err, "--cert-critical: %g days is more than "
+                        "--cert-warning's %g", cfg->cert_crit, cfg->cert_warn);
+  r->headers = &cfg->headers;
+  r->body = cfg->body;
+  r->body_len = cfg->body ? strlen(cfg->body) : 0;
+  if (cfg->body && !r->method)
+    r->method = "POST";
+  r->bearer = cfg->bearer;
+  r->family = cfg->std.family;
+  r->verbose = cfg->std.verbose;
+  r->want_cert = strncasecmp(r->url, "https://", 8) == 0;
+  return 0;
+}
+
+void api_cfg_free(api_cfg *cfg) {
+  for (size_t i = 0; i < cfg->nasserts; i++)
+    api_assert_free(&cfg->asserts[i]);
+  if (cfg->has_re)
+    regfree(&cfg->re);
+  sw_strvec_free(&cfg->headers);
+  free(cfg->body);
+  sw_secret_free(cfg->bearer);
+  cfg->body = cfg->bearer = NULL;
+}
+
+sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err) {
+  static const struct option longopts[] = {
+      SW_STD_LONGOPTS,
+      {"url", required_argument, NULL, 'u'},
+      {"method", required_argument, NULL, 'X'},
+      {"header", required_argument, NULL, 'k'},
+      {"data", required_argument, NULL, 'd'},
+      {"data-file", required_argument, NULL, OPT_DATA_FILE},
+      {"bearer", required_argument, NULL, OPT_BEARER},
+      {"bearer-file", required_argument, NULL, OPT_BEARER_FILE},
+      {"bearer-env", required_argument, NULL, OPT_BEARER_ENV},
+      {"expect-status", required_argument, NULL, 'e'},
+      {"string", required_argument, NULL, 's'},
+      {"regex", required_argument, NULL, 'r'},
+      {"invert", no_argument, NULL, OPT_INVERT},
+      {"json", required_argument, NULL, 'j'},
+      {"metric", required_argument, NULL, 'M'},
+      {"max-size", required_argument, NULL, OPT_MAX_SIZE},
+      {"connect-to", required_argument, NULL, OPT_CONNECT_TO},
+      {"cert-warning", required_argument, NULL, OPT_CERT_WARN},
+      {"cert-critical", required_argument, NULL, OPT_CERT_CRIT},
+      {"ca-file", required_argument, NULL, OPT_CA_FILE},
+      {"client-cert", required_argument, NULL, OPT_CLIENT_CERT},
+      {"client-key", required_argument, NULL, OPT_CLIENT_KEY},
+      {"tls-min", required_argument, NULL, OPT_TLS_MIN},
+      {"insecure", no_argument, NULL, OPT_INSECURE},
+      {"proxy", required_argument, NULL, OPT_PROXY},
+      {"http-version", required_argument, NULL, OPT_HTTP_VERSION},
+      {"onredirect", required_argument, NULL, 'f'},
+      {"rate-limit-state", required_argument, NULL, OPT_RATE_LIMIT_STATE},
+      {NULL, 0, NULL, 0}};
+  memset(cfg, 0, sizeof *cfg);
+  sw_std_init(&cfg->std);
+  api_codes_parse("200-299", &cfg->codes, err);
+  cfg->cert_warn = 14;
+  cfg->cert_crit = 7;
+  cfg->rate_limit_state = SW_WARNING;
+  cfg->req.follow = true;
+  cfg->req.max_redirects = 10;
+  cfg->req.max_size = 4u << 20;
+  cfg->req.user_agent = "check_api/" PACKAGE_VERSION " (streamwatch)";
+  opterr = 0;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS "u:X:k:d:e:s:r:j:M:f:",
+                          longopts, NULL)) != -1) {
+    if (c == '?' || c == ':') {
+      sw_fail(err, "%s: %s", argv[optind - 1],
+              c == ':' ? "needs a value" : "unknown option (see --help)");
+      return SW_STD_ERROR;
+    }
+    sw_std_result r = sw_std_option(&cfg->std, c, optarg, err);
+    if (r == SW_STD_NOT_MINE)
+      r = request_option(cfg, c, optarg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
+    if (r != SW_STD_DONE)
+      return r;
+  }
+  if (optind < argc)
+    return sw_fail(err, "unexpected argument '%s' (see --help)", argv[optind]),
+           SW_STD_ERROR;
+  return api_validate(cfg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
+}

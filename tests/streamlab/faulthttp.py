@@ -1,0 +1,307 @@
+#!/usr/bin/python3
+"""faulthttp: a scriptable HTTP server for the faults a real server won't make.
+
+Part of streamlab (tests/streamlab). Python 3 stdlib only; one thread per
+connection (a slow or stalled client never holds up another).
+
+  faulthttp.py --addr 127.0.0.1 --port 0 [--tls-cert F --tls-key F] [--stall-tls]
+
+Prints "ready ADDR PORT" on stdout once bound (--port 0: the kernel picks a
+free port). One line per request on stderr. HTTP/1.1 with keep-alive; every
+reply has Content-Length unless said otherwise. Every method (GET, HEAD,
+POST, PUT, PATCH, DELETE, OPTIONS) is served alike; HEAD gets no body. The
+query string is ignored except where a parameter is listed.
+
+Paths (bodies exact, no trailing newline):
+  /json            200 application/json {"status":"ok","n":3}
+  /status/NNN      NNN (100..599 except 1xx/204/304 which get no body) with
+                   Python's reason phrase ("Unknown" when it has none),
+                   application/json {"error":"x"}
+  /503             503 Service Unavailable, text/plain, body
+                   "upstream down: db|cache\\nsecond line" (a real LF)
+  /429             429 Too Many Requests, Retry-After: 30, application/json
+                   {"error":"rate limited"}
+  /429-date?s=N    same, Retry-After as an HTTP date N seconds ahead
+                   (default 120), e.g. "Retry-After: Thu, 26 Nov 2026 10:34:39 GMT"
+  /slow-ttfb?s=S   nothing at all for S seconds (float, default 3), then
+                   /json's reply
+  /trickle?interval=S   200 application/json, Content-Length: 100000000 at
+                   once, then one byte every S seconds (default 1) until the
+                   client leaves; bytes cycle through '{"data":"' then 'x'
+  /huge?chunked=1  200 application/json, exactly 20 MiB (20971520 bytes):
+                   {"data":"xxx...x"} sent as fast as the client reads;
+                   Content-Length given, or Transfer-Encoding: chunked with
+                   ?chunked=1; connection closed after
+  /redirect-loop   302 Location: /redirect-loop (for ever)
+  /redirect/N      302 Location: /redirect/N-1 while N > 1; /redirect/1 ->
+                   302 Location: /json (N redirects, then /json);
+                   /redirect/0 is /json itself
+  /html            200 text/html; charset=utf-8
+                   <html><head><title>Sign in</title></head><body><h1>Please sign in</h1></body></html>
+  /invalid-json    200 application/json {"status": "ok",
+  /evil            200 application/json, header "X-Evil: a|b", body (JSON
+                   escapes, valid JSON) {"status":"a|b\\nc\\u001b[31m"}
+  /evil-raw        500 Internal Server Error, text/plain, raw bytes
+                   a|b<LF>c<ESC>[31mred
+  /blackhole       reads the request, never answers; the connection stays
+                   open until the client closes it
+  /echo            200 application/json: {"method":M,"path":P (with query),
+                   "headers":{lower-case name: value, repeated names joined
+                   with ", "},"body":B (request body, latin-1 decoded),
+                   "body_length":N}
+  /bearer          200 {"status":"ok","user":"svc"} when the request has
+                   "Authorization: Bearer s3cr3t-token"; else 401
+                   Unauthorized, WWW-Authenticate: Bearer realm="streamlab",
+                   error="invalid_token", body {"error":"invalid_token"}
+  /close           sends "HTTP/1.1 200 OK" and a header line, then closes
+                   (a reply cut short)
+  anything else    404 Not Found, application/json {"error":"not found"}
+
+--tls-cert/--tls-key: the same over TLS (handshake in the connection's
+thread). --stall-tls: accept TCP connections and never start (or answer)
+the TLS handshake; connections stay open until the client leaves.
+"""
+import argparse
+import email.utils
+import http.server
+import json
+import socket
+import socketserver
+import ssl
+import sys
+import threading
+import time
+from urllib.parse import parse_qs, urlsplit
+
+HUGE = 20 * 1024 * 1024
+TOKEN = "s3cr3t-token"
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def wait_for_close(sock):
+    """Read and drop until the peer closes (or the socket fails)."""
+    sock.settimeout(None)
+    try:
+        while sock.recv(4096):
+            pass
+    except OSError:
+        pass
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "faulthttp/1"
+    sys_version = ""
+
+    def log_message(self, fmt, *args):
+        log("%s %s" % (self.address_string(), fmt % args))
+
+    def reply(self, code, body=b"", ctype="application/json", headers=(), reason=None):
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        if reason is None and code not in self.responses:
+            reason = "Unknown"
+        self.send_response(code, reason)
+        no_body = code < 200 or code in (204, 304)
+        if not no_body:
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD" and not no_body:
+            self.wfile.write(body)
+
+    def read_body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n > 0 else b""
+
+    def handle_one_request(self):
+        try:
+            super().handle_one_request()
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, socket.timeout):
+            self.close_connection = True
+
+    def dispatch(self):
+        url = urlsplit(self.path)
+        path = url.path
+        q = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        body = self.read_body()
+        if path == "/json":
+            return self.reply(200, '{"status":"ok","n":3}')
+        if path.startswith("/status/"):
+            try:
+                code = int(path[8:])
+            except ValueError:
+                code = 0
+            if not 100 <= code <= 599:
+                return self.reply(400, '{"error":"bad status"}')
+            return self.reply(code, '{"error":"x"}')
+        if path == "/503":
+            return self.reply(503, "upstream down: db|cache\nsecond line", "text/plain")
+        if path == "/429":
+            return self.reply(429, '{"error":"rate limited"}', headers=[("Retry-After", "30")])
+        if path == "/429-date":
+            when = time.time() + float(q.get("s", 120))
+            return self.reply(429, '{"error":"rate limited"}',
+                              headers=[("Retry-After", email.utils.formatdate(when, usegmt=True))])
+        if path == "/slow-ttfb":
+            time.sleep(float(q.get("s", 3)))
+            return self.reply(200, '{"status":"ok","n":3}')
+        if path == "/trickle":
+            return self.trickle(float(q.get("interval", 1)))
+        if path == "/huge":
+            return self.huge(q.get("chunked") == "1")
+        if path == "/redirect-loop":
+            return self.reply(302, "", "text/plain", [("Location", "/redirect-loop")])
+        if path.startswith("/redirect/"):
+            try:
+                n = int(path[10:])
+            except ValueError:
+                return self.reply(400, '{"error":"bad count"}')
+            if n <= 0:
+                return self.reply(200, '{"status":"ok","n":3}')
+            to = "/redirect/%d" % (n - 1) if n > 1 else "/json"
+            return self.reply(302, "", "text/plain", [("Location", to)])
+        if path == "/html":
+            return self.reply(200, "<html><head><title>Sign in</title></head><body>"
+                              "<h1>Please sign in</h1></body></html>", "text/html; charset=utf-8")
+        if path == "/invalid-json":
+            return self.reply(200, '{"status": "ok",')
+        if path == "/evil":
+            return self.reply(200, '{"status":"a|b\\nc\\u001b[31m"}', headers=[("X-Evil", "a|b")])
+        if path == "/evil-raw":
+            return self.reply(500, b"a|b\nc\x1b[31mred", "text/plain")
+        if path == "/blackhole":
+            self.close_connection = True
+            return wait_for_close(self.connection)
+        if path == "/echo":
+            hdrs = {}
+            for name, value in self.headers.items():
+                k = name.lower()
+                hdrs[k] = hdrs[k] + ", " + value if k in hdrs else value
+            return self.reply(200, json.dumps({
+                "method": self.command, "path": self.path, "headers": hdrs,
+                "body": body.decode("latin-1"), "body_length": len(body)}))
+        if path == "/bearer":
+            if self.headers.get("Authorization") == "Bearer " + TOKEN:
+                return self.reply(200, '{"status":"ok","user":"svc"}')
+            return self.reply(401, '{"error":"invalid_token"}', headers=[
+                ("WWW-Authenticate", 'Bearer realm="streamlab", error="invalid_token"')])
+        if path == "/close":
+            self.close_connection = True
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+            self.wfile.flush()
+            return None
+        return self.reply(404, '{"error":"not found"}')
+
+    def trickle(self, interval):
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "100000000")
+        self.end_headers()
+        self.wfile.flush()
+        if self.command == "HEAD":
+            return
+        head = b'{"data":"'
+        i = 0
+        while True:
+            self.wfile.write(head[i:i + 1] if i < len(head) else b"x")
+            self.wfile.flush()
+            i += 1
+            time.sleep(interval)
+
+    def huge(self, chunked):
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(HUGE))
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        block = b"x" * 65536
+        parts = [b'{"data":"']
+        left = HUGE - len(parts[0]) - 2
+        while left > 0:
+            n = min(left, len(block))
+            parts.append(block[:n])
+            left -= n
+        parts.append(b'"}')
+        for p in parts:
+            if chunked:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(p), p))
+            else:
+                self.wfile.write(p)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+    def __getattr__(self, name):
+        # do_GET, do_POST, ... all go to dispatch
+        if name.startswith("do_"):
+            return self.dispatch
+        raise AttributeError(name)
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    tls = None
+    stall = False
+
+    def process_request_thread(self, request, client_address):
+        if self.stall:
+            log("%s stalled (TLS handshake never started)" % client_address[0])
+            wait_for_close(request)
+            self.shutdown_request(request)
+            return
+        if self.tls is not None:
+            try:
+                request.settimeout(30)
+                request = self.tls.wrap_socket(request, server_side=True)
+                request.settimeout(None)
+            except (OSError, ssl.SSLError) as e:
+                log("%s TLS handshake failed: %s" % (client_address[0], e))
+                try:
+                    request.close()
+                except OSError:
+                    pass
+                return
+        super().process_request_thread(request, client_address)
+
+    def handle_error(self, request, client_address):
+        log("%s error: %s" % (client_address[0], sys.exc_info()[1]))
+
+
+def main():
+    ap = argparse.ArgumentParser(description="streamlab fault HTTP server")
+    ap.add_argument("--addr", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    ap.add_argument("--stall-tls", action="store_true")
+    a = ap.parse_args()
+    Server.address_family = socket.AF_INET6 if ":" in a.addr else socket.AF_INET
+    srv = Server((a.addr, a.port), Handler)
+    if a.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        ctx.set_alpn_protocols(["http/1.1"])
+        srv.tls = ctx
+    srv.stall = a.stall_tls
+    print("ready %s %d" % (a.addr, srv.server_address[1]), flush=True)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
