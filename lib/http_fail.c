@@ -85,8 +85,8 @@ void sw_http_explain(int code, const char *errbuf, long os_errno,
   if (resp->too_big) {
     resp->phase = "reading body";
     snprintf(resp->err, sizeof resp->err,
-             "body larger than --max-size (%zu bytes read) from %s",
-             resp->body_len, safe_url);
+             "reading body failed: larger than --max-size (%zu bytes read)",
+             resp->body_len);
     return;
   }
   resp->phase = "request";

@@ -54,7 +54,8 @@
 #       /v1/ratio      200 application/json  {"ratio": 0.97, "errors": 3}   (29 bytes)
 #       /index.html    200 text/html, and / (index): a small page whose
 #                      title is "streamlab API"
-#       /v1/maint      503 Service Unavailable, application/json,
+#       /v1/maint      503 Service Temporarily Unavailable (nginx's reason
+#                      phrase), application/json,
 #                      {"error":"maintenance"} (no LF)
 #       /old           301 Moved Permanently, Location:
 #                      http(s)://HOST:PORT/v1/health (HOST from the request)
