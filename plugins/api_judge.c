@@ -116,9 +116,10 @@ static size_t judge_json(const api_cfg *cfg, const sw_http_resp *r,
     bool got = api_metric_eval(m, root, &v, msg, sizeof msg) == 0;
     sw_state s = got ? sw_range_state(&m->warn, &m->crit, v) : SW_CRITICAL;
     if (got) {
-      char num[64];
+      char num[64], ptr[160];
       sw_perf_number(num, sizeof num, v, 6);
-      snprintf(msg, sizeof msg, "%s = %s (%s)%s%s", m->label, num, m->pointer,
+      sw_sanitize(ptr, sizeof ptr, m->pointer, strlen(m->pointer), 100);
+      snprintf(msg, sizeof msg, "%s = %s (%s)%s%s", m->label, num, ptr,
                s == SW_OK ? "" : s == SW_WARNING ? ", warning at " : ", critical at ",
                s == SW_OK ? "" : s == SW_WARNING ? m->warn.text : m->crit.text);
     }

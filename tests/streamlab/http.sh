@@ -82,6 +82,7 @@
 NGINX=${NGINX:-/usr/sbin/nginx}
 
 if ! command -v tls_make_certs >/dev/null 2>&1; then
+  # shellcheck disable=SC1091
   . "$LAB_SRC/tls.sh"
 fi
 
