@@ -2,6 +2,7 @@
  * run's deadline; see include/streamwatch/http.h for the contract. */
 #include <curl/curl.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,11 +12,55 @@
 #include "streamwatch/sanitize.h"
 #include "streamwatch/strparse.h"
 
+/* libcurl's cumulative times, in microseconds, by CURLINFO order. */
+enum { T_DNS, T_CONNECT, T_APP, T_PRE, T_START, T_TOTAL, T_COUNT };
+
 typedef struct {
   const sw_http_req *req;
   sw_http_resp *resp;
   size_t cap;
+  CURL *handle;
+  curl_socket_t fd;         /* the socket libcurl connects, for phases */
+  curl_off_t seen[T_COUNT]; /* the times as last seen during the transfer */
 } http_ctx;
+
+static const CURLINFO time_info[T_COUNT] = {
+    CURLINFO_NAMELOOKUP_TIME_T,  CURLINFO_CONNECT_TIME_T,
+    CURLINFO_APPCONNECT_TIME_T,  CURLINFO_PRETRANSFER_TIME_T,
+    CURLINFO_STARTTRANSFER_TIME_T, CURLINFO_TOTAL_TIME_T};
+
+/* libcurl zeroes the phase times of a failed transfer, which would hide
+ * how far it got (connected, then stuck in the TLS handshake): the
+ * progress callback, called at least once a second, remembers them. */
+static void remember_times(CURL *h, http_ctx *c) {
+  for (int i = 0; i < T_COUNT; i++) {
+    curl_off_t v = 0;
+    if (curl_easy_getinfo(h, time_info[i], &v) == CURLE_OK && v > c->seen[i])
+      c->seen[i] = v;
+  }
+}
+
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+                       curl_off_t ultotal, curl_off_t ulnow) {
+  http_ctx *c = arg;
+  struct sockaddr_storage peer;
+  socklen_t len = sizeof peer;
+  (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+  remember_times(c->handle, c);
+  /* libcurl 7.88 sets its connect time only once TLS is up too, so a
+   * stalled handshake would look like a stalled connect: the kernel
+   * knows whether TCP is connected. */
+  if (c->fd != CURL_SOCKET_BAD && !c->resp->tcp_connected &&
+      getpeername(c->fd, (struct sockaddr *)&peer, &len) == 0)
+    c->resp->tcp_connected = true;
+  return 0;
+}
+
+static int on_sockopt(void *arg, curl_socket_t fd, curlsocktype purpose) {
+  if (purpose == CURLSOCKTYPE_IPCXN)
+    ((http_ctx *)arg)->fd = fd;
+  return CURL_SOCKOPT_OK;
+}
 
 /* Keeps at most max_size body bytes: past that the transfer is aborted
  * (returning less than given makes libcurl stop with a write error). */
@@ -176,6 +221,11 @@ static CURLcode http_setup(CURL *h, const sw_http_req *req, http_ctx *c,
   SET(CURLOPT_WRITEDATA, c);
   SET(CURLOPT_HEADERFUNCTION, on_header);
   SET(CURLOPT_HEADERDATA, c);
+  SET(CURLOPT_NOPROGRESS, 0L);
+  SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+  SET(CURLOPT_XFERINFODATA, c);
+  SET(CURLOPT_SOCKOPTFUNCTION, on_sockopt);
+  SET(CURLOPT_SOCKOPTDATA, c);
   SET(CURLOPT_HTTPHEADER, headers);
   SET(CURLOPT_FOLLOWLOCATION, req->follow ? 1L : 0L);
   SET(CURLOPT_MAXREDIRS, req->max_redirects);
@@ -221,20 +271,17 @@ static CURLcode http_setup(CURL *h, const sw_http_req *req, http_ctx *c,
 
 /* libcurl's times are cumulative from the start (microseconds); the
  * plugins report each phase on its own, -1 for phases not reached. */
-static void read_times(CURL *h, bool https, sw_http_times *t) {
-  curl_off_t dns = 0, conn = 0, app = 0, pre = 0, start = 0, total = 0;
-  curl_easy_getinfo(h, CURLINFO_NAMELOOKUP_TIME_T, &dns);
-  curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &conn);
-  curl_easy_getinfo(h, CURLINFO_APPCONNECT_TIME_T, &app);
-  curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pre);
-  curl_easy_getinfo(h, CURLINFO_STARTTRANSFER_TIME_T, &start);
-  curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total);
-  t->dns = dns > 0 ? dns / 1e6 : -1;
-  t->connect = conn > 0 ? (conn - dns) / 1e6 : -1;
-  t->tls = !https ? 0 : app > 0 ? (app - conn) / 1e6 : -1;
-  t->ttfb = start > 0 ? (start - (pre > 0 ? pre : conn)) / 1e6 : -1;
-  t->transfer = start > 0 ? (total - start) / 1e6 : -1;
-  t->total = total / 1e6;
+static void read_times(CURL *h, http_ctx *c, bool https, sw_http_times *t) {
+  remember_times(h, c);
+  const curl_off_t *v = c->seen;
+  t->dns = v[T_DNS] > 0 ? v[T_DNS] / 1e6 : -1;
+  t->connect = v[T_CONNECT] > 0 ? (v[T_CONNECT] - v[T_DNS]) / 1e6 : -1;
+  t->tls = !https ? 0
+           : v[T_APP] > 0 ? (v[T_APP] - v[T_CONNECT]) / 1e6 : -1;
+  curl_off_t sent = v[T_PRE] > 0 ? v[T_PRE] : v[T_CONNECT];
+  t->ttfb = v[T_START] > 0 ? (v[T_START] - sent) / 1e6 : -1;
+  t->transfer = v[T_START] > 0 ? (v[T_TOTAL] - v[T_START]) / 1e6 : -1;
+  t->total = v[T_TOTAL] / 1e6;
 }
 
 /* Days until the leaf certificate's notAfter, from CURLOPT_CERTINFO. */
@@ -259,7 +306,7 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
                     sw_http_resp *resp, sw_err *err) {
   char errbuf[CURL_ERROR_SIZE] = "", to_spec[300];
   struct curl_slist *headers = NULL, *to = NULL;
-  http_ctx c = {.req = req, .resp = resp};
+  http_ctx c = {.req = req, .resp = resp, .fd = CURL_SOCKET_BAD};
   int bad = 0, rc = -1;
   long total_ms = (long)((d->end - d->start) * 1000.0);
   long margin = total_ms / 10 < 200 ? total_ms / 10 : 200;
@@ -269,6 +316,7 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
     return sw_fail(err, "libcurl: global init failed");
   CURL *h = curl_easy_init();
+  c.handle = h;
   headers = build_headers(req, &bad);
   if (req->connect_to) {
     if (sw_http_connect_to(req->connect_to, to_spec, sizeof to_spec) < 0) {
@@ -290,7 +338,7 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
   }
   err->msg[0] = '\0';
   code = curl_easy_perform(h);
-  read_times(h, https, &resp->t);
+  read_times(h, &c, https, &resp->t);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
   curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &resp->redirects);
   if (code == CURLE_OK) {

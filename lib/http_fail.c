@@ -15,7 +15,7 @@ static void timeout_phase(const sw_http_resp *r, bool https,
   if (r->t.dns < 0) {
     *phase = "DNS";
     *words = "resolving the host of";
-  } else if (r->t.connect < 0) {
+  } else if (r->t.connect < 0 && !r->tcp_connected) {
     *phase = "connect";
     *words = "connecting to";
   } else if (https && r->t.tls < 0) {

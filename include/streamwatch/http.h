@@ -57,6 +57,7 @@ typedef struct {
   double cert_days;            /* leaf certificate: days until notAfter */
   /* Transport failure (sw_http_perform returned -1): */
   bool timed_out;              /* the deadline ran out */
+  bool tcp_connected;          /* TCP was up (even if TLS never was) */
   bool too_big;                /* body passed max_size */
   const char *phase;           /* "DNS", "connect", "TLS handshake",
                                   "waiting for first byte", "reading body",

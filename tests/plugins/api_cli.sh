@@ -1,0 +1,102 @@
+#!/bin/sh
+# check_api's command line: every bad option is UNKNOWN naming it; --help
+# and --version; a literal --bearer never shows in /proc/PID/cmdline.
+. "$top_srcdir/tests/plugins/lib.sh"
+. "$top_srcdir/tests/streamlab/lab.sh"
+P=$PLUGINDIR/check_api
+U=http://127.0.0.1:1/
+
+bad() { # bad OPTION ARGS...: UNKNOWN naming the option, one line
+  name=$1
+  shift
+  run "$P" "$@"
+  is_rc 3 "$* -> exit 3"
+  first_line_matches "^API UNKNOWN - .*$(printf '%s' "$name" | sed 's/[][\.*^$]/\\&/g')" \
+    "$* -> UNKNOWN naming $name"
+  is "$(lines_count)" 1 "$* -> one line"
+}
+
+bad -u
+bad -u -u ftp://example/
+bad -e -u $U -e 99
+bad -e -u $U -e 200-100
+bad -e -u $U -e 200,
+bad -e -u $U -e abc
+bad -j -u $U -j status
+bad -j -u $U -j '/a~=['
+bad -j -u $U -j '/a=='
+bad -M -u $U -M 'lat'
+bad -M -u $U -M 'lat=/x;5:3'
+bad -r -u $U -r '['
+bad -k -u $U -k 'NoColon'
+bad --max-size -u $U --max-size 0
+bad --connect-to -u $U --connect-to 'a b'
+bad --connect-to -u $U --connect-to '127.0.0.1:99999'
+bad --tls-min -u $U --tls-min 1.1
+bad --http-version -u $U --http-version 3
+bad -f -u $U -f bogus
+bad --rate-limit-state -u $U --rate-limit-state bogus
+bad --cert-warning -u $U --cert-warning -1
+bad --cert-critical -u $U --cert-critical 30
+bad --invert -u $U --invert
+bad --bearer-file -u $U --bearer-file /nonexistent/token
+bad --bearer-env -u $U --bearer-env STREAMWATCH_UNSET_VAR
+bad --data-file -u $U --data-file /nonexistent/body
+bad -t -u $U -t 0
+bad -w -u $U -w 10x
+bad --bogus -u $U --bogus
+
+lab_init
+empty=$LAB_DIR/empty
+: >"$empty"
+bad --bearer-file -u $U --bearer-file "$empty"
+
+run "$P" --help
+is_rc 3 "--help exits 3"
+line_matches '^Usage: check_api -u URL' "--help has the usage"
+line_matches '^Examples:' "--help has examples"
+is "$(printf '%s\n' "$OUT" | awk 'length > 80' | head -1)" "" "--help fits 80 columns"
+
+run "$P" -V
+is_rc 3 "-V exits 3"
+first_line_matches '^check_api v[0-9.]+ \(streamwatch [0-9.]+; libcurl/[0-9.]+ OpenSSL/[0-9.]+[a-z]*\)$' \
+  "-V names libcurl and OpenSSL"
+
+# A literal secret is wiped from argv at once: ps never shows it. The
+# request goes to a port that accepts and never answers; once it has
+# accepted, the plugin is past its option parsing and still running, and
+# its command line is read then.
+need_cmd python3 "python3 missing"
+"$LAB_PY" -c '
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True)
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c); print("accepted", flush=True)
+' >"$LAB_DIR/hole.out" &
+hole=$!
+lab_wait_log_file() { # FILE ERE: poll until a line matches (LAB_WAIT s)
+  i=0
+  while ! grep -Eq "$2" "$1" 2>/dev/null; do
+    i=$((i + 1)); [ $i -lt $((LAB_WAIT * 20)) ] || return 1
+    sleep 0.05
+  done
+}
+lab_wait_log_file "$LAB_DIR/hole.out" '^[0-9]+$' || bail_out "black hole did not start"
+port=$(head -n 1 "$LAB_DIR/hole.out")
+"$P" -u "http://127.0.0.1:$port/" --bearer=hunter2-literal-secret -t 3 >"$LAB_DIR/out" &
+pid=$!
+lab_wait_log_file "$LAB_DIR/hole.out" '^accepted$' || bail_out "the plugin never connected"
+cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline")
+case $cmd in
+  *hunter2*) ok 1 "--bearer's value visible in /proc/PID/cmdline: $cmd" ;;
+  *--bearer=xxxx*) ok 0 "--bearer's value wiped from /proc/PID/cmdline" ;;
+  *) ok 1 "unexpected command line: $cmd" ;;
+esac
+wait "$pid"
+grep -q hunter2 "$LAB_DIR/out"
+ok $((1 - $?)) "the secret is not in the output either"
+kill "$hole" 2>/dev/null
+
+plan_done
