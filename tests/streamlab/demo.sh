@@ -1,13 +1,15 @@
 #!/bin/sh
-# make demo: starts streamlab's DNS on loopback and runs check_resolve
-# against it, first healthy, then with each kind of DNS outage of the
-# story this project exists for. Everything it starts is stopped at exit.
+# make demo: starts streamlab (DNS, API over HTTP and TLS) on loopback and
+# runs the plugins against it, first healthy, then with each kind of
+# outage of the story this project exists for. Everything it starts is
+# stopped at exit.
 set -u
 : "${PLUGINDIR:?PLUGINDIR must name the built plugins}"
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 export top_srcdir
 . "$top_srcdir/tests/streamlab/lab.sh"
 . "$top_srcdir/tests/streamlab/dns.sh"
+. "$top_srcdir/tests/streamlab/http.sh"
 lab_init || exit 1
 
 dns_start_dnsmasq A 127.0.0.53 a || exit 1
@@ -15,12 +17,27 @@ dns_start_dnsmasq B 127.0.0.54 b || exit 1
 dns_start_fake F 127.0.0.55 || exit 1
 dns_start_fake BH 127.0.0.56 --mode silent || exit 1
 
+http_start_fault F 127.0.0.1 || exit 1
+http_start_nginx W 127.0.0.1 F || exit 1
+
+# show TITLE PLUGIN ARGS...: the command and what the plugin printed
+run_plugin() {
+  title=$1
+  plugin=$2
+  shift 2
+  printf '\n== %s\n$ %s %s\n' "$title" "$plugin" "$*"
+  "$PLUGINDIR/$plugin" "$@"
+  printf '(exit %d)\n' $?
+}
 show() {
   title=$1
   shift
-  printf '\n== %s\n$ check_resolve %s\n' "$title" "$*"
-  "$PLUGINDIR/check_resolve" "$@"
-  printf '(exit %d)\n' $?
+  run_plugin "$title" check_resolve "$@"
+}
+api() {
+  title=$1
+  shift
+  run_plugin "$title" check_api "$@"
 }
 
 R1=$DNS_SERVER_A
@@ -41,4 +58,21 @@ show "drift: resolvers disagree (-C)" \
   -H api.stream.test -s "$R1" -s "$DNS_SERVER_B" -C
 show "a name that must not exist (-n)" \
   -H old.stream.test -s "$R1" -n
+
+H=api.stream.test
+api "API healthy: status, JSON values, a metric, TLS pinned to one edge" \
+  -u "https://$H:$HTTPS_PORT_W_valid/v1/health" --connect-to 127.0.0.1 \
+  --ca-file "$TLS_CA" -j '/status==ok' -j /tracks/items/0/id \
+  -M 'latency_ms=/latency_ms;50;200' -w 0.5 -c 2
+api "API up but wrong: 200 with a degraded status" \
+  -u "$HTTP_URL_W/v1/degraded" -j '/status==ok'
+api "API down: 503 from the edge" -u "$FAULT_URL_F/503"
+api "API rate limited" -u "$FAULT_URL_F/429"
+api "API hangs: no first byte within -t 2" -u "$FAULT_URL_F/slow-ttfb?s=30" -t 2
+api "API certificate expired overnight" \
+  -u "https://$H:$HTTPS_PORT_W_expired/v1/health" --connect-to 127.0.0.1 \
+  --ca-file "$TLS_CA"
+api "API certificate expires in 5 days" \
+  -u "https://$H:$HTTPS_PORT_W_expiring5/v1/health" --connect-to 127.0.0.1 \
+  --ca-file "$TLS_CA"
 exit 0
