@@ -42,6 +42,11 @@
 #                 (callgrind_annotate), as markdown table rows
 #   bench_cg_objects PROFILE     self cost summed per shared object, as
 #                 markdown table rows (ld.so, libc, libcares, the binary)
+#   bench_doc_section FILE NAME SRC  replaces the block of FILE between
+#                 "<!-- BEGIN bench/NAME -->" and "<!-- END bench/NAME -->"
+#                 with file SRC's text (appends the block when FILE has
+#                 none): each benchmark --write's its own part of a shared
+#                 document and leaves the others' alone
 #
 # How the numbers are taken (bench_measure): a small python3 runner
 # posix_spawn()s the command and reaps it with wait4(), the system call
@@ -250,4 +255,30 @@ bench_cg_top() {
 
 bench_cg_objects() {
   bench__cg_parse "$1" objects 0
+}
+
+# bench_doc_section FILE NAME SRC: puts the text of file SRC into FILE
+# between the lines "<!-- BEGIN bench/NAME -->" and "<!-- END bench/NAME -->",
+# replacing what was there, or appends that block when FILE has none (FILE
+# is created when missing). Everything outside the block is kept as it is,
+# so several benchmarks can share one document (docs/performance.md:
+# bench/resolve's block, then bench/api's). Written through FILE.tmp + mv.
+bench_doc_section() {
+  [ -f "$3" ] || { echo "bench_doc_section: no $3" >&2; return 1; }
+  [ -f "$1" ] || : >"$1" || return 1
+  awk -v name="$2" -v src="$3" '
+    function block() {
+      print "<!-- BEGIN bench/" name " -->"
+      while ((getline l < src) > 0) print l
+      close(src)
+      print "<!-- END bench/" name " -->"
+    }
+    $0 == "<!-- BEGIN bench/" name " -->" { block(); skip = 1; done = 1; next }
+    skip && $0 == "<!-- END bench/" name " -->" { skip = 0; next }
+    skip { next }
+    { print }
+    END {
+      if (skip) exit 1   # BEGIN without END: leave FILE alone
+      if (!done) { if (NR > 0) print ""; block() }
+    }' "$1" >"$1.tmp" && mv "$1.tmp" "$1" || { rm -f "$1.tmp"; return 1; }
 }

@@ -154,6 +154,18 @@ is_rc 0 "--connect-to with a name that does not resolve: exit 0"
 tail -n 1 "$LAB_DIR/W/access.log" | grep -q '"api.stream.test:'
 ok $? "--connect-to keeps the Host header"
 
+run "$P" -u http://api.stream.test/echo --proxy "$F" -j '/path==http://api.stream.test/echo' \
+  -j '/headers/host==api.stream.test'
+is_rc 0 "--proxy: the request went through the proxy, absolute URI and Host"
+
+http_start_nginx V6 ::1 || bail_out "nginx on ::1 did not start"
+run "$P" -u "$HTTP_URL_V6/v1/health" -6 -j '/status==ok'
+is_rc 0 "IPv6 literal with -6: exit 0"
+first_line_matches '^API OK - GET http://\[::1\]:[0-9]+/v1/health 200 ' "IPv6 URL shown"
+run "$P" -u "$HTTP_URL_V6/v1/health" -4
+is_rc 2 "IPv6 literal with -4: exit 2"
+first_line_matches 'connect failed: ' "-4 refuses the IPv6 address, named as the connect phase"
+
 lab_stop F
 run "$P" -u "$F/json"
 is_rc 2 "stopped server: exit 2"
