@@ -6,6 +6,7 @@
 
 #include "api.h"
 #include "streamwatch/secret.h"
+#include "streamwatch/plugin.h"
 #include "streamwatch/strparse.h"
 
 enum {
@@ -325,11 +326,8 @@ sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err) {
   int c;
   while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS "u:X:k:d:e:s:r:j:M:f:",
                           longopts, NULL)) != -1) {
-    if (c == '?' || c == ':') {
-      sw_fail(err, "%s: %s", argv[optind - 1],
-              c == ':' ? "needs a value" : "unknown option (see --help)");
-      return SW_STD_ERROR;
-    }
+    if (c == '?' || c == ':')
+      return sw_getopt_error(c, argv, err);
     sw_std_result r = sw_std_option(&cfg->std, c, optarg, err);
     if (r == SW_STD_NOT_MINE)
       r = request_option(cfg, c, optarg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;

@@ -4,12 +4,11 @@
  *   options/ini -> api_cfg -> sw_http_perform (one libcurl transfer under
  *   the deadline) -> api_judge -> the one printer -> exit state
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "api.h"
-#include "streamwatch/deadline.h"
+#include "streamwatch/plugin.h"
 #include "streamwatch/strvec.h"
 
 /* Trace lines (-vv, -vvv) follow the result: the status line stays first. */
@@ -17,7 +16,8 @@ static void keep_trace(void *arg, const char *line) {
   sw_strvec_add(arg, line);
 }
 
-static int run(api_cfg *cfg, const sw_deadline *d) {
+static int run(void *vcfg, const sw_deadline *d) {
+  api_cfg *cfg = vcfg;
   sw_strvec trace = {0};
   sw_check check;
   sw_http_resp resp;
@@ -43,38 +43,27 @@ static int run(api_cfg *cfg, const sw_deadline *d) {
   return state;
 }
 
+static sw_std_result parse(int argc, char **argv, void *vcfg,
+                           const sw_std_opts **std, sw_err *err) {
+  api_cfg *cfg = vcfg;
+  *std = &cfg->std;
+  return api_parse(argc, argv, cfg, err);
+}
+
+static void free_cfg(void *cfg) {
+  api_cfg_free(cfg);
+}
+
 int main(int argc, char **argv) {
   static const char *const secrets[] = {"bearer", NULL};
-  sw_deadline d;
-  sw_strvec args;
-  sw_err err;
+  static const sw_plugin plugin = {.prog = "check_api",
+                                   .service = "API",
+                                   .secrets = secrets,
+                                   .parse = parse,
+                                   .help = api_help,
+                                   .libs = sw_http_version,
+                                   .run = run,
+                                   .free_cfg = free_cfg};
   api_cfg cfg;
-  char ver[256];
-  int state;
-  signal(SIGPIPE, SIG_IGN);
-  if (sw_args_build(argc, argv, "check_api", secrets, &args, &err) < 0) {
-    printf("API UNKNOWN - %s\n", err.msg);
-    return SW_UNKNOWN;
-  }
-  switch (api_parse((int)args.n, args.v, &cfg, &err)) {
-  case SW_STD_HELP:
-    api_help(stdout);
-    state = SW_UNKNOWN;
-    break;
-  case SW_STD_VERSION:
-    sw_print_version(stdout, "check_api", sw_http_version(ver, sizeof ver));
-    state = SW_UNKNOWN;
-    break;
-  case SW_STD_DONE:
-    sw_deadline_start(&d, cfg.std.timeout);
-    state = run(&cfg, &d);
-    break;
-  default:
-    printf("API UNKNOWN - %s\n", err.msg);
-    state = SW_UNKNOWN;
-    break;
-  }
-  api_cfg_free(&cfg);
-  sw_strvec_free(&args);
-  return state;
+  return sw_plugin_main(&plugin, &cfg, argc, argv);
 }

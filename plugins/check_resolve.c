@@ -4,27 +4,21 @@
  *   options/ini -> resolve_cfg -> sw_dns_run (every name x every server
  *   concurrently) -> resolve_judge -> the one printer -> exit state
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "resolve.h"
-#include "streamwatch/deadline.h"
+#include "streamwatch/plugin.h"
 #include "streamwatch/strvec.h"
 
-/* -vvv trace lines are kept and printed after the result, so the first
- * line stays the status line. */
+/* -vv/-vvv trace lines are kept and printed after the result, so the
+ * first line stays the status line. */
 static void keep_trace(void *arg, const char *line) {
   sw_strvec_add(arg, line);
 }
 
-/* Bad command line: UNKNOWN naming the option, as every plugin does. */
-static int usage_error(const sw_err *err) {
-  printf("RESOLVE UNKNOWN - %s\n", err->msg);
-  return SW_UNKNOWN;
-}
-
-static int run(const resolve_cfg *cfg, const sw_deadline *d) {
+static int run(void *vcfg, const sw_deadline *d) {
+  const resolve_cfg *cfg = vcfg;
   size_t nq = cfg->nnames * cfg->nservers;
   sw_dns_query *q = calloc(nq, sizeof *q);
   sw_strvec trace = {0};
@@ -60,34 +54,20 @@ static int run(const resolve_cfg *cfg, const sw_deadline *d) {
   return state;
 }
 
+static sw_std_result parse(int argc, char **argv, void *vcfg,
+                           const sw_std_opts **std, sw_err *err) {
+  resolve_cfg *cfg = vcfg;
+  *std = &cfg->std;
+  return resolve_parse(argc, argv, cfg, err);
+}
+
 int main(int argc, char **argv) {
-  sw_deadline d;
-  sw_strvec args;
-  sw_err err;
+  static const sw_plugin plugin = {.prog = "check_resolve",
+                                   .service = "RESOLVE",
+                                   .parse = parse,
+                                   .help = resolve_help,
+                                   .libs = sw_dns_version,
+                                   .run = run};
   resolve_cfg cfg;
-  char ver[64];
-  signal(SIGPIPE, SIG_IGN);
-  if (sw_args_build(argc, argv, "check_resolve", NULL, &args, &err) < 0)
-    return usage_error(&err);
-  sw_std_result r = resolve_parse((int)args.n, args.v, &cfg, &err);
-  int state;
-  switch (r) {
-  case SW_STD_HELP:
-    resolve_help(stdout);
-    state = SW_UNKNOWN;
-    break;
-  case SW_STD_VERSION:
-    sw_print_version(stdout, "check_resolve", sw_dns_version(ver, sizeof ver));
-    state = SW_UNKNOWN;
-    break;
-  case SW_STD_DONE:
-    sw_deadline_start(&d, cfg.std.timeout);
-    state = run(&cfg, &d);
-    break;
-  default:
-    state = usage_error(&err);
-    break;
-  }
-  sw_strvec_free(&args);
-  return state;
+  return sw_plugin_main(&plugin, &cfg, argc, argv);
 }

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "resolve.h"
+#include "streamwatch/plugin.h"
 #include "streamwatch/strparse.h"
 
 enum {
@@ -260,12 +261,8 @@ sw_std_result resolve_parse(int argc, char **argv, resolve_cfg *cfg,
   int c;
   while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS "H:s:q:a:LnCA",
                           longopts, NULL)) != -1) {
-    if (c == '?' || c == ':') {
-      const char *bad = argv[optind - 1];
-      sw_fail(err, "%s: %s", bad ? bad : "?",
-              c == ':' ? "needs a value" : "unknown option (see --help)");
-      return SW_STD_ERROR;
-    }
+    if (c == '?' || c == ':')
+      return sw_getopt_error(c, argv, err);
     sw_std_result r = sw_std_option(&cfg->std, c, optarg, err);
     if (r != SW_STD_NOT_MINE) {
       if (r != SW_STD_DONE)

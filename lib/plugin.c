@@ -1,0 +1,53 @@
+/* The shared main of every plugin; see include/streamwatch/plugin.h. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "streamwatch/plugin.h"
+#include "streamwatch/strvec.h"
+
+sw_std_result sw_getopt_error(int c, char **argv, sw_err *err) {
+  const char *bad = optind > 0 ? argv[optind - 1] : "?";
+  sw_fail(err, "%s: %s", bad ? bad : "?",
+          c == ':' ? "needs a value" : "unknown option (see --help)");
+  return SW_STD_ERROR;
+}
+
+int sw_plugin_main(const sw_plugin *p, void *cfg, int argc, char **argv) {
+  const sw_std_opts *std = NULL;
+  sw_deadline d;
+  sw_strvec args;
+  sw_err err = {""};
+  char libs[256];
+  int state = SW_UNKNOWN;
+  /* The deadline starts now: option parsing and files count against -t. */
+  double start = sw_now();
+  /* A monitoring engine that closes the pipe early must not kill the
+   * plugin before it exits with its state. */
+  signal(SIGPIPE, SIG_IGN);
+  if (sw_args_build(argc, argv, p->prog, p->secrets, &args, &err) < 0) {
+    printf("%s UNKNOWN - %s\n", p->service, err.msg);
+    return SW_UNKNOWN;
+  }
+  switch (p->parse((int)args.n, args.v, cfg, &std, &err)) {
+  case SW_STD_HELP:
+    p->help(stdout);
+    break;
+  case SW_STD_VERSION:
+    sw_print_version(stdout, p->prog, p->libs(libs, sizeof libs));
+    break;
+  case SW_STD_DONE:
+    d.start = start;
+    d.end = start + std->timeout;
+    state = p->run(cfg, &d);
+    break;
+  default:
+    printf("%s UNKNOWN - %s\n", p->service, err.msg);
+    break;
+  }
+  if (p->free_cfg)
+    p->free_cfg(cfg);
+  sw_strvec_free(&args);
+  fflush(stdout);
+  return state;
+}
