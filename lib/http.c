@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,12 @@
 #include "streamwatch/http.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/strparse.h"
+
+struct sw_http_session {
+  CURL *h;
+  char *cookie_jar;   /* NULL: cookies in memory only */
+  char url[1024];     /* where the last request ended */
+};
 
 /* libcurl's cumulative times, in microseconds, by CURLINFO order. */
 enum { T_DNS, T_CONNECT, T_APP, T_PRE, T_START, T_TOTAL, T_COUNT };
@@ -250,6 +257,18 @@ static CURLcode http_setup(CURL *h, const sw_http_req *req, http_ctx *c,
     SET(CURLOPT_SSLKEY, req->client_key);
   if (req->proxy)
     SET(CURLOPT_PROXY, req->proxy);
+  if (req->username) {
+    SET(CURLOPT_USERNAME, req->username);
+    SET(CURLOPT_PASSWORD, req->password ? req->password : "");
+    SET(CURLOPT_HTTPAUTH, req->digest ? CURLAUTH_DIGEST : CURLAUTH_BASIC);
+  }
+  if (req->session) {
+    /* "" switches the cookie engine on without reading a file; cookies
+     * survive curl_easy_reset between the requests of a session. */
+    SET(CURLOPT_COOKIEFILE, "");
+    if (req->session->cookie_jar)
+      SET(CURLOPT_COOKIEJAR, req->session->cookie_jar);
+  }
   if (to)
     SET(CURLOPT_CONNECT_TO, to);
   if (req->method && strcasecmp(req->method, "HEAD") == 0)
@@ -302,6 +321,33 @@ static void read_cert(CURL *h, sw_http_resp *r) {
   }
 }
 
+/* After a transfer: timings, status, certificate, or why it failed. */
+static int http_finish(CURL *h, http_ctx *c, CURLcode code,
+                       const char *errbuf, const sw_deadline *d) {
+  const sw_http_req *req = c->req;
+  sw_http_resp *resp = c->resp;
+  bool https = strncasecmp(req->url, "https:", 6) == 0;
+  read_times(h, c, https, &resp->t);
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+  curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &resp->redirects);
+  if (req->session) {
+    char *url = NULL;
+    curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &url);
+    snprintf(req->session->url, sizeof req->session->url, "%s",
+             url ? url : req->url);
+  }
+  if (code == CURLE_OK) {
+    if (req->want_cert && https)
+      read_cert(h, resp);
+    return 0;
+  }
+  long os_errno = 0;
+  curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+  sw_http_explain((int)code, errbuf, os_errno, req->url, https,
+                  sw_deadline_elapsed(d), resp);
+  return -1;
+}
+
 int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
                     sw_http_resp *resp, sw_err *err) {
   char errbuf[CURL_ERROR_SIZE] = "", to_spec[300];
@@ -311,11 +357,12 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
   long total_ms = (long)((d->end - d->start) * 1000.0);
   long margin = total_ms / 10 < 200 ? total_ms / 10 : 200;
   long timeout_ms = sw_deadline_remaining_ms(d) - margin;
-  bool https = strncasecmp(req->url, "https:", 6) == 0;
   memset(resp, 0, sizeof *resp);
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
     return sw_fail(err, "libcurl: global init failed");
-  CURL *h = curl_easy_init();
+  CURL *h = req->session ? req->session->h : curl_easy_init();
+  if (req->session)
+    curl_easy_reset(h);
   c.handle = h;
   headers = build_headers(req, &bad);
   if (req->connect_to) {
@@ -337,27 +384,57 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
     goto out;
   }
   err->msg[0] = '\0';
-  code = curl_easy_perform(h);
-  read_times(h, &c, https, &resp->t);
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
-  curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &resp->redirects);
-  if (code == CURLE_OK) {
-    if (req->want_cert && https)
-      read_cert(h, resp);
-    rc = 0;
-  } else {
-    long os_errno = 0;
-    curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
-    sw_http_explain((int)code, errbuf, os_errno, req->url, https,
-                    sw_deadline_elapsed(d), resp);
-  }
+  rc = http_finish(h, &c, curl_easy_perform(h), errbuf, d);
 out:
+  /* Headers and credentials leave libcurl's keeping before they are
+   * wiped (curl_easy_reset would drop the pointers too). */
+  if (h)
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
   free_headers(headers);
   curl_slist_free_all(to);
-  if (h)
+  if (h && !req->session)
     curl_easy_cleanup(h);
   curl_global_cleanup();
   return rc;
+}
+
+int sw_http_session_open(sw_http_session **s, const char *cookie_jar,
+                         sw_err *err) {
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    return sw_fail(err, "libcurl: global init failed");
+  *s = calloc(1, sizeof **s);
+  if (!*s || !((*s)->h = curl_easy_init()) ||
+      (cookie_jar && !((*s)->cookie_jar = strdup(cookie_jar)))) {
+    sw_http_session_close(*s);
+    *s = NULL;
+    return sw_fail(err, "out of memory");
+  }
+  /* Read the jar once: the cookies of an earlier run keep the session. */
+  if (cookie_jar)
+    curl_easy_setopt((*s)->h, CURLOPT_COOKIEFILE, cookie_jar);
+  return 0;
+}
+
+void sw_http_session_close(sw_http_session *s) {
+  if (!s)
+    return;
+  if (s->h) {
+    if (s->cookie_jar) { /* written on cleanup, owner-only */
+      curl_easy_setopt(s->h, CURLOPT_COOKIEJAR, s->cookie_jar);
+      mode_t old = umask(077);
+      curl_easy_cleanup(s->h);
+      umask(old);
+    } else {
+      curl_easy_cleanup(s->h);
+    }
+  }
+  free(s->cookie_jar);
+  free(s);
+  curl_global_cleanup();
+}
+
+const char *sw_http_session_url(const sw_http_session *s) {
+  return s->url;
 }
 
 void sw_http_resp_free(sw_http_resp *resp) {

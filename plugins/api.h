@@ -24,6 +24,8 @@ typedef struct {
   sw_strvec headers;          /* -k */
   char *body;                 /* -d / --data-file (owned) */
   char *bearer;               /* secret (owned, wiped on free) */
+  const char *token_cache;    /* --token-cache file, or NULL */
+  long long token_left;       /* seconds the cached token is still valid */
   api_codes codes;
   const char *string;         /* -s */
   regex_t re;                 /* -r */

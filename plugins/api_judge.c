@@ -221,6 +221,9 @@ void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
     add_perfdata(cfg, r, failed, check);
     return;
   }
+  if (cfg->token_cache)
+    sw_check_sub(check, SW_OK, "bearer token from %s, valid %lld s more",
+                 cfg->token_cache, cfg->token_left);
   if (judge_status(cfg, r, check, problems, sizeof problems)) {
     judge_text(cfg, r, check, problems, sizeof problems);
     held = judge_json(cfg, r, check, problems, sizeof problems);

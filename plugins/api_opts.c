@@ -4,8 +4,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <time.h>
+
 #include "api.h"
 #include "streamwatch/secret.h"
+#include "streamwatch/token.h"
 #include "streamwatch/plugin.h"
 #include "streamwatch/strparse.h"
 
@@ -13,7 +16,7 @@ enum {
   OPT_DATA_FILE = SW_OPT_PLUGIN, OPT_BEARER, OPT_BEARER_FILE, OPT_BEARER_ENV,
   OPT_INVERT, OPT_MAX_SIZE, OPT_CONNECT_TO, OPT_CERT_WARN, OPT_CERT_CRIT,
   OPT_CA_FILE, OPT_CLIENT_CERT, OPT_CLIENT_KEY, OPT_TLS_MIN, OPT_INSECURE,
-  OPT_PROXY, OPT_HTTP_VERSION, OPT_RATE_LIMIT_STATE
+  OPT_PROXY, OPT_HTTP_VERSION, OPT_RATE_LIMIT_STATE, OPT_TOKEN_CACHE
 };
 
 void api_help(FILE *out) {
@@ -36,6 +39,7 @@ void api_help(FILE *out) {
 "     --bearer-file=F       Authorization: Bearer token from file F\n"
 "     --bearer-env=VAR      ... from environment variable VAR\n"
 "     --bearer=TOKEN        ... literal (wiped from the process's argv)\n"
+"     --token-cache=F       ... from the cache check_login --token-cache keeps\n"
 " -e, --expect-status=CODES accepted codes: 200, 200,204, 200-299 (default)\n"
 " -s, --string=STRING      body must contain STRING\n"
 " -r, --regex=REGEX        body must match the POSIX extended REGEX\n"
@@ -205,6 +209,9 @@ static int request_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
   case OPT_BEARER_ENV:
     sw_secret_free(cfg->bearer);
     return sw_secret_env(arg, "--bearer-env", &cfg->bearer, err);
+  case OPT_TOKEN_CACHE:
+    cfg->token_cache = arg;
+    return 0;
   case OPT_MAX_SIZE:
     if (sw_parse_ulong(arg, 1, 1UL << 30, &n) < 0)
       return sw_fail(err, "--max-size: invalid size '%s' (1 to 1073741824 "
@@ -244,6 +251,27 @@ static int request_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
   }
 }
 
+/* --token-cache: the token check_login saved, while it is valid. A stale
+ * or missing cache is UNKNOWN, not CRITICAL: the login service check is
+ * the one that pages for it. */
+static int use_token_cache(api_cfg *cfg, sw_err *err) {
+  sw_token t;
+  if (cfg->bearer)
+    return sw_fail(err, "--token-cache: not together with --bearer*");
+  if (sw_token_load(cfg->token_cache, "--token-cache", &t, err) < 0)
+    return -1;
+  long long left = t.expires_at - (long long)time(NULL);
+  if (left <= 0) {
+    sw_token_free(&t);
+    return sw_fail(err, "--token-cache: the token in %s expired %lld s ago "
+                        "(is check_login --token-cache running?)",
+                   cfg->token_cache, -left);
+  }
+  cfg->bearer = t.access_token;
+  cfg->token_left = left;
+  return 0;
+}
+
 /* Checks what only makes sense together, and sets the request's derived
  * fields. */
 static int api_validate(api_cfg *cfg, sw_err *err) {
@@ -257,6 +285,8 @@ static int api_validate(api_cfg *cfg, sw_err *err) {
   if (cfg->cert_crit > cfg->cert_warn)
     return sw_fail(err, "--cert-critical: %g days is more than "
                         "--cert-warning's %g", cfg->cert_crit, cfg->cert_warn);
+  if (cfg->token_cache && use_token_cache(cfg, err) < 0)
+    return -1;
   r->headers = &cfg->headers;
   r->body = cfg->body;
   r->body_len = cfg->body ? strlen(cfg->body) : 0;
@@ -291,6 +321,7 @@ sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err) {
       {"bearer", required_argument, NULL, OPT_BEARER},
       {"bearer-file", required_argument, NULL, OPT_BEARER_FILE},
       {"bearer-env", required_argument, NULL, OPT_BEARER_ENV},
+      {"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
       {"expect-status", required_argument, NULL, 'e'},
       {"string", required_argument, NULL, 's'},
       {"regex", required_argument, NULL, 'r'},

@@ -11,8 +11,16 @@
 #include "streamwatch/state.h"
 #include "streamwatch/strvec.h"
 
+/* A sequence of requests sharing cookies and connections (a login flow).
+ * Opaque; see sw_http_session_open. */
+typedef struct sw_http_session sw_http_session;
+
 typedef struct {
   const char *url;
+  sw_http_session *session;    /* NULL: a request on its own */
+  const char *username;        /* HTTP authentication, with password */
+  const char *password;        /* secret */
+  bool digest;                 /* Digest instead of Basic */
   const char *user_agent;      /* e.g. "check_api/0.1.0 (streamwatch)" */
   const char *method;          /* NULL: GET (HEAD sends no body back) */
   const sw_strvec *headers;    /* "Name: value" lines; may be NULL */
@@ -73,6 +81,17 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
                     sw_http_resp *resp, sw_err *err);
 
 void sw_http_resp_free(sw_http_resp *resp);
+
+/* Opens a session whose requests share a cookie engine (RFC 6265) and
+ * connections. With cookie_jar, cookies are read from that file first
+ * and written back to it when the session closes. Returns 0 or -1. */
+int sw_http_session_open(sw_http_session **s, const char *cookie_jar,
+                         sw_err *err);
+void sw_http_session_close(sw_http_session *s);
+
+/* The URL the last request of a session ended at (after redirects), or
+ * "" before any; valid until the next request. */
+const char *sw_http_session_url(const sw_http_session *s);
 
 /* Internal to lib/http*.c: fills resp->phase/err/timed_out from how a
  * transfer failed (code is a CURLcode; errbuf libcurl's message; times
