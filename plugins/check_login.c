@@ -1,0 +1,137 @@
+/* check_login: can a user or an application still log in. A login is a
+ * flow of HTTP requests (token endpoint, protected page, or an HTML form
+ * with its CSRF token and cookies), each a timed step.
+ *
+ *   options/ini -> login_cfg -> login_flow_run -> perfdata -> the one
+ *   printer -> exit state
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "login.h"
+#include "streamwatch/plugin.h"
+#include "streamwatch/sanitize.h"
+#include "streamwatch/strvec.h"
+
+static void keep_trace(void *arg, const char *line) {
+  sw_strvec_add(arg, line);
+}
+
+static void perf_time(sw_check *check, const char *label, double v,
+                      const sw_range *w, const sw_range *c, bool with_min) {
+  sw_perf p = {.measured = v >= 0, .value = v, .uom = "s", .warn = w,
+               .crit = c, .has_min = with_min, .min = 0};
+  snprintf(p.label, sizeof p.label, "%s", label);
+  sw_check_perf(check, &p);
+}
+
+/* time (total), time_stepN, the phases of the slowest step, token_ttl,
+ * steps; and -w/-c on the total. Returns the total. */
+static double add_perfdata(const login_cfg *cfg, const login_run *run,
+                           sw_check *check) {
+  double total = 0;
+  int slow = 0;
+  for (int i = 0; i < run->n; i++) {
+    total += run->steps[i].resp.t.total;
+    if (run->steps[i].resp.t.total > run->steps[slow].resp.t.total)
+      slow = i;
+  }
+  perf_time(check, "time", total, &cfg->std.warn, &cfg->std.crit, true);
+  for (int i = 0; i < run->n; i++) {
+    char label[32];
+    snprintf(label, sizeof label, "time_step%d", i + 1);
+    perf_time(check, label, run->steps[i].resp.t.total, NULL, NULL, false);
+  }
+  if (run->n > 0) {
+    const sw_http_times *t = &run->steps[slow].resp.t;
+    perf_time(check, "time_dns", t->dns, NULL, NULL, false);
+    perf_time(check, "time_connect", t->connect, NULL, NULL, false);
+    if (strncasecmp(cfg->url, "https:", 6) == 0)
+      perf_time(check, "time_tls", t->tls, NULL, NULL, false);
+    perf_time(check, "time_ttfb", t->ttfb, NULL, NULL, false);
+    perf_time(check, "time_transfer", t->transfer, NULL, NULL, false);
+  }
+  if (cfg->flow <= FLOW_PASSWORD) {
+    sw_perf ttl = {.label = "token_ttl", .measured = run->ttl > 0,
+                   .value = (double)run->ttl, .uom = "s",
+                   .warn = &cfg->ttl_warn, .crit = &cfg->ttl_crit,
+                   .has_min = true, .min = 0};
+    sw_check_perf(check, &ttl);
+  }
+  sw_perf steps = {.label = "steps", .measured = true,
+                   .value = (double)run->n, .uom = ""};
+  sw_check_perf(check, &steps);
+  return total;
+}
+
+/* The summary of a login that worked, and the time thresholds. */
+static void ok_summary(const login_cfg *cfg, const login_run *run,
+                       double total, sw_check *check) {
+  char url[160], ttl[64] = "";
+  sw_state s = sw_range_state(&cfg->std.warn, &cfg->std.crit, total);
+  sw_sanitize(url, sizeof url, cfg->url, strlen(cfg->url), 120);
+  if (run->ttl > 0)
+    snprintf(ttl, sizeof ttl, ", token valid %lld s", run->ttl);
+  sw_check_raise(check, s);
+  sw_check_summary(check, "%s%s%s%s%s as %s at %s in %.3f s%s",
+                   s == SW_OK ? "" : "slow login: ",
+                   s == SW_OK ? "" : (s == SW_CRITICAL ? "-c " : "-w "),
+                   s == SW_OK ? "" : (s == SW_CRITICAL ? cfg->std.crit.text
+                                                       : cfg->std.warn.text),
+                   s == SW_OK ? "" : "; ", login_flow_name(cfg->flow),
+                   run->who ? run->who : "?", url, total, ttl);
+}
+
+static int run(void *vcfg, const sw_deadline *d) {
+  login_cfg *cfg = vcfg;
+  login_run r;
+  sw_strvec trace = {0};
+  sw_check check;
+  const char *secrets[] = {cfg->client_secret, cfg->password,
+                           cfg->refresh_token, NULL};
+  memset(&r, 0, sizeof r);
+  cfg->base.secrets = secrets;
+  cfg->base.trace = keep_trace;
+  cfg->base.trace_arg = &trace;
+  sw_check_init(&check, "LOGIN");
+  login_flow_run(cfg, d, &r, &check);
+  double total = add_perfdata(cfg, &r, &check);
+  if (!check.summary)
+    ok_summary(cfg, &r, total, &check);
+  sw_state state = sw_check_print(&check, stdout);
+  for (size_t i = 0; i < trace.n; i++)
+    printf("%s\n", trace.v[i]);
+  for (int i = 0; i < r.n; i++)
+    sw_http_resp_free(&r.steps[i].resp);
+  sw_http_session_close(r.session);
+  sw_strvec_free(&trace);
+  sw_check_free(&check);
+  return state;
+}
+
+static sw_std_result parse(int argc, char **argv, void *vcfg,
+                           const sw_std_opts **std, sw_err *err) {
+  login_cfg *cfg = vcfg;
+  *std = &cfg->std;
+  return login_parse(argc, argv, cfg, err);
+}
+
+static void free_cfg(void *cfg) {
+  login_cfg_free(cfg);
+}
+
+int main(int argc, char **argv) {
+  static const char *const secrets[] = {"client-secret", "password",
+                                        "refresh-token", NULL};
+  static const sw_plugin plugin = {.prog = "check_login",
+                                   .service = "LOGIN",
+                                   .secrets = secrets,
+                                   .parse = parse,
+                                   .help = login_help,
+                                   .libs = sw_http_version,
+                                   .run = run,
+                                   .free_cfg = free_cfg};
+  login_cfg cfg;
+  return sw_plugin_main(&plugin, &cfg, argc, argv);
+}

@@ -1,0 +1,32 @@
+/* Reading a login page: the form, its action and its input fields, as a
+ * pure function over the HTML bytes (unit-tested, fuzzed later). It is a
+ * tag scanner, not an HTML parser: it finds <form> and <input> tags and
+ * their attributes, which is all a login form needs. */
+#ifndef STREAMWATCH_LOGIN_FORM_H
+#define STREAMWATCH_LOGIN_FORM_H
+
+#include <stddef.h>
+
+enum { FORM_MAX_INPUTS = 64 };
+
+typedef struct {
+  char name[128];
+  char value[1024];     /* entities &amp; &lt; &gt; &quot; &#39; decoded */
+  char type[32];        /* lowercased; "text" when absent */
+} form_input;
+
+typedef struct {
+  char action[1024];    /* as written ("" means the page itself) */
+  char method[16];      /* lowercased; "get" when absent */
+  form_input inputs[FORM_MAX_INPUTS];
+  size_t n;
+} html_form;
+
+/* Finds the form that has an input named `field` (the password field),
+ * or else the first form. Returns 0, or -1 when the page has no form. */
+int form_find(const char *html, size_t len, const char *field, html_form *f);
+
+/* The input named name, or NULL. */
+const form_input *form_input_get(const html_form *f, const char *name);
+
+#endif

@@ -1,0 +1,337 @@
+/* check_login's command line and help. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "login.h"
+#include "streamwatch/plugin.h"
+#include "streamwatch/secret.h"
+
+enum {
+  OPT_FLOW = SW_OPT_PLUGIN, OPT_CLIENT_ID, OPT_CLIENT_AUTH, OPT_USERNAME,
+  OPT_SCOPE, OPT_AUDIENCE, OPT_FORM_FIELD, OPT_USER_FIELD, OPT_PASSWORD_FIELD,
+  OPT_CSRF_FIELD, OPT_CSRF_REGEX, OPT_SUCCESS_URL, OPT_SUCCESS_STRING,
+  OPT_SUCCESS_REGEX, OPT_FAILURE_STRING, OPT_COOKIE_JAR, OPT_TOKEN_CACHE,
+  OPT_SAVE_REFRESH, OPT_TTL_WARN, OPT_TTL_CRIT, OPT_REJECTED_STATE,
+  OPT_DIGEST, OPT_VERIFY_REJECTS, OPT_CA_FILE, OPT_CLIENT_CERT,
+  OPT_CLIENT_KEY, OPT_INSECURE, OPT_TLS_MIN, OPT_CONNECT_TO, OPT_PROXY,
+  /* secrets: literal (wiped from argv), -file, -env for each */
+  OPT_SECRET = 0x1200
+};
+enum { SEC_CLIENT, SEC_PASSWORD, SEC_REFRESH, SEC_KINDS };
+enum { SRC_ARG, SRC_FILE, SRC_ENV, SRC_KINDS };
+#define SECRET_OPT(kind, src) (OPT_SECRET + (kind) * SRC_KINDS + (src))
+
+void login_help(FILE *out) {
+  fputs(
+"check_login: can a user or an application still log in\n"
+"\n"
+"Usage: check_login -u URL [--flow FLOW] [--client-id ID]\n"
+"         [--client-secret-file F | --client-secret-env VAR] [--username U]\n"
+"         [--password-file F | --password-env VAR] [--refresh-token-file F]\n"
+"         [--token-cache F] [--ttl-warning RANGE] [--ttl-critical RANGE]\n"
+"         [-w RANGE] [-c RANGE] [-t SECONDS[:STATE]] [-v]\n"
+"\n"
+"Flows (--flow):\n"
+"  client-credentials  RFC 6749 4.4 token request (default)\n"
+"  refresh-token       RFC 6749 6 refresh; password  RFC 6749 4.3\n"
+"  basic               GET a protected URL with HTTP Basic (or --digest)\n"
+"  form                an HTML login form with its CSRF token and cookies\n"
+"\n"
+"Options:\n"
+" -u, --url=URL             token URL, protected URL or login page\n"
+"     --client-id=ID        OAuth2 client id\n"
+"     --client-secret-file=F, --client-secret-env=VAR, --client-secret=S\n"
+"     --client-auth=basic|post  client credentials in HTTP Basic (default)\n"
+"                           or in the form (client_id, client_secret)\n"
+"     --username=U          user for password, basic and form flows\n"
+"     --password-file=F, --password-env=VAR, --password=P\n"
+"     --refresh-token-file=F, --refresh-token-env=VAR, --refresh-token=T\n"
+"                           (literal secrets are wiped from argv at once)\n"
+"     --scope=S, --audience=A  added to token requests\n"
+" -k, --header='Name: value'  extra request header; repeatable\n"
+"     --digest              HTTP Digest instead of Basic (basic flow)\n"
+"     --verify-rejects      basic: the URL must refuse a request without\n"
+"                           credentials (no open door)\n"
+"     --form-field=NAME=VALUE  extra form field; repeatable\n"
+"     --user-field=NAME, --password-field=NAME  (username, password)\n"
+"     --csrf-field=NAME     hidden field that must be on the login page\n"
+"     --csrf-regex=RE       take its value from the page (first group)\n"
+"     --success-url=URL     page to GET after logging in\n"
+"     --success-string=S, --success-regex=RE  the final page must show it\n"
+"     --failure-string=S    text of a rejected login\n"
+"     --cookie-jar=F        keep the session's cookies in F (mode 0600)\n"
+"     --token-cache=F       save the token for check_api --token-cache\n"
+"     --save-refresh-token=F  save a new refresh token (mode 0600)\n"
+"     --ttl-warning=RANGE, --ttl-critical=RANGE  on expires_in, seconds\n"
+"     --rejected-state=STATE  state of rejected credentials (critical)\n"
+" -w, --warning=RANGE, -c, --critical=RANGE  total login time, seconds\n"
+"     --ca-file=F, --client-cert=F, --client-key=F, --tls-min=1.2|1.3,\n"
+"     --insecure, --connect-to=ADDR[:PORT], --proxy=URL  as check_api\n"
+" -t, --timeout=SECONDS[:STATE]  deadline for the whole flow (10:critical)\n"
+" -4, -6, --extra-opts=[SECTION][@FILE], -v (-vv requests, -vvv trace)\n"
+" -h, --help, -V, --version\n"
+"\n"
+"Examples:\n"
+"  check_login -u https://auth.example.com/token --client-id mon \\\n"
+"              --client-secret-file /etc/nagios/mon.secret --ttl-warning 300:\n"
+"  check_login --flow form -u https://example.com/login --username probe \\\n"
+"              --password-env PROBE_PW --csrf-field csrf_token \\\n"
+"              --success-string 'Welcome back'\n"
+"  check_login --flow basic -u https://example.com/admin --username probe \\\n"
+"              --password-file /etc/nagios/probe.pw --verify-rejects\n"
+"\n"
+"Secrets are never printed, at any verbosity.\n",
+      out);
+}
+
+const char *login_flow_name(login_flow f) {
+  static const char *const names[] = {"client-credentials", "refresh-token",
+                                      "password", "basic", "form"};
+  return names[f];
+}
+
+static int parse_flow(const char *arg, login_flow *f, sw_err *err) {
+  for (int i = FLOW_CLIENT; i <= FLOW_FORM; i++) {
+    if (strcmp(arg, login_flow_name((login_flow)i)) == 0) {
+      *f = (login_flow)i;
+      return 0;
+    }
+  }
+  return sw_fail(err, "--flow: unknown flow '%s' (client-credentials, "
+                      "refresh-token, password, basic or form)", arg);
+}
+
+/* --client-secret / -file / -env and the same for password and refresh
+ * token: one secret from one of three sources. */
+static int secret_option(login_cfg *cfg, int c, const char *arg,
+                         sw_err *err) {
+  static const char *const names[SEC_KINDS][SRC_KINDS] = {
+      {"--client-secret", "--client-secret-file", "--client-secret-env"},
+      {"--password", "--password-file", "--password-env"},
+      {"--refresh-token", "--refresh-token-file", "--refresh-token-env"}};
+  int kind = (c - OPT_SECRET) / SRC_KINDS, src = (c - OPT_SECRET) % SRC_KINDS;
+  char **dst = kind == SEC_CLIENT     ? &cfg->client_secret
+               : kind == SEC_PASSWORD ? &cfg->password
+                                      : &cfg->refresh_token;
+  const char *opt = names[kind][src];
+  sw_secret_free(*dst);
+  *dst = NULL;
+  if (src == SRC_FILE)
+    return sw_secret_file(arg, opt, dst, err);
+  if (src == SRC_ENV)
+    return sw_secret_env(arg, opt, dst, err);
+  if (!arg[0])
+    return sw_fail(err, "%s: empty", opt);
+  return (*dst = strdup(arg)) ? 0 : sw_fail(err, "%s: out of memory", opt);
+}
+
+static int compile(regex_t *re, bool *has, const char *arg, const char *opt,
+                   int flags, sw_err *err) {
+  if (*has)
+    regfree(re);
+  *has = regcomp(re, arg, REG_EXTENDED | flags) == 0;
+  return *has ? 0 : sw_fail(err, "%s: invalid regular expression '%s'",
+                            opt, arg);
+}
+
+/* Options about the flow and its fields. */
+static int flow_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
+  switch (c) {
+  case 'u': cfg->url = arg; return 0;
+  case OPT_FLOW: return parse_flow(arg, &cfg->flow, err);
+  case OPT_CLIENT_ID: cfg->client_id = arg; return 0;
+  case OPT_CLIENT_AUTH:
+    if (strcmp(arg, "basic") && strcmp(arg, "post"))
+      return sw_fail(err, "--client-auth: '%s' is not basic or post", arg);
+    cfg->client_auth_post = arg[0] == 'p';
+    return 0;
+  case OPT_USERNAME: cfg->username = arg; return 0;
+  case OPT_SCOPE: cfg->scope = arg; return 0;
+  case OPT_AUDIENCE: cfg->audience = arg; return 0;
+  case OPT_DIGEST: cfg->digest = true; return 0;
+  case OPT_VERIFY_REJECTS: cfg->verify_rejects = true; return 0;
+  case OPT_FORM_FIELD:
+    if (!strchr(arg, '=') || arg[0] == '=')
+      return sw_fail(err, "--form-field: '%s' is not NAME=VALUE", arg);
+    return sw_strvec_add(&cfg->form_fields, arg) < 0
+               ? sw_fail(err, "--form-field: out of memory") : 0;
+  case OPT_USER_FIELD: cfg->user_field = arg; return 0;
+  case OPT_PASSWORD_FIELD: cfg->password_field = arg; return 0;
+  case OPT_CSRF_FIELD: cfg->csrf_field = arg; return 0;
+  case OPT_CSRF_REGEX:
+    return compile(&cfg->csrf_re, &cfg->has_csrf_re, arg, "--csrf-regex", 0,
+                   err);
+  case OPT_SUCCESS_URL: cfg->success_url = arg; return 0;
+  case OPT_SUCCESS_STRING: cfg->success_string = arg; return 0;
+  case OPT_SUCCESS_REGEX:
+    return compile(&cfg->success_re, &cfg->has_success_re, arg,
+                   "--success-regex", REG_NOSUB, err);
+  case OPT_FAILURE_STRING: cfg->failure_string = arg; return 0;
+  case OPT_COOKIE_JAR: cfg->cookie_jar = arg; return 0;
+  case OPT_TOKEN_CACHE: cfg->token_cache = arg; return 0;
+  case OPT_SAVE_REFRESH: cfg->save_refresh = arg; return 0;
+  case OPT_TTL_WARN:
+    return sw_range_parse(arg, "--ttl-warning", &cfg->ttl_warn, err);
+  case OPT_TTL_CRIT:
+    return sw_range_parse(arg, "--ttl-critical", &cfg->ttl_crit, err);
+  case OPT_REJECTED_STATE:
+    return sw_state_parse(arg, &cfg->rejected_state) < 0
+               ? sw_fail(err, "--rejected-state: invalid state '%s'", arg)
+               : 0;
+  default: return 1;
+  }
+}
+
+/* Transport options shared with check_api. */
+static int transport_option(login_cfg *cfg, int c, const char *arg,
+                            sw_err *err) {
+  sw_http_req *r = &cfg->base;
+  char spec[300];
+  switch (c) {
+  case 'k':
+    if (!strchr(arg, ':') || strpbrk(arg, "\r\n"))
+      return sw_fail(err, "-k: invalid header '%s' (Name: value)", arg);
+    return sw_strvec_add(&cfg->headers, arg) < 0
+               ? sw_fail(err, "-k: out of memory") : 0;
+  case OPT_CA_FILE: r->ca_file = arg; return 0;
+  case OPT_CLIENT_CERT: r->client_cert = arg; return 0;
+  case OPT_CLIENT_KEY: r->client_key = arg; return 0;
+  case OPT_INSECURE: r->insecure = true; return 0;
+  case OPT_PROXY: r->proxy = arg; return 0;
+  case OPT_TLS_MIN:
+    if (strcmp(arg, "1.2") && strcmp(arg, "1.3"))
+      return sw_fail(err, "--tls-min: invalid version '%s' (1.2 or 1.3)", arg);
+    r->tls_min = arg[2] == '2' ? 12 : 13;
+    return 0;
+  case OPT_CONNECT_TO:
+    if (sw_http_connect_to(arg, spec, sizeof spec) < 0)
+      return sw_fail(err, "--connect-to: invalid address '%s'", arg);
+    r->connect_to = arg;
+    return 0;
+  default:
+    if (c >= OPT_SECRET && c < SECRET_OPT(SEC_KINDS, 0))
+      return secret_option(cfg, c, arg, err);
+    int rc = flow_option(cfg, c, arg, err);
+    return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
+  }
+}
+
+/* What each flow needs, given before anything is sent. */
+static int login_validate(login_cfg *cfg, sw_err *err) {
+  login_flow f = cfg->flow;
+  if (!cfg->url)
+    return sw_fail(err, "-u: the URL is required");
+  if (strncasecmp(cfg->url, "http://", 7) && strncasecmp(cfg->url, "https://", 8))
+    return sw_fail(err, "-u: '%s' is not an http:// or https:// URL", cfg->url);
+  if (f <= FLOW_PASSWORD && (!cfg->client_id || !cfg->client_secret))
+    return sw_fail(err, "--client-id and --client-secret(-file/-env) are "
+                        "required by the %s flow", login_flow_name(f));
+  if ((f == FLOW_PASSWORD || f == FLOW_BASIC || f == FLOW_FORM) &&
+      (!cfg->username || !cfg->password))
+    return sw_fail(err, "--username and --password(-file/-env) are required "
+                        "by the %s flow", login_flow_name(f));
+  if (f == FLOW_REFRESH && !cfg->refresh_token)
+    return sw_fail(err, "--refresh-token(-file/-env) is required by the "
+                        "refresh-token flow");
+  if (f == FLOW_FORM && !cfg->success_string && !cfg->has_success_re)
+    return sw_fail(err, "--success-string or --success-regex is required by "
+                        "the form flow (else any page would pass)");
+  if (cfg->has_csrf_re && !cfg->csrf_field)
+    return sw_fail(err, "--csrf-regex: needs --csrf-field (the name to "
+                        "post the value as)");
+  if (cfg->token_cache && f > FLOW_PASSWORD)
+    return sw_fail(err, "--token-cache: the %s flow obtains no token",
+                   login_flow_name(f));
+  cfg->base.headers = &cfg->headers;
+  cfg->base.family = cfg->std.family;
+  cfg->base.verbose = cfg->std.verbose;
+  cfg->base.max_size = 4u << 20;
+  cfg->base.max_redirects = 10;
+  cfg->base.user_agent = "check_login/" PACKAGE_VERSION " (streamwatch)";
+  return 0;
+}
+
+void login_cfg_free(login_cfg *cfg) {
+  sw_strvec_free(&cfg->headers);
+  sw_strvec_free(&cfg->form_fields);
+  sw_secret_free(cfg->client_secret);
+  sw_secret_free(cfg->password);
+  sw_secret_free(cfg->refresh_token);
+  cfg->client_secret = cfg->password = cfg->refresh_token = NULL;
+  if (cfg->has_csrf_re)
+    regfree(&cfg->csrf_re);
+  if (cfg->has_success_re)
+    regfree(&cfg->success_re);
+  cfg->has_csrf_re = cfg->has_success_re = false;
+}
+
+sw_std_result login_parse(int argc, char **argv, login_cfg *cfg, sw_err *err) {
+#define SECRETS(name, kind)                                                   \
+  {name, required_argument, NULL, SECRET_OPT(kind, SRC_ARG)},                 \
+  {name "-file", required_argument, NULL, SECRET_OPT(kind, SRC_FILE)},        \
+  {name "-env", required_argument, NULL, SECRET_OPT(kind, SRC_ENV)}
+  static const struct option longopts[] = {
+      SW_STD_LONGOPTS,
+      {"url", required_argument, NULL, 'u'},
+      {"header", required_argument, NULL, 'k'},
+      {"flow", required_argument, NULL, OPT_FLOW},
+      {"client-id", required_argument, NULL, OPT_CLIENT_ID},
+      {"client-auth", required_argument, NULL, OPT_CLIENT_AUTH},
+      {"username", required_argument, NULL, OPT_USERNAME},
+      {"scope", required_argument, NULL, OPT_SCOPE},
+      {"audience", required_argument, NULL, OPT_AUDIENCE},
+      {"digest", no_argument, NULL, OPT_DIGEST},
+      {"verify-rejects", no_argument, NULL, OPT_VERIFY_REJECTS},
+      {"form-field", required_argument, NULL, OPT_FORM_FIELD},
+      {"user-field", required_argument, NULL, OPT_USER_FIELD},
+      {"password-field", required_argument, NULL, OPT_PASSWORD_FIELD},
+      {"csrf-field", required_argument, NULL, OPT_CSRF_FIELD},
+      {"csrf-regex", required_argument, NULL, OPT_CSRF_REGEX},
+      {"success-url", required_argument, NULL, OPT_SUCCESS_URL},
+      {"success-string", required_argument, NULL, OPT_SUCCESS_STRING},
+      {"success-regex", required_argument, NULL, OPT_SUCCESS_REGEX},
+      {"failure-string", required_argument, NULL, OPT_FAILURE_STRING},
+      {"cookie-jar", required_argument, NULL, OPT_COOKIE_JAR},
+      {"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
+      {"save-refresh-token", required_argument, NULL, OPT_SAVE_REFRESH},
+      {"ttl-warning", required_argument, NULL, OPT_TTL_WARN},
+      {"ttl-critical", required_argument, NULL, OPT_TTL_CRIT},
+      {"rejected-state", required_argument, NULL, OPT_REJECTED_STATE},
+      {"ca-file", required_argument, NULL, OPT_CA_FILE},
+      {"client-cert", required_argument, NULL, OPT_CLIENT_CERT},
+      {"client-key", required_argument, NULL, OPT_CLIENT_KEY},
+      {"insecure", no_argument, NULL, OPT_INSECURE},
+      {"tls-min", required_argument, NULL, OPT_TLS_MIN},
+      {"connect-to", required_argument, NULL, OPT_CONNECT_TO},
+      {"proxy", required_argument, NULL, OPT_PROXY},
+      SECRETS("client-secret", SEC_CLIENT),
+      SECRETS("password", SEC_PASSWORD),
+      SECRETS("refresh-token", SEC_REFRESH),
+      {NULL, 0, NULL, 0}};
+#undef SECRETS
+  memset(cfg, 0, sizeof *cfg);
+  sw_std_init(&cfg->std);
+  cfg->user_field = "username";
+  cfg->password_field = "password";
+  cfg->rejected_state = SW_CRITICAL;
+  opterr = 0;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS "u:k:", longopts,
+                          NULL)) != -1) {
+    if (c == '?' || c == ':')
+      return sw_getopt_error(c, argv, err);
+    sw_std_result r = sw_std_option(&cfg->std, c, optarg, err);
+    if (r == SW_STD_NOT_MINE)
+      r = transport_option(cfg, c, optarg, err) < 0 ? SW_STD_ERROR
+                                                    : SW_STD_DONE;
+    if (r != SW_STD_DONE)
+      return r;
+  }
+  if (optind < argc)
+    return sw_fail(err, "unexpected argument '%s' (see --help)", argv[optind]),
+           SW_STD_ERROR;
+  return login_validate(cfg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
+}
