@@ -190,3 +190,30 @@ plan_done() {
   [ "$TAP_FAILED" -eq 0 ] || [ -n "${TAP_IGNORE_EXIT:-}" ] && return 0
   return 1
 }
+
+# cmdline_hides HOLE SECRET DESC CMD...: runs CMD in the background; CMD
+# must connect to the black hole HOLE (lab_start_blackhole). Once HOLE has
+# accepted, the plugin is past its option parsing and still running: its
+# /proc/PID/cmdline must not hold SECRET. Also checks its output.
+cmdline_hides() {
+  _ch_hole=$1 _ch_secret=$2 _ch_desc=$3
+  shift 3
+  _ch_before=$(grep -c '^accepted$' "$LAB_DIR/$_ch_hole.log")
+  "$@" >"$LAB_DIR/cmdline.out" 2>&1 &
+  _ch_pid=$!
+  _ch_i=0
+  while [ "$(grep -c '^accepted$' "$LAB_DIR/$_ch_hole.log")" -le "$_ch_before" ]; do
+    _ch_i=$((_ch_i + 1))
+    [ $_ch_i -lt 400 ] && lab_alive "$_ch_pid" || break
+    sleep 0.05 # polling for the connection, not waiting on luck
+  done
+  _ch_cmd=$(tr '\0' ' ' <"/proc/$_ch_pid/cmdline" 2>/dev/null)
+  wait "$_ch_pid"
+  case $_ch_cmd in
+    '') ok 1 "$_ch_desc (the plugin ended before its command line was read)" ;;
+    *"$_ch_secret"*) ok 1 "$_ch_desc: visible in /proc/PID/cmdline: $_ch_cmd" ;;
+    *) ok 0 "$_ch_desc" ;;
+  esac
+  grep -qF -- "$_ch_secret" "$LAB_DIR/cmdline.out"
+  ok $((1 - $?)) "$_ch_desc: not in the output either"
+}

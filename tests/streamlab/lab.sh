@@ -266,3 +266,20 @@ lab_logs() {
     tail -n "${1:-20}" "$_lab_f" | sed 's/^/#   /'
   done
 }
+
+# lab_start_blackhole NAME [ADDR]: a TCP server that accepts and never
+# answers (a hung service); logs "accepted" per connection to its log.
+# Sets HOLE_PORT_<NAME> and HOLE_PORT.
+lab_start_blackhole() {
+  lab_spawn "$1" "$LAB_PY" -c '
+import socket, sys
+s = socket.socket(); s.bind((sys.argv[1], 0)); s.listen(16)
+print(s.getsockname()[1], flush=True)
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c); print("accepted", flush=True)
+' "${2:-127.0.0.1}"
+  lab_wait_log "$1" '^[0-9]+$' "$LAB_PID" || return 1
+  HOLE_PORT=$(head -n 1 "$LAB_DIR/$1.log")
+  eval "HOLE_PORT_$1=\$HOLE_PORT"
+}

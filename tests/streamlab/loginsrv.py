@@ -166,6 +166,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     server_version = "loginsrv/1"
     sys_version = ""
 
+    def version_string(self):
+        return self.server_version
+
     # --- logging: method, path, status, grant_type, client id; nothing else
     def log_request(self, code="-", size="-"):
         extra = ""

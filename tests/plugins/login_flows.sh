@@ -1,0 +1,179 @@
+#!/bin/sh
+# check_login against streamlab's OAuth2 and form login server: every
+# flow, every outcome row, the token cache check_api reads, and no secret
+# in any output at -vvv.
+. "$top_srcdir/tests/plugins/lib.sh"
+. "$top_srcdir/tests/streamlab/lab.sh"
+. "$top_srcdir/tests/streamlab/login.sh"
+lab_init
+login_start L 127.0.0.1 || bail_out "loginsrv did not start"
+login_start LT 127.0.0.1 --tls valid || bail_out "loginsrv over TLS did not start"
+P=$PLUGINDIR/check_login
+U=$LOGIN_URL_L
+q() { printf '%s' "$1" | sed 's/[].[*^$?+(){}|\\]/\\&/g'; }
+sec=$LAB_DIR/secrets
+mkdir -p "$sec"
+printf '%s\n' "$LOGIN_CLIENT_SECRET" >"$sec/client"     # as echo writes it
+printf '%s' "$LOGIN_PASSWORD" >"$sec/password"          # no newline
+printf '%s\r\n' "$LOGIN_REFRESH" >"$sec/refresh"        # as an editor may
+CC="--client-id $LOGIN_CLIENT_ID --client-secret-file $sec/client"
+
+run "$P" -u "$U/token" $CC -w 1 -c 3
+is_rc 0 "client-credentials: exit 0"
+first_line_matches "^LOGIN OK - client-credentials as labclient at $(q "$U")/token in [0-9.]+ s, token valid 3600 s \|" \
+  "client-credentials: summary"
+perf_ok "perfdata parses"
+is "$(perf_value token_ttl)" 3600 "token_ttl=3600"
+is "$(perf_value steps)" 1 "steps=1"
+is "$(perf_field time 4)" 1 "time carries -w"
+perf_value time_step1 | grep -Eq '^0\.[0-9]+$'
+ok $? "time_step1 measured"
+
+run env S="$LOGIN_CLIENT_SECRET" "$P" -u "$U/token" --client-id labclient --client-secret-env S \
+  --client-auth post --scope read
+is_rc 0 "client secret in the form (--client-auth post), from the environment: exit 0"
+run "$P" -u "$U/token" --client-id "$LOGIN_ODD_CLIENT_ID" --client-secret "$LOGIN_ODD_CLIENT_SECRET"
+is_rc 0 "id and secret form-urlencoded inside Basic (RFC 6749 2.3.1): exit 0"
+
+run "$P" -u "$U/token" --client-id labclient --client-secret wrong-secret
+is_rc 2 "wrong client secret: exit 2"
+first_line_matches "^LOGIN CRITICAL - credentials rejected: invalid_client \(HTTP 401 from $(q "$U")/token\)" \
+  "invalid_client named"
+run "$P" -u "$U/token" --client-id labclient --client-secret wrong-secret --rejected-state warning
+is_rc 1 "--rejected-state warning: exit 1"
+
+run "$P" -u "$U/token" --flow password $CC --username alice --password-file "$sec/password"
+is_rc 0 "password grant: exit 0"
+first_line_matches "^LOGIN OK - password as alice at " "password grant: the user named"
+run "$P" -u "$U/token" --flow password $CC --username alice --password not-hers
+is_rc 2 "wrong password: exit 2"
+first_line_matches "credentials rejected: invalid_grant \(HTTP 400 " "invalid_grant named"
+
+run "$P" -u "$U/token" --flow refresh-token $CC --refresh-token-file "$sec/refresh" -v
+is_rc 0 "refresh token (file with CRLF): exit 0"
+line_matches '^\\_ \[OK\] a new refresh token was issued \(not shown' "a new refresh token noted, not shown"
+run "$P" -u "$U/token" --flow refresh-token $CC --refresh-token rt-bogus
+is_rc 2 "bad refresh token: exit 2"
+first_line_matches "credentials rejected: invalid_grant" "bad refresh token: invalid_grant"
+run "$P" -u "$U/token" --flow refresh-token $CC --refresh-token-file "$sec/refresh" \
+  --save-refresh-token "$LAB_DIR/rt.new"
+is_rc 0 "--save-refresh-token: exit 0"
+is "$(stat -c %a "$LAB_DIR/rt.new")" 600 "the saved refresh token is mode 0600"
+run "$P" -u "$U/token" --flow refresh-token $CC --refresh-token-file "$LAB_DIR/rt.new"
+is_rc 0 "the saved refresh token works"
+
+for f in 500 503; do
+  run "$P" -u "$U/fault/$f/token" $CC
+  is_rc 2 "token endpoint $f: exit 2"
+  first_line_matches "^LOGIN CRITICAL - login service error: HTTP $f " "$f: login service error"
+done
+run "$P" -u "$U/fault/429/token" $CC
+is_rc 1 "429: exit 1"
+first_line_matches '^LOGIN WARNING - rate limited \(Retry-After 17 s\)' "429 with Retry-After"
+run "$P" -u "$U/fault/html/token" $CC
+is_rc 2 "HTML instead of JSON: exit 2"
+first_line_matches 'login service error: response is not JSON \(text/html' "HTML named"
+run "$P" -u "$U/fault/nojson/token" $CC
+is_rc 2 "no access_token: exit 2"
+first_line_matches '^LOGIN CRITICAL - no access_token in response' "missing access_token named"
+run "$P" -u "$U/fault/notbearer/token" $CC
+is_rc 2 "token_type mac: exit 2"
+first_line_matches 'token_type is not Bearer' "token type named"
+run "$P" -u "$U/fault/zero/token" $CC
+is_rc 2 "expires_in 0: exit 2"
+run "$P" -u "$U/fault/short/token" $CC --ttl-warning 300: --ttl-critical 60:
+is_rc 1 "token valid 120 s, --ttl-warning 300:: exit 1"
+line_matches '^\\_ \[WARNING\] token valid only 120 s \(--ttl-warning 300:\)' "TTL threshold named"
+is "$(perf_field token_ttl 4)" 300: "token_ttl carries the TTL ranges"
+run "$P" -u "$U/fault/slow/token?s=5" $CC -t 1
+is_rc 2 "slow token endpoint, -t 1: exit 2"
+first_line_matches "^LOGIN CRITICAL - step 1/1 POST /fault/slow/token\?s=5: timeout after 0\.[0-9] s waiting for first byte" \
+  "the step and its phase named"
+wall_below 1.0 "returns before -t 1"
+
+# Basic, with and without --verify-rejects.
+run "$P" --flow basic -u "$U/basic/protected" --username alice --password-file "$sec/password" --verify-rejects
+is_rc 0 "basic with --verify-rejects: exit 0"
+line_matches '^\\_ \[OK\] refused without credentials \(HTTP 401\)$' "the door is shut without credentials"
+is "$(perf_value steps)" 2 "steps=2"
+run "$P" --flow basic -u "$U/open/protected" --username alice --password-file "$sec/password" --verify-rejects
+is_rc 2 "an open door: exit 2"
+first_line_matches "^LOGIN CRITICAL - open door: $(q "$U")/open/protected answers HTTP 200 without credentials" "open door named"
+run "$P" --flow basic -u "$U/basic/protected" --username alice --password nope
+is_rc 2 "basic, wrong password: exit 2"
+first_line_matches "credentials rejected: HTTP 401 from " "basic rejection named"
+
+# The HTML form, with its CSRF token, cookies and redirects.
+FORM="--flow form --username alice --password-file $sec/password --csrf-field csrf_token"
+run "$P" -u "$U/login" $FORM --success-string 'Welcome back, alice' --cookie-jar "$LAB_DIR/jar"
+is_rc 0 "form login: exit 0"
+first_line_matches "^LOGIN OK - form as alice at $(q "$U")/login in [0-9.]+ s \|" "form: summary"
+is "$(perf_value steps)" 2 "form: two steps"
+is "$(stat -c %a "$LAB_DIR/jar")" 600 "the cookie jar is mode 0600"
+grep -q 'session' "$LAB_DIR/jar"
+ok $? "the session cookie was kept in the jar"
+run "$P" -u "$U/login" $FORM --success-regex 'Welcome back, [a-z]+' --success-url "$U/account"
+is_rc 0 "form with --success-url and a regex: exit 0"
+is "$(perf_value steps)" 3 "three steps"
+run "$P" -u "$U/login" --flow form --username alice --password wrong --csrf-field csrf_token \
+  --success-string 'Welcome back' --failure-string 'Invalid username or password'
+is_rc 2 "form, wrong password: exit 2"
+first_line_matches "^LOGIN CRITICAL - credentials rejected: 'Invalid username or password' on " "form rejection named"
+run "$P" -u "$U/changed/login" $FORM --success-string 'Welcome back'
+is_rc 2 "the CSRF field was renamed: exit 2"
+first_line_matches '^LOGIN CRITICAL - login page changed: no field csrf_token' "changed form named"
+run "$P" -u "$U/changed/login" --flow form --username alice --password-file "$sec/password" \
+  --csrf-field authenticity_token --csrf-regex 'name="authenticity_token" value="([^"]+)"' \
+  --success-string 'Welcome back'
+is_rc 0 "--csrf-regex takes the token from the page: exit 0"
+run "$P" -u "$U/login" --flow form --username alice --password-file "$sec/password" \
+  --success-string 'Welcome back'
+is_rc 0 "without --csrf-field the form's hidden fields (its CSRF token too) are posted: exit 0"
+
+# TLS: verified against the test CA.
+run "$P" -u "$LOGIN_URL_LT/token" $CC --ca-file "$TLS_CA"
+is_rc 0 "over TLS with the test CA: exit 0"
+perf_value time_tls | grep -Eq '^0\.[0-9]+$'
+ok $? "time_tls measured"
+run "$P" -u "$LOGIN_URL_LT/token" $CC
+is_rc 2 "over TLS without the CA: exit 2"
+first_line_matches 'step 1/1 POST /token: TLS handshake failed: unable to get local issuer certificate' \
+  "TLS failure names the step and the phase"
+
+# The token cache: check_login writes it, check_api uses it.
+cache=$LAB_DIR/token.cache
+run "$P" -u "$U/token" $CC --token-cache "$cache"
+is_rc 0 "--token-cache: exit 0"
+is "$(stat -c %a "$cache")" 600 "the token cache is mode 0600"
+run "$PLUGINDIR/check_api" -u "$U/api/me" --token-cache "$cache" -j /user
+is_rc 0 "check_api --token-cache: the cached token is accepted"
+line_matches "^\\\\_ \[OK\] bearer token from $(q "$cache"), valid 3[0-9]{3} s more$" "check_api says where the token came from"
+sed 's/^expires_at=.*/expires_at=1000/' "$cache" >"$cache.old"
+run "$PLUGINDIR/check_api" -u "$U/api/me" --token-cache "$cache.old"
+is_rc 3 "check_api with a stale cache: UNKNOWN"
+first_line_matches "^API UNKNOWN - --token-cache: the token in .* expired [0-9]+ s ago" "stale cache named"
+run "$PLUGINDIR/check_api" -u "$U/api/me" --token-cache "$LAB_DIR/none"
+is_rc 3 "check_api with no cache: UNKNOWN"
+first_line_matches "^API UNKNOWN - --token-cache: cannot read " "missing cache named"
+
+# No secret in any output, even at -vvv.
+all=$LAB_DIR/all-output
+: >"$all"
+for args in "-u $U/token $CC" "-u $U/token --flow password $CC --username alice --password-file $sec/password" \
+    "-u $U/token --flow refresh-token $CC --refresh-token-file $sec/refresh" \
+    "--flow basic -u $U/basic/protected --username alice --password-file $sec/password" \
+    "-u $U/login $FORM --success-string Welcome" "-u $U/token --client-id labclient --client-secret wrong-secret"; do
+  # shellcheck disable=SC2086
+  "$P" $args -vvv >>"$all" 2>&1
+done
+"$PLUGINDIR/check_api" -u "$U/api/me" --token-cache "$cache" -vvv >>"$all" 2>&1
+grep -q '^> POST /token' "$all"
+ok $? "the -vvv trace was produced"
+token=$(sed -n 's/^access_token=//p' "$cache")
+for s in "$LOGIN_CLIENT_SECRET" "$LOGIN_PASSWORD" "$LOGIN_REFRESH" "$token" wrong-secret \
+    "$(printf '%s' "labclient:$LOGIN_CLIENT_SECRET" | base64)"; do
+  grep -qF -- "$s" "$all"
+  ok $((1 - $?)) "no secret in any output (${#s} characters)"
+done
+
+plan_done
