@@ -57,8 +57,15 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
   /* libcurl 7.88 sets its connect time only once TLS is up too, so a
    * stalled handshake would look like a stalled connect: the kernel
    * knows whether TCP is connected. */
-  if (c->fd != CURL_SOCKET_BAD && !c->resp->tcp_connected &&
+  curl_socket_t active = CURL_SOCKET_BAD;
+  if (c->resp->tcp_connected)
+    return 0;
+  if (c->fd != CURL_SOCKET_BAD &&
       getpeername(c->fd, (struct sockaddr *)&peer, &len) == 0)
+    c->resp->tcp_connected = true;
+  /* A connection reused from an earlier step was connected all along. */
+  if (curl_easy_getinfo(c->handle, CURLINFO_ACTIVESOCKET, &active) ==
+          CURLE_OK && active != CURL_SOCKET_BAD)
     c->resp->tcp_connected = true;
   return 0;
 }
@@ -273,7 +280,11 @@ static CURLcode http_setup(CURL *h, const sw_http_req *req, http_ctx *c,
     SET(CURLOPT_CONNECT_TO, to);
   if (req->method && strcasecmp(req->method, "HEAD") == 0)
     SET(CURLOPT_NOBODY, 1L);
-  else if (req->method && strcasecmp(req->method, "GET") != 0)
+  else if (req->method && strcasecmp(req->method, "GET") != 0 &&
+           !(req->body && strcasecmp(req->method, "POST") == 0))
+    /* A POST with a body needs no custom method, and must not have one:
+     * it would survive redirects, where a browser turns the POST of a
+     * login form into a GET of the next page (RFC 9110 15.4.3). */
     SET(CURLOPT_CUSTOMREQUEST, req->method);
   if (req->body) {
     SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
@@ -293,10 +304,19 @@ static CURLcode http_setup(CURL *h, const sw_http_req *req, http_ctx *c,
 static void read_times(CURL *h, http_ctx *c, bool https, sw_http_times *t) {
   remember_times(h, c);
   const curl_off_t *v = c->seen;
-  t->dns = v[T_DNS] > 0 ? v[T_DNS] / 1e6 : -1;
-  t->connect = v[T_CONNECT] > 0 ? (v[T_CONNECT] - v[T_DNS]) / 1e6 : -1;
-  t->tls = !https ? 0
-           : v[T_APP] > 0 ? (v[T_APP] - v[T_CONNECT]) / 1e6 : -1;
+  /* Once the request was about to be sent (pretransfer), every phase
+   * before it is over: a reused connection took 0 s to connect. */
+  bool ready = v[T_PRE] > 0;
+  t->dns = v[T_DNS] > 0 || ready ? v[T_DNS] / 1e6 : -1;
+  t->connect = v[T_CONNECT] > 0 ? (v[T_CONNECT] - v[T_DNS]) / 1e6
+               : ready          ? 0
+                                : -1;
+  t->tls = !https          ? 0
+           : v[T_APP] > 0  ? (v[T_APP] - v[T_CONNECT]) / 1e6
+           : ready         ? 0
+                           : -1;
+  if (ready)
+    c->resp->tcp_connected = true;
   curl_off_t sent = v[T_PRE] > 0 ? v[T_PRE] : v[T_CONNECT];
   t->ttfb = v[T_START] > 0 ? (v[T_START] - sent) / 1e6 : -1;
   t->transfer = v[T_START] > 0 ? (v[T_TOTAL] - v[T_START]) / 1e6 : -1;

@@ -130,6 +130,14 @@ run "$P" -u "$U/login" --flow form --username alice --password-file "$sec/passwo
   --success-string 'Welcome back'
 is_rc 0 "without --csrf-field the form's hidden fields (its CSRF token too) are posted: exit 0"
 
+run "$P" -u "$U/slowpost/login" $FORM --success-string 'Welcome back' -t 1.5
+is_rc 2 "the login POST hangs, -t 1.5: exit 2"
+first_line_matches '^LOGIN CRITICAL - step 2/2 POST /slowpost/login: timeout after 1\.[0-9] s waiting for first byte' \
+  "the hanging step named with its phase"
+wall_below 1.5 "returns before -t"
+run "$P" --flow basic --digest -u "$U/digest/protected" --username alice --password-file "$sec/password"
+is_rc 0 "--digest (RFC 7616): exit 0"
+
 # TLS: verified against the test CA.
 run "$P" -u "$LOGIN_URL_LT/token" $CC --ca-file "$TLS_CA"
 is_rc 0 "over TLS with the test CA: exit 0"

@@ -1,0 +1,80 @@
+#!/bin/sh
+# check_login's command line: bad options and missing secrets are UNKNOWN
+# naming them; literal secrets never show in /proc/PID/cmdline.
+. "$top_srcdir/tests/plugins/lib.sh"
+. "$top_srcdir/tests/streamlab/lab.sh"
+lab_init
+P=$PLUGINDIR/check_login
+U=http://127.0.0.1:1/token
+CC="--client-id c --client-secret s"
+
+bad() { # bad OPTION ARGS...: UNKNOWN naming the option, one line
+  name=$1
+  shift
+  run "$P" "$@"
+  is_rc 3 "$* -> exit 3"
+  first_line_matches "^LOGIN UNKNOWN - .*$(printf '%s' "$name" | sed 's/[][\.*^$]/\\&/g')" \
+    "$* -> UNKNOWN naming $name"
+  is "$(lines_count)" 1 "$* -> one line"
+}
+
+unreadable=$LAB_DIR/unreadable
+printf 'x\n' >"$unreadable"
+chmod 000 "$unreadable"
+empty=$LAB_DIR/empty
+: >"$empty"
+nl_only=$LAB_DIR/nl
+printf '\n' >"$nl_only"
+
+bad -u --client-id c --client-secret s
+bad -u -u ftp://x/ $CC
+bad --flow -u $U --flow magic $CC
+bad --client-id -u $U
+bad --client-secret -u $U --client-id c
+bad --client-secret-file -u $U --client-id c --client-secret-file /nonexistent/secret
+bad --client-secret-file -u $U --client-id c --client-secret-file "$empty"
+bad --client-secret-file -u $U --client-id c --client-secret-file "$nl_only"
+bad --client-secret-env -u $U --client-id c --client-secret-env STREAMWATCH_UNSET
+bad --username -u $U --flow password $CC
+bad --password-file -u $U --flow password $CC --username a --password-file /nonexistent/pw
+bad --refresh-token -u $U --flow refresh-token $CC
+bad --success-string -u $U --flow form --username a --password p
+bad --csrf-regex -u $U --flow form --username a --password p --success-string x --csrf-regex 'v="(.*)"'
+bad --csrf-regex -u $U --flow form --username a --password p --success-string x --csrf-field f --csrf-regex '('
+bad --token-cache -u $U --flow basic --username a --password p --token-cache /tmp/x
+bad --client-auth -u $U $CC --client-auth header
+bad --ttl-warning -u $U $CC --ttl-warning 10x
+bad --rejected-state -u $U $CC --rejected-state maybe
+bad --form-field -u $U $CC --form-field novalue
+bad --tls-min -u $U $CC --tls-min 1.0
+bad --connect-to -u $U $CC --connect-to 'a b'
+bad -t -u $U $CC -t 0
+bad --bogus -u $U $CC --bogus
+if [ "$(id -u)" != 0 ]; then
+  bad --client-secret-file -u $U --client-id c --client-secret-file "$unreadable"
+fi
+
+run "$P" --help
+is_rc 3 "--help exits 3"
+line_matches '^Usage: check_login -u URL' "--help has the usage"
+is "$(printf '%s\n' "$OUT" | awk 'length > 80' | head -1)" "" "--help fits 80 columns"
+run "$P" -V
+is_rc 3 "-V exits 3"
+first_line_matches '^check_login v[0-9.]+ \(streamwatch [0-9.]+; libcurl/' "-V names libcurl"
+
+# Literal secrets are wiped from argv at once (Nagios resource macros
+# put them on the command line): ps never shows them.
+lab_start_blackhole HOLE || bail_out "black hole did not start"
+H=http://127.0.0.1:$HOLE_PORT
+cmdline_hides HOLE client-secret-visible "--client-secret=VALUE wiped" \
+  "$P" -u "$H/token" --client-id c --client-secret=client-secret-visible -t 3
+cmdline_hides HOLE pass-word-visible "--password VALUE wiped" \
+  "$P" -u "$H/token" --flow password --client-id c --client-secret-env HOME \
+  --username u --password pass-word-visible -t 3
+cmdline_hides HOLE refresh-visible "--refresh-token=VALUE wiped" \
+  "$P" -u "$H/token" --flow refresh-token --client-id c --client-secret-env HOME \
+  --refresh-token=refresh-visible -t 3
+cmdline_hides HOLE basic-pw-visible "basic flow --password wiped" \
+  "$P" --flow basic -u "$H/x" --username u --password=basic-pw-visible -t 3
+
+plan_done
