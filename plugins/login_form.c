@@ -38,37 +38,88 @@ static void decode(char *dst, size_t n, const char *s, size_t len) {
   dst[o] = '\0';
 }
 
-/* The value of attribute attr in the tag [p, end), decoded into dst.
- * Returns false when the tag has no such attribute. */
+static bool blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
+}
+
+/* One attribute of a tag: its name [n, ne) and value [v, ve), v NULL when
+ * the attribute has no '='. */
+typedef struct {
+  const char *n, *ne, *v, *ve;
+} tag_attr;
+
+/* Reads the next attribute from *pp, as HTML tokenizes a tag: NAME,
+ * NAME=VALUE, NAME='VALUE' or NAME="VALUE", separated by blanks or '/'.
+ * A quoted value runs to its closing quote, '>' included. Returns false
+ * at the tag's '>' or at end, with *pp there. Words inside a value are
+ * never taken for attribute names. */
+static bool next_attr(const char **pp, const char *end, tag_attr *t) {
+  const char *p = *pp;
+  while (p < end && (blank(*p) || *p == '/'))
+    p++;
+  if (p >= end || *p == '>') {
+    *pp = p;
+    return false;
+  }
+  t->n = p++; /* the first byte is part of the name, even a '=' */
+  while (p < end && !blank(*p) && *p != '/' && *p != '>' && *p != '=')
+    p++;
+  t->ne = p;
+  t->v = t->ve = NULL;
+  const char *q = p;
+  while (q < end && blank(*q))
+    q++;
+  if (q < end && *q == '=') {
+    q++;
+    while (q < end && blank(*q))
+      q++;
+    if (q < end && (*q == '"' || *q == '\'')) {
+      const char *c = memchr(q + 1, *q, (size_t)(end - q - 1));
+      t->v = q + 1;
+      t->ve = c ? c : end;
+      p = c ? c + 1 : end;
+    } else {
+      for (t->v = q; q < end && !blank(*q) && *q != '>'; q++)
+        ;
+      t->ve = p = q;
+    }
+  }
+  *pp = p;
+  return true;
+}
+
+/* The end of the tag whose attributes start at p: its '>', or end. */
+static const char *tag_end(const char *p, const char *end) {
+  tag_attr t;
+  while (next_attr(&p, end, &t))
+    ;
+  return p;
+}
+
+/* The value of attribute attr_name (any case) in the tag attributes
+ * [p, end), decoded into dst; "" for an attribute without '='. Returns
+ * false when the tag has no such attribute. */
 static bool attr(const char *p, const char *end, const char *attr_name,
                  char *dst, size_t n) {
   size_t al = strlen(attr_name);
-  for (const char *a = p; (a = find_ci(a, end, attr_name)); a += al) {
-    char before = a > p ? a[-1] : ' ';
-    const char *q = a + al;
-    if (!strchr(" \t\r\n/", before))
+  tag_attr t;
+  while (next_attr(&p, end, &t)) {
+    if ((size_t)(t.ne - t.n) != al || strncasecmp(t.n, attr_name, al) != 0)
       continue;
-    while (q < end && strchr(" \t\r\n", *q))
-      q++;
-    if (q >= end || *q != '=')
-      continue;
-    q++;
-    while (q < end && strchr(" \t\r\n", *q))
-      q++;
-    const char *v = q, *ve;
-    if (q < end && (*q == '"' || *q == '\'')) {
-      v = q + 1;
-      ve = memchr(v, *q, (size_t)(end - v));
-      if (!ve)
-        ve = end;
-    } else {
-      for (ve = v; ve < end && !strchr(" \t\r\n>", *ve); ve++)
-        ;
-    }
-    decode(dst, n, v, (size_t)(ve - v));
+    decode(dst, n, t.v ? t.v : "", t.v ? (size_t)(t.ve - t.v) : 0);
     return true;
   }
   return false;
+}
+
+/* The next tag named tag ("<input", "</form") in [p, end): the name must
+ * end there, so "<formula" or "<form-row" is not "<form". */
+static const char *find_tag(const char *p, const char *end, const char *tag) {
+  size_t tl = strlen(tag);
+  for (; (p = find_ci(p, end, tag)); p += tl)
+    if (p + tl == end || blank(p[tl]) || p[tl] == '/' || p[tl] == '>')
+      return p;
+  return NULL;
 }
 
 static void lower(char *s) {
@@ -80,9 +131,8 @@ static void lower(char *s) {
 /* Collects the <input> tags of the form body [p, end). */
 static void scan_inputs(const char *p, const char *end, html_form *f) {
   f->n = 0;
-  while ((p = find_ci(p, end, "<input")) && f->n < FORM_MAX_INPUTS) {
-    const char *close = memchr(p, '>', (size_t)(end - p));
-    const char *te = close ? close : end;
+  while ((p = find_tag(p, end, "<input")) && f->n < FORM_MAX_INPUTS) {
+    const char *te = tag_end(p + 6, end);
     form_input *in = &f->inputs[f->n];
     memset(in, 0, sizeof *in);
     if (attr(p + 6, te, "name", in->name, sizeof in->name) && in->name[0]) {
@@ -100,10 +150,9 @@ int form_find(const char *html, size_t len, const char *field, html_form *f) {
   const char *end = html + len, *p = html;
   bool any = false;
   html_form cand;
-  while ((p = find_ci(p, end, "<form"))) {
-    const char *close = memchr(p, '>', (size_t)(end - p));
-    const char *te = close ? close : end;
-    const char *fe = find_ci(te, end, "</form");
+  while ((p = find_tag(p, end, "<form"))) {
+    const char *te = tag_end(p + 5, end);
+    const char *fe = find_tag(te, end, "</form");
     memset(&cand, 0, sizeof cand);
     attr(p + 5, te, "action", cand.action, sizeof cand.action);
     if (!attr(p + 5, te, "method", cand.method, sizeof cand.method))
