@@ -49,6 +49,14 @@ static int write_atomic(const char *path, const char *text, const char *opt,
 
 int sw_token_save(const char *path, const sw_token *t, const char *opt,
                   sw_err *err) {
+  /* A line break would end the field early and let the rest of the value
+   * (from the login service's response) forge a line of its own, such as
+   * a later expires_at; an empty token would not load back. */
+  if (!t->access_token || !t->access_token[0] ||
+      strpbrk(t->access_token, "\r\n") || !t->token_type[0] ||
+      strpbrk(t->token_type, "\r\n"))
+    return sw_fail(err, "%s: cannot write %s: the token is empty or holds a "
+                        "line break", opt, path);
   size_t need = strlen(t->access_token) + 200;
   char *text = malloc(need);
   if (!text)

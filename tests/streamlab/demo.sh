@@ -10,6 +10,7 @@ export top_srcdir
 . "$top_srcdir/tests/streamlab/lab.sh"
 . "$top_srcdir/tests/streamlab/dns.sh"
 . "$top_srcdir/tests/streamlab/http.sh"
+. "$top_srcdir/tests/streamlab/login.sh"
 lab_init || exit 1
 
 dns_start_dnsmasq A 127.0.0.53 a || exit 1
@@ -19,6 +20,7 @@ dns_start_fake BH 127.0.0.56 --mode silent || exit 1
 
 http_start_fault F 127.0.0.1 || exit 1
 http_start_nginx W 127.0.0.1 F || exit 1
+login_start L 127.0.0.1 || exit 1
 
 # show TITLE PLUGIN ARGS...: the command and what the plugin printed
 run_plugin() {
@@ -39,6 +41,11 @@ api() {
   shift
   run_plugin "$title" check_api "$@"
 }
+login() {
+  title=$1
+  shift
+  run_plugin "$title" check_login "$@"
+}
 
 R1=$DNS_SERVER_A
 show "healthy: two names, one resolver" \
@@ -58,6 +65,28 @@ show "drift: resolvers disagree (-C)" \
   -H api.stream.test -s "$R1" -s "$DNS_SERVER_B" -C
 show "a name that must not exist (-n)" \
   -H old.stream.test -s "$R1" -n
+
+SECRET=$LAB_DIR/client.secret
+printf '%s\n' "$LOGIN_CLIENT_SECRET" >"$SECRET"
+CACHE=$LAB_DIR/token.cache
+login "login healthy: OAuth2 client credentials, token cached for the API" \
+  -u "$LOGIN_URL_L/token" --client-id "$LOGIN_CLIENT_ID" \
+  --client-secret-file "$SECRET" --token-cache "$CACHE" --ttl-warning 300:
+api "API with the cached token" -u "$LOGIN_URL_L/api/me" \
+  --token-cache "$CACHE" -j /user
+login "login broken: the secret was rotated, ours is rejected" \
+  -u "$LOGIN_URL_L/token" --client-id "$LOGIN_CLIENT_ID" --client-secret old
+login "login broken: the token service answers 503" \
+  -u "$LOGIN_URL_L/fault/503/token" --client-id "$LOGIN_CLIENT_ID" \
+  --client-secret-file "$SECRET"
+PW=$LAB_DIR/user.pw
+printf '%s\n' "$LOGIN_PASSWORD" >"$PW"
+login "user login through the HTML form (CSRF token, cookies, redirects)" \
+  --flow form -u "$LOGIN_URL_L/login" --username "$LOGIN_USER" \
+  --password-file "$PW" --csrf-field csrf_token --success-string 'Welcome back'
+login "user login broken: the form changed under us" \
+  --flow form -u "$LOGIN_URL_L/changed/login" --username "$LOGIN_USER" \
+  --password-file "$PW" --csrf-field csrf_token --success-string 'Welcome back'
 
 H=api.stream.test
 api "API healthy: status, JSON values, a metric, TLS pinned to one edge" \
