@@ -50,6 +50,8 @@ bad --tls-min -u $U $CC --tls-min 1.0
 bad --connect-to -u $U $CC --connect-to 'a b'
 bad -t -u $U $CC -t 0
 bad --bogus -u $U $CC --bogus
+# Unreadable: as root no file mode stops a read, but a directory does.
+bad --client-secret-file -u $U --client-id c --client-secret-file "$LAB_DIR"
 if [ "$(id -u)" != 0 ]; then
   bad --client-secret-file -u $U --client-id c --client-secret-file "$unreadable"
 fi

@@ -164,6 +164,14 @@ run "$PLUGINDIR/check_api" -u "$U/api/me" --token-cache "$LAB_DIR/none"
 is_rc 3 "check_api with no cache: UNKNOWN"
 first_line_matches "^API UNKNOWN - --token-cache: cannot read " "missing cache named"
 
+# Secrets from an --extra-opts ini section work like any other option.
+ini=$LAB_DIR/plugins.ini
+printf '[login_lab]\nurl=%s/token\nclient-id=%s\nclient-secret=%s\n' "$U" \
+  "$LOGIN_CLIENT_ID" "$LOGIN_CLIENT_SECRET" >"$ini"
+run "$P" --extra-opts="login_lab@$ini"
+is_rc 0 "client secret from an --extra-opts section: exit 0"
+no_line_matches "$LOGIN_CLIENT_SECRET" "the ini secret is not printed"
+
 # No secret in any output, even at -vvv.
 all=$LAB_DIR/all-output
 : >"$all"
