@@ -15,6 +15,7 @@
 
 struct sw_http_session {
   CURL *h;
+  bool used;          /* a request was made: the cookie engine is on */
   char *cookie_jar;   /* NULL: cookies in memory only */
   char url[1024];     /* where the last request ended */
 };
@@ -264,20 +265,25 @@ static CURLcode http_setup(CURL *h, const sw_http_req *req, http_ctx *c,
     SET(CURLOPT_SSLKEY, req->client_key);
   if (req->proxy)
     SET(CURLOPT_PROXY, req->proxy);
-  if (req->username) {
-    SET(CURLOPT_USERNAME, req->username);
-    SET(CURLOPT_PASSWORD, req->password ? req->password : "");
-    SET(CURLOPT_HTTPAUTH, req->digest ? CURLAUTH_DIGEST : CURLAUTH_BASIC);
-  }
-  if (req->session) {
-    /* "" switches the cookie engine on without reading a file; cookies
-     * survive curl_easy_reset between the requests of a session. */
-    SET(CURLOPT_COOKIEFILE, "");
-    if (req->session->cookie_jar)
-      SET(CURLOPT_COOKIEJAR, req->session->cookie_jar);
+  SET(CURLOPT_USERNAME, req->username);
+  SET(CURLOPT_PASSWORD, req->username && req->password ? req->password
+                        : req->username                ? ""
+                                                       : NULL);
+  SET(CURLOPT_HTTPAUTH, req->digest ? CURLAUTH_DIGEST : CURLAUTH_BASIC);
+  if (req->session && !req->session->used) {
+    /* The first request switches the cookie engine on ("" reads no
+     * file) and loads the jar; the handle keeps the cookies after. */
+    SET(CURLOPT_COOKIEFILE,
+        req->session->cookie_jar ? req->session->cookie_jar : "");
   }
   if (to)
     SET(CURLOPT_CONNECT_TO, to);
+  /* Every option a later request of a session may change is set here
+   * each time, to its default when unused: the handle is reused without
+   * curl_easy_reset, which in libcurl 7.88 leaks the cookie file list. */
+  SET(CURLOPT_HTTPGET, 1L);
+  SET(CURLOPT_NOBODY, 0L);
+  SET(CURLOPT_CUSTOMREQUEST, NULL);
   if (req->method && strcasecmp(req->method, "HEAD") == 0)
     SET(CURLOPT_NOBODY, 1L);
   else if (req->method && strcasecmp(req->method, "GET") != 0 &&
@@ -381,8 +387,6 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
     return sw_fail(err, "libcurl: global init failed");
   CURL *h = req->session ? req->session->h : curl_easy_init();
-  if (req->session)
-    curl_easy_reset(h);
   c.handle = h;
   headers = build_headers(req, &bad);
   if (req->connect_to) {
@@ -405,9 +409,11 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
   }
   err->msg[0] = '\0';
   rc = http_finish(h, &c, curl_easy_perform(h), errbuf, d);
+  if (req->session)
+    req->session->used = true;
 out:
   /* Headers and credentials leave libcurl's keeping before they are
-   * wiped (curl_easy_reset would drop the pointers too). */
+   * wiped, so a reused handle never points at freed memory. */
   if (h)
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
   free_headers(headers);
@@ -429,9 +435,6 @@ int sw_http_session_open(sw_http_session **s, const char *cookie_jar,
     *s = NULL;
     return sw_fail(err, "out of memory");
   }
-  /* Read the jar once: the cookies of an earlier run keep the session. */
-  if (cookie_jar)
-    curl_easy_setopt((*s)->h, CURLOPT_COOKIEFILE, cookie_jar);
   return 0;
 }
 

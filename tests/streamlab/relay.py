@@ -1,0 +1,171 @@
+#!/usr/bin/python3
+"""relay: an HTTP relay that shapes a stream (streamlab, tests/streamlab).
+
+Python 3 stdlib only; one thread per connection.
+
+  relay.py --addr 127.0.0.1 --port 0 --upstream http://127.0.0.1:PORT
+           [--throttle BPS] [--burst BYTES]
+           [--stall-after BYTES --stall SECONDS]
+
+Prints "ready ADDR PORT" on stdout once bound (--port 0: the kernel picks a
+free port), then one line per request on stderr:
+  "GET /live.mp3" 200 -> 123456 bytes [stalled 2.0 s at 40000]
+
+Every request (GET or HEAD; the path and query string as given) is relayed
+to UPSTREAM + path with the client's headers (Host and Connection replaced),
+the upstream's status line and headers go back unchanged except
+Connection: close (Transfer-Encoding is dropped: the body, decoded, is sent
+until the connection closes; Content-Length is kept when the upstream gave
+one). Upstream unreachable: 502 Bad Gateway, text/plain.
+
+Shaping of the body, per connection, counted in body bytes sent:
+  --burst BYTES          the first BYTES go out as fast as the client reads
+                         (default 0)
+  --throttle BPS         after the burst, bytes per second (paced in small
+                         slices, 20 per second; default: unthrottled)
+  --stall-after BYTES    once BYTES body bytes have been sent, send nothing
+  --stall SECONDS        for SECONDS (float; default 2), once per connection,
+                         then carry on
+Works for progressive streams (Icecast) as well as HLS/DASH files (nginx).
+"""
+import argparse
+import http.client
+import socket
+import socketserver
+import sys
+import threading
+import time
+from urllib.parse import urlsplit
+
+HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
+       "te", "trailer", "upgrade", "host"}
+
+
+def log(msg):
+    sys.stderr.write(msg + "\n")
+    sys.stderr.flush()
+
+
+class Handler(socketserver.StreamRequestHandler):
+    def handle(self):
+        opts = self.server.opts
+        try:
+            line = self.rfile.readline(65537).decode("latin-1").rstrip("\r\n")
+            parts = line.split()
+            if len(parts) < 2:
+                return
+            method, target = parts[0], parts[1]
+            headers = []
+            while True:
+                h = self.rfile.readline(65537).decode("latin-1")
+                if h in ("\r\n", "\n", ""):
+                    break
+                name, _, value = h.partition(":")
+                if name.strip().lower() not in HOP:
+                    headers.append((name.strip(), value.strip()))
+        except OSError:
+            return
+        up = opts.up
+        try:
+            cls = (http.client.HTTPSConnection if up.scheme == "https"
+                   else http.client.HTTPConnection)
+            conn = cls(up.hostname, up.port, timeout=30)
+            path = up.path.rstrip("/") + target
+            conn.putrequest(method, path, skip_host=True,
+                            skip_accept_encoding=True)
+            conn.putheader("Host", up.netloc)
+            for name, value in headers:
+                conn.putheader(name, value)
+            conn.putheader("Connection", "close")
+            conn.endheaders()
+            resp = conn.getresponse()
+        except (OSError, http.client.HTTPException) as e:
+            body = ("relay: upstream %s: %s\n" % (opts.upstream, e)).encode()
+            self.wfile.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\n"
+                             b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+                             % (len(body), body))
+            log('"%s %s" 502 (%s)' % (method, target, e))
+            return
+        out = ["HTTP/1.1 %d %s" % (resp.status, resp.reason)]
+        for name, value in resp.getheaders():
+            if name.lower() not in HOP:
+                out.append("%s: %s" % (name, value))
+        out.append("Connection: close")
+        sent, note = 0, ""
+        try:
+            self.wfile.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1"))
+            self.wfile.flush()
+            if method != "HEAD":
+                sent, note = self.relay_body(resp, opts)
+        except OSError:
+            note += " (client left)"
+        finally:
+            conn.close()
+        log('"%s %s" %d -> %d bytes%s' % (method, target, resp.status, sent, note))
+
+    def relay_body(self, resp, opts):
+        sent, note = 0, ""
+        stalled = opts.stall_after is None
+        slice_ = max(1, int(opts.throttle / 20)) if opts.throttle else 16384
+        t_burst = None  # when the burst ended (throttle clock start)
+        while True:
+            want = 16384
+            if opts.throttle and sent >= opts.burst:
+                want = slice_
+            elif opts.throttle:
+                want = min(want, opts.burst - sent)
+            if not stalled:
+                want = min(want, max(1, opts.stall_after - sent))
+            data = resp.read1(want) if hasattr(resp, "read1") else resp.read(want)
+            if not data:
+                break
+            if opts.throttle and sent >= opts.burst:
+                if t_burst is None:
+                    t_burst = time.monotonic()
+                    base = sent
+                due = t_burst + (sent - base) / opts.throttle
+                delay = due - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+            self.wfile.write(data)
+            self.wfile.flush()
+            sent += len(data)
+            if not stalled and sent >= opts.stall_after:
+                stalled = True
+                note = " stalled %g s at %d" % (opts.stall, sent)
+                time.sleep(opts.stall)
+                if t_burst is not None:
+                    t_burst += opts.stall  # the stall is not made up for
+        return sent, note
+
+
+class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    ap = argparse.ArgumentParser(description="streamlab HTTP relay with shaping")
+    ap.add_argument("--addr", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--upstream", required=True)
+    ap.add_argument("--throttle", type=float, default=0)
+    ap.add_argument("--burst", type=int, default=0)
+    ap.add_argument("--stall-after", type=int, default=None)
+    ap.add_argument("--stall", type=float, default=2.0)
+    opts = ap.parse_args()
+    opts.up = urlsplit(opts.upstream)
+    if opts.up.scheme not in ("http", "https") or not opts.up.hostname:
+        ap.error("--upstream must be http(s)://HOST:PORT[/prefix]")
+    Server.address_family = socket.AF_INET6 if ":" in opts.addr else socket.AF_INET
+    srv = Server((opts.addr, opts.port), Handler)
+    srv.opts = opts
+    print("ready %s %d" % (opts.addr, srv.server_address[1]), flush=True)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
