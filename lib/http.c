@@ -55,6 +55,10 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
   socklen_t len = sizeof peer;
   (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
   remember_times(c->handle, c);
+  if (c->req->on_tick && !c->req->on_tick(c->req->stream_arg, sw_now())) {
+    c->resp->stopped = true;
+    return 1; /* ends the transfer: CURLE_ABORTED_BY_CALLBACK */
+  }
   /* libcurl 7.88 sets its connect time only once TLS is up too, so a
    * stalled handshake would look like a stalled connect: the kernel
    * knows whether TCP is connected. */
@@ -83,6 +87,14 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg) {
   http_ctx *c = arg;
   sw_http_resp *r = c->resp;
   size_t n = size * nmemb;
+  if (c->req->on_data) {
+    r->body_len += n;
+    if (c->req->on_data(c->req->stream_arg, (const unsigned char *)data, n,
+                        sw_now()))
+      return n;
+    r->stopped = true;
+    return 0;
+  }
   if (r->body_len + n > c->req->max_size) {
     r->too_big = true;
     return 0;
@@ -125,6 +137,8 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg) {
   http_ctx *c = arg;
   sw_http_resp *r = c->resp;
   size_t n = size * nmemb;
+  if (c->req->on_header)
+    c->req->on_header(c->req->stream_arg, data, n);
   if (n > 5 && strncmp(data, "HTTP/", 5) == 0) {
     const char *sp = memchr(data, ' ', n);
     const char *reason = sp ? memchr(sp + 1, ' ', n - (size_t)(sp + 1 - data))
@@ -362,7 +376,7 @@ static int http_finish(CURL *h, http_ctx *c, CURLcode code,
     snprintf(req->session->url, sizeof req->session->url, "%s",
              url ? url : req->url);
   }
-  if (code == CURLE_OK) {
+  if (code == CURLE_OK || resp->stopped) {
     if (req->want_cert && https)
       read_cert(h, resp);
     return 0;

@@ -40,6 +40,17 @@ typedef struct {
   bool want_cert;              /* read the peer certificate's expiry */
   int verbose;                 /* >= 2: request lines; >= 3: libcurl trace */
   const char *const *secrets;  /* strings masked in the trace; may be NULL */
+  /* Streaming (check_stream): when on_data is set the body is not kept
+   * (resp->body stays NULL, body_len counts); every chunk goes to on_data
+   * with the monotonic time it arrived, and on_tick is called from
+   * libcurl's progress callback (at least once a second, more often while
+   * data flows). Either returns false to stop: the transfer then ends as
+   * a success with resp->stopped set. on_header sees every header line. */
+  bool (*on_data)(void *arg, const unsigned char *data, size_t n,
+                  double now);
+  bool (*on_tick)(void *arg, double now);
+  void (*on_header)(void *arg, const char *line, size_t len);
+  void *stream_arg;
   void (*trace)(void *arg, const char *line);
   void *trace_arg;
 } sw_http_req;
@@ -67,6 +78,7 @@ typedef struct {
   bool timed_out;              /* the deadline ran out */
   bool tcp_connected;          /* TCP was up (even if TLS never was) */
   bool too_big;                /* body passed max_size */
+  bool stopped;                /* on_data/on_tick ended a stream early */
   const char *phase;           /* "DNS", "connect", "TLS handshake",
                                   "waiting for first byte", "reading body",
                                   "sending request" */

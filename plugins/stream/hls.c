@@ -91,23 +91,15 @@ static int attr_ulong(hls_ctx *c, slice list, const char *name,
   return 0;
 }
 
-/* Grows *arr (of *n elements of size) by one zeroed element, bounded. */
-static void *grow(void *arrp, size_t *n, size_t size, size_t max) {
-  void **arr = arrp;
-  char *p;
-
-  if (*n >= max)
+/* Makes room for element n of arr (n in use, capacity doubling at powers
+ * of two). Returns the array, perhaps moved, or NULL (the bound max is
+ * reached, or out of memory) with arr untouched. */
+static void *grow(void *arr, size_t n, size_t size, size_t max) {
+  if (n >= max)
     return NULL;
-  if ((*n & (*n - 1)) == 0 || *n == 0) { /* capacity doubles at 2^k */
-    p = realloc(*arr, (*n ? *n * 2 : 1) * size);
-    if (!p)
-      return NULL;
-    *arr = p;
-  }
-  p = (char *)*arr + *n * size;
-  memset(p, 0, size);
-  (*n)++;
-  return p;
+  if (n == 0 || (n & (n - 1)) == 0)
+    return realloc(arr, (n ? n * 2 : 1) * size);
+  return arr;
 }
 
 static char *resolve(hls_ctx *c, slice uri) {
@@ -128,7 +120,9 @@ static int tag_stream_inf(hls_ctx *c, slice a) {
   hls_variant *w = &c->variant;
 
   memset(w, 0, sizeof *w);
-  if (attr_get(a, "BANDWIDTH", &v) <= 0)
+  if (attr_get(a, "BANDWIDTH", &v) < 0)
+    return sw_fail(c->err, "line %zu: malformed attribute list", c->lineno);
+  if (attr_get(a, "BANDWIDTH", &v) == 0)
     return sw_fail(c->err, "line %zu: EXT-X-STREAM-INF without BANDWIDTH",
                    c->lineno);
   if (attr_ulong(c, a, "BANDWIDTH", &w->bandwidth) ||
@@ -173,20 +167,22 @@ static int tag_key(hls_ctx *c, slice a) {
 
 /* EXT-X-MAP (section 4.3.2.5): the fMP4 init segment of what follows. */
 static int tag_map(hls_ctx *c, slice a) {
+  hls_playlist *pl = c->pl;
   slice u;
-  char **slot, *uri;
+  char **maps, *uri;
 
   if (attr_get(a, "URI", &u) <= 0)
     return sw_fail(c->err, "line %zu: EXT-X-MAP without URI", c->lineno);
   if (!(uri = resolve(c, u)))
     return -1;
-  slot = grow(&c->pl->maps, &c->pl->n_maps, sizeof *slot, HLS_MAX_SEGMENTS);
-  if (!slot) {
+  maps = grow(pl->maps, pl->n_maps, sizeof *maps, HLS_MAX_SEGMENTS);
+  if (!maps) {
     free(uri);
     return sw_fail(c->err, "too many EXT-X-MAP tags or out of memory");
   }
-  *slot = uri;
-  c->map = (int)(c->pl->n_maps - 1);
+  pl->maps = maps;
+  maps[pl->n_maps] = uri;
+  c->map = (int)pl->n_maps++;
   return 0;
 }
 
@@ -267,7 +263,7 @@ static int tag(hls_ctx *c, slice line) {
     c->discontinuity = 1;
     c->pl->discontinuities++;
   }
-  if (line.n > 7 && starts(line, "#EXTINF"))
+  if (starts(line, "#EXTINF"))
     return sw_fail(c->err, "line %zu: bad EXTINF", c->lineno);
   return tag_media_value(c, line);
 }
@@ -289,37 +285,36 @@ static void segment_pdt(hls_ctx *c, hls_segment *s) {
   c->has_pdt = 0;
 }
 
-/* A URI line: completes the pending variant or segment. */
-static int uri_line(hls_ctx *c, slice line) {
+static int add_variant(hls_ctx *c, char *uri) {
   hls_playlist *pl = c->pl;
-  char *uri;
-  void *slot;
+  hls_variant *v = grow(pl->variants, pl->n_variants, sizeof *v,
+                        HLS_MAX_VARIANTS);
 
-  if (!c->want_variant && !c->want_segment)
-    return sw_fail(c->err, "line %zu: URI without EXTINF or "
-                   "EXT-X-STREAM-INF", c->lineno);
-  if (!(uri = resolve(c, line)))
-    return -1;
-  if (c->want_variant)
-    slot = grow(&pl->variants, &pl->n_variants, sizeof *pl->variants,
-                HLS_MAX_VARIANTS);
-  else
-    slot = grow(&pl->segments, &pl->n_segments, sizeof *pl->segments,
-                HLS_MAX_SEGMENTS);
-  if (!slot) {
+  if (!v) {
     free(uri);
-    return sw_fail(c->err, "line %zu: more than %d %s (or out of memory)",
-                   c->lineno, c->want_variant ? HLS_MAX_VARIANTS :
-                   HLS_MAX_SEGMENTS, c->want_variant ? "variants" :
-                   "segments");
+    return sw_fail(c->err, "line %zu: more than %d variants (or out of "
+                   "memory)", c->lineno, HLS_MAX_VARIANTS);
   }
-  if (c->want_variant) {
-    *(hls_variant *)slot = c->variant;
-    ((hls_variant *)slot)->uri = uri;
-    c->want_variant = 0;
-    return 0;
+  pl->variants = v;
+  v[pl->n_variants] = c->variant;
+  v[pl->n_variants++].uri = uri;
+  c->want_variant = 0;
+  return 0;
+}
+
+static int add_segment(hls_ctx *c, char *uri) {
+  hls_playlist *pl = c->pl;
+  hls_segment *s = grow(pl->segments, pl->n_segments, sizeof *s,
+                        HLS_MAX_SEGMENTS);
+
+  if (!s) {
+    free(uri);
+    return sw_fail(c->err, "line %zu: more than %d segments (or out of "
+                   "memory)", c->lineno, HLS_MAX_SEGMENTS);
   }
-  hls_segment *s = slot;
+  pl->segments = s;
+  s += pl->n_segments++;
+  memset(s, 0, sizeof *s);
   s->duration = c->extinf;
   s->seq = pl->media_sequence + (pl->n_segments - 1);
   s->uri = uri;
@@ -331,6 +326,18 @@ static int uri_line(hls_ctx *c, slice line) {
   pl->total_duration += s->duration;
   c->discontinuity = c->want_segment = 0;
   return 0;
+}
+
+/* A URI line: completes the pending variant or segment. */
+static int uri_line(hls_ctx *c, slice line) {
+  char *uri;
+
+  if (!c->want_variant && !c->want_segment)
+    return sw_fail(c->err, "line %zu: URI without EXTINF or "
+                   "EXT-X-STREAM-INF", c->lineno);
+  if (!(uri = resolve(c, line)))
+    return -1;
+  return c->want_variant ? add_variant(c, uri) : add_segment(c, uri);
 }
 
 /* The line at *pos without its terminator (LF or CRLF), advancing *pos. */

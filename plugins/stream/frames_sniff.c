@@ -1,0 +1,185 @@
+/* Guessing the format from the first bytes and the Content-Type; see
+ * sf_sniff() in frames.h. */
+#include <string.h>
+#include <strings.h>
+
+#include "stream/frames_int.h"
+
+/* Top-level boxes a fragmented MP4 file or segment starts with
+ * (ISO/IEC 14496-12 sections 4.3, 8.1, 8.8, 8.16). */
+static const char *const mp4_boxes[] = {"ftyp", "styp", "moof", "moov",
+                                        "sidx", "emsg", "free", "skip",
+                                        "mdat", "prft"};
+
+/* Case-insensitive prefix test on bytes. */
+static int starts_ci(const unsigned char *b, size_t n, const char *s) {
+  size_t k = strlen(s);
+  return n >= k && strncasecmp((const char *)b, s, k) == 0;
+}
+
+/* Whether s occurs in the first n bytes of b (case-insensitive). */
+static int has_ci(const unsigned char *b, size_t n, const char *s) {
+  for (size_t i = 0; i < n; i++)
+    if (starts_ci(b + i, n - i, s))
+      return 1;
+  return 0;
+}
+
+/* Decodes the MP3 (adts 0) or ADTS (adts 1) header at b[i], if n allows. */
+static int header_at(const unsigned char *b, size_t n, size_t i, int adts,
+                     sf_mpa *m) {
+  if (i + (adts ? 7 : 4) > n)
+    return -1;
+  return adts ? sf_adts_parse(b + i, m) : sf_mpa_parse(b + i, m);
+}
+
+/* Finds a frame of MP3 or ADTS (adts) within SF_MAX_JUNK bytes of start:
+ * a valid header followed by a matching one, or a lone one at start whose
+ * successor lies beyond n. */
+static int find_frames(const unsigned char *b, size_t n, size_t start,
+                       int adts) {
+  sf_mpa m, next;
+
+  for (size_t i = start; i < n && i <= start + SF_MAX_JUNK; i++) {
+    if (b[i] != 0xFF || header_at(b, n, i, adts, &m) != 0)
+      continue;
+    if (header_at(b, n, i + m.frame_len, adts, &next) == 0 &&
+        next.key == m.key)
+      return 1;
+    if (i == start && i + m.frame_len + (adts ? 7 : 4) > n)
+      return 1;
+  }
+  return 0;
+}
+
+/* The offset after the ID3v2 tags at the start of b, or n when they go
+ * beyond it. */
+static size_t skip_id3(const unsigned char *b, size_t n) {
+  size_t o = 0;
+  unsigned long size;
+
+  while (o + 10 <= n && (size = sf_id3_size(b + o)) != 0)
+    o = size > n - o ? n : o + size;
+  return o;
+}
+
+static sf_format sniff_ogg(const unsigned char *b, size_t n) {
+  size_t body = n > 26 ? 27 + (size_t)b[26] : n;
+
+  if (body + 8 <= n && memcmp(b + body, "OpusHead", 8) == 0)
+    return SF_OGG_OPUS;
+  if (body + 7 <= n && memcmp(b + body, "\x01vorbis", 7) == 0)
+    return SF_OGG_VORBIS;
+  return SF_OGG;
+}
+
+/* The format the bytes show, SF_UNKNOWN when none. */
+static sf_format sniff_media(const unsigned char *b, size_t n) {
+  size_t o;
+
+  if (n >= 4 && memcmp(b, "OggS", 4) == 0)
+    return sniff_ogg(b, n);
+  /* One 0x47 alone is too weak (it is also a 'G'): two packets at least. */
+  if (n > 188 && b[0] == 0x47 && b[188] == 0x47 &&
+      (n <= 376 || b[376] == 0x47))
+    return SF_TS;
+  for (size_t i = 0; n >= 8 && i < sizeof mp4_boxes / sizeof *mp4_boxes; i++)
+    if (memcmp(b + 4, mp4_boxes[i], 4) == 0 &&
+        (b[0] | b[1] | b[2] | b[3] & 0xF6) != 0) /* size 0, 1 or >= 8 */
+      return SF_FMP4;
+  o = skip_id3(b, n);
+  if (o > 0 && o == n)
+    return SF_MP3; /* all tag so far: ID3v2 is mostly MP3's */
+  if (find_frames(b, n, o, 1))
+    return SF_AAC;
+  if (find_frames(b, n, o, 0))
+    return SF_MP3;
+  return SF_UNKNOWN;
+}
+
+/* What text the bytes are, or NULL when they are not clearly text. */
+static const char *sniff_text(const unsigned char *b, size_t n) {
+  size_t i = 0, look = n < 512 ? n : 512;
+
+  if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0)
+    i = 3; /* UTF-8 byte order mark */
+  while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' ||
+                   b[i] == '\n'))
+    i++;
+  b += i;
+  n -= i;
+  look = look > i ? look - i : 0;
+  if (starts_ci(b, n, "<!doctype html") || starts_ci(b, n, "<html") ||
+      (n > 0 && b[0] == '<' && has_ci(b, look, "<html")))
+    return "text/html";
+  if (n > 0 && b[0] == '<')
+    return has_ci(b, look, "<MPD") ? "application/dash+xml"
+                                   : "application/xml";
+  if (starts_ci(b, n, "#EXTM3U"))
+    return "application/vnd.apple.mpegurl";
+  if (starts_ci(b, n, "[playlist]"))
+    return "audio/x-scpls";
+  if (n > 0 && (b[0] == '{' || b[0] == '['))
+    return "application/json";
+  if (starts_ci(b, n, "http://") || starts_ci(b, n, "https://") ||
+      starts_ci(b, n, "#EXTINF"))
+    return "audio/x-mpegurl";
+  for (i = 0; i < look; i++)
+    if (b[i] < 0x20 && b[i] != '\t' && b[i] != '\r' && b[i] != '\n')
+      return NULL;
+  return look > 0 ? "text/plain" : NULL;
+}
+
+/* The Content-Type's verdict: a format, or a text reason in *why. */
+static sf_format sniff_type(const char *ct, const char **why) {
+  static const struct {
+    const char *type, *why;
+    sf_format f;
+  } types[] = {
+      {"audio/mpeg", NULL, SF_MP3},       {"audio/mp3", NULL, SF_MP3},
+      {"audio/aac", NULL, SF_AAC},        {"audio/aacp", NULL, SF_AAC},
+      {"audio/x-aac", NULL, SF_AAC},      {"audio/ogg", NULL, SF_OGG},
+      {"application/ogg", NULL, SF_OGG},  {"audio/opus", NULL, SF_OGG_OPUS},
+      {"audio/vorbis", NULL, SF_OGG_VORBIS}, {"video/mp2t", NULL, SF_TS},
+      {"video/mp4", NULL, SF_FMP4},       {"audio/mp4", NULL, SF_FMP4},
+      {"text/html", "text/html", SF_UNKNOWN},
+      {"application/json", "application/json", SF_UNKNOWN},
+      {"application/xml", "application/xml", SF_UNKNOWN},
+      {"text/xml", "application/xml", SF_UNKNOWN},
+      {"application/dash+xml", "application/dash+xml", SF_UNKNOWN},
+      {"application/vnd.apple.mpegurl", "application/vnd.apple.mpegurl",
+       SF_UNKNOWN},
+      {"audio/x-mpegurl", "audio/x-mpegurl", SF_UNKNOWN},
+      {"audio/x-scpls", "audio/x-scpls", SF_UNKNOWN},
+      {"text/", "text/plain", SF_UNKNOWN}, /* any other text: prefix */
+  };
+  size_t len;
+
+  while (*ct == ' ' || *ct == '\t')
+    ct++;
+  len = strcspn(ct, "; \t");
+  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+    size_t tl = strlen(types[i].type);
+    int prefix = types[i].type[tl - 1] == '/';
+    if ((prefix ? len >= tl : len == tl) &&
+        strncasecmp(ct, types[i].type, tl) == 0) {
+      *why = types[i].why;
+      return types[i].f;
+    }
+  }
+  return SF_UNKNOWN;
+}
+
+sf_format sf_sniff(const unsigned char *b, size_t n, const char *content_type,
+                   const char **not_media_reason) {
+  const char *why = NULL;
+  sf_format f = n > 0 ? sniff_media(b, n) : SF_UNKNOWN;
+
+  if (f == SF_UNKNOWN && n > 0)
+    why = sniff_text(b, n);
+  if (f == SF_UNKNOWN && !why && content_type)
+    f = sniff_type(content_type, &why);
+  if (not_media_reason)
+    *not_media_reason = why;
+  return f;
+}
