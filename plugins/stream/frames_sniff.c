@@ -85,7 +85,7 @@ static sf_format sniff_media(const unsigned char *b, size_t n) {
     return SF_TS;
   for (size_t i = 0; n >= 8 && i < sizeof mp4_boxes / sizeof *mp4_boxes; i++)
     if (memcmp(b + 4, mp4_boxes[i], 4) == 0 &&
-        (b[0] | b[1] | b[2] | b[3] & 0xF6) != 0) /* size 0, 1 or >= 8 */
+        ((b[0] | b[1] | b[2]) != 0 || b[3] < 2 || b[3] >= 8)) /* not 2..7 */
       return SF_FMP4;
   o = skip_id3(b, n);
   if (o > 0 && o == n)

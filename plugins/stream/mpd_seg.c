@@ -224,6 +224,8 @@ static int template_segs(const mpd *m, const mpd_rep *rep, size_t n,
     one.d = si->duration;
     one.count = (unsigned long)-1;
     one.count = h < 0 ? n : clip(&one, m->dynamic, limit);
+    if (one.count && one.d > ((unsigned long)-1 - one.t0) / one.count)
+      return sw_fail(err, "segment time overflows");
     rc = 0;
   } else {
     return sw_fail(err, "SegmentTemplate without duration or timeline");

@@ -52,6 +52,7 @@
 #       aac     aac (LC)       ADTS (-f adts)  audio/aac      44.1 kHz
 #       ogg     libvorbis      Ogg             audio/ogg      44.1 kHz
 #       opus    libopus        Ogg             audio/ogg      48 kHz
+#     (Ogg pages of at most 0.25 s: -page_duration 250000.)
 #     Stereo (the tone on both channels). Extra options come after these,
 #     before the output (e.g. -b:a 32k, -t 5, -ice_name X). Stream name
 #     (icy-name) "streamlab NAME". Returns once a listener gets bytes from
@@ -380,9 +381,11 @@ media_feed() {
   case $_m_fmt in
     mp3) set -- -c:a libmp3lame -b:a "${_m_br}k" -content_type audio/mpeg "$@" -f mp3 ;;
     aac) set -- -c:a aac -b:a "${_m_br}k" -content_type audio/aac "$@" -f adts ;;
-    ogg) set -- -c:a libvorbis -b:a "${_m_br}k" -content_type audio/ogg "$@" -f ogg ;;
+    ogg) set -- -c:a libvorbis -b:a "${_m_br}k" -content_type audio/ogg \
+      -page_duration 250000 "$@" -f ogg ;;
     opus) _m_sr=48000
-      set -- -c:a libopus -b:a "${_m_br}k" -content_type audio/ogg "$@" -f ogg ;;
+      set -- -c:a libopus -b:a "${_m_br}k" -content_type audio/ogg \
+      -page_duration 250000 "$@" -f ogg ;;
     *) echo "media_feed: format '$_m_fmt' is not mp3, aac, ogg or opus" >&2; return 1 ;;
   esac
   _m_hp=$(media__hostport "$_m_addr" "$_m_port")
@@ -393,7 +396,7 @@ media_feed() {
   echo "icecast live $_m_ice $_m_mount" >"$LAB_DIR/$_m_n.media"
   MEDIA_URL=$_m_url$_m_mount
   eval "MEDIA_URL_$_m_n=\$MEDIA_URL"
-  if ! media__py wait-stream "$MEDIA_URL" 2048 "$LAB_WAIT" "$LAB_PID"; then
+  if ! media__py wait-stream "$MEDIA_URL" 1 "$LAB_WAIT" "$LAB_PID"; then
     echo "media_feed $_m_n: no audio from $MEDIA_URL; ffmpeg's log:" >&2
     sed 's/^/  /' "$LAB_DIR/$_m_n.log" >&2
     lab_stop "$_m_n"

@@ -1,0 +1,96 @@
+/* check_stream: does audio or video really flow, at real-time rate,
+ * without stalls. Progressive (Icecast, SHOUTcast, files, .m3u/.pls), HLS
+ * and DASH, judged the way a player would.
+ *
+ *   options/ini -> stream_cfg -> progressive | HLS | DASH sampling ->
+ *   stream_judge -> the one printer -> exit state
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "stream/stream.h"
+#include "streamwatch/plugin.h"
+#include "streamwatch/strvec.h"
+
+static void keep_trace(void *arg, const char *line) {
+  sw_strvec_add(arg, line);
+}
+
+/* --type auto: by the URL's extension; progressive finds .m3u, .pls and
+ * HLS playlists by their content too. */
+static stream_type guess_type(const char *url) {
+  size_t len = strcspn(url, "?#");
+  if (len >= 5 && strncasecmp(url + len - 5, ".m3u8", 5) == 0)
+    return ST_HLS;
+  if (len >= 4 && strncasecmp(url + len - 4, ".mpd", 4) == 0)
+    return ST_DASH;
+  return ST_PROGRESSIVE;
+}
+
+/* The summary leads with the worst problem; the overview follows. */
+static void lead_with_problem(sw_check *check) {
+  sw_state worst = sw_check_state(check);
+  if (worst == SW_OK || !check->summary)
+    return;
+  for (size_t i = 0; i < check->nsubs; i++) {
+    if (check->subs[i].state == worst) {
+      char *overview = check->summary;
+      check->summary = NULL;
+      sw_check_summary(check, "%s (%s)", check->subs[i].text, overview);
+      free(overview);
+      return;
+    }
+  }
+}
+
+static int run(void *vcfg, const sw_deadline *d) {
+  stream_cfg *cfg = vcfg;
+  sw_strvec trace = {0};
+  sw_check check;
+  stream_meas m = {.ttfb = -1, .rate = -1, .playlist_age = -1};
+  const char *secrets[] = {cfg->bearer, NULL};
+  cfg->base.secrets = secrets;
+  cfg->base.trace = keep_trace;
+  cfg->base.trace_arg = &trace;
+  sw_check_init(&check, "STREAM");
+  stream_type t = cfg->type == ST_AUTO ? guess_type(cfg->url) : cfg->type;
+  if (t == ST_HLS)
+    stream_hls(cfg, cfg->url, d, &m, &check);
+  else if (t == ST_DASH)
+    stream_dash(cfg, cfg->url, d, &m, &check);
+  else
+    stream_progressive(cfg, cfg->url, d, &m, &check);
+  stream_judge(cfg, &m, &check);
+  lead_with_problem(&check);
+  sw_state state = sw_check_print(&check, stdout);
+  for (size_t i = 0; i < trace.n; i++)
+    printf("%s\n", trace.v[i]);
+  sw_strvec_free(&trace);
+  sw_check_free(&check);
+  return state;
+}
+
+static sw_std_result parse(int argc, char **argv, void *vcfg,
+                           const sw_std_opts **std, sw_err *err) {
+  stream_cfg *cfg = vcfg;
+  *std = &cfg->std;
+  return stream_parse(argc, argv, cfg, err);
+}
+
+static void free_cfg(void *cfg) {
+  stream_cfg_free(cfg);
+}
+
+int main(int argc, char **argv) {
+  static const sw_plugin plugin = {.prog = "check_stream",
+                                   .service = "STREAM",
+                                   .parse = parse,
+                                   .help = stream_help,
+                                   .libs = sw_http_version,
+                                   .run = run,
+                                   .free_cfg = free_cfg};
+  stream_cfg cfg;
+  return sw_plugin_main(&plugin, &cfg, argc, argv);
+}

@@ -1,0 +1,222 @@
+/* HLS (RFC 8216) and DASH (ISO/IEC 23009-1): the playlist or MPD, the
+ * variant, then segments fetched whole and judged like a player would:
+ * arrival, size, frames, and download time against their duration. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hls.h"
+#include "mpd.h"
+#include "stream.h"
+#include "streamwatch/sanitize.h"
+
+/* The last path element of a URL, for messages ("1234.ts"). */
+static void seg_name(const char *url, char *b, size_t n) {
+  const char *q = strchr(url, '?');
+  size_t len = q ? (size_t)(q - url) : strlen(url);
+  const char *slash = url + len;
+  while (slash > url && slash[-1] != '/')
+    slash--;
+  sw_sanitize(b, n, slash, (size_t)(url + len - slash), 60);
+}
+
+/* Fetches one segment, validates its frames (unless encrypted) and adds
+ * its bytes, frames and timings to m. Returns the download time, or -1. */
+static double fetch_segment(const stream_cfg *cfg, const char *url,
+                            double duration, bool encrypted,
+                            const sw_deadline *d, stream_meas *m,
+                            sw_check *check) {
+  sw_http_resp r;
+  char name[80], what[100];
+  seg_name(url, name, sizeof name);
+  snprintf(what, sizeof what, "segment %s", name);
+  double t0 = sw_now();
+  int rc = stream_fetch(cfg, url, what, d, &r, check);
+  double took = sw_now() - t0;
+  if (rc == 0 && r.body_len == 0) {
+    sw_check_sub(check, SW_CRITICAL, "%s: empty", what);
+    rc = -1;
+  }
+  if (rc == 0 && !encrypted) {
+    const char *why = NULL;
+    sf_validator v;
+    sf_init(&v, sf_sniff((unsigned char *)r.body, r.body_len, r.content_type,
+                         &why));
+    if (why) {
+      sw_check_sub(check, SW_CRITICAL, "%s: not media: %s", what, why);
+      rc = -1;
+    } else {
+      sf_feed(&v, (unsigned char *)r.body, r.body_len);
+      if (v.error[0])
+        sw_check_sub(check, SW_CRITICAL, "%s: %s", what, v.error);
+      m->format = v.format;
+      m->frames += v.frames;
+      if (v.bitrate_kbps)
+        m->bitrate_kbps = v.bitrate_kbps;
+    }
+  }
+  if (m->segments == 0 && rc == 0)
+    m->ttfb = r.t.total - r.t.transfer;
+  m->bytes += r.body_len;
+  m->segments++;
+  m->media_seconds += rc == 0 ? duration : 0;
+  sw_http_resp_free(&r);
+  return rc == 0 ? took : -1;
+}
+
+/* Waits (bounded by the deadline) and reports whether it could. */
+static bool wait_for(double seconds, const sw_deadline *d) {
+  double left = sw_deadline_remaining_ms(d) / 1000.0 - 0.5;
+  if (seconds > left)
+    return false;
+  struct timespec ts = {(time_t)seconds,
+                        (long)((seconds - (double)(time_t)seconds) * 1e9)};
+  while (nanosleep(&ts, &ts) != 0)
+    ;
+  return true;
+}
+
+/* Fetches and parses a playlist; -1 after saying why. */
+static int load_playlist(const stream_cfg *cfg, const char *url,
+                         const char *what, const sw_deadline *d,
+                         hls_playlist *pl, sw_check *check) {
+  sw_http_resp r;
+  sw_err err;
+  int rc = stream_fetch(cfg, url, what, d, &r, check);
+  if (rc == 0 && hls_parse(r.body ? r.body : "", r.body_len, url, pl,
+                           &err) < 0) {
+    sw_check_sub(check, SW_CRITICAL, "%s: %s", what, err.msg);
+    rc = -1;
+  }
+  sw_http_resp_free(&r);
+  return rc;
+}
+
+/* A live media playlist must move: fetch it again a target duration
+ * later and compare the media sequence (RFC 8216 6.2.1: the server must
+ * add segments at least every target duration). */
+static void check_moving(const stream_cfg *cfg, const char *url,
+                         const hls_playlist *pl, const sw_deadline *d,
+                         stream_meas *m, sw_check *check) {
+  double wait = pl->target_duration + 0.5;
+  hls_playlist again;
+  if (pl->has_last_pdt && pl->n_segments) {
+    double end = pl->last_pdt + pl->segments[pl->n_segments - 1].duration;
+    m->playlist_age = (double)time(NULL) - end;
+  }
+  if (!wait_for(wait, d)) {
+    sw_check_sub(check, SW_OK, "no time left to see the playlist move "
+                               "(target duration %lu s)", pl->target_duration);
+    return;
+  }
+  if (load_playlist(cfg, url, "media playlist (again)", d, &again, check) < 0)
+    return;
+  unsigned long before = pl->media_sequence + pl->n_segments;
+  unsigned long after = again.media_sequence + again.n_segments;
+  double max_age = cfg->max_age > 0 ? cfg->max_age : 3.0 * pl->target_duration;
+  if (after == before && (m->playlist_age < 0 || m->playlist_age < wait))
+    m->playlist_age = wait;
+  if (after == before || m->playlist_age > max_age)
+    sw_check_sub(check, SW_CRITICAL, "live playlist stuck: no new segment "
+                 "in %.1f s (media sequence %lu, target duration %lu s)",
+                 m->playlist_age > wait ? m->playlist_age : wait,
+                 again.media_sequence, pl->target_duration);
+  else
+    sw_check_sub(check, SW_OK, "playlist moving (%lu new segment%s)",
+                 after - before, after - before == 1 ? "" : "s");
+  hls_free(&again);
+}
+
+void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
+                stream_meas *m, sw_check *check) {
+  hls_playlist master = {0}, media = {0};
+  const char *media_url = url;
+  snprintf(m->kind, sizeof m->kind, "HLS");
+  m->download = true;
+  if (load_playlist(cfg, url, "playlist", d, &master, check) < 0)
+    return;
+  if (master.kind == HLS_MASTER) {
+    long v = hls_pick_variant(&master, cfg->variant);
+    if (v < 0) {
+      sw_check_sub(check, SW_CRITICAL, "master playlist has no variant");
+      goto out;
+    }
+    snprintf(m->where, sizeof m->where, "(variant %ld/%zu, %lu b/s)", v + 1,
+             master.n_variants, master.variants[v].bandwidth);
+    media_url = master.variants[v].uri;
+    if (load_playlist(cfg, media_url, "media playlist", d, &media, check) < 0)
+      goto out;
+  } else {
+    media = master;
+    memset(&master, 0, sizeof master);
+  }
+  m->live = !media.endlist;
+  size_t n = media.n_segments < cfg->segments ? media.n_segments : cfg->segments;
+  size_t first = m->live ? media.n_segments - n : 0;
+  double took = 0, dur = 0;
+  if (media.encrypted)
+    sw_check_sub(check, SW_OK, "encrypted (%s): segments checked for "
+                 "arrival and size only", media.key_method);
+  for (size_t i = first; i < first + n; i++) {
+    const hls_segment *s = &media.segments[i];
+    double t = fetch_segment(cfg, s->uri, s->duration, s->encrypted, d, m,
+                             check);
+    if (t < 0)
+      break;
+    took += t;
+    dur += s->duration;
+  }
+  if (took > 0)
+    m->rate = dur / took;
+  if (n == 0)
+    sw_check_sub(check, SW_CRITICAL, "media playlist has no segment");
+  else if (m->live)
+    check_moving(cfg, media_url, &media, d, m, check);
+out:
+  hls_free(&master);
+  hls_free(&media);
+}
+
+void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
+                 stream_meas *m, sw_check *check) {
+  sw_http_resp r;
+  sw_err err;
+  mpd mp = {0};
+  mpd_seglist list = {0};
+  snprintf(m->kind, sizeof m->kind, "DASH");
+  m->download = true;
+  if (stream_fetch(cfg, url, "MPD", d, &r, check) < 0)
+    goto out;
+  if (mpd_parse(r.body ? r.body : "", r.body_len, url, &mp, &err) < 0) {
+    sw_check_sub(check, SW_CRITICAL, "MPD: %s", err.msg);
+    goto out;
+  }
+  m->live = mp.dynamic;
+  long rep = mpd_pick(&mp, cfg->variant);
+  if (rep < 0 || mpd_segments(&mp, (size_t)rep, cfg->segments,
+                              (double)time(NULL), &list, &err) < 0) {
+    sw_check_sub(check, SW_CRITICAL, "MPD: %s",
+                 rep < 0 ? "no representation" : err.msg);
+    goto out;
+  }
+  snprintf(m->where, sizeof m->where, "(representation %s, %lu b/s)",
+           mp.reps[rep].id ? mp.reps[rep].id : "?", mp.reps[rep].bandwidth);
+  if (list.init && fetch_segment(cfg, list.init, 0, false, d, m, check) < 0)
+    goto out;
+  double took = 0, dur = 0;
+  for (size_t i = 0; i < list.n; i++) {
+    double t = fetch_segment(cfg, list.segs[i].url, list.segs[i].duration,
+                             false, d, m, check);
+    if (t < 0)
+      break;
+    took += t;
+    dur += list.segs[i].duration;
+  }
+  if (took > 0)
+    m->rate = dur / took;
+out:
+  sw_http_resp_free(&r);
+  mpd_seglist_free(&list);
+  mpd_free(&mp);
+}

@@ -1,0 +1,214 @@
+/* check_stream's command line and help. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "stream.h"
+#include "streamwatch/plugin.h"
+#include "streamwatch/secret.h"
+#include "streamwatch/strparse.h"
+
+enum {
+  OPT_TYPE = SW_OPT_PLUGIN, OPT_DURATION, OPT_VARIANT, OPT_SEGMENTS,
+  OPT_EXPECT_FORMAT, OPT_MIN_BITRATE, OPT_RATE_WARN, OPT_RATE_CRIT,
+  OPT_STALL, OPT_STALL_CRIT, OPT_MAX_AGE, OPT_CONNECT_TO, OPT_INSECURE,
+  OPT_CA_FILE, OPT_BEARER_FILE, OPT_BEARER_ENV
+};
+
+void stream_help(FILE *out) {
+  fputs(
+"check_stream: does audio or video really flow, at real-time rate\n"
+"\n"
+"Usage: check_stream -u URL [--type auto|progressive|hls|dash]\n"
+"         [--duration SECONDS] [--variant lowest|highest|BANDWIDTH]\n"
+"         [--segments N] [--expect-format FORMAT] [--min-bitrate KBPS]\n"
+"         [--rate-warning RANGE] [--rate-critical RANGE] [--stall SECONDS]\n"
+"         [--stall-critical RANGE] [--max-age SECONDS] [-w RANGE] [-c RANGE]\n"
+"         [--connect-to ADDR] [--insecure] [--ca-file F] [-k HEADER ...]\n"
+"         [-t SECONDS[:STATE]] [-4|-6] [-v]\n"
+"\n"
+"Options:\n"
+" -u, --url=URL             stream, .m3u/.pls, HLS playlist or DASH MPD\n"
+"     --type=TYPE           auto (default: by extension and content),\n"
+"                           progressive, hls or dash\n"
+"     --duration=SECONDS    progressive sample length (default 5)\n"
+"     --variant=HOW         HLS/DASH: lowest (default), highest, or the\n"
+"                           highest BANDWIDTH not above a number (bits/s)\n"
+"     --segments=N          HLS/DASH segments to fetch (default 2)\n"
+"     --expect-format=F     mp3, aac, ogg, vorbis, opus, ts or fmp4\n"
+"     --min-bitrate=KBPS    nominal bitrate floor (WARNING below)\n"
+"     --rate-warning=RANGE, --rate-critical=RANGE  on the rate: media\n"
+"                           seconds per wall second (defaults: downloads\n"
+"                           1.5: and 1:, live progressive 0.95: and 0.8:)\n"
+"     --stall=SECONDS       a gap without bytes longer than this is a\n"
+"                           stall (default 1.0)\n"
+"     --stall-critical=RANGE  on the number of stalls (default 0)\n"
+"     --max-age=SECONDS     live HLS/DASH: playlist must move within this\n"
+"                           (default 3 x target duration)\n"
+" -w, --warning=RANGE, -c, --critical=RANGE  time to first media byte, s\n"
+" -k, --header='Name: value', --connect-to=ADDR[:PORT], --insecure,\n"
+"     --ca-file=F, --bearer-file=F, --bearer-env=VAR  as check_api\n"
+" -t, --timeout=SECONDS[:STATE]  deadline for the whole run (10:critical)\n"
+" -4, -6, --extra-opts=[SECTION][@FILE], -v, -h, -V\n"
+"\n"
+"Examples:\n"
+"  check_stream -u http://radio.example/live.mp3 --expect-format mp3\n"
+"  check_stream -u https://cdn.example/live/master.m3u8 --variant highest\n"
+"  check_stream -u https://cdn.example/vod/manifest.mpd --segments 3\n",
+      out);
+}
+
+static int parse_type(const char *arg, stream_type *t, sw_err *err) {
+  static const char *const names[] = {"auto", "progressive", "hls", "dash"};
+  for (int i = 0; i < 4; i++) {
+    if (strcasecmp(arg, names[i]) == 0) {
+      *t = (stream_type)i;
+      return 0;
+    }
+  }
+  return sw_fail(err, "--type: '%s' is not auto, progressive, hls or dash",
+                 arg);
+}
+
+static int positive(const char *arg, const char *opt, double max, double *out,
+                    sw_err *err) {
+  if (sw_parse_double(arg, out) < 0 || !(*out > 0) || *out > max)
+    return sw_fail(err, "%s: invalid value '%s' (greater than 0, at most "
+                        "%g)", opt, arg, max);
+  return 0;
+}
+
+/* Options about the stream and its judgement. */
+static int stream_option(stream_cfg *cfg, int c, const char *arg,
+                         sw_err *err) {
+  unsigned long n;
+  switch (c) {
+  case 'u': cfg->url = arg; return 0;
+  case OPT_TYPE: return parse_type(arg, &cfg->type, err);
+  case OPT_DURATION: return positive(arg, "--duration", 3600, &cfg->duration, err);
+  case OPT_VARIANT:
+    if (strcmp(arg, "lowest") && strcmp(arg, "highest") &&
+        sw_parse_ulong(arg, 1, 1UL << 40, &n) < 0)
+      return sw_fail(err, "--variant: '%s' is not lowest, highest or a "
+                          "bandwidth in bits/s", arg);
+    cfg->variant = arg;
+    return 0;
+  case OPT_SEGMENTS:
+    if (sw_parse_ulong(arg, 1, 20, &n) < 0)
+      return sw_fail(err, "--segments: invalid number '%s' (1 to 20)", arg);
+    cfg->segments = n;
+    return 0;
+  case OPT_EXPECT_FORMAT:
+    if (sf_format_parse(arg, &cfg->expect_format) < 0)
+      return sw_fail(err, "--expect-format: unknown format '%s' (mp3, aac, "
+                          "ogg, vorbis, opus, ts or fmp4)", arg);
+    cfg->expect_format_set = true;
+    return 0;
+  case OPT_MIN_BITRATE:
+    return positive(arg, "--min-bitrate", 1e6, &cfg->min_bitrate, err);
+  case OPT_RATE_WARN: return sw_range_parse(arg, "--rate-warning", &cfg->rate_warn, err);
+  case OPT_RATE_CRIT: return sw_range_parse(arg, "--rate-critical", &cfg->rate_crit, err);
+  case OPT_STALL: return positive(arg, "--stall", 3600, &cfg->stall, err);
+  case OPT_STALL_CRIT: return sw_range_parse(arg, "--stall-critical", &cfg->stall_crit, err);
+  case OPT_MAX_AGE: return positive(arg, "--max-age", 86400, &cfg->max_age, err);
+  default: return 1;
+  }
+}
+
+/* HTTP options, as check_api has them. */
+static int http_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
+  char spec[300];
+  switch (c) {
+  case 'k':
+    if (!strchr(arg, ':') || strpbrk(arg, "\r\n"))
+      return sw_fail(err, "-k: invalid header '%s' (Name: value)", arg);
+    return sw_strvec_add(&cfg->headers, arg) < 0
+               ? sw_fail(err, "-k: out of memory") : 0;
+  case OPT_CONNECT_TO:
+    if (sw_http_connect_to(arg, spec, sizeof spec) < 0)
+      return sw_fail(err, "--connect-to: invalid address '%s'", arg);
+    cfg->base.connect_to = arg;
+    return 0;
+  case OPT_INSECURE: cfg->base.insecure = true; return 0;
+  case OPT_CA_FILE: cfg->base.ca_file = arg; return 0;
+  case OPT_BEARER_FILE:
+    sw_secret_free(cfg->bearer);
+    return sw_secret_file(arg, "--bearer-file", &cfg->bearer, err);
+  case OPT_BEARER_ENV:
+    sw_secret_free(cfg->bearer);
+    return sw_secret_env(arg, "--bearer-env", &cfg->bearer, err);
+  default: {
+    int rc = stream_option(cfg, c, arg, err);
+    return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
+  }
+  }
+}
+
+void stream_cfg_free(stream_cfg *cfg) {
+  sw_strvec_free(&cfg->headers);
+  sw_secret_free(cfg->bearer);
+  cfg->bearer = NULL;
+}
+
+sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
+                           sw_err *err) {
+  static const struct option longopts[] = {
+      SW_STD_LONGOPTS,
+      {"url", required_argument, NULL, 'u'},
+      {"header", required_argument, NULL, 'k'},
+      {"type", required_argument, NULL, OPT_TYPE},
+      {"duration", required_argument, NULL, OPT_DURATION},
+      {"variant", required_argument, NULL, OPT_VARIANT},
+      {"segments", required_argument, NULL, OPT_SEGMENTS},
+      {"expect-format", required_argument, NULL, OPT_EXPECT_FORMAT},
+      {"min-bitrate", required_argument, NULL, OPT_MIN_BITRATE},
+      {"rate-warning", required_argument, NULL, OPT_RATE_WARN},
+      {"rate-critical", required_argument, NULL, OPT_RATE_CRIT},
+      {"stall", required_argument, NULL, OPT_STALL},
+      {"stall-critical", required_argument, NULL, OPT_STALL_CRIT},
+      {"max-age", required_argument, NULL, OPT_MAX_AGE},
+      {"connect-to", required_argument, NULL, OPT_CONNECT_TO},
+      {"insecure", no_argument, NULL, OPT_INSECURE},
+      {"ca-file", required_argument, NULL, OPT_CA_FILE},
+      {"bearer-file", required_argument, NULL, OPT_BEARER_FILE},
+      {"bearer-env", required_argument, NULL, OPT_BEARER_ENV},
+      {NULL, 0, NULL, 0}};
+  memset(cfg, 0, sizeof *cfg);
+  sw_std_init(&cfg->std);
+  cfg->duration = 5;
+  cfg->variant = "lowest";
+  cfg->segments = 2;
+  cfg->stall = 1.0;
+  sw_range_parse("0", "--stall-critical", &cfg->stall_crit, err);
+  opterr = 0;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS "u:k:", longopts,
+                          NULL)) != -1) {
+    if (c == '?' || c == ':')
+      return sw_getopt_error(c, argv, err);
+    sw_std_result r = sw_std_option(&cfg->std, c, optarg, err);
+    if (r == SW_STD_NOT_MINE)
+      r = http_option(cfg, c, optarg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
+    if (r != SW_STD_DONE)
+      return r;
+  }
+  if (optind < argc)
+    return sw_fail(err, "unexpected argument '%s' (see --help)", argv[optind]),
+           SW_STD_ERROR;
+  if (!cfg->url)
+    return sw_fail(err, "-u: the stream URL is required"), SW_STD_ERROR;
+  if (strncasecmp(cfg->url, "http://", 7) && strncasecmp(cfg->url, "https://", 8))
+    return sw_fail(err, "-u: '%s' is not an http:// or https:// URL",
+                   cfg->url), SW_STD_ERROR;
+  cfg->base.headers = &cfg->headers;
+  cfg->base.bearer = cfg->bearer;
+  cfg->base.family = cfg->std.family;
+  cfg->base.verbose = cfg->std.verbose;
+  cfg->base.follow = true;
+  cfg->base.max_redirects = 10;
+  cfg->base.max_size = 32u << 20; /* one segment or playlist */
+  cfg->base.user_agent = "check_stream/" PACKAGE_VERSION " (streamwatch)";
+  return SW_STD_DONE;
+}

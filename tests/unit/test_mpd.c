@@ -1,0 +1,447 @@
+/* Unit tests for plugins/stream/mpd.c and mpd_seg.c (DASH MPDs as ffmpeg's
+ * dash muxer and common packagers write them) and the ISO 8601 duration
+ * helper in sttext.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* By path: the test is built without plugins/ on the include path. */
+#include "../../plugins/stream/mpd.h"
+#include "../../plugins/stream/sttext.h"
+#include "tap.h"
+
+#define MPD_URL "https://origin.example/live/manifest.mpd"
+#define AST 1709294400.0 /* 2024-03-01T12:00:00Z */
+
+#define HEAD                                                              \
+  "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"                         \
+  "<MPD xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"       \
+  "\txmlns=\"urn:mpeg:dash:schema:mpd:2011\"\n"                          \
+  "\tprofiles=\"urn:mpeg:dash:profile:isoff-live:2011\"\n"
+
+/* As ffmpeg -f dash -use_timeline 1 -use_template 1 writes a live MPD. */
+static const char ffmpeg_live[] =
+    HEAD "\ttype=\"dynamic\"\n\tminimumUpdatePeriod=\"PT500S\"\n"
+    "\tsuggestedPresentationDelay=\"PT4S\"\n"
+    "\tavailabilityStartTime=\"2024-03-01T12:00:00.000Z\"\n"
+    "\tpublishTime=\"2024-03-01T12:01:00.000Z\"\n"
+    "\ttimeShiftBufferDepth=\"PT20.0S\"\n\tminBufferTime=\"PT8.0S\">\n"
+    "\t<ProgramInformation>\n\t</ProgramInformation>\n"
+    "\t<Period id=\"0\" start=\"PT0.0S\">\n"
+    "\t\t<AdaptationSet id=\"0\" contentType=\"video\" startWithSAP=\"1\" "
+    "segmentAlignment=\"true\" bitstreamSwitching=\"true\" frameRate=\"25/1\" "
+    "maxWidth=\"1280\" maxHeight=\"720\" par=\"16:9\" lang=\"und\">\n"
+    "\t\t\t<Representation id=\"0\" mimeType=\"video/mp4\" "
+    "codecs=\"avc1.64001f\" bandwidth=\"1000000\" width=\"1280\" "
+    "height=\"720\" sar=\"1:1\">\n"
+    "\t\t\t\t<SegmentTemplate timescale=\"12800\" "
+    "initialization=\"init-stream$RepresentationID$.m4s\" "
+    "media=\"chunk-stream$RepresentationID$-$Number%05d$.m4s\" "
+    "startNumber=\"1\">\n"
+    "\t\t\t\t\t<SegmentTimeline>\n"
+    "\t\t\t\t\t\t<S t=\"0\" d=\"51200\" r=\"2\" />\n"
+    "\t\t\t\t\t\t<S d=\"25600\" />\n"
+    "\t\t\t\t\t</SegmentTimeline>\n"
+    "\t\t\t\t</SegmentTemplate>\n"
+    "\t\t\t</Representation>\n\t\t</AdaptationSet>\n"
+    "\t\t<AdaptationSet id=\"1\" contentType=\"audio\" startWithSAP=\"1\" "
+    "segmentAlignment=\"true\" bitstreamSwitching=\"true\" lang=\"und\">\n"
+    "\t\t\t<Representation id=\"1\" mimeType=\"audio/mp4\" "
+    "codecs=\"mp4a.40.2\" bandwidth=\"128000\" audioSamplingRate=\"48000\">\n"
+    "\t\t\t\t<AudioChannelConfiguration schemeIdUri=\"urn:mpeg:dash:23003:3:"
+    "audio_channel_configuration:2011\" value=\"2\" />\n"
+    "\t\t\t\t<SegmentTemplate timescale=\"48000\" "
+    "initialization=\"init-stream$RepresentationID$.m4s\" "
+    "media=\"chunk-stream$RepresentationID$-$Time$.m4s\" startNumber=\"1\">\n"
+    "\t\t\t\t\t<SegmentTimeline>\n"
+    "\t\t\t\t\t\t<S t=\"0\" d=\"48000\" r=\"-1\" />\n"
+    "\t\t\t\t\t</SegmentTimeline>\n"
+    "\t\t\t\t</SegmentTemplate>\n"
+    "\t\t\t</Representation>\n\t\t</AdaptationSet>\n"
+    "\t</Period>\n"
+    "\t<UTCTiming schemeIdUri=\"urn:mpeg:dash:utc:http-xsdate:2014\" "
+    "value=\"https://time.akamai.com/?iso\"/>\n"
+    "</MPD>\n";
+
+static int parse(const char *text, mpd *m, sw_err *err) {
+  return mpd_parse(text, strlen(text), MPD_URL, m, err);
+}
+
+static void test_ffmpeg_live(void) {
+  mpd m;
+  mpd_seglist l;
+  sw_err err = {""};
+
+  is_int(parse(ffmpeg_live, &m, &err), 0, "ffmpeg live MPD parses (%s)",
+         err.msg);
+  ok(m.dynamic, "dynamic");
+  is_num(m.min_update_period, 500, "minimumUpdatePeriod");
+  is_num(m.time_shift_buffer, 20, "timeShiftBufferDepth");
+  ok(m.has_ast, "availabilityStartTime present");
+  is_num(m.availability_start, AST, "availabilityStartTime");
+  is_num(m.duration, -1, "no mediaPresentationDuration");
+  is_int(m.n_adaptations, 2, "two AdaptationSets");
+  is_int(m.n_reps, 2, "two Representations");
+  is_str(m.reps[0].mime_type, "video/mp4", "mimeType");
+  is_str(m.reps[0].codecs, "avc1.64001f", "codecs");
+  is_int(m.reps[0].bandwidth, 1000000, "bandwidth");
+  is_int(m.reps[0].height, 720, "height");
+  is_int(m.reps[1].adaptation, 1, "audio in the second set");
+  is_int(m.reps[0].seg.kind, MPD_SEG_TEMPLATE, "SegmentTemplate");
+  is_int(m.reps[0].seg.n_timeline, 2, "two S");
+  is_int(mpd_pick(&m, "lowest"), 0, "lowest video, not the audio");
+  is_int(mpd_pick(&m, "highest"), 0, "highest");
+  is_int(mpd_pick(&m, "nope"), -1, "bad how");
+
+  is_int(mpd_segments(&m, 0, 2, AST + 13, &l, &err), 0, "live edge 13 s");
+  is_str(l.init, "https://origin.example/live/init-stream0.m4s", "init URL");
+  is_int(l.n, 2, "the last two");
+  is_str(l.segs[0].url, "https://origin.example/live/chunk-stream0-00002.m4s",
+         "$Number%%05d$");
+  is_str(l.segs[1].url, "https://origin.example/live/chunk-stream0-00003.m4s",
+         "last available number");
+  is_num(l.segs[1].duration, 4.0, "duration from d/timescale");
+  is_num(l.segs[1].start, 8.0, "start");
+  mpd_seglist_free(&l);
+  is_int(mpd_segments(&m, 0, 2, AST + 20, &l, &err), 0, "live edge 20 s");
+  is_int(l.segs[1].number, 4, "the short segment is out");
+  is_num(l.segs[1].duration, 2.0, "its duration");
+  mpd_seglist_free(&l);
+  is_int(mpd_segments(&m, 0, 10, AST + 20, &l, &err), 0, "more than exist");
+  is_int(l.n, 4, "all four");
+  mpd_seglist_free(&l);
+
+  is_int(mpd_segments(&m, 1, 2, AST + 10.5, &l, &err), 0, "r=-1 to now");
+  is_str(l.segs[0].url, "https://origin.example/live/chunk-stream1-384000.m4s",
+         "$Time$ of the ninth");
+  is_str(l.segs[1].url, "https://origin.example/live/chunk-stream1-432000.m4s",
+         "$Time$ of the tenth");
+  is_int(l.segs[1].number, 10, "number of the tenth");
+  mpd_seglist_free(&l);
+  ok(mpd_segments(&m, 0, 2, AST + 1, &l, &err) == -1 &&
+     strstr(err.msg, "no segment"), "nothing complete yet (%s)", err.msg);
+  ok(mpd_segments(&m, 0, 2, AST - 60, &l, &err) == -1, "before the start");
+  ok(mpd_segments(&m, 5, 2, AST, &l, &err) == -1, "no such Representation");
+  ok(mpd_segments(&m, 0, 0, AST, &l, &err) == -1, "n = 0");
+  mpd_free(&m);
+  mpd_free(&m);
+  mpd_free(NULL);
+}
+
+static const char seglist[] =
+    HEAD "\ttype=\"static\" mediaPresentationDuration=\"PT0H0M10.000S\" "
+    "minBufferTime=\"PT1.5S\">\n"
+    " <BaseURL>http://media.example/vod/</BaseURL>\n"
+    " <Period>\n  <AdaptationSet mimeType=\"audio/mp4\" codecs=\"mp4a.40.2\">\n"
+    "   <Representation id=\"a\" bandwidth=\"64000\">\n"
+    "    <BaseURL> audio/ </BaseURL>\n"
+    "    <SegmentList timescale=\"1000\" duration=\"4000\">\n"
+    "     <Initialization sourceURL=\"init.mp4\"/>\n"
+    "     <SegmentURL media=\"s1.m4s\"/><SegmentURL media=\"s2.m4s\"/>\n"
+    "     <SegmentURL media=\"/abs/s3.m4s\"/>\n"
+    "    </SegmentList>\n   </Representation>\n"
+    "  </AdaptationSet>\n </Period>\n</MPD>\n";
+
+static void test_segment_list(void) {
+  mpd m;
+  mpd_seglist l;
+  sw_err err = {""};
+
+  is_int(parse(seglist, &m, &err), 0, "SegmentList MPD parses (%s)", err.msg);
+  ok(!m.dynamic, "static");
+  is_num(m.duration, 10, "mediaPresentationDuration");
+  is_num(m.period_duration, 10, "period duration from the MPD");
+  is_str(m.reps[0].mime_type, "audio/mp4", "mimeType from the set");
+  is_str(m.reps[0].base_url, "http://media.example/vod/audio/",
+         "nested BaseURL, blanks trimmed");
+  is_int(mpd_pick(&m, "lowest"), 0, "no video: audio competes");
+  is_int(mpd_segments(&m, 0, 2, 0, &l, &err), 0, "segments (%s)", err.msg);
+  is_str(l.init, "http://media.example/vod/audio/init.mp4", "Initialization");
+  is_int(l.n, 2, "the first two");
+  is_str(l.segs[0].url, "http://media.example/vod/audio/s1.m4s", "first");
+  is_num(l.segs[1].duration, 4, "duration");
+  is_num(l.segs[1].start, 4, "start");
+  mpd_seglist_free(&l);
+  is_int(mpd_segments(&m, 0, 5, 0, &l, &err), 0, "more than listed");
+  is_int(l.n, 3, "all three");
+  is_str(l.segs[2].url, "http://media.example/abs/s3.m4s", "absolute path");
+  mpd_seglist_free(&l);
+  mpd_free(&m);
+}
+
+static const char segbase[] =
+    HEAD "\ttype=\"static\" mediaPresentationDuration=\"PT1M30S\">\n"
+    "<Period><AdaptationSet mimeType=\"video/mp4\" codecs=\"avc1.4d401f\">\n"
+    "<Representation id=\"v\" bandwidth=\"500000\" width=\"640\" "
+    "height=\"360\">\n<BaseURL>video_500k.mp4</BaseURL>\n"
+    "<SegmentBase indexRange=\"842-1189\"><Initialization range=\"0-841\"/>"
+    "</SegmentBase>\n</Representation>\n"
+    "<Representation id=\"w\" bandwidth=\"900000\">"
+    "<BaseURL>http://cdn2.example/w.mp4</BaseURL></Representation>\n"
+    "</AdaptationSet></Period></MPD>\n";
+
+static void test_segment_base(void) {
+  mpd m;
+  mpd_seglist l;
+  sw_err err = {""};
+
+  is_int(parse(segbase, &m, &err), 0, "SegmentBase MPD parses (%s)", err.msg);
+  is_int(m.reps[0].seg.kind, MPD_SEG_BASE, "SegmentBase");
+  is_str(m.reps[0].seg.init_range, "0-841", "Initialization range");
+  is_int(mpd_segments(&m, 0, 2, 0, &l, &err), 0, "segments");
+  is_int(l.n, 1, "one file");
+  is_str(l.segs[0].url, "https://origin.example/live/video_500k.mp4", "its URL");
+  is_num(l.segs[0].duration, 90, "the whole presentation");
+  is_str(l.index_range, "842-1189", "indexRange");
+  ok(l.init == NULL, "no init URL");
+  mpd_seglist_free(&l);
+  is_int(m.reps[1].seg.kind, MPD_SEG_NONE, "bare BaseURL");
+  is_int(mpd_segments(&m, 1, 2, 0, &l, &err), 0, "bare BaseURL segments");
+  is_str(l.segs[0].url, "http://cdn2.example/w.mp4", "bare BaseURL file");
+  mpd_seglist_free(&l);
+  is_int(mpd_pick(&m, "600000"), 0, "highest not above 600000");
+  is_int(mpd_pick(&m, "highest"), 1, "highest");
+  mpd_free(&m);
+}
+
+static const char number_live[] =
+    HEAD "\ttype=\"dynamic\" availabilityStartTime=\"2024-03-01T12:00:00Z\" "
+    "minimumUpdatePeriod=\"PT2S\">\n<Period start=\"PT0S\">\n"
+    "<AdaptationSet mimeType=\"video/mp4\">\n"
+    "<SegmentTemplate timescale=\"90000\" duration=\"180000\" "
+    "startNumber=\"100\" media=\"$RepresentationID$/$Number$-$Bandwidth$"
+    "-$$.m4s\" initialization=\"$RepresentationID$/init.mp4\"/>\n"
+    "<Representation id=\"v1\" bandwidth=\"800000\"/>\n"
+    "<Representation id=\"v2\" bandwidth=\"2400000\">"
+    "<SegmentTemplate startNumber=\"200\"/></Representation>\n"
+    "</AdaptationSet></Period></MPD>\n";
+
+static void test_number_live(void) {
+  mpd m;
+  mpd_seglist l;
+  sw_err err = {""};
+
+  is_int(parse(number_live, &m, &err), 0, "duration template parses (%s)",
+         err.msg);
+  is_int(mpd_segments(&m, 0, 3, AST + 61, &l, &err), 0, "now = AST + 61 s");
+  is_int(l.n, 3, "three");
+  is_str(l.segs[2].url, "https://origin.example/live/v1/129-800000-$.m4s",
+         "$Number$ at the live edge, $Bandwidth$, $$");
+  is_num(l.segs[2].start, 58, "its start");
+  is_str(l.segs[0].url, "https://origin.example/live/v1/127-800000-$.m4s",
+         "two before");
+  is_str(l.init, "https://origin.example/live/v1/init.mp4", "init");
+  mpd_seglist_free(&l);
+  is_int(mpd_segments(&m, 1, 1, AST + 61, &l, &err), 0, "inherited template");
+  is_str(l.segs[0].url, "https://origin.example/live/v2/229-2400000-$.m4s",
+         "startNumber overridden, media inherited");
+  mpd_seglist_free(&l);
+  ok(mpd_segments(&m, 0, 1, AST - 1, &l, &err) == -1 &&
+     strstr(err.msg, "no segment"), "before availabilityStartTime (%s)",
+     err.msg);
+  ok(mpd_segments(&m, 0, 1, AST + 1e30, &l, &err) == -1, "absurd now");
+  mpd_free(&m);
+}
+
+/* A one-Representation static template MPD with the given template. */
+static int template_try(const char *media, const char *extra, mpd_seglist *l,
+                        sw_err *err) {
+  char text[2048];
+  mpd m;
+  int rc;
+
+  snprintf(text, sizeof text,
+           "<MPD type=\"static\" mediaPresentationDuration=\"PT9S\">"
+           "<Period><AdaptationSet><Representation id=\"r\" "
+           "bandwidth=\"1\"><SegmentTemplate media=\"%s\" timescale=\"2\" "
+           "%s/></Representation></AdaptationSet></Period></MPD>",
+           media, extra);
+  if (parse(text, &m, err))
+    return -2;
+  rc = mpd_segments(&m, 0, 10, 0, l, err);
+  mpd_free(&m);
+  return rc;
+}
+
+static void test_templates(void) {
+  mpd_seglist l;
+  sw_err err = {""};
+
+  is_int(template_try("x$Number%03d$.ts", "duration=\"4\"", &l, &err), 0,
+         "static duration template");
+  is_int(l.n, 5, "ceil(9 / 2) segments");
+  is_str(l.segs[4].url, "https://origin.example/live/x005.ts", "%%03d");
+  mpd_seglist_free(&l);
+  ok(template_try("$Foo$", "duration=\"4\"", &l, &err) == -1 &&
+     strstr(err.msg, "Foo"), "unknown identifier (%s)", err.msg);
+  ok(template_try("$Number%5d$", "duration=\"4\"", &l, &err) == -1,
+     "format without 0");
+  ok(template_try("$Number%0999d$", "duration=\"4\"", &l, &err) == -1,
+     "huge width");
+  ok(template_try("$RepresentationID%05d$", "duration=\"4\"", &l, &err) == -1,
+     "format on RepresentationID");
+  ok(template_try("a$Number", "duration=\"4\"", &l, &err) == -1 &&
+     strstr(err.msg, "unbalanced"), "unbalanced $");
+  ok(template_try("$Time$", "duration=\"4\"", &l, &err) == -1,
+     "$Time$ without timeline");
+  ok(template_try("$Number$", "", &l, &err) == -1 &&
+     strstr(err.msg, "without duration"), "no duration, no timeline");
+  ok(template_try("$Number$", "duration=\"4\" startNumber="
+                  "\"18446744073709551615\"", &l, &err) == -1 &&
+     strstr(err.msg, "overflow"), "$Number$ overflow (%s)", err.msg);
+  is_int(template_try("$Number$", "duration=\"4\" timescale=\"0\"", &l, &err),
+         -2, "timescale 0 refused");
+  is_int(template_try("$Number$", "duration=\"-4\"", &l, &err), -2,
+         "negative duration refused");
+}
+
+/* Parses text and expects a failure mentioning want. */
+static void refused(const char *text, const char *want, const char *what) {
+  mpd m;
+  sw_err err = {""};
+  int rc = parse(text, &m, &err);
+  ok(rc == -1 && strstr(err.msg, want), "%s: refused (%s)", what, err.msg);
+  ok(m.reps == NULL, "%s: nothing to free", what);
+}
+
+#define REP "<Period><AdaptationSet><Representation id=\"r\" bandwidth=\"1\"/>" \
+            "</AdaptationSet></Period></MPD>"
+
+static void test_errors(void) {
+  refused("<html><body>404</body></html>", "root", "HTML");
+  refused("<MPD><Period>", "XML error", "truncated XML");
+  refused("\x01\x02garbage", "XML error", "binary");
+  refused("<MPD type=\"live\">" REP, "static nor dynamic", "bad type");
+  refused("<MPD mediaPresentationDuration=\"1H\">" REP, "duration",
+          "bad duration");
+  refused("<MPD mediaPresentationDuration=\"PT99999999999999999999"
+          "999999999999999999999999999999999999999999999999999999999999"
+          "999999999999999999999999999999999999999999999999999999999999"
+          "999999999999999999999999999999999999999999999999999999999999"
+          "999999999999999999999999999999999999999999999999999999999999"
+          "999999999999999999999999999999999999999999999999999999999999S\">"
+          REP, "duration", "overflowing duration");
+  refused("<MPD availabilityStartTime=\"yesterday\">" REP, "availability",
+          "bad date");
+  refused("<MPD></MPD>", "without Period", "no Period");
+  refused("<MPD><Period><AdaptationSet/></Period></MPD>",
+          "without Representation", "no Representation");
+  refused("<MPD><Period><AdaptationSet><Representation id=\"r\"/>"
+          "</AdaptationSet></Period></MPD>", "without bandwidth",
+          "no bandwidth");
+  refused("<MPD><Period><AdaptationSet><Representation id=\"r\" "
+          "bandwidth=\"1e6\"/></AdaptationSet></Period></MPD>", "bandwidth",
+          "bandwidth junk");
+  refused("<MPD><Period><AdaptationSet><Representation id=\"r\" "
+          "bandwidth=\"99999999999999999999999\"/></AdaptationSet></Period>"
+          "</MPD>", "bandwidth", "bandwidth overflow");
+  refused("<MPD><Period><AdaptationSet><Representation id=\"r\" bandwidth="
+          "\"1\"><SegmentTemplate media=\"a\"><SegmentTimeline><S t=\"0\"/>"
+          "</SegmentTimeline></SegmentTemplate></Representation>"
+          "</AdaptationSet></Period></MPD>", "without d", "S without d");
+  refused("<MPD><Period><AdaptationSet><Representation id=\"r\" bandwidth="
+          "\"1\"><SegmentTemplate media=\"a\"><SegmentTimeline><S d=\"1\" "
+          "r=\"-2\"/></SegmentTimeline></SegmentTemplate></Representation>"
+          "</AdaptationSet></Period></MPD>", "bad number", "S@r=-2");
+  refused("<MPD><Period><AdaptationSet><Representation id=\"r\" bandwidth="
+          "\"1\"><BaseURL>http://a b/</BaseURL></Representation>"
+          "</AdaptationSet></Period></MPD>", "resolve", "bad BaseURL");
+}
+
+static void test_timeline_hostile(void) {
+  static const char huge_r[] =
+      "<MPD type=\"dynamic\" availabilityStartTime=\"1970-01-01T00:00:00Z\">"
+      "<Period><AdaptationSet><Representation id=\"r\" bandwidth=\"1\">"
+      "<SegmentTemplate media=\"$Time$\"><SegmentTimeline>"
+      "<S t=\"0\" d=\"1\" r=\"18446744073709551614\"/></SegmentTimeline>"
+      "</SegmentTemplate></Representation></AdaptationSet></Period></MPD>";
+  static const char open_static[] =
+      "<MPD type=\"static\"><Period><AdaptationSet><Representation id=\"r\" "
+      "bandwidth=\"1\"><SegmentTemplate media=\"$Time$\"><SegmentTimeline>"
+      "<S t=\"0\" d=\"1\" r=\"-1\"/></SegmentTimeline></SegmentTemplate>"
+      "</Representation></AdaptationSet></Period></MPD>";
+  mpd m;
+  mpd_seglist l;
+  sw_err err = {""};
+
+  is_int(parse(huge_r, &m, &err), 0, "huge r parses");
+  is_int(mpd_segments(&m, 0, 2, 1700000000.0, &l, &err), 0,
+         "huge r: clipped at now, no loop (%s)", err.msg);
+  is_str(l.segs[1].url, "https://origin.example/live/1699999999",
+         "the segment ending at now");
+  mpd_seglist_free(&l);
+  mpd_free(&m);
+  is_int(parse(open_static, &m, &err), 0, "r=-1 static parses");
+  ok(mpd_segments(&m, 0, 2, 0, &l, &err) == -1 && strstr(err.msg, "r=-1"),
+     "r=-1 with no end refused (%s)", err.msg);
+  mpd_free(&m);
+}
+
+/* An external entity must be neither fetched nor expanded. */
+static void test_xxe(void) {
+  char path[64], text[1024];
+  FILE *f;
+  mpd m;
+  sw_err err = {""};
+
+  snprintf(path, sizeof path, "/tmp/sw_xxe_%ld.txt", (long)getpid());
+  f = fopen(path, "w");
+  fputs("TOPSECRET", f);
+  fclose(f);
+  snprintf(text, sizeof text,
+           "<?xml version=\"1.0\"?>\n<!DOCTYPE MPD [<!ENTITY x SYSTEM "
+           "\"file://%s\">]>\n<MPD><BaseURL>http://a/&x;/</BaseURL>" REP,
+           path);
+  ok(parse(text, &m, &err) == -1 && !strstr(err.msg, "TOPSECRET"),
+     "external entity refused (%s)", err.msg);
+  snprintf(text, sizeof text, "<?xml version=\"1.0\"?>\n<!DOCTYPE MPD [\n"
+           "<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]>"
+           "<MPD><BaseURL>http://a/&b;/</BaseURL>" REP);
+  ok(parse(text, &m, &err) == -1, "internal entities refused");
+  ok(parse("<MPD><BaseURL>http://a/&x;/</BaseURL>" REP, &m, &err) == -1,
+     "undeclared entity is an XML error (%s)", err.msg);
+  ok(mpd_parse("<MPD/>", MPD_MAX_BYTES + 1, NULL, &m, &err) == -1,
+     "over MPD_MAX_BYTES refused");
+  ok(mpd_parse(NULL, 0, NULL, &m, &err) == -1, "NULL text");
+  unlink(path);
+}
+
+static void test_durations(void) {
+  double s = 0;
+
+  ok(st_duration("PT1H2M3.5S", 10, &s) == 0, "PT1H2M3.5S");
+  is_num(s, 3723.5, "its value");
+  ok(st_duration("P1DT2H", 6, &s) == 0 && s == 93600, "P1DT2H");
+  ok(st_duration("P1W", 3, &s) == 0 && s == 604800, "P1W");
+  ok(st_duration("P0Y0M0DT0H3M30.000S", 19, &s) == 0 && s == 210,
+     "zero years and months");
+  ok(st_duration("PT0S", 4, &s) == 0 && s == 0, "PT0S");
+  ok(st_duration("P1M", 3, &s) == -1, "a month is ambiguous");
+  ok(st_duration("P", 1, &s) == -1, "P alone");
+  ok(st_duration("PT", 2, &s) == -1, "PT alone");
+  ok(st_duration("P1DT", 4, &s) == -1, "T with nothing");
+  ok(st_duration("PT1S2M", 6, &s) == -1, "out of order");
+  ok(st_duration("PT1H1H", 6, &s) == -1, "repeated");
+  ok(st_duration("PT1.5M3S", 8, &s) == -1, "fraction not last");
+  ok(st_duration("-PT5S", 5, &s) == -1, "negative");
+  ok(st_duration("P5H", 3, &s) == -1, "hours without T");
+  ok(st_duration("PT.5S", 5, &s) == -1, "bare fraction");
+  ok(st_duration("PT5.S", 5, &s) == -1, "bare point");
+  ok(st_duration("PT5", 3, &s) == -1, "no unit");
+  ok(st_duration("PT5S ", 5, &s) == -1, "trailing blank");
+  ok(st_duration("pt5s", 4, &s) == -1, "lower case");
+}
+
+int main(void) {
+  test_ffmpeg_live();
+  test_segment_list();
+  test_segment_base();
+  test_number_live();
+  test_templates();
+  test_errors();
+  test_timeline_hostile();
+  test_xxe();
+  test_durations();
+  return tap_done();
+}
