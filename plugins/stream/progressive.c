@@ -178,8 +178,6 @@ static bool on_tick(void *arg, double now) {
 static void conclude(prog *p, const sw_http_resp *r, double end,
                      sw_check *check) {
   stream_meas *m = p->m;
-  if (!p->decided && p->sniffed)
-    decide(p);
   m->bytes = r->body_len;
   m->live = p->length < 0;
   m->download = !m->live;
@@ -260,6 +258,8 @@ static void progressive_at(const stream_cfg *cfg, const char *url,
   p->start = sw_now();
   int rc = sw_http_perform(&req, d, &r, &err);
   double end = sw_now();
+  if (!p->decided && p->sniffed && decide(p) && p->text) /* a short body */
+    keep_text(p, p->sniff, p->sniffed);
   if (rc < 0) {
     sw_check_sub(check, r.timed_out ? cfg->std.timeout_state : SW_CRITICAL,
                  "%s", err.msg[0] ? err.msg : r.err);

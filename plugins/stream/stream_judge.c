@@ -100,14 +100,18 @@ void stream_judge(const stream_cfg *cfg, const stream_meas *m,
     if (t != SW_OK)
       sw_check_sub(check, t, "first media byte after %.3f s", m->ttfb);
   }
-  char rate[48] = "";
+  char rate[48] = "", kbps[32] = "", segs[32] = "";
   if (m->rate >= 0)
     snprintf(rate, sizeof rate, " at %.2fx real time", m->rate);
-  sw_check_summary(check, "%s %s%s%s%s %u kb/s, %llu bytes%s, ttfb %.3f s%s",
+  if (m->bitrate_kbps)
+    snprintf(kbps, sizeof kbps, " %u kb/s", m->bitrate_kbps);
+  if (m->segments)
+    snprintf(segs, sizeof segs, ", %lu segment%s", m->segments,
+             m->segments == 1 ? "" : "s");
+  sw_check_summary(check, "%s %s%s%s%s%s%s, %llu bytes%s, ttfb %.3f s%s",
                    m->kind, m->live ? "live " : "",
-                   m->frames ? sf_format_name(m->format) : "no media",
-                   m->where[0] ? " " : "", m->where, m->bitrate_kbps,
-                   m->bytes, rate, m->ttfb < 0 ? 0 : m->ttfb,
-                   m->stalls ? ", stalled" : "");
+                   m->frames ? sf_format_name(m->format) : "no media", kbps,
+                   m->where[0] ? " " : "", m->where, segs, m->bytes, rate,
+                   m->ttfb < 0 ? 0 : m->ttfb, m->stalls ? ", stalled" : "");
   add_perf(cfg, m, &rw, &rc, check);
 }

@@ -636,15 +636,19 @@ media__pick() {
     [ -n "$_m_base" ] || { echo "media: no segment in $_m_dir/v0/index.m3u8" >&2; return 1; }
     _m_files="$_m_dir/v0/$_m_base $_m_dir/v1/$_m_base $_m_dir/v2/$_m_base"
   else
-    # the numbers listed: startNumber plus the SegmentTimeline entries;
-    # for a frozen or VOD manifest the files on disk that the MPD lists
-    # shellcheck disable=SC2012
-    _m_nums=$(ls "$_m_dir" | sed -n 's/^chunk-stream0-\([0-9]*\)\.m4s$/\1/p' | sort)
-    if [ "$_m_which" = first ]; then
-      _m_num=$(printf '%s\n' "$_m_nums" | head -n 1)
-    else
-      _m_num=$(printf '%s\n' "$_m_nums" | tail -n 1)
-    fi
+    # the numbers the MPD lists for representation 0: startNumber up to
+    # startNumber + the SegmentTimeline's entries (S, and its r repeats) - 1
+    _m_num=$("$LAB_PY" -c '
+import re, sys
+t = open(sys.argv[1]).read()
+rep = re.search(r"<Representation id=\"0\".*?</Representation>", t, re.S).group(0)
+start = int(re.search(r"startNumber=\"(\d+)\"", rep).group(1))
+n = 0
+for attrs in re.findall(r"<S ([^>]*)/>", rep):
+    r = re.search(r"\br=\"(\d+)\"", attrs)
+    n += 1 + (int(r.group(1)) if r else 0)
+print("%05d" % (start if sys.argv[2] == "first" else start + n - 1))
+' "$_m_dir/manifest.mpd" "$_m_which")
     [ -n "$_m_num" ] || { echo "media: no segment in $_m_dir" >&2; return 1; }
     _m_base=chunk-stream0-$_m_num.m4s
     _m_files="$_m_dir/chunk-stream0-$_m_num.m4s $_m_dir/chunk-stream1-$_m_num.m4s $_m_dir/chunk-stream2-$_m_num.m4s"

@@ -237,11 +237,15 @@ O=$(probe head "$HTTP_URL_W/media/VOD/v0/$MEDIA_BROKEN_VOD"); check "vod: first 
 O=$(probe head "$HTTP_URL_W/media/VOD/v0/seg00001.ts"); check "vod: the next one 200" '^status 200$'
 media_break_segment DLIVE
 O=$(probe head "${DASH_URL_DLIVE%/*}/$MEDIA_BROKEN_DLIVE"); check "dash: $MEDIA_BROKEN_DLIVE 404" '^status 404$'
+media_thaw DLIVE
+media_break_segment DVOD first
+O=$(probe head "$HTTP_URL_W/media/DVOD/chunk-stream2-00001.m4s"); check "dash vod: first ($MEDIA_BROKEN_DVOD) 404 in representation 2" '^status 404$'
+O=$(probe head "$HTTP_URL_W/media/DVOD/chunk-stream2-00002.m4s"); check "dash vod: the next one 200" '^status 200$'
 media_corrupt_segment VODC
 O=$(probe bytes "$HTTP_URL_W/media/VODC/v0/$MEDIA_CORRUPT_VODC" 188 1); check "corrupt ts: packet 1 still 0x47" 'hex 47$'
 O=$(probe bytes "$HTTP_URL_W/media/VODC/v0/$MEDIA_CORRUPT_VODC" "$MEDIA_CORRUPT_OFFSET_VODC" 1); check "corrupt ts: no sync at $MEDIA_CORRUPT_OFFSET_VODC" 'hex 00$'
 O=$(timeout 15 "$MEDIA_FFPROBE" -v warning -show_entries format=format_name "$HTTP_URL_W/media/VODC/v0/$MEDIA_CORRUPT_VODC" 2>&1); check "ffprobe on it: still mpegts (a resync, not a crash)" 'format_name=mpegts'
-media_corrupt_segment DVOD
+media_corrupt_segment DVOD last
 O=$(probe bytes "$HTTP_URL_W/media/DVOD/$MEDIA_CORRUPT_DVOD" 0 8); check "corrupt m4s: first box ffffffffffffffff" 'hex ffffffffffffffff$'
 media_thaw LIVE
 O=$(probe moves "$HLS_MEDIA_URL_LIVE" hls 4); check "thawed HLS moves again" '^moved'

@@ -91,20 +91,20 @@ class Handler(socketserver.StreamRequestHandler):
             if name.lower() not in HOP:
                 out.append("%s: %s" % (name, value))
         out.append("Connection: close")
-        sent, note = 0, ""
+        self.sent, self.note = 0, ""
         try:
             self.wfile.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1"))
             self.wfile.flush()
             if method != "HEAD":
-                sent, note = self.relay_body(resp, opts)
+                self.relay_body(resp, opts)
         except OSError:
-            note += " (client left)"
+            self.note += " (client left)"
         finally:
             conn.close()
-        log('"%s %s" %d -> %d bytes%s' % (method, target, resp.status, sent, note))
+        log('"%s %s" %d -> %d bytes%s' % (method, target, resp.status, self.sent, self.note))
 
     def relay_body(self, resp, opts):
-        sent, note = 0, ""
+        sent = 0
         stalled = opts.stall_after is None
         slice_ = max(1, int(opts.throttle / 20)) if opts.throttle else 16384
         t_burst = None  # when the burst ended (throttle clock start)
@@ -130,13 +130,13 @@ class Handler(socketserver.StreamRequestHandler):
             self.wfile.write(data)
             self.wfile.flush()
             sent += len(data)
+            self.sent = sent
             if not stalled and sent >= opts.stall_after:
                 stalled = True
-                note = " stalled %g s at %d" % (opts.stall, sent)
+                self.note = " stalled %g s at %d" % (opts.stall, sent)
                 time.sleep(opts.stall)
                 if t_burst is not None:
                     t_burst += opts.stall  # the stall is not made up for
-        return sent, note
 
 
 class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
