@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "stream/frames_int.h"
+#include "frames_int.h"
 
 enum { PH_HDR, PH_BODY, PH_DEAD };
 enum { KIND_TAG, KIND_UNIT };
@@ -22,7 +22,8 @@ static const struct {
     [SF_UNKNOWN] = {"unknown", NULL, "media", "lost sync"},
     [SF_MP3] = {"MP3", "mp3", "MP3 frame", "MP3 frame header broken"},
     [SF_AAC] = {"AAC", "aac", "ADTS frame", "ADTS frame header broken"},
-    [SF_OGG_VORBIS] = {"Ogg/Vorbis", "vorbis", "Ogg page", "lost Ogg page sync"},
+    [SF_OGG_VORBIS] = {"Ogg/Vorbis", "vorbis", "Ogg page",
+                       "lost Ogg page sync"},
     [SF_OGG_OPUS] = {"Ogg/Opus", "opus", "Ogg page", "lost Ogg page sync"},
     [SF_OGG] = {"Ogg", "ogg", "Ogg page", "lost Ogg page sync"},
     [SF_TS] = {"MPEG-TS", "ts", "MPEG-TS", "lost MPEG-TS sync"},
@@ -56,8 +57,7 @@ int sf_format_matches(sf_format want, sf_format got) {
 
 void sf_init(sf_validator *v, sf_format f) {
   memset(v, 0, sizeof *v);
-  v->format = (unsigned)f < sizeof formats / sizeof formats[0] ? f
-                                                               : SF_UNKNOWN;
+  v->format = (unsigned)f < sizeof formats / sizeof formats[0] ? f : SF_UNKNOWN;
   v->first_error_at = -1;
   v->priv.phase = v->format == SF_UNKNOWN ? PH_DEAD : PH_HDR;
   v->priv.want = 1;
@@ -160,7 +160,8 @@ static void bad(sf_validator *v) {
   }
   p->confirmed = p->run = p->key_set = 0;
   p->ts.npids = 0;
-  if (!p->synced && !p->junk_reported && at + 1 - p->scan_from > SF_MAX_JUNK) {
+  if (!p->synced && !p->junk_reported && at >= p->scan_from &&
+      at + 1 - p->scan_from > SF_MAX_JUNK) {
     p->junk_reported = 1;
     sf_error(v, p->scan_from, "no %s sync in the first %d bytes",
              formats[v->format].unit, SF_MAX_JUNK);

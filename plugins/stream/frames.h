@@ -89,19 +89,19 @@ sf_format sf_sniff(const unsigned char *b, size_t n, const char *content_type,
 /* One validator. Fill it with sf_init(), feed it with sf_feed(), read the
  * public fields at any time. */
 typedef struct {
-  sf_format format;       /* refined from the stream for Ogg (BOS page) */
-  unsigned long frames;   /* MP3/ADTS frames, Ogg pages, TS packets,
-                             fMP4 top-level boxes (headers validated) */
-  unsigned long bytes;    /* bytes fed so far */
-  unsigned long errors;   /* sync losses, CRC mismatches, CC errors */
+  sf_format format;         /* refined from the stream for Ogg (BOS page) */
+  unsigned long frames;     /* MP3/ADTS frames, Ogg pages, TS packets,
+                               fMP4 top-level boxes (headers validated) */
+  unsigned long bytes;      /* bytes fed so far */
+  unsigned long errors;     /* sync losses, CRC mismatches, CC errors */
   long long first_error_at; /* stream offset of the first error, or -1 */
-  char error[128];        /* the first error, "" when none */
-  unsigned bitrate_kbps;  /* nominal: the frame headers' bitrate for CBR
-                             MP3, Vorbis' nominal bitrate, else the average
-                             of the frames so far (ADTS, VBR MP3, Opus);
-                             0 when unknown (TS, fMP4) */
-  unsigned sample_rate;   /* Hz, 0 unknown (Opus: always 48000) */
-  unsigned channels;      /* 0 unknown */
+  char error[128];          /* the first error, "" when none */
+  unsigned bitrate_kbps;    /* nominal: the frame headers' bitrate for CBR
+                               MP3, Vorbis' nominal bitrate, else the average
+                               of the frames so far (ADTS, VBR MP3, Opus);
+                               0 when unknown (TS, fMP4) */
+  unsigned sample_rate;     /* Hz, 0 unknown (Opus: always 48000) */
+  unsigned channels;        /* 0 unknown */
   /* Duration of the media validated so far: MP3/ADTS samples per frame
    * over the rate; Ogg granule positions (RFC 7845 section 4, Vorbis I
    * section A.2); MPEG-TS the span of the PCRs (ISO/IEC 13818-1 section
@@ -116,17 +116,17 @@ typedef struct {
     int phase, kind;            /* engine phase; what the unit is */
     int run, confirmed, synced; /* units in sync; sync trusted; ever */
     int junk_reported, replay_pending;
-    unsigned char hdr[288];     /* the header being collected */
+    unsigned char hdr[288]; /* the header being collected */
     size_t have, want;
-    unsigned char rbuf[288];    /* bytes to scan again after a false sync */
+    unsigned char rbuf[288]; /* bytes to scan again after a false sync */
     size_t rlen, roff;
     unsigned long long pos, skip, scan_from;
-    const char *why;            /* detail of a broken header, or NULL */
-    double u_sec, sum_sec;      /* the last unit; all units */
+    const char *why;       /* detail of a broken header, or NULL */
+    double u_sec, sum_sec; /* the last unit; all units */
     unsigned long long u_bytes, sum_bytes;
     unsigned u_kbps, kbps_first, nominal_kbps;
     int kbps_mixed, key_set;
-    uint32_t key;               /* MP3/ADTS fields that must not change */
+    uint32_t key; /* MP3/ADTS fields that must not change */
     struct {
       uint32_t crc, want_crc, serial, track_serial;
       unsigned long long at;

@@ -3,7 +3,7 @@
 #ifndef STREAMWATCH_STREAM_FRAMES_INT_H
 #define STREAMWATCH_STREAM_FRAMES_INT_H
 
-#include "stream/frames.h"
+#include "frames.h"
 
 /* What a format's header check says about the bytes in priv.hdr (it is
  * called with priv.have == priv.want): */

@@ -2,7 +2,7 @@
  * around them; see frames.h. */
 #include <string.h>
 
-#include "stream/frames_int.h"
+#include "frames_int.h"
 
 /* ISO/IEC 11172-3 section 2.4.2.3 "bitrate_index" (kbit/s), for MPEG-1
  * Layers I, II, III, then ISO/IEC 13818-3 section 2.4.2.3 for MPEG-2 (and
@@ -26,7 +26,8 @@ static const unsigned adts_rates[13] = {96000, 88200, 64000, 48000, 44100,
                                         11025, 8000,  7350};
 
 int sf_mpa_parse(const unsigned char h[4], sf_mpa *m) {
-  unsigned ver = (h[1] >> 3) & 3; /* 0 MPEG 2.5, 1 reserved, 2 MPEG-2, 3 MPEG-1 */
+  unsigned ver =
+      (h[1] >> 3) & 3; /* 0 MPEG 2.5, 1 reserved, 2 MPEG-2, 3 MPEG-1 */
   unsigned layer = 4 - ((h[1] >> 1) & 3); /* 4 means reserved (bits 00) */
   unsigned bri = h[2] >> 4, sri = (h[2] >> 2) & 3, pad = (h[2] >> 1) & 1;
   unsigned row, rate;

@@ -3,13 +3,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "stream/frames_int.h"
+#include "frames_int.h"
 
 /* Top-level boxes a fragmented MP4 file or segment starts with
  * (ISO/IEC 14496-12 sections 4.3, 8.1, 8.8, 8.16). */
-static const char *const mp4_boxes[] = {"ftyp", "styp", "moof", "moov",
-                                        "sidx", "emsg", "free", "skip",
-                                        "mdat", "prft"};
+static const char *const mp4_boxes[] = {"ftyp", "styp", "moof", "moov", "sidx",
+                                        "emsg", "free", "skip", "mdat", "prft"};
 
 /* Case-insensitive prefix test on bytes. */
 static int starts_ci(const unsigned char *b, size_t n, const char *s) {
@@ -43,8 +42,7 @@ static int find_frames(const unsigned char *b, size_t n, size_t start,
   for (size_t i = start; i < n && i <= start + SF_MAX_JUNK; i++) {
     if (b[i] != 0xFF || header_at(b, n, i, adts, &m) != 0)
       continue;
-    if (header_at(b, n, i + m.frame_len, adts, &next) == 0 &&
-        next.key == m.key)
+    if (header_at(b, n, i + m.frame_len, adts, &next) == 0 && next.key == m.key)
       return 1;
     if (i == start && i + m.frame_len + (adts ? 7 : 4) > n)
       return 1;
@@ -73,23 +71,27 @@ static sf_format sniff_ogg(const unsigned char *b, size_t n) {
   return SF_OGG;
 }
 
+static sf_format sniff_type(const char *ct, const char **why);
+
 /* The format the bytes show, SF_UNKNOWN when none. */
-static sf_format sniff_media(const unsigned char *b, size_t n) {
+static sf_format sniff_media(const unsigned char *b, size_t n, const char *ct) {
+  const char *why;
   size_t o;
 
   if (n >= 4 && memcmp(b, "OggS", 4) == 0)
     return sniff_ogg(b, n);
   /* One 0x47 alone is too weak (it is also a 'G'): two packets at least. */
-  if (n > 188 && b[0] == 0x47 && b[188] == 0x47 &&
-      (n <= 376 || b[376] == 0x47))
+  if (n > 188 && b[0] == 0x47 && b[188] == 0x47 && (n <= 376 || b[376] == 0x47))
     return SF_TS;
   for (size_t i = 0; n >= 8 && i < sizeof mp4_boxes / sizeof *mp4_boxes; i++)
     if (memcmp(b + 4, mp4_boxes[i], 4) == 0 &&
         ((b[0] | b[1] | b[2]) != 0 || b[3] < 2 || b[3] >= 8)) /* not 2..7 */
       return SF_FMP4;
   o = skip_id3(b, n);
-  if (o > 0 && o == n)
-    return SF_MP3; /* all tag so far: ID3v2 is mostly MP3's */
+  if (o > 0 && o == n) { /* all ID3v2 so far: MP3, or HLS packed AAC */
+    sf_format f = ct ? sniff_type(ct, &why) : SF_UNKNOWN;
+    return f == SF_AAC ? SF_AAC : SF_MP3;
+  }
   if (find_frames(b, n, o, 1))
     return SF_AAC;
   if (find_frames(b, n, o, 0))
@@ -103,8 +105,7 @@ static const char *sniff_text(const unsigned char *b, size_t n) {
 
   if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0)
     i = 3; /* UTF-8 byte order mark */
-  while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' ||
-                   b[i] == '\n'))
+  while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
     i++;
   b += i;
   n -= i;
@@ -113,8 +114,7 @@ static const char *sniff_text(const unsigned char *b, size_t n) {
       (n > 0 && b[0] == '<' && has_ci(b, look, "<html")))
     return "text/html";
   if (n > 0 && b[0] == '<')
-    return has_ci(b, look, "<MPD") ? "application/dash+xml"
-                                   : "application/xml";
+    return has_ci(b, look, "<MPD") ? "application/dash+xml" : "application/xml";
   if (starts_ci(b, n, "#EXTM3U"))
     return "application/vnd.apple.mpegurl";
   if (starts_ci(b, n, "[playlist]"))
@@ -136,12 +136,18 @@ static sf_format sniff_type(const char *ct, const char **why) {
     const char *type, *why;
     sf_format f;
   } types[] = {
-      {"audio/mpeg", NULL, SF_MP3},       {"audio/mp3", NULL, SF_MP3},
-      {"audio/aac", NULL, SF_AAC},        {"audio/aacp", NULL, SF_AAC},
-      {"audio/x-aac", NULL, SF_AAC},      {"audio/ogg", NULL, SF_OGG},
-      {"application/ogg", NULL, SF_OGG},  {"audio/opus", NULL, SF_OGG_OPUS},
-      {"audio/vorbis", NULL, SF_OGG_VORBIS}, {"video/mp2t", NULL, SF_TS},
-      {"video/mp4", NULL, SF_FMP4},       {"audio/mp4", NULL, SF_FMP4},
+      {"audio/mpeg", NULL, SF_MP3},
+      {"audio/mp3", NULL, SF_MP3},
+      {"audio/aac", NULL, SF_AAC},
+      {"audio/aacp", NULL, SF_AAC},
+      {"audio/x-aac", NULL, SF_AAC},
+      {"audio/ogg", NULL, SF_OGG},
+      {"application/ogg", NULL, SF_OGG},
+      {"audio/opus", NULL, SF_OGG_OPUS},
+      {"audio/vorbis", NULL, SF_OGG_VORBIS},
+      {"video/mp2t", NULL, SF_TS},
+      {"video/mp4", NULL, SF_FMP4},
+      {"audio/mp4", NULL, SF_FMP4},
       {"text/html", "text/html", SF_UNKNOWN},
       {"application/json", "application/json", SF_UNKNOWN},
       {"application/xml", "application/xml", SF_UNKNOWN},
@@ -173,7 +179,7 @@ static sf_format sniff_type(const char *ct, const char **why) {
 sf_format sf_sniff(const unsigned char *b, size_t n, const char *content_type,
                    const char **not_media_reason) {
   const char *why = NULL;
-  sf_format f = n > 0 ? sniff_media(b, n) : SF_UNKNOWN;
+  sf_format f = n > 0 ? sniff_media(b, n, content_type) : SF_UNKNOWN;
 
   if (f == SF_UNKNOWN && n > 0)
     why = sniff_text(b, n);

@@ -2,7 +2,7 @@
  * box walk (ISO/IEC 14496-12); see frames.h. */
 #include <string.h>
 
-#include "stream/frames_int.h"
+#include "frames_int.h"
 
 enum { TS_PACKET = 188, TS_NULL_PID = 0x1FFF };
 
@@ -16,8 +16,8 @@ enum { TS_PACKET = 188, TS_NULL_PID = 0x1FFF };
  * adaptation_field_control of the packet equals '00' or '10'"; it may be
  * sent twice in a row (a duplicate); it is free after a
  * discontinuity_indicator. Returns -1 on a continuity error. */
-static int continuity(sf_validator *v, unsigned pid, unsigned cc,
-                      int payload, int disc) {
+static int continuity(sf_validator *v, unsigned pid, unsigned cc, int payload,
+                      int disc) {
   struct sf_priv *p = &v->priv;
   unsigned i;
   int r, st, last;

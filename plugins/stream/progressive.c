@@ -181,7 +181,9 @@ static void conclude(prog *p, const sw_http_resp *r, double end,
   m->bytes = r->body_len;
   m->live = p->length < 0;
   m->download = !m->live;
-  snprintf(m->kind, sizeof m->kind, "progressive");
+  if (p->icy.has_title && p->cfg->std.verbose)
+    sw_check_sub(check, SW_OK, "now playing: %s (%lu metadata blocks)",
+                 p->icy.title, p->icy.blocks);
   if (p->ih.name[0])
     snprintf(m->where, sizeof m->where, "\"%s\"", p->ih.name);
   if (p->last > 0 && end - p->last > p->cfg->stall) { /* silent at the end */
@@ -246,6 +248,7 @@ static void progressive_at(const stream_cfg *cfg, const char *url,
     return;
   }
   sw_http_req req = cfg->base;
+  snprintf(m->kind, sizeof m->kind, "progressive");
   p->cfg = cfg;
   p->m = m;
   p->length = -1;
