@@ -72,7 +72,8 @@ int sf_format_matches(sf_format want, sf_format got);
  * audio/mpeg gives SF_UNKNOWN with *not_media_reason "text/html".
  * MP3/ADTS are only recognised by a frame header followed by a second
  * one (or by one at byte 0 when the second is beyond n), after skipping
- * ID3v2 tags.
+ * ID3v2 tags; bytes that are all ID3v2 tag give SF_MP3, or SF_AAC when
+ * the Content-Type says AAC (HLS packed audio).
  *
  * not_media_reason (may be NULL) is set to NULL, or, when the bytes are
  * clearly not media, to a static string naming what they are:

@@ -532,11 +532,11 @@ media__hls_ready() {
 }
 
 media__dash_ready() {
+  # 2 segments listed in each of the 3 representations: 6 <S> entries, or
+  # fewer with a repeat count (r="N") once the durations are equal
   [ -f "$1/manifest.mpd" ] || return 1
-  for _m_v in 0 1 2; do
-    # shellcheck disable=SC2012
-    [ "$(ls "$1" | grep -c "^chunk-stream$_m_v-[0-9]*\.m4s\$")" -ge 2 ] || return 1
-  done
+  grep -q '<S [^>]*r="' "$1/manifest.mpd" && return 0
+  [ "$(grep -c '<S ' "$1/manifest.mpd")" -ge 6 ]
 }
 
 # media__audio3: the maps and the three AAC encodings (v0 128k, v1 192k, v2 256k)
@@ -545,7 +545,7 @@ media__audio3() {
 }
 
 media_start_hls() {
-  [ $# -ge 2 ] && [ $# -le 4 ] || { echo "usage: media_start_hls NAME NGINXNAME [live|vod] [ts|fmp4]" >&2; return 1; }
+  { [ $# -ge 2 ] && [ $# -le 4 ]; } || { echo "usage: media_start_hls NAME NGINXNAME [live|vod] [ts|fmp4]" >&2; return 1; }
   media__check_name "$1" || return 1
   _m_n=$1 _m_ng=$2 _m_mode=${3:-live} _m_seg=${4:-ts}
   case $_m_mode in live|vod) ;; *) echo "media_start_hls: '$_m_mode' is not live or vod" >&2; return 1 ;; esac
@@ -586,7 +586,7 @@ media_start_hls() {
 }
 
 media_start_dash() {
-  [ $# -ge 2 ] && [ $# -le 3 ] || { echo "usage: media_start_dash NAME NGINXNAME [live|vod]" >&2; return 1; }
+  { [ $# -ge 2 ] && [ $# -le 3 ]; } || { echo "usage: media_start_dash NAME NGINXNAME [live|vod]" >&2; return 1; }
   media__check_name "$1" || return 1
   _m_n=$1 _m_ng=$2 _m_mode=${3:-live}
   case $_m_mode in live|vod) ;; *) echo "media_start_dash: '$_m_mode' is not live or vod" >&2; return 1 ;; esac

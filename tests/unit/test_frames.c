@@ -64,6 +64,9 @@ static void test_sniff(void) {
   len = 0, put("ID3\4\0\0\0\0\0\x14", 10), fill(0, 20), adts_frame(300);
   adts_frame(310),
       sniff("audio/mpeg", SF_AAC, NULL, "ADTS after ID3 (bytes win)");
+  len = 0, put("ID3\4\0\0\0\1\0\0", 10), fill(0, 100); /* a 16 KiB tag */
+  sniff(NULL, SF_MP3, NULL, "all ID3v2 so far");
+  sniff("audio/aac", SF_AAC, NULL, "all ID3v2 so far, audio/aac");
   len = 0, ogg_vorbis(1, 100), sniff(NULL, SF_OGG_VORBIS, NULL, "Ogg/Vorbis");
   len = 0, ogg_page(2, 0, 0, opus_id, sizeof opus_id);
   sniff(NULL, SF_OGG_OPUS, NULL, "Ogg/Opus");

@@ -1,0 +1,89 @@
+#!/bin/sh
+# check_stream against icecast2 fed live by ffmpeg (MP3, AAC, Opus), a
+# relay that stalls or throttles the stream, and the faults of a stream
+# URL: source gone, HTML instead of audio, playlists (.pls, .m3u).
+. "$top_srcdir/tests/plugins/lib.sh"
+. "$top_srcdir/tests/streamlab/lab.sh"
+. "$top_srcdir/tests/streamlab/http.sh"
+. "$top_srcdir/tests/streamlab/media.sh"
+media_have_icecast && media_have_ffmpeg || skip_all "icecast2 or ffmpeg missing"
+lab_init
+media_start_icecast ICE 127.0.0.1 || bail_out "icecast2 did not start"
+media_feed MP3 ICE /live.mp3 mp3 || bail_out "the MP3 source did not start"
+media_feed AAC ICE /live.aac aac || bail_out "the AAC source did not start"
+media_feed OPUS ICE /live.opus opus || bail_out "the Opus source did not start"
+http_start_fault F 127.0.0.1 || bail_out "faulthttp did not start"
+P=$PLUGINDIR/check_stream
+
+run "$P" -u "$MEDIA_URL_MP3" --expect-format mp3 --duration 3 -w 1 -c 2
+is_rc 0 "Icecast MP3: exit 0"
+first_line_matches '^STREAM OK - progressive live MP3 128 kb/s "streamlab MP3", [0-9]+ bytes at (0\.9[5-9]|1\.0[0-5])x real time, ttfb [0-9.]+ s \|' \
+  "MP3: real time, after the connect burst"
+perf_ok "MP3: perfdata parses"
+is "$(perf_value stalls)" 0 "MP3: no stall"
+is "$(perf_value bitrate)" 128000 "MP3: bitrate from the frame headers"
+is "$(perf_field rate 4)" 0.95: "live default warning range on rate"
+is "$(perf_field ttfb 4)" 1 "ttfb carries -w"
+perf_value frames | grep -Eq '^[1-9][0-9]+$'
+ok $? "MP3 frames counted"
+
+run "$P" -u "$MEDIA_URL_AAC" --expect-format aac --duration 3
+is_rc 0 "Icecast AAC (ADTS): exit 0"
+first_line_matches '^STREAM OK - progressive live AAC ' "AAC named"
+run "$P" -u "$MEDIA_URL_OPUS" --expect-format opus --duration 3
+is_rc 0 "Icecast Ogg/Opus: exit 0"
+first_line_matches '^STREAM OK - progressive live Ogg/Opus ' "Ogg/Opus named"
+run "$P" -u "$MEDIA_URL_MP3" --expect-format aac --duration 2
+is_rc 2 "--expect-format aac on MP3: exit 2"
+first_line_matches '^STREAM CRITICAL - format is MP3, expected AAC ' "format mismatch named"
+run "$P" -u "$MEDIA_URL_MP3" --min-bitrate 192 --duration 2
+is_rc 1 "--min-bitrate 192 on 128 kb/s: exit 1"
+first_line_matches '^STREAM WARNING - bitrate 128 kb/s is below 192 kb/s' "bitrate floor named"
+
+run "$P" -u "$MEDIA_URL_MP3" -k 'Icy-MetaData: 1' --duration 2 -v
+is_rc 0 "ICY metadata in band (icy-metaint): stripped before the frames, exit 0"
+no_line_matches 'MP3 frame header broken' "no frame error from metadata"
+
+# A stall of 2 s in the middle of the stream.
+media_start_relay STALL "$ICECAST_URL_ICE" --stall-after 40000 --stall 2 || bail_out "relay did not start"
+run "$P" -u "$RELAY_URL_STALL/live.mp3" --duration 4
+is_rc 2 "2 s stall: exit 2"
+first_line_matches '^STREAM CRITICAL - stalled 1 time, longest 2\.[0-9] s ' "the stall and its length named"
+is "$(perf_value stalls)" 1 "stalls=1"
+run "$P" -u "$RELAY_URL_STALL/live.mp3" --duration 4 --stall 3
+is_rc 0 "--stall 3 tolerates a 2 s gap: exit 0"
+
+# Delivery throttled to 12000 B/s: 0.75 of a 128 kb/s stream's 16000.
+media_start_relay SLOW "$ICECAST_URL_ICE" --throttle 12000 --burst 65536 || bail_out "relay did not start"
+run "$P" -u "$RELAY_URL_SLOW/live.mp3" --duration 4
+is_rc 2 "throttled below real time: exit 2"
+first_line_matches '^STREAM CRITICAL - media arrives at 0\.7[0-9]x real time \(critical below 0\.8:\)' \
+  "the rate is measured after the burst (0.75 within 5 %)"
+
+# Faults of the stream URL.
+run "$P" -u "$FAULT_URL_F/html"
+is_rc 2 "HTML at the stream URL: exit 2"
+first_line_matches '^STREAM CRITICAL - not audio: text/html ' "not audio named"
+run "$P" -u "$FAULT_URL_F/slow-ttfb?s=30" -t 2
+is_rc 2 "no first byte within -t 2: exit 2"
+first_line_matches 'timeout after 1\.[0-9] s waiting for first byte' "the phase named"
+wall_below 2.0 "returns before -t"
+
+# Playlists pointing at the stream.
+http_start_nginx W 127.0.0.1 || bail_out "nginx did not start"
+printf '[playlist]\nNumberOfEntries=1\nFile1=%s\n' "$MEDIA_URL_MP3" >"$LAB_DIR/W/www/radio.pls"
+printf '#EXTM3U\n#EXTINF:-1,streamlab\n%s\n' "$MEDIA_URL_AAC" >"$LAB_DIR/W/www/radio.m3u"
+run "$P" -u "$HTTP_URL_W/radio.pls" --duration 2
+is_rc 0 ".pls followed to the stream: exit 0"
+first_line_matches '^STREAM OK - progressive live MP3 ' ".pls: the MP3 stream judged"
+run "$P" -u "$HTTP_URL_W/radio.m3u" --duration 2 -v
+is_rc 0 ".m3u followed: exit 0"
+line_matches '^\\_ \[OK\] playlist: first of 1 entries is ' ".m3u: the entry shown"
+
+# The source goes away: Icecast drops the mount.
+media_stop MP3
+run "$P" -u "$MEDIA_URL_MP3"
+is_rc 2 "source gone: exit 2"
+first_line_matches '^STREAM CRITICAL - HTTP 404 ' "source gone: 404 named"
+
+plan_done
