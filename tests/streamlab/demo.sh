@@ -11,6 +11,7 @@ export top_srcdir
 . "$top_srcdir/tests/streamlab/dns.sh"
 . "$top_srcdir/tests/streamlab/http.sh"
 . "$top_srcdir/tests/streamlab/login.sh"
+. "$top_srcdir/tests/streamlab/media.sh"
 lab_init || exit 1
 
 dns_start_dnsmasq A 127.0.0.53 a || exit 1
@@ -40,6 +41,11 @@ api() {
   title=$1
   shift
   run_plugin "$title" check_api "$@"
+}
+stream() {
+  title=$1
+  shift
+  run_plugin "$title" check_stream "$@"
 }
 login() {
   title=$1
@@ -104,4 +110,20 @@ api "API certificate expired overnight" \
 api "API certificate expires in 5 days" \
   -u "https://$H:$HTTPS_PORT_W_expiring5/v1/health" --connect-to 127.0.0.1 \
   --ca-file "$TLS_CA"
+media_start_icecast ICE 127.0.0.1 || exit 1
+media_feed MP3 ICE /live.mp3 mp3 || exit 1
+media_start_hls LIVE W live ts || exit 1
+stream "stream healthy: Icecast MP3 at real time" -u "$MEDIA_URL_MP3" \
+  --expect-format mp3 --duration 3
+stream "stream healthy: live HLS moving" -u "$HLS_URL_LIVE"
+media_start_relay STALL "$ICECAST_URL_ICE" --stall-after 40000 --stall 2 || exit 1
+stream "stream broken: silent player (a 2 s stall)" \
+  -u "$RELAY_URL_STALL/live.mp3" --duration 4
+media_start_relay SLOW "$ICECAST_URL_ICE" --throttle 12000 --burst 65536 || exit 1
+stream "stream broken: endless loading (delivery below real time)" \
+  -u "$RELAY_URL_SLOW/live.mp3" --duration 4
+media_freeze LIVE
+stream "stream broken: live playlist stuck" -u "$HLS_URL_LIVE"
+media_stop MP3
+stream "stream broken: the source is gone" -u "$MEDIA_URL_MP3"
 exit 0

@@ -32,7 +32,9 @@
 #     sources, 100 clients, queue 2 MiB, burst-on-connect 65535 bytes
 #     (Icecast's default burst: a new listener first gets up to 64 KiB at
 #     once), source-timeout 10 s. Port clashes are retried (5 times).
-#     Mount defaults (first match wins) set the listener's icy-br header:
+#     Mount defaults (first match wins) set the listener's icy-br header
+#     (ffmpeg's icecast client cannot send one; Icecast 2.4.4 logs a WARN
+#     "Default mount ... has mount-name set" for each, and applies them):
 #       /raw*            no icy-br header (the bitrate only in the frames)
 #       /*-NNk.*         icy-br: NN for NN in 32 48 64 96 128 192 256 320
 #                        (e.g. /low-32k.mp3 -> icy-br: 32)
@@ -95,7 +97,8 @@
 #       complete); no #EXT-X-PLAYLIST-TYPE. Returns once the master and 2
 #       segments in every variant's playlist exist (~2 s).
 #     vod: 10 s written at once (ffmpeg without -re, finishes before this
-#       returns), #EXT-X-PLAYLIST-TYPE:VOD, 10 segments, #EXT-X-ENDLIST.
+#       returns), #EXT-X-PLAYLIST-TYPE:VOD, 10 segments of ~1 s and a last
+#       very short one, #EXT-X-ENDLIST.
 #     Sets HLS_URL_<NAME> ($HTTP_URL_<NGINXNAME>/media/NAME/master.m3u8),
 #     HLS_MEDIA_URL_<NAME> (.../v0/index.m3u8, the 128k variant),
 #     HLS_DIR_<NAME> (the directory), LAB_PID_<NAME> (live: the writer).
@@ -106,7 +109,8 @@
 #     media/NAME/manifest.mpd, init-stream{0,1,2}.m4s,
 #     chunk-stream{0,1,2}-NNNNN.m4s (numbers from 1).
 #     live: -re, type="dynamic", -window_size 5 -extra_window_size 2
-#       -remove_at_exit 1. vod: 10 s at once, type="static".
+#       -remove_at_exit 1; returns once the MPD lists 2 segments in every
+#       Representation (~2 s). vod: 10 s at once, type="static".
 #     Sets DASH_URL_<NAME> (.../media/NAME/manifest.mpd), DASH_DIR_<NAME>.
 #
 # == Faults
@@ -151,6 +155,7 @@
 #                        $HTTP_URL_W/fault/html through nginx).
 #   source gone: media_stop NAME (Icecast then answers 404 for the mount).
 #
+#   Debian packages: icecast2, ffmpeg (tools/install-deps), nginx-light.
 #   media_have_icecast / media_have_ffmpeg   true when installed
 #   ICECAST (default /usr/bin/icecast2), MEDIA_FFMPEG (/usr/bin/ffmpeg),
 #   MEDIA_FFPROBE (/usr/bin/ffprobe), MEDIA_USER/MEDIA_GROUP (nobody

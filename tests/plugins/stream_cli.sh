@@ -1,0 +1,52 @@
+#!/bin/sh
+# check_stream's command line: every bad option is UNKNOWN naming it.
+. "$top_srcdir/tests/plugins/lib.sh"
+P=$PLUGINDIR/check_stream
+U=http://127.0.0.1:1/live.mp3
+
+bad() { # bad OPTION ARGS...: UNKNOWN naming the option, one line
+  name=$1
+  shift
+  run "$P" "$@"
+  is_rc 3 "$* -> exit 3"
+  first_line_matches "^STREAM UNKNOWN - .*$(printf '%s' "$name" | sed 's/[][\.*^$]/\\&/g')" \
+    "$* -> UNKNOWN naming $name"
+  is "$(lines_count)" 1 "$* -> one line"
+}
+
+bad -u
+bad -u -u rtsp://x/
+bad --type -u $U --type rtmp
+bad --duration -u $U --duration 0
+bad --duration -u $U --duration 5s
+bad --variant -u $U --variant middle
+bad --segments -u $U --segments 0
+bad --segments -u $U --segments 21
+bad --expect-format -u $U --expect-format wav
+bad --min-bitrate -u $U --min-bitrate -1
+bad --rate-warning -u $U --rate-warning 1:0.5
+bad --rate-critical -u $U --rate-critical x
+bad --stall -u $U --stall 0
+bad --stall-critical -u $U --stall-critical 2:1
+bad --max-age -u $U --max-age abc
+bad --connect-to -u $U --connect-to 'a b'
+bad --bearer-file -u $U --bearer-file /nonexistent/token
+bad -k -u $U -k NoColon
+bad -t -u $U -t 0
+bad -w -u $U -w 10x
+bad --bogus -u $U --bogus
+
+run "$P" --help
+is_rc 3 "--help exits 3"
+line_matches '^Usage: check_stream -u URL' "--help has the usage"
+is "$(printf '%s\n' "$OUT" | awk 'length > 80' | head -1)" "" "--help fits 80 columns"
+run "$P" -V
+is_rc 3 "-V exits 3"
+first_line_matches '^check_stream v[0-9.]+ \(streamwatch [0-9.]+; libcurl/' "-V names libcurl"
+
+run "$P" -u "$U" -t 2
+is_rc 2 "nothing listening: exit 2"
+first_line_matches '^STREAM CRITICAL - connect failed: Connection refused ' "connection refused named"
+perf_ok "perfdata parses on failure"
+
+plan_done

@@ -1,0 +1,74 @@
+#!/bin/sh
+# check_stream against ffmpeg's HLS and DASH muxers writing live and VOD
+# into nginx: variants, segments, a live playlist that must move, and the
+# faults: stale playlist, 404 segment, broken TS sync, slow segments.
+. "$top_srcdir/tests/plugins/lib.sh"
+. "$top_srcdir/tests/streamlab/lab.sh"
+. "$top_srcdir/tests/streamlab/http.sh"
+. "$top_srcdir/tests/streamlab/media.sh"
+media_have_ffmpeg || skip_all "ffmpeg missing"
+http_have_nginx || skip_all "nginx missing"
+lab_init
+http_start_nginx W 127.0.0.1 || bail_out "nginx did not start"
+media_start_hls LIVE W live ts || bail_out "live HLS did not start"
+media_start_hls VOD W vod ts || bail_out "VOD HLS did not start"
+media_start_hls F4 W vod fmp4 || bail_out "fMP4 HLS did not start"
+media_start_dash DV W vod || bail_out "VOD DASH did not start"
+media_start_dash DL W live || bail_out "live DASH did not start"
+P=$PLUGINDIR/check_stream
+
+run "$P" -u "$HLS_URL_LIVE" --expect-format ts
+is_rc 0 "HLS live: exit 0"
+first_line_matches '^STREAM OK - HLS live MPEG-TS \(variant 1/3, 140800 b/s\), 2 segments, [0-9]+ bytes at [0-9.]+x real time' \
+  "HLS live: lowest variant, two segments"
+line_matches '^\\_ \[OK\] playlist moving \([0-9]+ new segments?\)$' "the live playlist moves"
+perf_ok "HLS live: perfdata parses"
+is "$(perf_value segments)" 2 "segments=2"
+is "$(perf_field rate 4)" 1.5: "download default warning range on rate"
+run "$P" -u "$HLS_URL_LIVE" --variant highest --segments 3
+is_rc 0 "--variant highest --segments 3: exit 0"
+first_line_matches '\(variant 3/3, 281600 b/s\), 3 segments' "highest variant, three segments"
+run "$P" -u "$HLS_URL_LIVE" --variant 200000
+first_line_matches '\(variant 1/3, 140800 b/s\)' "--variant BANDWIDTH: the highest not above it"
+
+run "$P" -u "$HLS_URL_VOD"
+is_rc 0 "HLS VOD: exit 0"
+first_line_matches '^STREAM OK - HLS MPEG-TS \(variant 1/3' "VOD is not live"
+run "$P" -u "$HLS_URL_F4" --expect-format fmp4
+is_rc 0 "HLS fMP4 (EXT-X-MAP): exit 0"
+first_line_matches '^STREAM OK - HLS fMP4 ' "fMP4 segments named"
+
+run "$P" -u "$DASH_URL_DV" --expect-format fmp4
+is_rc 0 "DASH VOD: exit 0"
+first_line_matches '^STREAM OK - DASH fMP4 \(representation 0, 128000 b/s\), 3 segments' \
+  "DASH: init segment and two media segments"
+run "$P" -u "$DASH_URL_DL"
+is_rc 0 "DASH live (SegmentTimeline): exit 0"
+first_line_matches '^STREAM OK - DASH live fMP4 ' "DASH live named"
+
+# Slow segments: nginx limit_rate at 8000 B/s, below the 16000 B/s of a
+# 128 kb/s variant.
+run "$P" -u "$(printf '%s' "$HLS_URL_VOD" | sed 's|/media/|/slow/8000/media/|')" -t 8
+is_rc 2 "segments delivered below real time: exit 2"
+first_line_matches '^STREAM CRITICAL - media arrives at 0\.[0-9]+x real time \(critical below 1:\)' \
+  "slow segments: the rate named"
+
+media_corrupt_segment VOD first
+run "$P" -u "$HLS_URL_VOD"
+is_rc 2 "broken TS sync: exit 2"
+first_line_matches "^STREAM CRITICAL - segment $MEDIA_CORRUPT_VOD: lost MPEG-TS sync at byte 376 " \
+  "the segment and the byte named"
+
+media_break_segment VOD first
+run "$P" -u "$HLS_URL_VOD"
+is_rc 2 "404 segment: exit 2"
+first_line_matches "^STREAM CRITICAL - segment $MEDIA_BROKEN_VOD: HTTP 404 Not Found " "the 404 segment named"
+
+media_freeze LIVE
+run "$P" -u "$HLS_URL_LIVE"
+is_rc 2 "stale live playlist: exit 2"
+first_line_matches '^STREAM CRITICAL - live playlist stuck: no new segment in [0-9.]+ s ' "stuck playlist named"
+perf_value playlist_age | grep -Eq '^[0-9.]+$'
+ok $? "playlist_age measured"
+
+plan_done
