@@ -97,6 +97,15 @@ int sw_check_perf(sw_check *c, const sw_perf *p) {
   return 0;
 }
 
+int sw_check_perf_time(sw_check *c, const char *label, double v,
+                       const sw_range *warn, const sw_range *crit,
+                       bool with_min) {
+  sw_perf p = {.measured = v >= 0, .value = v, .uom = "s", .warn = warn,
+               .crit = crit, .has_min = with_min, .min = 0};
+  snprintf(p.label, sizeof p.label, "%s", label);
+  return sw_check_perf(c, &p);
+}
+
 sw_state sw_check_state(const sw_check *c) {
   sw_state s = c->state;
   for (size_t i = 0; i < c->nsubs; i++)

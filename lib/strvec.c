@@ -34,3 +34,7 @@ void sw_strvec_free(sw_strvec *sv) {
   sv->v = NULL;
   sv->n = sv->cap = 0;
 }
+
+void sw_strvec_add_line(void *sv, const char *line) {
+  sw_strvec_add(sv, line);
+}

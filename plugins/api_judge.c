@@ -156,24 +156,11 @@ static void judge_cert(const api_cfg *cfg, const sw_http_resp *r,
     add_problem(problems, pn, what);
 }
 
-static void perf_time(sw_check *check, const char *label, double v,
-                      const sw_range *w, const sw_range *c, bool with_min) {
-  sw_perf p = {.measured = v >= 0, .value = v, .uom = "s", .warn = w,
-               .crit = c, .has_min = with_min, .min = 0};
-  snprintf(p.label, sizeof p.label, "%s", label);
-  sw_check_perf(check, &p);
-}
-
 static void add_perfdata(const api_cfg *cfg, const sw_http_resp *r,
                          bool failed, sw_check *check) {
   bool https = cfg->req.want_cert;
-  perf_time(check, "time", r->t.total, &cfg->std.warn, &cfg->std.crit, true);
-  perf_time(check, "time_dns", r->t.dns, NULL, NULL, false);
-  perf_time(check, "time_connect", r->t.connect, NULL, NULL, false);
-  if (https)
-    perf_time(check, "time_tls", r->t.tls, NULL, NULL, false);
-  perf_time(check, "time_ttfb", r->t.ttfb, NULL, NULL, false);
-  perf_time(check, "time_transfer", r->t.transfer, NULL, NULL, false);
+  sw_check_perf_time(check, "time", r->t.total, &cfg->std.warn, &cfg->std.crit, true);
+  sw_http_perf_phases(check, &r->t, https);
   sw_perf size = {.label = "size", .measured = !failed,
                   .value = (double)r->body_len, .uom = "B"};
   sw_perf status = {.label = "status", .measured = r->status > 0,

@@ -9,14 +9,13 @@
 #include "api.h"
 #include "streamwatch/secret.h"
 #include "streamwatch/token.h"
+#include "streamwatch/http_opts.h"
 #include "streamwatch/plugin.h"
 #include "streamwatch/strparse.h"
 
 enum {
-  OPT_DATA_FILE = SW_OPT_PLUGIN, OPT_BEARER, OPT_BEARER_FILE, OPT_BEARER_ENV,
-  OPT_INVERT, OPT_MAX_SIZE, OPT_CONNECT_TO, OPT_CERT_WARN, OPT_CERT_CRIT,
-  OPT_CA_FILE, OPT_CLIENT_CERT, OPT_CLIENT_KEY, OPT_TLS_MIN, OPT_INSECURE,
-  OPT_PROXY, OPT_HTTP_VERSION, OPT_RATE_LIMIT_STATE, OPT_TOKEN_CACHE
+  OPT_DATA_FILE = SW_OPT_PLUGIN, OPT_INVERT, OPT_MAX_SIZE, OPT_CERT_WARN,
+  OPT_CERT_CRIT, OPT_RATE_LIMIT_STATE, OPT_TOKEN_CACHE
 };
 
 void api_help(FILE *out) {
@@ -179,19 +178,16 @@ static int parse_days(const char *arg, const char *opt, double *out,
   return 0;
 }
 
-/* The request: URL, method, headers, body, credentials, TLS, proxy. */
+/* The request: URL, method, body, size, certificate expiry; the shared
+ * HTTP and bearer options. */
 static int request_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
   sw_http_req *r = &cfg->req;
   unsigned long n;
   size_t len;
+  int rc;
   switch (c) {
   case 'u': r->url = arg; return 0;
   case 'X': r->method = arg; return 0;
-  case 'k':
-    if (!strchr(arg, ':') || strpbrk(arg, "\r\n"))
-      return sw_fail(err, "-k: invalid header '%s' (Name: value)", arg);
-    return sw_strvec_add(&cfg->headers, arg) < 0
-               ? sw_fail(err, "-k: out of memory") : 0;
   case 'd':
     free(cfg->body);
     return (cfg->body = strdup(arg)) ? 0 : sw_fail(err, "-d: out of memory");
@@ -199,16 +195,6 @@ static int request_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
     free(cfg->body);
     cfg->body = NULL;
     return sw_read_file(arg, 16u << 20, "--data-file", &cfg->body, &len, err);
-  case OPT_BEARER:
-    sw_secret_free(cfg->bearer);
-    return (cfg->bearer = strdup(arg)) ? 0
-                                       : sw_fail(err, "--bearer: out of memory");
-  case OPT_BEARER_FILE:
-    sw_secret_free(cfg->bearer);
-    return sw_secret_file(arg, "--bearer-file", &cfg->bearer, err);
-  case OPT_BEARER_ENV:
-    sw_secret_free(cfg->bearer);
-    return sw_secret_env(arg, "--bearer-env", &cfg->bearer, err);
   case OPT_TOKEN_CACHE:
     cfg->token_cache = arg;
     return 0;
@@ -218,36 +204,14 @@ static int request_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
                           "bytes)", arg);
     r->max_size = n;
     return 0;
-  case OPT_CONNECT_TO: {
-    char spec[300];
-    if (sw_http_connect_to(arg, spec, sizeof spec) < 0)
-      return sw_fail(err, "--connect-to: invalid address '%s' (ADDR, "
-                          "ADDR:PORT or [V6]:PORT)", arg);
-    r->connect_to = arg;
-    return 0;
-  }
   case OPT_CERT_WARN: return parse_days(arg, "--cert-warning", &cfg->cert_warn, err);
   case OPT_CERT_CRIT: return parse_days(arg, "--cert-critical", &cfg->cert_crit, err);
-  case OPT_CA_FILE: r->ca_file = arg; return 0;
-  case OPT_CLIENT_CERT: r->client_cert = arg; return 0;
-  case OPT_CLIENT_KEY: r->client_key = arg; return 0;
-  case OPT_INSECURE: r->insecure = true; return 0;
-  case OPT_PROXY: r->proxy = arg; return 0;
-  case OPT_TLS_MIN:
-    if (strcmp(arg, "1.2") && strcmp(arg, "1.3"))
-      return sw_fail(err, "--tls-min: invalid version '%s' (1.2 or 1.3)", arg);
-    r->tls_min = arg[2] == '2' ? 12 : 13;
-    return 0;
-  case OPT_HTTP_VERSION:
-    if (strcmp(arg, "1.1") && strcmp(arg, "2"))
-      return sw_fail(err, "--http-version: invalid version '%s' (1.1 or 2)",
-                     arg);
-    r->http_version = arg[0] == '2' ? 2 : 11;
-    return 0;
-  default: {
-    int rc = answer_option(cfg, c, arg, err);
+  default:
+    if ((rc = sw_http_option(r, &cfg->headers, c, arg, err)) <= 0 ||
+        (rc = sw_bearer_option(&cfg->bearer, c, arg, err)) <= 0)
+      return rc;
+    rc = answer_option(cfg, c, arg, err);
     return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
-  }
   }
 }
 
@@ -313,14 +277,12 @@ void api_cfg_free(api_cfg *cfg) {
 sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err) {
   static const struct option longopts[] = {
       SW_STD_LONGOPTS,
+      SW_HTTP_LONGOPTS,
+      SW_BEARER_LONGOPTS,
       {"url", required_argument, NULL, 'u'},
       {"method", required_argument, NULL, 'X'},
-      {"header", required_argument, NULL, 'k'},
       {"data", required_argument, NULL, 'd'},
       {"data-file", required_argument, NULL, OPT_DATA_FILE},
-      {"bearer", required_argument, NULL, OPT_BEARER},
-      {"bearer-file", required_argument, NULL, OPT_BEARER_FILE},
-      {"bearer-env", required_argument, NULL, OPT_BEARER_ENV},
       {"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
       {"expect-status", required_argument, NULL, 'e'},
       {"string", required_argument, NULL, 's'},
@@ -329,16 +291,8 @@ sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err) {
       {"json", required_argument, NULL, 'j'},
       {"metric", required_argument, NULL, 'M'},
       {"max-size", required_argument, NULL, OPT_MAX_SIZE},
-      {"connect-to", required_argument, NULL, OPT_CONNECT_TO},
       {"cert-warning", required_argument, NULL, OPT_CERT_WARN},
       {"cert-critical", required_argument, NULL, OPT_CERT_CRIT},
-      {"ca-file", required_argument, NULL, OPT_CA_FILE},
-      {"client-cert", required_argument, NULL, OPT_CLIENT_CERT},
-      {"client-key", required_argument, NULL, OPT_CLIENT_KEY},
-      {"tls-min", required_argument, NULL, OPT_TLS_MIN},
-      {"insecure", no_argument, NULL, OPT_INSECURE},
-      {"proxy", required_argument, NULL, OPT_PROXY},
-      {"http-version", required_argument, NULL, OPT_HTTP_VERSION},
       {"onredirect", required_argument, NULL, 'f'},
       {"rate-limit-state", required_argument, NULL, OPT_RATE_LIMIT_STATE},
       {NULL, 0, NULL, 0}};
@@ -355,7 +309,7 @@ sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err) {
   opterr = 0;
   optind = 1;
   int c;
-  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS "u:X:k:d:e:s:r:j:M:f:",
+  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS SW_HTTP_SHORTOPTS "u:X:d:e:s:r:j:M:f:",
                           longopts, NULL)) != -1) {
     if (c == '?' || c == ':')
       return sw_getopt_error(c, argv, err);

@@ -11,11 +11,6 @@
 #include "streamwatch/plugin.h"
 #include "streamwatch/strvec.h"
 
-/* Trace lines (-vv, -vvv) follow the result: the status line stays first. */
-static void keep_trace(void *arg, const char *line) {
-  sw_strvec_add(arg, line);
-}
-
 static int run(void *vcfg, const sw_deadline *d) {
   api_cfg *cfg = vcfg;
   sw_strvec trace = {0};
@@ -24,7 +19,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   sw_err err = {""};
   const char *secrets[] = {cfg->bearer, NULL};
   cfg->req.secrets = secrets;
-  cfg->req.trace = keep_trace;
+  cfg->req.trace = sw_strvec_add_line;
   cfg->req.trace_arg = &trace;
   sw_check_init(&check, "API");
   int rc = sw_http_perform(&cfg->req, d, &resp, &err);

@@ -14,18 +14,6 @@
 #include "streamwatch/sanitize.h"
 #include "streamwatch/strvec.h"
 
-static void keep_trace(void *arg, const char *line) {
-  sw_strvec_add(arg, line);
-}
-
-static void perf_time(sw_check *check, const char *label, double v,
-                      const sw_range *w, const sw_range *c, bool with_min) {
-  sw_perf p = {.measured = v >= 0, .value = v, .uom = "s", .warn = w,
-               .crit = c, .has_min = with_min, .min = 0};
-  snprintf(p.label, sizeof p.label, "%s", label);
-  sw_check_perf(check, &p);
-}
-
 /* time (total), time_stepN, the phases of the slowest step, token_ttl,
  * steps; and -w/-c on the total. Returns the total. */
 static double add_perfdata(const login_cfg *cfg, const login_run *run,
@@ -37,20 +25,15 @@ static double add_perfdata(const login_cfg *cfg, const login_run *run,
     if (run->steps[i].resp.t.total > run->steps[slow].resp.t.total)
       slow = i;
   }
-  perf_time(check, "time", total, &cfg->std.warn, &cfg->std.crit, true);
+  sw_check_perf_time(check, "time", total, &cfg->std.warn, &cfg->std.crit, true);
   for (int i = 0; i < run->n; i++) {
     char label[32];
     snprintf(label, sizeof label, "time_step%d", i + 1);
-    perf_time(check, label, run->steps[i].resp.t.total, NULL, NULL, false);
+    sw_check_perf_time(check, label, run->steps[i].resp.t.total, NULL, NULL, false);
   }
   if (run->n > 0) {
-    const sw_http_times *t = &run->steps[slow].resp.t;
-    perf_time(check, "time_dns", t->dns, NULL, NULL, false);
-    perf_time(check, "time_connect", t->connect, NULL, NULL, false);
-    if (strncasecmp(cfg->url, "https:", 6) == 0)
-      perf_time(check, "time_tls", t->tls, NULL, NULL, false);
-    perf_time(check, "time_ttfb", t->ttfb, NULL, NULL, false);
-    perf_time(check, "time_transfer", t->transfer, NULL, NULL, false);
+    sw_http_perf_phases(check, &run->steps[slow].resp.t,
+                        strncasecmp(cfg->url, "https:", 6) == 0);
   }
   if (cfg->flow <= FLOW_PASSWORD) {
     sw_perf ttl = {.label = "token_ttl", .measured = run->ttl > 0,
@@ -92,7 +75,7 @@ static int run(void *vcfg, const sw_deadline *d) {
                            cfg->refresh_token, NULL};
   memset(&r, 0, sizeof r);
   cfg->base.secrets = secrets;
-  cfg->base.trace = keep_trace;
+  cfg->base.trace = sw_strvec_add_line;
   cfg->base.trace_arg = &trace;
   sw_check_init(&check, "LOGIN");
   login_flow_run(cfg, d, &r, &check);

@@ -13,10 +13,6 @@
 
 /* -vv/-vvv trace lines are kept and printed after the result, so the
  * first line stays the status line. */
-static void keep_trace(void *arg, const char *line) {
-  sw_strvec_add(arg, line);
-}
-
 static int run(void *vcfg, const sw_deadline *d) {
   const resolve_cfg *cfg = vcfg;
   size_t nq = cfg->nnames * cfg->nservers;
@@ -26,7 +22,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   sw_err err;
   sw_dns_opts dns = cfg->dns;
   dns.verbose = cfg->std.verbose;
-  dns.trace = keep_trace;
+  dns.trace = sw_strvec_add_line;
   dns.trace_arg = &trace;
   sw_check_init(&check, "RESOLVE");
   if (!q) {

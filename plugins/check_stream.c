@@ -14,10 +14,6 @@
 #include "streamwatch/plugin.h"
 #include "streamwatch/strvec.h"
 
-static void keep_trace(void *arg, const char *line) {
-  sw_strvec_add(arg, line);
-}
-
 /* --type auto: by the URL's extension; progressive finds .m3u, .pls and
  * HLS playlists by their content too. */
 static stream_type guess_type(const char *url) {
@@ -52,7 +48,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   stream_meas m = {.ttfb = -1, .rate = -1, .playlist_age = -1};
   const char *secrets[] = {cfg->bearer, NULL};
   cfg->base.secrets = secrets;
-  cfg->base.trace = keep_trace;
+  cfg->base.trace = sw_strvec_add_line;
   cfg->base.trace_arg = &trace;
   sw_check_init(&check, "STREAM");
   stream_type t = cfg->type == ST_AUTO ? guess_type(cfg->url) : cfg->type;
@@ -84,8 +80,10 @@ static void free_cfg(void *cfg) {
 }
 
 int main(int argc, char **argv) {
+  static const char *const secrets[] = {"bearer", NULL};
   static const sw_plugin plugin = {.prog = "check_stream",
                                    .service = "STREAM",
+                                   .secrets = secrets,
                                    .parse = parse,
                                    .help = stream_help,
                                    .libs = sw_http_version,

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "login.h"
+#include "streamwatch/http_opts.h"
 #include "streamwatch/plugin.h"
 #include "streamwatch/secret.h"
 
@@ -14,8 +15,7 @@ enum {
   OPT_CSRF_FIELD, OPT_CSRF_REGEX, OPT_SUCCESS_URL, OPT_SUCCESS_STRING,
   OPT_SUCCESS_REGEX, OPT_FAILURE_STRING, OPT_COOKIE_JAR, OPT_TOKEN_CACHE,
   OPT_SAVE_REFRESH, OPT_TTL_WARN, OPT_TTL_CRIT, OPT_REJECTED_STATE,
-  OPT_DIGEST, OPT_VERIFY_REJECTS, OPT_CA_FILE, OPT_CLIENT_CERT,
-  OPT_CLIENT_KEY, OPT_INSECURE, OPT_TLS_MIN, OPT_CONNECT_TO, OPT_PROXY,
+  OPT_DIGEST, OPT_VERIFY_REJECTS,
   /* secrets: literal (wiped from argv), -file, -env for each */
   OPT_SECRET = 0x1200
 };
@@ -68,7 +68,8 @@ void login_help(FILE *out) {
 "     --rejected-state=STATE  state of rejected credentials (critical)\n"
 " -w, --warning=RANGE, -c, --critical=RANGE  total login time, seconds\n"
 "     --ca-file=F, --client-cert=F, --client-key=F, --tls-min=1.2|1.3,\n"
-"     --insecure, --connect-to=ADDR[:PORT], --proxy=URL  as check_api\n"
+"     --insecure, --connect-to=ADDR[:PORT], --proxy=URL,\n"
+"     --http-version=1.1|2  as check_api\n"
 " -t, --timeout=SECONDS[:STATE]  deadline for the whole flow (10:critical)\n"
 " -4, -6, --extra-opts=[SECTION][@FILE], -v (-vv requests, -vvv trace)\n"
 " -h, --help, -V, --version\n"
@@ -184,38 +185,15 @@ static int flow_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
   }
 }
 
-/* Transport options shared with check_api. */
-static int transport_option(login_cfg *cfg, int c, const char *arg,
-                            sw_err *err) {
-  sw_http_req *r = &cfg->base;
-  char spec[300];
-  switch (c) {
-  case 'k':
-    if (!strchr(arg, ':') || strpbrk(arg, "\r\n"))
-      return sw_fail(err, "-k: invalid header '%s' (Name: value)", arg);
-    return sw_strvec_add(&cfg->headers, arg) < 0
-               ? sw_fail(err, "-k: out of memory") : 0;
-  case OPT_CA_FILE: r->ca_file = arg; return 0;
-  case OPT_CLIENT_CERT: r->client_cert = arg; return 0;
-  case OPT_CLIENT_KEY: r->client_key = arg; return 0;
-  case OPT_INSECURE: r->insecure = true; return 0;
-  case OPT_PROXY: r->proxy = arg; return 0;
-  case OPT_TLS_MIN:
-    if (strcmp(arg, "1.2") && strcmp(arg, "1.3"))
-      return sw_fail(err, "--tls-min: invalid version '%s' (1.2 or 1.3)", arg);
-    r->tls_min = arg[2] == '2' ? 12 : 13;
-    return 0;
-  case OPT_CONNECT_TO:
-    if (sw_http_connect_to(arg, spec, sizeof spec) < 0)
-      return sw_fail(err, "--connect-to: invalid address '%s'", arg);
-    r->connect_to = arg;
-    return 0;
-  default:
-    if (c >= OPT_SECRET && c < SECRET_OPT(SEC_KINDS, 0))
-      return secret_option(cfg, c, arg, err);
-    int rc = flow_option(cfg, c, arg, err);
-    return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
-  }
+/* The shared HTTP options, the secrets, then the flow's own. */
+static int any_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
+  int rc = sw_http_option(&cfg->base, &cfg->headers, c, arg, err);
+  if (rc <= 0)
+    return rc;
+  if (c >= OPT_SECRET && c < SECRET_OPT(SEC_KINDS, 0))
+    return secret_option(cfg, c, arg, err);
+  rc = flow_option(cfg, c, arg, err);
+  return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
 }
 
 /* What each flow needs, given before anything is sent. */
@@ -274,8 +252,8 @@ sw_std_result login_parse(int argc, char **argv, login_cfg *cfg, sw_err *err) {
   {name "-env", required_argument, NULL, SECRET_OPT(kind, SRC_ENV)}
   static const struct option longopts[] = {
       SW_STD_LONGOPTS,
+      SW_HTTP_LONGOPTS,
       {"url", required_argument, NULL, 'u'},
-      {"header", required_argument, NULL, 'k'},
       {"flow", required_argument, NULL, OPT_FLOW},
       {"client-id", required_argument, NULL, OPT_CLIENT_ID},
       {"client-auth", required_argument, NULL, OPT_CLIENT_AUTH},
@@ -299,13 +277,6 @@ sw_std_result login_parse(int argc, char **argv, login_cfg *cfg, sw_err *err) {
       {"ttl-warning", required_argument, NULL, OPT_TTL_WARN},
       {"ttl-critical", required_argument, NULL, OPT_TTL_CRIT},
       {"rejected-state", required_argument, NULL, OPT_REJECTED_STATE},
-      {"ca-file", required_argument, NULL, OPT_CA_FILE},
-      {"client-cert", required_argument, NULL, OPT_CLIENT_CERT},
-      {"client-key", required_argument, NULL, OPT_CLIENT_KEY},
-      {"insecure", no_argument, NULL, OPT_INSECURE},
-      {"tls-min", required_argument, NULL, OPT_TLS_MIN},
-      {"connect-to", required_argument, NULL, OPT_CONNECT_TO},
-      {"proxy", required_argument, NULL, OPT_PROXY},
       SECRETS("client-secret", SEC_CLIENT),
       SECRETS("password", SEC_PASSWORD),
       SECRETS("refresh-token", SEC_REFRESH),
@@ -319,14 +290,13 @@ sw_std_result login_parse(int argc, char **argv, login_cfg *cfg, sw_err *err) {
   opterr = 0;
   optind = 1;
   int c;
-  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS "u:k:", longopts,
+  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS SW_HTTP_SHORTOPTS "u:", longopts,
                           NULL)) != -1) {
     if (c == '?' || c == ':')
       return sw_getopt_error(c, argv, err);
     sw_std_result r = sw_std_option(&cfg->std, c, optarg, err);
     if (r == SW_STD_NOT_MINE)
-      r = transport_option(cfg, c, optarg, err) < 0 ? SW_STD_ERROR
-                                                    : SW_STD_DONE;
+      r = any_option(cfg, c, optarg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
     if (r != SW_STD_DONE)
       return r;
   }

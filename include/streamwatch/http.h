@@ -118,6 +118,12 @@ void sw_http_explain(int code, const char *errbuf, long os_errno,
 void sw_http_trace(const sw_http_req *req, int type, const char *data,
                    size_t size);
 
+/* Appends the phases as perfdata (time_dns, time_connect, time_tls for
+ * https, time_ttfb, time_transfer; U for phases not reached). */
+struct sw_check;
+void sw_http_perf_phases(struct sw_check *check, const sw_http_times *t,
+                         bool https);
+
 /* Turns --connect-to's ADDR, ADDR:PORT, [V6], [V6]:PORT or bare V6 into
  * libcurl's CURLOPT_CONNECT_TO form. Returns 0, or -1 when malformed. */
 int sw_http_connect_to(const char *to, char *buf, size_t n);

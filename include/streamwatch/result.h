@@ -10,6 +10,7 @@
 #ifndef STREAMWATCH_RESULT_H
 #define STREAMWATCH_RESULT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stddef.h>
 #include "streamwatch/perfdata.h"
@@ -20,7 +21,7 @@ typedef struct {
   char *text;
 } sw_subcheck;
 
-typedef struct {
+typedef struct sw_check {
   const char *service;    /* e.g. "RESOLVE"; not owned */
   sw_state state;         /* set directly; combined with sub-checks */
   char *summary;          /* owned */
@@ -52,6 +53,12 @@ int sw_check_sub(sw_check *c, sw_state s, const char *fmt, ...)
 
 /* Appends one perfdata item. Returns 0, or -1 on out of memory. */
 int sw_check_perf(sw_check *c, const sw_perf *p);
+
+/* Appends a time in seconds (label=Vs, U when v < 0), with optional
+ * ranges and min 0 when with_min. Returns 0, or -1 on out of memory. */
+int sw_check_perf_time(sw_check *c, const char *label, double v,
+                       const sw_range *warn, const sw_range *crit,
+                       bool with_min);
 
 /* The state the plugin exits with: worst of c->state and every
  * sub-check, UNKNOWN after an allocation failure with nothing worse. */

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "stream.h"
+#include "streamwatch/http_opts.h"
 #include "streamwatch/plugin.h"
 #include "streamwatch/secret.h"
 #include "streamwatch/strparse.h"
@@ -12,8 +13,7 @@
 enum {
   OPT_TYPE = SW_OPT_PLUGIN, OPT_DURATION, OPT_VARIANT, OPT_SEGMENTS,
   OPT_EXPECT_FORMAT, OPT_MIN_BITRATE, OPT_RATE_WARN, OPT_RATE_CRIT,
-  OPT_STALL, OPT_STALL_CRIT, OPT_MAX_AGE, OPT_CONNECT_TO, OPT_INSECURE,
-  OPT_CA_FILE, OPT_BEARER_FILE, OPT_BEARER_ENV
+  OPT_STALL, OPT_STALL_CRIT, OPT_MAX_AGE
 };
 
 void stream_help(FILE *out) {
@@ -48,7 +48,9 @@ void stream_help(FILE *out) {
 "                           (default 3 x target duration)\n"
 " -w, --warning=RANGE, -c, --critical=RANGE  time to first media byte, s\n"
 " -k, --header='Name: value', --connect-to=ADDR[:PORT], --insecure,\n"
-"     --ca-file=F, --bearer-file=F, --bearer-env=VAR  as check_api\n"
+"     --ca-file=F, --client-cert=F, --client-key=F, --tls-min=1.2|1.3,\n"
+"     --proxy=URL, --http-version=1.1|2, --bearer-file=F,\n"
+"     --bearer-env=VAR, --bearer=TOKEN  as check_api\n"
 " -t, --timeout=SECONDS[:STATE]  deadline for the whole run (10:critical)\n"
 " -4, -6, --extra-opts=[SECTION][@FILE], -v, -h, -V\n"
 "\n"
@@ -116,33 +118,13 @@ static int stream_option(stream_cfg *cfg, int c, const char *arg,
   }
 }
 
-/* HTTP options, as check_api has them. */
-static int http_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
-  char spec[300];
-  switch (c) {
-  case 'k':
-    if (!strchr(arg, ':') || strpbrk(arg, "\r\n"))
-      return sw_fail(err, "-k: invalid header '%s' (Name: value)", arg);
-    return sw_strvec_add(&cfg->headers, arg) < 0
-               ? sw_fail(err, "-k: out of memory") : 0;
-  case OPT_CONNECT_TO:
-    if (sw_http_connect_to(arg, spec, sizeof spec) < 0)
-      return sw_fail(err, "--connect-to: invalid address '%s'", arg);
-    cfg->base.connect_to = arg;
-    return 0;
-  case OPT_INSECURE: cfg->base.insecure = true; return 0;
-  case OPT_CA_FILE: cfg->base.ca_file = arg; return 0;
-  case OPT_BEARER_FILE:
-    sw_secret_free(cfg->bearer);
-    return sw_secret_file(arg, "--bearer-file", &cfg->bearer, err);
-  case OPT_BEARER_ENV:
-    sw_secret_free(cfg->bearer);
-    return sw_secret_env(arg, "--bearer-env", &cfg->bearer, err);
-  default: {
-    int rc = stream_option(cfg, c, arg, err);
-    return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
-  }
-  }
+/* The shared HTTP and bearer options, then the stream's own. */
+static int any_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
+  int rc = sw_http_option(&cfg->base, &cfg->headers, c, arg, err);
+  if (rc <= 0 || (rc = sw_bearer_option(&cfg->bearer, c, arg, err)) <= 0)
+    return rc;
+  rc = stream_option(cfg, c, arg, err);
+  return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
 }
 
 void stream_cfg_free(stream_cfg *cfg) {
@@ -155,8 +137,9 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
                            sw_err *err) {
   static const struct option longopts[] = {
       SW_STD_LONGOPTS,
+      SW_HTTP_LONGOPTS,
+      SW_BEARER_LONGOPTS,
       {"url", required_argument, NULL, 'u'},
-      {"header", required_argument, NULL, 'k'},
       {"type", required_argument, NULL, OPT_TYPE},
       {"duration", required_argument, NULL, OPT_DURATION},
       {"variant", required_argument, NULL, OPT_VARIANT},
@@ -168,11 +151,6 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
       {"stall", required_argument, NULL, OPT_STALL},
       {"stall-critical", required_argument, NULL, OPT_STALL_CRIT},
       {"max-age", required_argument, NULL, OPT_MAX_AGE},
-      {"connect-to", required_argument, NULL, OPT_CONNECT_TO},
-      {"insecure", no_argument, NULL, OPT_INSECURE},
-      {"ca-file", required_argument, NULL, OPT_CA_FILE},
-      {"bearer-file", required_argument, NULL, OPT_BEARER_FILE},
-      {"bearer-env", required_argument, NULL, OPT_BEARER_ENV},
       {NULL, 0, NULL, 0}};
   memset(cfg, 0, sizeof *cfg);
   sw_std_init(&cfg->std);
@@ -184,13 +162,13 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
   opterr = 0;
   optind = 1;
   int c;
-  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS "u:k:", longopts,
+  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS SW_HTTP_SHORTOPTS "u:", longopts,
                           NULL)) != -1) {
     if (c == '?' || c == ':')
       return sw_getopt_error(c, argv, err);
     sw_std_result r = sw_std_option(&cfg->std, c, optarg, err);
     if (r == SW_STD_NOT_MINE)
-      r = http_option(cfg, c, optarg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
+      r = any_option(cfg, c, optarg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
     if (r != SW_STD_DONE)
       return r;
   }

@@ -1,0 +1,13 @@
+/* The HTTP phases as perfdata, the same in every HTTP plugin. */
+#include "streamwatch/http.h"
+#include "streamwatch/result.h"
+
+void sw_http_perf_phases(sw_check *check, const sw_http_times *t,
+                         bool https) {
+  sw_check_perf_time(check, "time_dns", t->dns, NULL, NULL, false);
+  sw_check_perf_time(check, "time_connect", t->connect, NULL, NULL, false);
+  if (https)
+    sw_check_perf_time(check, "time_tls", t->tls, NULL, NULL, false);
+  sw_check_perf_time(check, "time_ttfb", t->ttfb, NULL, NULL, false);
+  sw_check_perf_time(check, "time_transfer", t->transfer, NULL, NULL, false);
+}
