@@ -53,6 +53,24 @@ is_rc 2 "segments delivered below real time: exit 2"
 first_line_matches '^STREAM CRITICAL - media arrives at 0\.[0-9]+x real time \(critical below 1:\)' \
   "slow segments: the rate named"
 
+# An encrypted media playlist (EXT-X-KEY): segments are checked for
+# arrival and size only (their bytes are not media until decrypted).
+enc=$HLS_DIR_VOD/v0/encrypted.m3u8
+sed 's|^#EXTINF|#EXT-X-KEY:METHOD=AES-128,URI="key.bin"\n#EXTINF|' "$HLS_DIR_VOD/v0/index.m3u8" |
+  awk '!done && /^#EXT-X-KEY/ { print; done = 1; next } !/^#EXT-X-KEY/' >"$enc"
+run "$P" -u "$(dirname "$HLS_MEDIA_URL_VOD")/encrypted.m3u8" -v
+is_rc 0 "EXT-X-KEY: exit 0"
+line_matches '^\\_ \[OK\] encrypted \(AES-128\): segments checked for arrival and size only$' \
+  "encryption noted"
+
+# A short (empty) segment.
+media_start_hls SHORT W vod ts || bail_out "VOD HLS did not start"
+first_seg=$(sed -n '/^seg/{p;q}' "$HLS_DIR_SHORT/v0/index.m3u8")
+: >"$HLS_DIR_SHORT/v0/$first_seg"
+run "$P" -u "$HLS_URL_SHORT"
+is_rc 2 "empty segment: exit 2"
+first_line_matches "^STREAM CRITICAL - segment $first_seg: empty " "the empty segment named"
+
 media_corrupt_segment VOD first
 run "$P" -u "$HLS_URL_VOD"
 is_rc 2 "broken TS sync: exit 2"
