@@ -228,42 +228,19 @@ int sw_http_connect_to(const char *to, char *buf, size_t n) {
   return len > 0 && (size_t)len < n ? 0 : -1;
 }
 
-/* Applies every option; returns the first failing CURLcode or CURLE_OK. */
-static CURLcode http_setup(CURL *h, const sw_http_req *req, http_ctx *c,
-                           struct curl_slist *headers, struct curl_slist *to,
-                           long timeout_ms, char *errbuf) {
-  CURLcode rc = CURLE_OK;
+/* Sets one option unless an earlier one failed. */
 #define SET(opt, val)                                                          \
   do {                                                                         \
     if (rc == CURLE_OK)                                                        \
       rc = curl_easy_setopt(h, opt, val);                                      \
   } while (0)
-  SET(CURLOPT_URL, req->url);
-  SET(CURLOPT_ERRORBUFFER, errbuf);
-  SET(CURLOPT_NOSIGNAL, 1L);
-  SET(CURLOPT_TIMEOUT_MS, timeout_ms);
-  SET(CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  SET(CURLOPT_PROTOCOLS_STR, "http,https");
-  SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  SET(CURLOPT_USERAGENT, req->user_agent);
-  SET(CURLOPT_WRITEFUNCTION, on_body);
-  SET(CURLOPT_WRITEDATA, c);
-  SET(CURLOPT_HEADERFUNCTION, on_header);
-  SET(CURLOPT_HEADERDATA, c);
-  SET(CURLOPT_NOPROGRESS, 0L);
-  SET(CURLOPT_XFERINFOFUNCTION, on_progress);
-  SET(CURLOPT_XFERINFODATA, c);
-  SET(CURLOPT_SOCKOPTFUNCTION, on_sockopt);
-  SET(CURLOPT_SOCKOPTDATA, c);
-  SET(CURLOPT_HTTPHEADER, headers);
-  SET(CURLOPT_FOLLOWLOCATION, req->follow ? 1L : 0L);
-  SET(CURLOPT_MAXREDIRS, req->max_redirects);
+
+/* TLS, proxy, HTTP version, authentication and cookies. */
+static CURLcode setup_security(CURL *h, const sw_http_req *req) {
+  CURLcode rc = CURLE_OK;
   SET(CURLOPT_SSL_VERIFYPEER, req->insecure ? 0L : 1L);
   SET(CURLOPT_SSL_VERIFYHOST, req->insecure ? 0L : 2L);
   SET(CURLOPT_CERTINFO, req->want_cert ? 1L : 0L);
-  SET(CURLOPT_IPRESOLVE, req->family == 4   ? CURL_IPRESOLVE_V4
-                         : req->family == 6 ? CURL_IPRESOLVE_V6
-                                            : CURL_IPRESOLVE_WHATEVER);
   if (req->tls_min)
     SET(CURLOPT_SSLVERSION, req->tls_min == 13 ? CURL_SSLVERSION_TLSv1_3
                                                : CURL_SSLVERSION_TLSv1_2);
@@ -290,11 +267,15 @@ static CURLcode http_setup(CURL *h, const sw_http_req *req, http_ctx *c,
     SET(CURLOPT_COOKIEFILE,
         req->session->cookie_jar ? req->session->cookie_jar : "");
   }
-  if (to)
-    SET(CURLOPT_CONNECT_TO, to);
-  /* Every option a later request of a session may change is set here
-   * each time, to its default when unused: the handle is reused without
-   * curl_easy_reset, which in libcurl 7.88 leaks the cookie file list. */
+  return rc;
+}
+
+/* The method and the body. Every option a later request of a session
+ * may change is set each time, to its default when unused: the handle is
+ * reused without curl_easy_reset, which in libcurl 7.88 leaks the cookie
+ * file list. */
+static CURLcode setup_method(CURL *h, const sw_http_req *req) {
+  CURLcode rc = CURLE_OK;
   SET(CURLOPT_HTTPGET, 1L);
   SET(CURLOPT_NOBODY, 0L);
   SET(CURLOPT_CUSTOMREQUEST, NULL);
@@ -310,14 +291,49 @@ static CURLcode http_setup(CURL *h, const sw_http_req *req, http_ctx *c,
     SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
     SET(CURLOPT_POSTFIELDS, req->body);
   }
+  return rc;
+}
+
+/* Applies every option; returns the first failing CURLcode or CURLE_OK. */
+static CURLcode http_setup(CURL *h, const sw_http_req *req, http_ctx *c,
+                           struct curl_slist *headers, struct curl_slist *to,
+                           long timeout_ms, char *errbuf) {
+  CURLcode rc = CURLE_OK;
+  SET(CURLOPT_URL, req->url);
+  SET(CURLOPT_ERRORBUFFER, errbuf);
+  SET(CURLOPT_NOSIGNAL, 1L);
+  SET(CURLOPT_TIMEOUT_MS, timeout_ms);
+  SET(CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  SET(CURLOPT_PROTOCOLS_STR, "http,https");
+  SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  SET(CURLOPT_USERAGENT, req->user_agent);
+  SET(CURLOPT_WRITEFUNCTION, on_body);
+  SET(CURLOPT_WRITEDATA, c);
+  SET(CURLOPT_HEADERFUNCTION, on_header);
+  SET(CURLOPT_HEADERDATA, c);
+  SET(CURLOPT_NOPROGRESS, 0L);
+  SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+  SET(CURLOPT_XFERINFODATA, c);
+  SET(CURLOPT_SOCKOPTFUNCTION, on_sockopt);
+  SET(CURLOPT_SOCKOPTDATA, c);
+  SET(CURLOPT_HTTPHEADER, headers);
+  SET(CURLOPT_FOLLOWLOCATION, req->follow ? 1L : 0L);
+  SET(CURLOPT_MAXREDIRS, req->max_redirects);
+  SET(CURLOPT_IPRESOLVE, req->family == 4   ? CURL_IPRESOLVE_V4
+                         : req->family == 6 ? CURL_IPRESOLVE_V6
+                                            : CURL_IPRESOLVE_WHATEVER);
+  if (to)
+    SET(CURLOPT_CONNECT_TO, to);
   if (req->verbose >= 2 && req->trace) {
     SET(CURLOPT_DEBUGFUNCTION, on_debug);
     SET(CURLOPT_DEBUGDATA, c);
     SET(CURLOPT_VERBOSE, 1L);
   }
-#undef SET
-  return rc;
+  if (rc == CURLE_OK)
+    rc = setup_security(h, req);
+  return rc == CURLE_OK ? setup_method(h, req) : rc;
 }
+#undef SET
 
 /* libcurl's times are cumulative from the start (microseconds); the
  * plugins report each phase on its own, -1 for phases not reached. */
