@@ -178,6 +178,61 @@ out:
   hls_free(&media);
 }
 
+/* The last segment an MPD's SegmentTimeline lists, whatever the clock
+ * says: a frozen timeline's segments keep "becoming available" as time
+ * passes, so only what the MPD lists tells whether it moves. Returns 0,
+ * or -1 when the representation has no timeline. */
+static int dash_last_listed(const mpd *mp, long rep, double *start,
+                            unsigned long *number) {
+  mpd_seglist list = {0};
+  sw_err err;
+  int rc = -1;
+  if (rep >= 0 && mp->reps[rep].seg.n_timeline > 0 &&
+      mpd_segments(mp, (size_t)rep, 1, 1e12, &list, &err) == 0 &&
+      list.n == 1) {
+    *start = list.segs[0].start;
+    *number = list.segs[0].number;
+    rc = 0;
+  }
+  mpd_seglist_free(&list);
+  return rc;
+}
+
+/* A live MPD must move like a live HLS playlist: fetched again a segment
+ * duration later (ISO/IEC 23009-1 5.4: a dynamic MPD gains segments as
+ * time goes on), its timeline must list a new segment. */
+static void dash_moving(const stream_cfg *cfg, const char *url,
+                        const mpd *first, long rep, double seg_duration,
+                        const sw_deadline *d, stream_meas *m,
+                        sw_check *check) {
+  double wait = seg_duration + 0.5, start0, start1;
+  unsigned long number0, number1;
+  sw_http_resp r;
+  sw_err err;
+  mpd again = {0};
+  if (dash_last_listed(first, rep, &start0, &number0) < 0)
+    return; /* segments numbered by the clock alone: nothing to compare */
+  if (!wait_for(wait, d)) {
+    sw_check_sub(check, SW_OK, "no time left to see the MPD move");
+    return;
+  }
+  if (stream_fetch(cfg, url, "MPD (again)", d, &r, check) < 0)
+    return;
+  if (mpd_parse(r.body ? r.body : "", r.body_len, url, &again, &err) < 0)
+    sw_check_sub(check, SW_CRITICAL, "MPD (again): %s", err.msg);
+  else if (dash_last_listed(&again, mpd_pick(&again, cfg->variant), &start1,
+                            &number1) == 0 &&
+           (start1 > start0 || number1 > number0))
+    sw_check_sub(check, SW_OK, "MPD moving (newest segment %lu)", number1);
+  else {
+    m->playlist_age = wait;
+    sw_check_sub(check, SW_CRITICAL, "live MPD stuck: no new segment in "
+                 "%.1f s (newest segment %lu)", wait, number0);
+  }
+  sw_http_resp_free(&r);
+  mpd_free(&again);
+}
+
 void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
                  stream_meas *m, sw_check *check) {
   sw_http_resp r;
@@ -215,6 +270,9 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   }
   if (took > 0)
     m->rate = dur / took;
+  if (m->live && list.n > 0)
+    dash_moving(cfg, url, &mp, rep, list.segs[list.n - 1].duration, d, m,
+                check);
 out:
   sw_http_resp_free(&r);
   mpd_seglist_free(&list);

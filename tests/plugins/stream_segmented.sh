@@ -45,6 +45,12 @@ first_line_matches '^STREAM OK - DASH fMP4 \(representation 0, 128000 b/s\), 3 s
 run "$P" -u "$DASH_URL_DL"
 is_rc 0 "DASH live (SegmentTimeline): exit 0"
 first_line_matches '^STREAM OK - DASH live fMP4 ' "DASH live named"
+line_matches '^\\_ \[OK\] MPD moving \(newest segment [0-9]+\)$' "the live MPD moves"
+media_freeze DL
+run "$P" -u "$DASH_URL_DL"
+is_rc 2 "stale live MPD: exit 2"
+first_line_matches '^STREAM CRITICAL - live MPD stuck: no new segment in [0-9.]+ s ' "stuck MPD named"
+media_thaw DL
 
 # Slow segments: nginx limit_rate at 8000 B/s, below the 16000 B/s of a
 # 128 kb/s variant.
