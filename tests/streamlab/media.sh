@@ -80,7 +80,11 @@
 #                             video/iso.segment, .mp4 audio/mp4; every reply
 #                             Cache-Control: no-cache
 #     /slow/BPS/media/...     the same files, nginx limit_rate BPS bytes/s
-#                             per connection (no burst): "slow segments".
+#                             per connection: "slow segments". Not a steady
+#                             rate: nginx sends BPS bytes at once, then BPS
+#                             more each second, so a segment smaller than
+#                             BPS arrives at once; for a known rate put
+#                             media_start_relay --throttle in front.
 #                             Relative URIs in playlists stay under
 #                             /slow/BPS/, so a whole stream is slow from
 #                             $HTTP_URL_W/slow/8000/media/NAME/master.m3u8
