@@ -452,12 +452,21 @@ ok $r "api: -j once per assertion" "$cmdline"
 
 # perfdata: parsed by Icinga (the GraphiteWriter sends each value, with
 # its thresholds) for every service
+# The GraphiteWriter sends when it has connected and flushed: poll for
+# each line (10 s at most) rather than read the file once.
+graphite_has() { # ERE: true once a line of graphite.txt matches
+  _g_i=0
+  until grep -Eq "$1" "$LAB_DIR/graphite.txt" 2>/dev/null; do
+    _g_i=$((_g_i + 1))
+    [ $_g_i -lt 100 ] || return 1
+    sleep 0.1 # polling the receiver's file
+  done
+}
 for s in resolve_r1 resolve_r2 dns login api_me api stream_radio stream_hls; do
-  grep -q "^icinga2\.streamlab\.services\.$s\.streamwatch_[a-z]*\.perfdata\.[A-Za-z0-9_]*\.value [0-9.e+-]* [0-9]*$" \
-    "$LAB_DIR/graphite.txt"
+  graphite_has "^icinga2\.streamlab\.services\.$s\.streamwatch_[a-z]*\.perfdata\.[A-Za-z0-9_]*\.value [0-9.e+-]* [0-9]*$"
   ok $? "perfdata of '$s' reaches Graphite parsed" "$(grep "services\.$s\." "$LAB_DIR/graphite.txt" | tail -n 5)"
 done
-grep -q '^icinga2\.streamlab\.services\.api\.streamwatch_api\.perfdata\.tracks\.value 2 ' "$LAB_DIR/graphite.txt"
+graphite_has '^icinga2\.streamlab\.services\.api\.streamwatch_api\.perfdata\.tracks\.value 2 '
 ok $? "check_api's -M metric (tracks=2) arrives" "$(grep 'services\.api\.' "$LAB_DIR/graphite.txt" | tail -n 8)"
 
 # 1. DNS SERVFAIL on one resolver: fakedns on R1's address and port
