@@ -13,6 +13,30 @@ sw_std_result sw_getopt_error(int c, char **argv, sw_err *err) {
   return SW_STD_ERROR;
 }
 
+sw_std_result sw_getopt_all(int argc, char **argv, const char *shortopts,
+                            const struct option *longopts, sw_std_opts *std,
+                            sw_option_fn own, void *cfg, sw_err *err) {
+  char all[128];
+  int c;
+  snprintf(all, sizeof all, ":%s%s", SW_STD_SHORTOPTS, shortopts);
+  opterr = 0; /* errors are ours to word, on stdout */
+  optind = 1;
+  while ((c = getopt_long(argc, argv, all, longopts, NULL)) != -1) {
+    if (c == '?' || c == ':')
+      return sw_getopt_error(c, argv, err);
+    sw_std_result r = sw_std_option(std, c, optarg, err);
+    if (r == SW_STD_NOT_MINE)
+      r = own(cfg, c, optarg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
+    if (r != SW_STD_DONE)
+      return r;
+  }
+  if (optind < argc) {
+    sw_fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
+    return SW_STD_ERROR;
+  }
+  return SW_STD_DONE;
+}
+
 int sw_plugin_main(const sw_plugin *p, void *cfg, int argc, char **argv) {
   const sw_std_opts *std = NULL;
   sw_deadline d;

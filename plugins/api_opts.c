@@ -180,7 +180,8 @@ static int parse_days(const char *arg, const char *opt, double *out,
 
 /* The request: URL, method, body, size, certificate expiry; the shared
  * HTTP and bearer options. */
-static int request_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
+static int request_option(void *vcfg, int c, const char *arg, sw_err *err) {
+  api_cfg *cfg = vcfg;
   sw_http_req *r = &cfg->req;
   unsigned long n;
   size_t len;
@@ -306,21 +307,10 @@ sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err) {
   cfg->req.max_redirects = 10;
   cfg->req.max_size = 4u << 20;
   cfg->req.user_agent = "check_api/" PACKAGE_VERSION " (streamwatch)";
-  opterr = 0;
-  optind = 1;
-  int c;
-  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS SW_HTTP_SHORTOPTS "u:X:d:e:s:r:j:M:f:",
-                          longopts, NULL)) != -1) {
-    if (c == '?' || c == ':')
-      return sw_getopt_error(c, argv, err);
-    sw_std_result r = sw_std_option(&cfg->std, c, optarg, err);
-    if (r == SW_STD_NOT_MINE)
-      r = request_option(cfg, c, optarg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
-    if (r != SW_STD_DONE)
-      return r;
-  }
-  if (optind < argc)
-    return sw_fail(err, "unexpected argument '%s' (see --help)", argv[optind]),
-           SW_STD_ERROR;
+  sw_std_result r = sw_getopt_all(argc, argv,
+                                  SW_HTTP_SHORTOPTS "u:X:d:e:s:r:j:M:f:",
+                                  longopts, &cfg->std, request_option, cfg, err);
+  if (r != SW_STD_DONE)
+    return r;
   return api_validate(cfg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
 }

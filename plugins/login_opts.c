@@ -186,7 +186,8 @@ static int flow_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
 }
 
 /* The shared HTTP options, the secrets, then the flow's own. */
-static int any_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
+static int any_option(void *vcfg, int c, const char *arg, sw_err *err) {
+  login_cfg *cfg = vcfg;
   int rc = sw_http_option(&cfg->base, &cfg->headers, c, arg, err);
   if (rc <= 0)
     return rc;
@@ -287,21 +288,9 @@ sw_std_result login_parse(int argc, char **argv, login_cfg *cfg, sw_err *err) {
   cfg->user_field = "username";
   cfg->password_field = "password";
   cfg->rejected_state = SW_CRITICAL;
-  opterr = 0;
-  optind = 1;
-  int c;
-  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS SW_HTTP_SHORTOPTS "u:", longopts,
-                          NULL)) != -1) {
-    if (c == '?' || c == ':')
-      return sw_getopt_error(c, argv, err);
-    sw_std_result r = sw_std_option(&cfg->std, c, optarg, err);
-    if (r == SW_STD_NOT_MINE)
-      r = any_option(cfg, c, optarg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
-    if (r != SW_STD_DONE)
-      return r;
-  }
-  if (optind < argc)
-    return sw_fail(err, "unexpected argument '%s' (see --help)", argv[optind]),
-           SW_STD_ERROR;
+  sw_std_result r = sw_getopt_all(argc, argv, SW_HTTP_SHORTOPTS "u:",
+                                  longopts, &cfg->std, any_option, cfg, err);
+  if (r != SW_STD_DONE)
+    return r;
   return login_validate(cfg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
 }

@@ -151,8 +151,9 @@ static int load_resolv_conf(resolve_cfg *cfg, sw_err *err) {
 }
 
 /* One plugin option; returns 0 or -1 with err. */
-static int resolve_option(resolve_cfg *cfg, int c, const char *arg,
+static int resolve_option(void *vcfg, int c, const char *arg,
                           sw_err *err) {
+  resolve_cfg *cfg = vcfg;
   unsigned long n;
   switch (c) {
   case 'H':
@@ -256,24 +257,9 @@ sw_std_result resolve_parse(int argc, char **argv, resolve_cfg *cfg,
   cfg->dns.qtype = SW_DNS_A;
   cfg->dns.tries = 1;
   sw_range_parse("0", "--fail-critical", &cfg->fail_crit, err);
-  opterr = 0;
-  optind = 1;
-  int c;
-  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS "H:s:q:a:LnCA",
-                          longopts, NULL)) != -1) {
-    if (c == '?' || c == ':')
-      return sw_getopt_error(c, argv, err);
-    sw_std_result r = sw_std_option(&cfg->std, c, optarg, err);
-    if (r != SW_STD_NOT_MINE) {
-      if (r != SW_STD_DONE)
-        return r;
-      continue;
-    }
-    if (resolve_option(cfg, c, optarg, err) < 0)
-      return SW_STD_ERROR;
-  }
-  if (optind < argc)
-    return sw_fail(err, "unexpected argument '%s' (see --help)", argv[optind]),
-           SW_STD_ERROR;
+  sw_std_result r = sw_getopt_all(argc, argv, "H:s:q:a:LnCA", longopts,
+                                  &cfg->std, resolve_option, cfg, err);
+  if (r != SW_STD_DONE)
+    return r;
   return resolve_validate(cfg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
 }

@@ -29,4 +29,16 @@ int sw_plugin_main(const sw_plugin *p, void *cfg, int argc, char **argv);
  * the option. Returns SW_STD_ERROR. */
 sw_std_result sw_getopt_error(int c, char **argv, sw_err *err);
 
+/* A plugin's own option: returns 0, or -1 with err naming it (and "unknown
+ * option" for one it does not know). */
+typedef int (*sw_option_fn)(void *cfg, int c, const char *arg, sw_err *err);
+
+/* The getopt_long loop of every plugin: the standard options into std,
+ * every other one to own(cfg, ...), then no stray argument. shortopts
+ * holds the plugin's letters only (the standard ones are added). Returns
+ * SW_STD_DONE, _HELP, _VERSION or _ERROR with err. */
+sw_std_result sw_getopt_all(int argc, char **argv, const char *shortopts,
+                            const struct option *longopts, sw_std_opts *std,
+                            sw_option_fn own, void *cfg, sw_err *err);
+
 #endif

@@ -119,7 +119,8 @@ static int stream_option(stream_cfg *cfg, int c, const char *arg,
 }
 
 /* The shared HTTP and bearer options, then the stream's own. */
-static int any_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
+static int any_option(void *vcfg, int c, const char *arg, sw_err *err) {
+  stream_cfg *cfg = vcfg;
   int rc = sw_http_option(&cfg->base, &cfg->headers, c, arg, err);
   if (rc <= 0 || (rc = sw_bearer_option(&cfg->bearer, c, arg, err)) <= 0)
     return rc;
@@ -159,22 +160,10 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
   cfg->segments = 2;
   cfg->stall = 1.0;
   sw_range_parse("0", "--stall-critical", &cfg->stall_crit, err);
-  opterr = 0;
-  optind = 1;
-  int c;
-  while ((c = getopt_long(argc, argv, ":" SW_STD_SHORTOPTS SW_HTTP_SHORTOPTS "u:", longopts,
-                          NULL)) != -1) {
-    if (c == '?' || c == ':')
-      return sw_getopt_error(c, argv, err);
-    sw_std_result r = sw_std_option(&cfg->std, c, optarg, err);
-    if (r == SW_STD_NOT_MINE)
-      r = any_option(cfg, c, optarg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;
-    if (r != SW_STD_DONE)
-      return r;
-  }
-  if (optind < argc)
-    return sw_fail(err, "unexpected argument '%s' (see --help)", argv[optind]),
-           SW_STD_ERROR;
+  sw_std_result r = sw_getopt_all(argc, argv, SW_HTTP_SHORTOPTS "u:",
+                                  longopts, &cfg->std, any_option, cfg, err);
+  if (r != SW_STD_DONE)
+    return r;
   if (!cfg->url)
     return sw_fail(err, "-u: the stream URL is required"), SW_STD_ERROR;
   if (strncasecmp(cfg->url, "http://", 7) && strncasecmp(cfg->url, "https://", 8))
