@@ -16,7 +16,7 @@ typedef struct {
   const sw_dns_server *srv;
   const sw_dns_opts *o;
   double sent;
-  bool *refused;   /* per server: an ICMP port unreachable was seen */
+  bool *refused; /* per server: an ICMP port unreachable was seen */
 } query_ctx;
 
 /* Leaves this much of the deadline for judging and printing. */
@@ -25,11 +25,11 @@ static long print_margin_ms(const sw_deadline *d) {
   return total / 10 < 200 ? total / 10 : 200;
 }
 
-static void trace_reply(const query_ctx *c, const unsigned char *buf,
-                        int len) {
+static void trace_reply(const query_ctx *c, const unsigned char *buf, int len) {
   char line[200];
-  int n = snprintf(line, sizeof line, "reply from %s for %s, %d bytes:",
-                   c->srv->label, c->q->name, len);
+  int n = snprintf(line, sizeof line,
+                   "reply from %s for %s, %d bytes:", c->srv->label, c->q->name,
+                   len);
   c->o->trace(c->o->trace_arg, line);
   for (int i = 0; i < len; i += 16) {
     n = 0;
@@ -53,8 +53,8 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf,
   case ARES_SUCCESS:
     if (c->o->verbose >= 3 && c->o->trace)
       trace_reply(c, abuf, alen);
-    if (sw_dns_reply_parse(abuf, (size_t)alen, c->o->qtype, &q->reply,
-                           &err) == 0) {
+    if (sw_dns_reply_parse(abuf, (size_t)alen, c->o->qtype, &q->reply, &err) ==
+        0) {
       q->outcome = SW_DNS_REPLY;
     } else {
       q->outcome = SW_DNS_MALFORMED;
@@ -63,16 +63,12 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf,
     break;
   case ARES_ETIMEOUT:
   case ARES_ECANCELLED:
-  case ARES_EDESTRUCTION:
-    q->outcome = SW_DNS_TIMEOUT;
-    break;
+  case ARES_EDESTRUCTION: q->outcome = SW_DNS_TIMEOUT; break;
   case ARES_ECONNREFUSED:
     q->outcome = SW_DNS_CONNREFUSED;
     c->refused[q->server] = true;
     break;
-  case ARES_EBADRESP:
-    q->outcome = SW_DNS_MALFORMED;
-    break;
+  case ARES_EBADRESP: q->outcome = SW_DNS_MALFORMED; break;
   default:
     q->outcome = SW_DNS_ERROR;
     snprintf(q->err, sizeof q->err, "%s", ares_strerror(status));
@@ -93,8 +89,8 @@ static int channel_open(ares_channel *ch, const sw_dns_server *srv,
   opts.tries = tries;
   opts.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
                (o->tcp ? ARES_FLAG_USEVC : 0);
-  int rc = ares_init_options(ch, &opts, ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS |
-                                            ARES_OPT_TRIES);
+  int rc = ares_init_options(
+      ch, &opts, ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
   if (rc != ARES_SUCCESS)
     return sw_fail(err, "c-ares: %s", ares_strerror(rc));
   struct ares_addr_port_node node;
@@ -180,8 +176,9 @@ static void loop_once(ares_channel *chs, size_t nch, long wait_ms) {
      * for the 16th socket (undefined behaviour): test the bits unsigned. */
     unsigned bits = (unsigned)ares_getsock(chs[i], socks, ARES_GETSOCK_MAXNUM);
     for (unsigned s = 0; s < ARES_GETSOCK_MAXNUM && n < 64; s++) {
-      short ev = (short)((bits & (1u << s) ? POLLIN : 0) |
-                         (bits & (1u << (s + ARES_GETSOCK_MAXNUM)) ? POLLOUT : 0));
+      short ev =
+          (short)((bits & (1u << s) ? POLLIN : 0) |
+                  (bits & (1u << (s + ARES_GETSOCK_MAXNUM)) ? POLLOUT : 0));
       if (!ev)
         continue;
       pfd[n] = (struct pollfd){.fd = socks[s], .events = ev};
@@ -198,7 +195,8 @@ static void loop_once(ares_channel *chs, size_t nch, long wait_ms) {
     if (!pfd[k].revents)
       continue;
     ares_socket_t r = (pfd[k].revents & (POLLIN | POLLERR | POLLHUP))
-                          ? pfd[k].fd : ARES_SOCKET_BAD;
+                          ? pfd[k].fd
+                          : ARES_SOCKET_BAD;
     ares_socket_t w = (pfd[k].revents & POLLOUT) ? pfd[k].fd : ARES_SOCKET_BAD;
     ares_process_fd(chs[owner[k]], r, w);
   }
@@ -206,9 +204,9 @@ static void loop_once(ares_channel *chs, size_t nch, long wait_ms) {
     ares_process_fd(chs[i], ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 }
 
-int sw_dns_run(const sw_dns_server *servers, size_t nservers,
-               sw_dns_query *q, size_t nq, const sw_dns_opts *o,
-               const sw_deadline *d, sw_err *err) {
+int sw_dns_run(const sw_dns_server *servers, size_t nservers, sw_dns_query *q,
+               size_t nq, const sw_dns_opts *o, const sw_deadline *d,
+               sw_err *err) {
   long margin = print_margin_ms(d);
   int rc = -1, inited = 0;
   size_t nch = 0;
@@ -231,8 +229,8 @@ int sw_dns_run(const sw_dns_server *servers, size_t nservers,
       goto out;
   random_ids(ids, q, nq);
   for (size_t i = 0; i < nq; i++) {
-    ctx[i] = (query_ctx){.q = &q[i], .srv = &servers[q[i].server], .o = o,
-                         .refused = refused};
+    ctx[i] = (query_ctx){
+        .q = &q[i], .srv = &servers[q[i].server], .o = o, .refused = refused};
     query_send(chs[q[i].server], &ctx[i], ids[i]);
   }
   for (;;) {

@@ -31,9 +31,8 @@ static unsigned long get32(const unsigned char *p) {
 static long read_name(const msg *m, size_t off, char *out, size_t n) {
   char *name = NULL;
   long enclen = 0;
-  if (off >= m->len ||
-      ares_expand_name(m->buf + off, m->buf, (int)m->len, &name, &enclen) !=
-          ARES_SUCCESS)
+  if (off >= m->len || ares_expand_name(m->buf + off, m->buf, (int)m->len,
+                                        &name, &enclen) != ARES_SUCCESS)
     return -1;
   char clean[256];
   sw_sanitize(clean, sizeof clean, name, strlen(name), 0);
@@ -46,8 +45,8 @@ static long read_name(const msg *m, size_t off, char *out, size_t n) {
 static void set_key(sw_dns_rr *rr, const char *name) {
   size_t i = 0;
   for (; name[i] && i + 1 < sizeof rr->key; i++)
-    rr->key[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] + 32
-                                                            : name[i]);
+    rr->key[i] =
+        (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] + 32 : name[i]);
   if (i > 1 && rr->key[i - 1] == '.')
     i--;
   rr->key[i] = '\0';
@@ -86,8 +85,7 @@ static int format_strings(const msg *m, size_t off, size_t rdlen,
 }
 
 /* Formats the rdata of rr->type at off (rdlen bytes) into rr. */
-static int format_rdata(const msg *m, size_t off, size_t rdlen,
-                        sw_dns_rr *rr) {
+static int format_rdata(const msg *m, size_t off, size_t rdlen, sw_dns_rr *rr) {
   char name[256], name2[256];
   long nl;
   switch (rr->type) {
@@ -136,8 +134,7 @@ static int format_rdata(const msg *m, size_t off, size_t rdlen,
     set_key(rr, name);
     return 0;
   }
-  default:
-    return format_strings(m, off, rdlen, rr);
+  default: return format_strings(m, off, rdlen, rr);
   }
 }
 
@@ -151,8 +148,7 @@ static void chain_add(sw_dns_reply *r, const char *owner, const char *target) {
 }
 
 /* Reads one answer RR at *off; adds it to r when it is of qtype. */
-static int read_answer(const msg *m, size_t *off, int qtype,
-                       sw_dns_reply *r) {
+static int read_answer(const msg *m, size_t *off, int qtype, sw_dns_reply *r) {
   char owner[256];
   long nl = read_name(m, *off, owner, sizeof owner);
   if (nl < 0 || *off + (size_t)nl + 10 > m->len)
@@ -209,8 +205,9 @@ int sw_dns_reply_parse(const unsigned char *buf, size_t len, int qtype,
     int rc = read_answer(&m, &off, qtype, out);
     if (rc < 0) {
       sw_dns_reply_free(out);
-      return sw_fail(err, rc == -2 ? "out of memory"
-                                   : "answer record %u is malformed", i + 1);
+      return sw_fail(
+          err, rc == -2 ? "out of memory" : "answer record %u is malformed",
+          i + 1);
     }
   }
   return 0;

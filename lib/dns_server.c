@@ -61,9 +61,11 @@ int sw_dns_server_parse(const char *text, sw_dns_server *s, sw_err *err) {
     goto bad;
   return 0;
 bad:
-  return sw_fail(err, "-s: invalid server '%s' (a numeric address: "
-                      "10.0.0.1, 10.0.0.1:5353, 2001:db8::1 or "
-                      "[2001:db8::1]:5353)", given);
+  return sw_fail(err,
+                 "-s: invalid server '%s' (a numeric address: "
+                 "10.0.0.1, 10.0.0.1:5353, 2001:db8::1 or "
+                 "[2001:db8::1]:5353)",
+                 given);
 }
 
 int sw_dns_resolv_conf_parse(const char *text, size_t len, sw_dns_server *out,
@@ -74,8 +76,8 @@ int sw_dns_resolv_conf_parse(const char *text, size_t len, sw_dns_server *out,
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *e = nl ? nl : end;
     char line[256];
-    size_t ll = (size_t)(e - p) < sizeof line - 1 ? (size_t)(e - p)
-                                                  : sizeof line - 1;
+    size_t ll =
+        (size_t)(e - p) < sizeof line - 1 ? (size_t)(e - p) : sizeof line - 1;
     memcpy(line, p, ll);
     line[ll] = '\0';
     p = nl ? nl + 1 : end;
@@ -100,10 +102,13 @@ int sw_dns_resolv_conf_parse(const char *text, size_t len, sw_dns_server *out,
   return 0;
 }
 
-static const struct { const char *name; int type; } qtypes[] = {
-    {"A", SW_DNS_A},       {"AAAA", SW_DNS_AAAA}, {"CNAME", SW_DNS_CNAME},
-    {"MX", SW_DNS_MX},     {"NS", SW_DNS_NS},     {"TXT", SW_DNS_TXT},
-    {"SRV", SW_DNS_SRV},   {"SOA", SW_DNS_SOA},   {"PTR", SW_DNS_PTR},
+static const struct {
+  const char *name;
+  int type;
+} qtypes[] = {
+    {"A", SW_DNS_A},     {"AAAA", SW_DNS_AAAA}, {"CNAME", SW_DNS_CNAME},
+    {"MX", SW_DNS_MX},   {"NS", SW_DNS_NS},     {"TXT", SW_DNS_TXT},
+    {"SRV", SW_DNS_SRV}, {"SOA", SW_DNS_SOA},   {"PTR", SW_DNS_PTR},
     {"CAA", SW_DNS_CAA},
 };
 
@@ -126,10 +131,9 @@ const char *sw_dns_qtype_name(int qtype) {
 
 const char *sw_dns_rcode_name(int rcode, char *buf, size_t n) {
   /* RFC 1035 4.1.1 and RFC 2136 2.2. */
-  static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL",
-                                      "NXDOMAIN", "NOTIMP", "REFUSED",
-                                      "YXDOMAIN", "YXRRSET", "NXRRSET",
-                                      "NOTAUTH", "NOTZONE"};
+  static const char *const names[] = {
+      "NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+      "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE"};
   if (rcode >= 0 && (size_t)rcode < sizeof names / sizeof names[0])
     return names[rcode];
   snprintf(buf, n, "RCODE%d", rcode);

@@ -15,9 +15,9 @@
 
 struct sw_http_session {
   CURL *h;
-  bool used;          /* a request was made: the cookie engine is on */
-  char *cookie_jar;   /* NULL: cookies in memory only */
-  char url[1024];     /* where the last request ended */
+  bool used;        /* a request was made: the cookie engine is on */
+  char *cookie_jar; /* NULL: cookies in memory only */
+  char url[1024];   /* where the last request ended */
 };
 
 /* libcurl's cumulative times, in microseconds, by CURLINFO order. */
@@ -33,8 +33,8 @@ typedef struct {
 } http_ctx;
 
 static const CURLINFO time_info[T_COUNT] = {
-    CURLINFO_NAMELOOKUP_TIME_T,  CURLINFO_CONNECT_TIME_T,
-    CURLINFO_APPCONNECT_TIME_T,  CURLINFO_PRETRANSFER_TIME_T,
+    CURLINFO_NAMELOOKUP_TIME_T,    CURLINFO_CONNECT_TIME_T,
+    CURLINFO_APPCONNECT_TIME_T,    CURLINFO_PRETRANSFER_TIME_T,
     CURLINFO_STARTTRANSFER_TIME_T, CURLINFO_TOTAL_TIME_T};
 
 /* libcurl zeroes the phase times of a failed transfer, which would hide
@@ -70,7 +70,8 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
     c->resp->tcp_connected = true;
   /* A connection reused from an earlier step was connected all along. */
   if (curl_easy_getinfo(c->handle, CURLINFO_ACTIVESOCKET, &active) ==
-          CURLE_OK && active != CURL_SOCKET_BAD)
+          CURLE_OK &&
+      active != CURL_SOCKET_BAD)
     c->resp->tcp_connected = true;
   return 0;
 }
@@ -141,8 +142,8 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg) {
     c->req->on_header(c->req->stream_arg, data, n);
   if (n > 5 && strncmp(data, "HTTP/", 5) == 0) {
     const char *sp = memchr(data, ' ', n);
-    const char *reason = sp ? memchr(sp + 1, ' ', n - (size_t)(sp + 1 - data))
-                            : NULL;
+    const char *reason =
+        sp ? memchr(sp + 1, ' ', n - (size_t)(sp + 1 - data)) : NULL;
     r->reason[0] = r->content_type[0] = r->retry_after[0] = '\0';
     r->location[0] = '\0';
     if (reason)
@@ -176,10 +177,10 @@ static struct curl_slist *build_headers(const sw_http_req *req, int *bad) {
   }
   if (req->bearer) {
     char line[8192];
-    int len = snprintf(line, sizeof line, "Authorization: Bearer %s",
-                       req->bearer);
-    next = len > 0 && (size_t)len < sizeof line
-               ? curl_slist_append(list, line) : NULL;
+    int len =
+        snprintf(line, sizeof line, "Authorization: Bearer %s", req->bearer);
+    next = len > 0 && (size_t)len < sizeof line ? curl_slist_append(list, line)
+                                                : NULL;
     memset(line, 0, sizeof line);
     if (!next)
       goto nomem;
@@ -242,12 +243,11 @@ static CURLcode setup_security(CURL *h, const sw_http_req *req) {
   SET(CURLOPT_SSL_VERIFYHOST, req->insecure ? 0L : 2L);
   SET(CURLOPT_CERTINFO, req->want_cert ? 1L : 0L);
   if (req->tls_min)
-    SET(CURLOPT_SSLVERSION, req->tls_min == 13 ? CURL_SSLVERSION_TLSv1_3
-                                               : CURL_SSLVERSION_TLSv1_2);
+    SET(CURLOPT_SSLVERSION,
+        req->tls_min == 13 ? CURL_SSLVERSION_TLSv1_3 : CURL_SSLVERSION_TLSv1_2);
   if (req->http_version)
-    SET(CURLOPT_HTTP_VERSION, req->http_version == 2
-                                  ? CURL_HTTP_VERSION_2TLS
-                                  : CURL_HTTP_VERSION_1_1);
+    SET(CURLOPT_HTTP_VERSION, req->http_version == 2 ? CURL_HTTP_VERSION_2TLS
+                                                     : CURL_HTTP_VERSION_1_1);
   if (req->ca_file)
     SET(CURLOPT_CAINFO, req->ca_file);
   if (req->client_cert)
@@ -347,10 +347,10 @@ static void read_times(CURL *h, http_ctx *c, bool https, sw_http_times *t) {
   t->connect = v[T_CONNECT] > 0 ? (v[T_CONNECT] - v[T_DNS]) / 1e6
                : ready          ? 0
                                 : -1;
-  t->tls = !https          ? 0
-           : v[T_APP] > 0  ? (v[T_APP] - v[T_CONNECT]) / 1e6
-           : ready         ? 0
-                           : -1;
+  t->tls = !https         ? 0
+           : v[T_APP] > 0 ? (v[T_APP] - v[T_CONNECT]) / 1e6
+           : ready        ? 0
+                          : -1;
   if (ready)
     c->resp->tcp_connected = true;
   curl_off_t sent = v[T_PRE] > 0 ? v[T_PRE] : v[T_CONNECT];
@@ -378,8 +378,8 @@ static void read_cert(CURL *h, sw_http_resp *r) {
 }
 
 /* After a transfer: timings, status, certificate, or why it failed. */
-static int http_finish(CURL *h, http_ctx *c, CURLcode code,
-                       const char *errbuf, const sw_deadline *d) {
+static int http_finish(CURL *h, http_ctx *c, CURLcode code, const char *errbuf,
+                       const sw_deadline *d) {
   const sw_http_req *req = c->req;
   sw_http_resp *resp = c->resp;
   bool https = strncasecmp(req->url, "https:", 6) == 0;

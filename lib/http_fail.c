@@ -10,8 +10,8 @@
 
 /* The phase a transfer was in when time ran out, from the timings it
  * reached (each is -1 while not reached), and how to say it. */
-static void timeout_phase(const sw_http_resp *r, bool https,
-                          const char **phase, const char **words) {
+static void timeout_phase(const sw_http_resp *r, bool https, const char **phase,
+                          const char **words) {
   if (r->t.dns < 0) {
     *phase = "DNS";
     *words = "resolving the host of";
@@ -32,8 +32,8 @@ static void timeout_phase(const sw_http_resp *r, bool https,
 
 /* libcurl's OpenSSL messages start with boilerplate; keep the reason. */
 static const char *tls_reason(const char *errbuf) {
-  static const char *const prefixes[] = {"SSL certificate problem: ",
-                                         "SSL: ", "OpenSSL SSL_connect: "};
+  static const char *const prefixes[] = {
+      "SSL certificate problem: ", "SSL: ", "OpenSSL SSL_connect: "};
   for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
     const char *p = strstr(errbuf, prefixes[i]);
     if (p)
@@ -45,7 +45,7 @@ static const char *tls_reason(const char *errbuf) {
 static const struct {
   CURLcode code;
   const char *phase;
-  const char *what;   /* NULL: use libcurl's message */
+  const char *what; /* NULL: use libcurl's message */
 } fail_table[] = {
     {CURLE_COULDNT_RESOLVE_HOST, "DNS", "cannot resolve host name"},
     {CURLE_COULDNT_RESOLVE_PROXY, "DNS", "cannot resolve proxy name"},
@@ -78,8 +78,8 @@ void sw_http_explain(int code, const char *errbuf, long os_errno,
     const char *words;
     resp->timed_out = true;
     timeout_phase(resp, https, &resp->phase, &words);
-    snprintf(resp->err, sizeof resp->err, "timeout after %.1f s %s %s",
-             elapsed, words, safe_url);
+    snprintf(resp->err, sizeof resp->err, "timeout after %.1f s %s %s", elapsed,
+             words, safe_url);
     return;
   }
   if (resp->too_big) {
@@ -98,13 +98,13 @@ void sw_http_explain(int code, const char *errbuf, long os_errno,
       break;
     }
   }
-  const char *msg = errbuf && errbuf[0] ? errbuf
-                                        : curl_easy_strerror((CURLcode)code);
+  const char *msg =
+      errbuf && errbuf[0] ? errbuf : curl_easy_strerror((CURLcode)code);
   /* The system's word ("Connection refused") says more than libcurl's
    * "Couldn't connect to server". */
-  if (!what && os_errno && (code == CURLE_COULDNT_CONNECT ||
-                            code == CURLE_SEND_ERROR ||
-                            code == CURLE_RECV_ERROR))
+  if (!what && os_errno &&
+      (code == CURLE_COULDNT_CONNECT || code == CURLE_SEND_ERROR ||
+       code == CURLE_RECV_ERROR))
     what = strerror((int)os_errno);
   if (!what)
     what = strcmp(resp->phase, "TLS handshake") == 0 ? tls_reason(msg) : msg;

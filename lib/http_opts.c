@@ -5,8 +5,8 @@
 #include "streamwatch/http_opts.h"
 #include "streamwatch/secret.h"
 
-int sw_http_option(sw_http_req *r, sw_strvec *headers, int c,
-                   const char *arg, sw_err *err) {
+int sw_http_option(sw_http_req *r, sw_strvec *headers, int c, const char *arg,
+                   sw_err *err) {
   char spec[300];
   switch (c) {
   case 'k':
@@ -16,8 +16,10 @@ int sw_http_option(sw_http_req *r, sw_strvec *headers, int c,
                                            : 0;
   case SW_HOPT_CONNECT_TO:
     if (sw_http_connect_to(arg, spec, sizeof spec) < 0)
-      return sw_fail(err, "--connect-to: invalid address '%s' (ADDR, "
-                          "ADDR:PORT or [V6]:PORT)", arg);
+      return sw_fail(err,
+                     "--connect-to: invalid address '%s' (ADDR, "
+                     "ADDR:PORT or [V6]:PORT)",
+                     arg);
     r->connect_to = arg;
     return 0;
   case SW_HOPT_INSECURE: r->insecure = true; return 0;
@@ -36,8 +38,7 @@ int sw_http_option(sw_http_req *r, sw_strvec *headers, int c,
                      arg);
     r->http_version = arg[0] == '2' ? 2 : 11;
     return 0;
-  default:
-    return 1;
+  default: return 1;
   }
 }
 
@@ -45,7 +46,8 @@ int sw_bearer_option(char **bearer, int c, const char *arg, sw_err *err) {
   switch (c) {
   case SW_HOPT_BEARER:
     sw_secret_free(*bearer);
-    return (*bearer = strdup(arg)) ? 0 : sw_fail(err, "--bearer: out of memory");
+    return (*bearer = strdup(arg)) ? 0
+                                   : sw_fail(err, "--bearer: out of memory");
   case SW_HOPT_BEARER_FILE:
     sw_secret_free(*bearer);
     *bearer = NULL;
@@ -54,7 +56,6 @@ int sw_bearer_option(char **bearer, int c, const char *arg, sw_err *err) {
     sw_secret_free(*bearer);
     *bearer = NULL;
     return sw_secret_env(arg, "--bearer-env", bearer, err);
-  default:
-    return 1;
+  default: return 1;
   }
 }

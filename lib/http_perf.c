@@ -2,8 +2,7 @@
 #include "streamwatch/http.h"
 #include "streamwatch/result.h"
 
-void sw_http_perf_phases(sw_check *check, const sw_http_times *t,
-                         bool https) {
+void sw_http_perf_phases(sw_check *check, const sw_http_times *t, bool https) {
   sw_check_perf_time(check, "time_dns", t->dns, NULL, NULL, false);
   sw_check_perf_time(check, "time_connect", t->connect, NULL, NULL, false);
   if (https)

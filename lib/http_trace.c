@@ -10,9 +10,8 @@
 
 /* Headers whose value is a credential: never shown, whatever they hold. */
 static bool is_credential_header(const char *line, size_t len) {
-  static const char *const names[] = {"authorization:",
-                                      "proxy-authorization:", "cookie:",
-                                      "set-cookie:", "x-api-key:"};
+  static const char *const names[] = {"authorization:", "proxy-authorization:",
+                                      "cookie:", "set-cookie:", "x-api-key:"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     size_t nl = strlen(names[i]);
     if (len >= nl && strncasecmp(line, names[i], nl) == 0)

@@ -16,8 +16,8 @@ static void trim(const char **b, const char **e) {
 }
 
 /* Turns "key=value" or "key" into "--key=value" / "--key". */
-static int ini_option(const char *b, const char *e, sw_strvec *out,
-                      int lineno, sw_err *err) {
+static int ini_option(const char *b, const char *e, sw_strvec *out, int lineno,
+                      sw_err *err) {
   const char *eq = memchr(b, '=', (size_t)(e - b));
   const char *kb = b, *ke = eq ? eq : e;
   trim(&kb, &ke);

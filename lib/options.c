@@ -19,11 +19,15 @@ int sw_parse_timeout(const char *arg, double *seconds, sw_state *state,
   size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
   double s;
   if (sw_parse_double_n(arg, len, &s) < 0 || !(s > 0) || s > 86400)
-    return sw_fail(err, "-t: invalid timeout '%s' (seconds greater than 0, "
-                        "e.g. 10 or 2.5, optionally :STATE)", arg);
+    return sw_fail(err,
+                   "-t: invalid timeout '%s' (seconds greater than 0, "
+                   "e.g. 10 or 2.5, optionally :STATE)",
+                   arg);
   if (colon && sw_state_parse(colon + 1, state) < 0)
-    return sw_fail(err, "-t: invalid state '%s' (ok, warning, critical or "
-                        "unknown)", colon + 1);
+    return sw_fail(err,
+                   "-t: invalid state '%s' (ok, warning, critical or "
+                   "unknown)",
+                   colon + 1);
   *seconds = s;
   return 0;
 }
@@ -38,7 +42,8 @@ sw_std_result sw_std_option(sw_std_opts *o, int c, const char *arg,
   case '6': o->family = 6; return SW_STD_DONE;
   case 't':
     return sw_parse_timeout(arg, &o->timeout, &o->timeout_state, err) < 0
-               ? SW_STD_ERROR : SW_STD_DONE;
+               ? SW_STD_ERROR
+               : SW_STD_DONE;
   case 'w':
     return sw_range_parse(arg, "-w", &o->warn, err) < 0 ? SW_STD_ERROR
                                                         : SW_STD_DONE;
@@ -52,8 +57,8 @@ sw_std_result sw_std_option(sw_std_opts *o, int c, const char *arg,
 }
 
 /* Appends the options of one "[SECTION][@FILE]" value. */
-static int add_extra_opts(const char *value, const char *prog,
-                          sw_strvec *out, sw_err *err) {
+static int add_extra_opts(const char *value, const char *prog, sw_strvec *out,
+                          sw_err *err) {
   const char *at = value ? strchr(value, '@') : NULL;
   char section[256], path[4096];
   size_t sl = value ? (at ? (size_t)(at - value) : strlen(value)) : 0;

@@ -39,7 +39,7 @@ static void copy_cut(char *buf, size_t n, const char *s) {
 static void format_fixed(char *out, size_t n, double v, int decimals) {
   unsigned long long p = pow10u(decimals), mag;
   double scaled = v * (double)p;
-  long long t = (long long)scaled; /* truncates toward zero */
+  long long t = (long long)scaled;  /* truncates toward zero */
   double frac = scaled - (double)t; /* exact: both are below 2^53 */
   size_t len;
   int neg;
@@ -88,8 +88,7 @@ void sw_perf_number(char *buf, size_t n, double v, int decimals) {
 /* Characters that never need quotes in a label. */
 static int label_plain(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' ||
-         c == ':';
+         (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' || c == ':';
 }
 
 /* '=' would end the label, '|' the perfdata, a control character the

@@ -54,9 +54,7 @@ int sw_plugin_main(const sw_plugin *p, void *cfg, int argc, char **argv) {
     return SW_UNKNOWN;
   }
   switch (p->parse((int)args.n, args.v, cfg, &std, &err)) {
-  case SW_STD_HELP:
-    p->help(stdout);
-    break;
+  case SW_STD_HELP: p->help(stdout); break;
   case SW_STD_VERSION:
     sw_print_version(stdout, p->prog, p->libs(libs, sizeof libs));
     break;
@@ -65,9 +63,7 @@ int sw_plugin_main(const sw_plugin *p, void *cfg, int argc, char **argv) {
     d.end = start + std->timeout;
     state = p->run(cfg, &d);
     break;
-  default:
-    printf("%s UNKNOWN - %s\n", p->service, err.msg);
-    break;
+  default: printf("%s UNKNOWN - %s\n", p->service, err.msg); break;
   }
   if (p->free_cfg)
     p->free_cfg(cfg);

@@ -1,4 +1,5 @@
-/* Threshold ranges ([@]start:end) as in the Monitoring Plugins guidelines, parsed strictly. */
+/* Threshold ranges ([@]start:end) as in the Monitoring Plugins guidelines,
+ * parsed strictly. */
 #include <string.h>
 
 #include "streamwatch/range.h"

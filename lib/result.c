@@ -100,8 +100,13 @@ int sw_check_perf(sw_check *c, const sw_perf *p) {
 int sw_check_perf_time(sw_check *c, const char *label, double v,
                        const sw_range *warn, const sw_range *crit,
                        bool with_min) {
-  sw_perf p = {.measured = v >= 0, .value = v, .uom = "s", .warn = warn,
-               .crit = crit, .has_min = with_min, .min = 0};
+  sw_perf p = {.measured = v >= 0,
+               .value = v,
+               .uom = "s",
+               .warn = warn,
+               .crit = crit,
+               .has_min = with_min,
+               .min = 0};
   snprintf(p.label, sizeof p.label, "%s", label);
   return sw_check_perf(c, &p);
 }

@@ -31,8 +31,7 @@ int sw_read_file(const char *path, size_t max, const char *opt, char **out,
   return 0;
 }
 
-int sw_secret_file(const char *path, const char *opt, char **out,
-                   sw_err *err) {
+int sw_secret_file(const char *path, const char *opt, char **out, sw_err *err) {
   size_t len;
   if (sw_read_file(path, 64 * 1024, opt, out, &len, err) < 0)
     return -1;
@@ -43,8 +42,10 @@ int sw_secret_file(const char *path, const char *opt, char **out,
   if (len == 0 || strlen(*out) != len) {
     sw_secret_free(*out);
     *out = NULL;
-    return sw_fail(err, "%s: %s holds no usable secret (empty, or a NUL "
-                        "byte inside)", opt, path);
+    return sw_fail(err,
+                   "%s: %s holds no usable secret (empty, or a NUL "
+                   "byte inside)",
+                   opt, path);
   }
   return 0;
 }
@@ -52,8 +53,8 @@ int sw_secret_file(const char *path, const char *opt, char **out,
 int sw_secret_env(const char *var, const char *opt, char **out, sw_err *err) {
   const char *v = getenv(var);
   if (!v || !*v)
-    return sw_fail(err, "%s: environment variable %s is not set or empty",
-                   opt, var);
+    return sw_fail(err, "%s: environment variable %s is not set or empty", opt,
+                   var);
   if (!(*out = strdup(v)))
     return sw_fail(err, "%s: out of memory", opt);
   return 0;

@@ -40,9 +40,13 @@ sw_state sw_state_worst(sw_state a, sw_state b) {
 }
 
 int sw_state_parse(const char *s, sw_state *out) {
-  static const struct { const char *name; sw_state state; } names[] = {
-      {"ok", SW_OK}, {"warning", SW_WARNING},
-      {"critical", SW_CRITICAL}, {"unknown", SW_UNKNOWN}};
+  static const struct {
+    const char *name;
+    sw_state state;
+  } names[] = {{"ok", SW_OK},
+               {"warning", SW_WARNING},
+               {"critical", SW_CRITICAL},
+               {"unknown", SW_UNKNOWN}};
   for (size_t i = 0; s && i < sizeof names / sizeof names[0]; i++) {
     if (strcasecmp(s, names[i].name) == 0) {
       *out = names[i].state;

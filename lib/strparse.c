@@ -1,4 +1,5 @@
-/* Strict number parsing: the only place in streamwatch where text becomes a number. */
+/* Strict number parsing: the only place in streamwatch where text becomes a
+ * number. */
 #include <float.h>
 #include <limits.h>
 #include <locale.h>

@@ -22,8 +22,7 @@ static int write_atomic(const char *path, const char *text, const char *opt,
     return sw_fail(err, "%s: path too long", opt);
   int fd = mkstemp(tmp); /* mode 0600 */
   if (fd < 0)
-    return sw_fail(err, "%s: cannot write %s: %s", opt, path,
-                   strerror(errno));
+    return sw_fail(err, "%s: cannot write %s: %s", opt, path, strerror(errno));
   size_t len = strlen(text), done = 0;
   while (done < len) {
     ssize_t w = write(fd, text + done, len - done);
@@ -41,8 +40,7 @@ static int write_atomic(const char *path, const char *text, const char *opt,
     if (!bad)
       saved = errno;
     unlink(tmp);
-    return sw_fail(err, "%s: cannot write %s: %s", opt, path,
-                   strerror(saved));
+    return sw_fail(err, "%s: cannot write %s: %s", opt, path, strerror(saved));
   }
   return 0;
 }
@@ -55,8 +53,10 @@ int sw_token_save(const char *path, const sw_token *t, const char *opt,
   if (!t->access_token || !t->access_token[0] ||
       strpbrk(t->access_token, "\r\n") || !t->token_type[0] ||
       strpbrk(t->token_type, "\r\n"))
-    return sw_fail(err, "%s: cannot write %s: the token is empty or holds a "
-                        "line break", opt, path);
+    return sw_fail(err,
+                   "%s: cannot write %s: the token is empty or holds a "
+                   "line break",
+                   opt, path);
   size_t need = strlen(t->access_token) + 200;
   char *text = malloc(need);
   if (!text)
@@ -131,8 +131,7 @@ int sw_token_parse(const char *text, size_t len, sw_token *t, sw_err *err) {
   return 0;
 }
 
-int sw_token_load(const char *path, const char *opt, sw_token *t,
-                  sw_err *err) {
+int sw_token_load(const char *path, const char *opt, sw_token *t, sw_err *err) {
   char *text;
   size_t len;
   sw_err why;
@@ -141,8 +140,7 @@ int sw_token_load(const char *path, const char *opt, sw_token *t,
   int rc = sw_token_parse(text, len, t, &why);
   sw_secret_free(text);
   if (rc < 0)
-    return sw_fail(err, "%s: %s is not a token cache: %s", opt, path,
-                   why.msg);
+    return sw_fail(err, "%s: %s is not a token cache: %s", opt, path, why.msg);
   return 0;
 }
 

@@ -21,14 +21,14 @@ typedef struct {
 typedef struct {
   sw_std_opts std;
   sw_http_req req;
-  sw_strvec headers;          /* -k */
-  char *body;                 /* -d / --data-file (owned) */
-  char *bearer;               /* secret (owned, wiped on free) */
-  const char *token_cache;    /* --token-cache file, or NULL */
-  long long token_left;       /* seconds the cached token is still valid */
+  sw_strvec headers;       /* -k */
+  char *body;              /* -d / --data-file (owned) */
+  char *bearer;            /* secret (owned, wiped on free) */
+  const char *token_cache; /* --token-cache file, or NULL */
+  long long token_left;    /* seconds the cached token is still valid */
   api_codes codes;
-  const char *string;         /* -s */
-  regex_t re;                 /* -r */
+  const char *string; /* -s */
+  regex_t re;         /* -r */
   bool has_re, invert;
   const char *re_text;
   api_assert asserts[API_MAX_ASSERT];
@@ -36,9 +36,9 @@ typedef struct {
   api_metric metrics[API_MAX_METRIC];
   size_t nmetrics;
   double cert_warn, cert_crit; /* days; < 0 unset */
-  bool redirect_state_set;    /* -f ok|warning|critical: 3xx not followed */
+  bool redirect_state_set;     /* -f ok|warning|critical: 3xx not followed */
   sw_state redirect_state;
-  sw_state rate_limit_state;  /* 429: WARNING unless --rate-limit-state */
+  sw_state rate_limit_state; /* 429: WARNING unless --rate-limit-state */
 } api_cfg;
 
 /* Parses the command line (expanded by sw_args_build) into cfg; reads

@@ -289,28 +289,24 @@ static bool values_equal(struct json_object *a, struct json_object *b) {
   if (ta != tb)
     return false;
   switch (ta) {
-  case json_type_null:
-    return true;
+  case json_type_null: return true;
   case json_type_boolean:
     return json_object_get_boolean(a) == json_object_get_boolean(b);
   case json_type_string:
     return json_object_get_string_len(a) == json_object_get_string_len(b) &&
            memcmp(json_object_get_string(a), json_object_get_string(b),
                   (size_t)json_object_get_string_len(a)) == 0;
-  case json_type_array:
-    return arrays_equal(a, b);
-  case json_type_object:
-    return objects_equal(a, b);
-  default:
-    return false;
+  case json_type_array: return arrays_equal(a, b);
+  case json_type_object: return objects_equal(a, b);
+  default: return false;
   }
 }
 
 /* o as compact JSON text ("ok" with its quotes, 12.5, null, {"a":1}), the
  * form the spec's messages use. json-c keeps the string inside o. */
 static const char *json_text(struct json_object *o) {
-  return json_object_to_json_string_ext(
-      o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+  return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+                                               JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
 /* Network or command-line text made safe and short for a message. */
@@ -367,9 +363,7 @@ static int judge(const api_assert *a, struct json_object *o, const char *where,
     snprintf(msg, n, "%s %s %s %s", where, got,
              holds ? "matches" : "does not match", want);
     return holds;
-  default:
-    snprintf(msg, n, "%s is %s", where, got);
-    return 1;
+  default: snprintf(msg, n, "%s is %s", where, got); return 1;
   }
 }
 
@@ -470,8 +464,7 @@ static int number_of(struct json_object *o, double *value) {
   case json_type_string:
     return sw_parse_double_n(json_object_get_string(o),
                              (size_t)json_object_get_string_len(o), value);
-  default:
-    return -1;
+  default: return -1;
   }
 }
 
@@ -490,6 +483,6 @@ int api_metric_eval(const api_metric *m, struct json_object *root,
   show(got, sizeof got, json_text(o));
   snprintf(msg, n, "%s is %s, not %s", where, got,
            json_object_get_type(o) == json_type_double ? "a finite number"
-                                                        : "a number");
+                                                       : "a number");
   return -1;
 }

@@ -35,8 +35,8 @@ static bool judge_status(const api_cfg *cfg, const sw_http_resp *r,
     if (sw_parse_ulong(ra, 0, 1UL << 31, &secs) == 0)
       snprintf(what, sizeof what, "rate limited (Retry-After %lu s)", secs);
     else
-      snprintf(what, sizeof what, "rate limited%s%s%s", ra[0] ? " (Retry-After " : "",
-               ra, ra[0] ? ")" : "");
+      snprintf(what, sizeof what, "rate limited%s%s%s",
+               ra[0] ? " (Retry-After " : "", ra, ra[0] ? ")" : "");
     sw_check_sub(check, cfg->rate_limit_state, "%s", what);
     add_problem(problems, pn, what);
     return false;
@@ -120,13 +120,20 @@ static size_t judge_json(const api_cfg *cfg, const sw_http_resp *r,
       sw_perf_number(num, sizeof num, v, 6);
       sw_sanitize(ptr, sizeof ptr, m->pointer, strlen(m->pointer), 100);
       snprintf(msg, sizeof msg, "%s = %s (%s)%s%s", m->label, num, ptr,
-               s == SW_OK ? "" : s == SW_WARNING ? ", warning at " : ", critical at ",
-               s == SW_OK ? "" : s == SW_WARNING ? m->warn.text : m->crit.text);
+               s == SW_OK        ? ""
+               : s == SW_WARNING ? ", warning at "
+                                 : ", critical at ",
+               s == SW_OK        ? ""
+               : s == SW_WARNING ? m->warn.text
+                                 : m->crit.text);
     }
     sw_check_sub(check, s, "%s", msg);
     if (s != SW_OK)
       add_problem(problems, pn, msg);
-    sw_perf p = {.measured = got, .value = v, .uom = "", .warn = &m->warn,
+    sw_perf p = {.measured = got,
+                 .value = v,
+                 .uom = "",
+                 .warn = &m->warn,
                  .crit = &m->crit};
     snprintf(p.label, sizeof p.label, "%s", m->label);
     sw_check_perf(check, &p);
@@ -148,23 +155,30 @@ static void judge_cert(const api_cfg *cfg, const sw_http_resp *r,
     snprintf(what, sizeof what, "certificate expired %.1f days ago",
              -r->cert_days);
   else
-    snprintf(what, sizeof what, "certificate expires in %.1f days%s", r->cert_days,
-             s == SW_CRITICAL ? " (--cert-critical)"
-             : s == SW_WARNING ? " (--cert-warning)" : "");
+    snprintf(what, sizeof what, "certificate expires in %.1f days%s",
+             r->cert_days,
+             s == SW_CRITICAL  ? " (--cert-critical)"
+             : s == SW_WARNING ? " (--cert-warning)"
+                               : "");
   sw_check_sub(check, s, "%s", what);
   if (s != SW_OK)
     add_problem(problems, pn, what);
 }
 
-static void add_perfdata(const api_cfg *cfg, const sw_http_resp *r,
-                         bool failed, sw_check *check) {
+static void add_perfdata(const api_cfg *cfg, const sw_http_resp *r, bool failed,
+                         sw_check *check) {
   bool https = cfg->req.want_cert;
-  sw_check_perf_time(check, "time", r->t.total, &cfg->std.warn, &cfg->std.crit, true);
+  sw_check_perf_time(check, "time", r->t.total, &cfg->std.warn, &cfg->std.crit,
+                     true);
   sw_http_perf_phases(check, &r->t, https);
-  sw_perf size = {.label = "size", .measured = !failed,
-                  .value = (double)r->body_len, .uom = "B"};
-  sw_perf status = {.label = "status", .measured = r->status > 0,
-                    .value = (double)r->status, .uom = ""};
+  sw_perf size = {.label = "size",
+                  .measured = !failed,
+                  .value = (double)r->body_len,
+                  .uom = "B"};
+  sw_perf status = {.label = "status",
+                    .measured = r->status > 0,
+                    .value = (double)r->status,
+                    .uom = ""};
   sw_check_perf(check, &size);
   sw_check_perf(check, &status);
   if (https) {
@@ -172,8 +186,12 @@ static void add_perfdata(const api_cfg *cfg, const sw_http_resp *r,
     snprintf(w.text, sizeof w.text, "%g:", cfg->cert_warn);
     snprintf(c.text, sizeof c.text, "%g:", cfg->cert_crit);
     w.set = c.set = true;
-    sw_perf days = {.label = "cert_days", .measured = r->have_cert,
-                    .value = r->cert_days, .uom = "", .warn = &w, .crit = &c};
+    sw_perf days = {.label = "cert_days",
+                    .measured = r->have_cert,
+                    .value = r->cert_days,
+                    .uom = "",
+                    .warn = &w,
+                    .crit = &c};
     sw_check_perf(check, &days);
   }
 }

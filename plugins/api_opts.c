@@ -14,71 +14,89 @@
 #include "streamwatch/strparse.h"
 
 enum {
-  OPT_DATA_FILE = SW_OPT_PLUGIN, OPT_INVERT, OPT_MAX_SIZE, OPT_CERT_WARN,
-  OPT_CERT_CRIT, OPT_RATE_LIMIT_STATE, OPT_TOKEN_CACHE
+  OPT_DATA_FILE = SW_OPT_PLUGIN,
+  OPT_INVERT,
+  OPT_MAX_SIZE,
+  OPT_CERT_WARN,
+  OPT_CERT_CRIT,
+  OPT_RATE_LIMIT_STATE,
+  OPT_TOKEN_CACHE
 };
 
 void api_help(FILE *out) {
   fputs(
-"check_api: is an HTTP API answering correctly, down to JSON values\n"
-"\n"
-"Usage: check_api -u URL [-X METHOD] [-k 'Name: value' ...]\n"
-"         [-d BODY | --data-file F] [--bearer-file F | --bearer-env VAR]\n"
-"         [-e CODES] [-s STRING] [-r REGEX] [--invert] [-j ASSERTION ...]\n"
-"         [-M METRIC ...] [-w RANGE] [-c RANGE] [--max-size BYTES]\n"
-"         [--connect-to ADDR] [--cert-warning DAYS] [--cert-critical DAYS]\n"
-"         [--ca-file F] [--insecure] [--proxy URL] [--http-version 1.1|2]\n"
-"         [-f follow|ok|warning|critical] [-4|-6] [-t SECONDS[:STATE]] [-v]\n"
-"\n"
-"Options:\n"
-" -u, --url=URL             full http:// or https:// URL\n"
-" -X, --method=METHOD       GET (default), POST, PUT, HEAD, ...\n"
-" -k, --header='Name: value'  extra request header; repeatable\n"
-" -d, --data=BODY           request body; --data-file=F reads it from F\n"
-"     --bearer-file=F       Authorization: Bearer token from file F\n"
-"     --bearer-env=VAR      ... from environment variable VAR\n"
-"     --bearer=TOKEN        ... literal (wiped from the process's argv)\n"
-"     --token-cache=F       ... from the cache check_login --token-cache keeps\n"
-" -e, --expect-status=CODES accepted codes: 200, 200,204, 200-299 (default)\n"
-" -s, --string=STRING      body must contain STRING\n"
-" -r, --regex=REGEX        body must match the POSIX extended REGEX\n"
-"     --invert              -s/-r must NOT match\n"
-" -j, --json=ASSERTION     POINTER, POINTER==VALUE, POINTER!=VALUE or\n"
-"                           POINTER~=REGEX; POINTER is RFC 6901\n"
-"                           (/tracks/items/0/id); VALUE is JSON or plain\n"
-"                           text; repeatable\n"
-" -M, --metric=LABEL=POINTER[;WARN[;CRIT]]  the number at POINTER as\n"
-"                           perfdata LABEL, checked against the ranges\n"
-" -w, --warning=RANGE       total time, seconds (e.g. 0.5)\n"
-" -c, --critical=RANGE      total time, seconds (e.g. 1)\n"
-"     --max-size=BYTES      body bytes read at most (default 4194304)\n"
-"     --connect-to=ADDR[:PORT]  connect there, keeping Host and SNI\n"
-"     --cert-warning=DAYS   certificate expiry warning (default 14)\n"
-"     --cert-critical=DAYS  certificate expiry critical (default 7)\n"
-"     --ca-file=F           CA certificates to verify the server with\n"
-"     --client-cert=F, --client-key=F  TLS client certificate and key\n"
-"     --tls-min=1.2|1.3     lowest TLS version accepted\n"
-"     --insecure            no certificate or host name verification\n"
-"     --proxy=URL           proxy to use\n"
-"     --http-version=1.1|2  HTTP version to ask for\n"
-" -f, --onredirect=follow|ok|warning|critical  follow 3xx (default, up to\n"
-"                           10) or give that state\n"
-"     --rate-limit-state=STATE  state of a 429 answer (default warning)\n"
-" -t, --timeout=SECONDS[:STATE]  deadline for the whole run (10:critical)\n"
-" -4, -6                    IPv4 or IPv6 only\n"
-"     --extra-opts=[SECTION][@FILE]  read options from an ini file\n"
-" -v, --verbose             -v more detail, -vv request headers, -vvv all\n"
-" -h, --help, -V, --version\n"
-"\n"
-"Examples:\n"
-"  check_api -u https://api.example.com/v1/health -j '/status==ok'\n"
-"  check_api -u https://api.example.com/v1/tracks -j /items/0/id \\\n"
-"            -M 'tracks=/total;1:;1:' -w 0.5 -c 2\n"
-"  check_api -u https://api.example.com/ --connect-to 192.0.2.7\n"
-"  check_api -u https://api.example.com/v1/me --bearer-file /etc/nagios/tok\n"
-"\n"
-"Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 alerts\n"
-"outside 0..10, 10: below 10, ~:10 above 10, @10:20 inside 10..20.\n",
+      "check_api: is an HTTP API answering correctly, down to JSON values\n"
+      "\n"
+      "Usage: check_api -u URL [-X METHOD] [-k 'Name: value' ...]\n"
+      "         [-d BODY | --data-file F] [--bearer-file F | --bearer-env "
+      "VAR]\n"
+      "         [-e CODES] [-s STRING] [-r REGEX] [--invert] [-j ASSERTION "
+      "...]\n"
+      "         [-M METRIC ...] [-w RANGE] [-c RANGE] [--max-size BYTES]\n"
+      "         [--connect-to ADDR] [--cert-warning DAYS] [--cert-critical "
+      "DAYS]\n"
+      "         [--ca-file F] [--insecure] [--proxy URL] [--http-version "
+      "1.1|2]\n"
+      "         [-f follow|ok|warning|critical] [-4|-6] [-t SECONDS[:STATE]] "
+      "[-v]\n"
+      "\n"
+      "Options:\n"
+      " -u, --url=URL             full http:// or https:// URL\n"
+      " -X, --method=METHOD       GET (default), POST, PUT, HEAD, ...\n"
+      " -k, --header='Name: value'  extra request header; repeatable\n"
+      " -d, --data=BODY           request body; --data-file=F reads it from F\n"
+      "     --bearer-file=F       Authorization: Bearer token from file F\n"
+      "     --bearer-env=VAR      ... from environment variable VAR\n"
+      "     --bearer=TOKEN        ... literal (wiped from the process's argv)\n"
+      "     --token-cache=F       ... from the cache check_login --token-cache "
+      "keeps\n"
+      " -e, --expect-status=CODES accepted codes: 200, 200,204, 200-299 "
+      "(default)\n"
+      " -s, --string=STRING      body must contain STRING\n"
+      " -r, --regex=REGEX        body must match the POSIX extended REGEX\n"
+      "     --invert              -s/-r must NOT match\n"
+      " -j, --json=ASSERTION     POINTER, POINTER==VALUE, POINTER!=VALUE or\n"
+      "                           POINTER~=REGEX; POINTER is RFC 6901\n"
+      "                           (/tracks/items/0/id); VALUE is JSON or "
+      "plain\n"
+      "                           text; repeatable\n"
+      " -M, --metric=LABEL=POINTER[;WARN[;CRIT]]  the number at POINTER as\n"
+      "                           perfdata LABEL, checked against the ranges\n"
+      " -w, --warning=RANGE       total time, seconds (e.g. 0.5)\n"
+      " -c, --critical=RANGE      total time, seconds (e.g. 1)\n"
+      "     --max-size=BYTES      body bytes read at most (default 4194304)\n"
+      "     --connect-to=ADDR[:PORT]  connect there, keeping Host and SNI\n"
+      "     --cert-warning=DAYS   certificate expiry warning (default 14)\n"
+      "     --cert-critical=DAYS  certificate expiry critical (default 7)\n"
+      "     --ca-file=F           CA certificates to verify the server with\n"
+      "     --client-cert=F, --client-key=F  TLS client certificate and key\n"
+      "     --tls-min=1.2|1.3     lowest TLS version accepted\n"
+      "     --insecure            no certificate or host name verification\n"
+      "     --proxy=URL           proxy to use\n"
+      "     --http-version=1.1|2  HTTP version to ask for\n"
+      " -f, --onredirect=follow|ok|warning|critical  follow 3xx (default, up "
+      "to\n"
+      "                           10) or give that state\n"
+      "     --rate-limit-state=STATE  state of a 429 answer (default warning)\n"
+      " -t, --timeout=SECONDS[:STATE]  deadline for the whole run "
+      "(10:critical)\n"
+      " -4, -6                    IPv4 or IPv6 only\n"
+      "     --extra-opts=[SECTION][@FILE]  read options from an ini file\n"
+      " -v, --verbose             -v more detail, -vv request headers, -vvv "
+      "all\n"
+      " -h, --help, -V, --version\n"
+      "\n"
+      "Examples:\n"
+      "  check_api -u https://api.example.com/v1/health -j '/status==ok'\n"
+      "  check_api -u https://api.example.com/v1/tracks -j /items/0/id \\\n"
+      "            -M 'tracks=/total;1:;1:' -w 0.5 -c 2\n"
+      "  check_api -u https://api.example.com/ --connect-to 192.0.2.7\n"
+      "  check_api -u https://api.example.com/v1/me --bearer-file "
+      "/etc/nagios/tok\n"
+      "\n"
+      "Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 "
+      "alerts\n"
+      "outside 0..10, 10: below 10, ~:10 above 10, @10:20 inside 10..20.\n",
       out);
 }
 
@@ -114,8 +132,10 @@ int api_codes_parse(const char *text, api_codes *c, sw_err *err) {
   if (c->n)
     return 0;
 bad:
-  return sw_fail(err, "-e: invalid status codes '%s' (e.g. 200, 200,204 or "
-                      "200-299)", text);
+  return sw_fail(err,
+                 "-e: invalid status codes '%s' (e.g. 200, 200,204 or "
+                 "200-299)",
+                 text);
 }
 
 bool api_codes_match(const api_codes *c, long status) {
@@ -162,8 +182,10 @@ static int answer_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
       return 0;
     }
     if (sw_state_parse(arg, &cfg->redirect_state) < 0)
-      return sw_fail(err, "-f: invalid value '%s' (follow, ok, warning or "
-                          "critical)", arg);
+      return sw_fail(err,
+                     "-f: invalid value '%s' (follow, ok, warning or "
+                     "critical)",
+                     arg);
     cfg->req.follow = false;
     cfg->redirect_state_set = true;
     return 0;
@@ -196,17 +218,19 @@ static int request_option(void *vcfg, int c, const char *arg, sw_err *err) {
     free(cfg->body);
     cfg->body = NULL;
     return sw_read_file(arg, 16u << 20, "--data-file", &cfg->body, &len, err);
-  case OPT_TOKEN_CACHE:
-    cfg->token_cache = arg;
-    return 0;
+  case OPT_TOKEN_CACHE: cfg->token_cache = arg; return 0;
   case OPT_MAX_SIZE:
     if (sw_parse_ulong(arg, 1, 1UL << 30, &n) < 0)
-      return sw_fail(err, "--max-size: invalid size '%s' (1 to 1073741824 "
-                          "bytes)", arg);
+      return sw_fail(err,
+                     "--max-size: invalid size '%s' (1 to 1073741824 "
+                     "bytes)",
+                     arg);
     r->max_size = n;
     return 0;
-  case OPT_CERT_WARN: return parse_days(arg, "--cert-warning", &cfg->cert_warn, err);
-  case OPT_CERT_CRIT: return parse_days(arg, "--cert-critical", &cfg->cert_crit, err);
+  case OPT_CERT_WARN:
+    return parse_days(arg, "--cert-warning", &cfg->cert_warn, err);
+  case OPT_CERT_CRIT:
+    return parse_days(arg, "--cert-critical", &cfg->cert_crit, err);
   default:
     if ((rc = sw_http_option(r, &cfg->headers, c, arg, err)) <= 0 ||
         (rc = sw_bearer_option(&cfg->bearer, c, arg, err)) <= 0)
@@ -228,8 +252,9 @@ static int use_token_cache(api_cfg *cfg, sw_err *err) {
   long long left = t.expires_at - (long long)time(NULL);
   if (left <= 0) {
     sw_token_free(&t);
-    return sw_fail(err, "--token-cache: the token in %s expired %lld s ago "
-                        "(is check_login --token-cache running?)",
+    return sw_fail(err,
+                   "--token-cache: the token in %s expired %lld s ago "
+                   "(is check_login --token-cache running?)",
                    cfg->token_cache, -left);
   }
   cfg->bearer = t.access_token;
@@ -248,8 +273,10 @@ static int api_validate(api_cfg *cfg, sw_err *err) {
   if (cfg->invert && !cfg->string && !cfg->has_re)
     return sw_fail(err, "--invert: needs -s or -r");
   if (cfg->cert_crit > cfg->cert_warn)
-    return sw_fail(err, "--cert-critical: %g days is more than "
-                        "--cert-warning's %g", cfg->cert_crit, cfg->cert_warn);
+    return sw_fail(err,
+                   "--cert-critical: %g days is more than "
+                   "--cert-warning's %g",
+                   cfg->cert_crit, cfg->cert_warn);
   if (cfg->token_cache && use_token_cache(cfg, err) < 0)
     return -1;
   r->headers = &cfg->headers;
@@ -307,9 +334,9 @@ sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err) {
   cfg->req.max_redirects = 10;
   cfg->req.max_size = 4u << 20;
   cfg->req.user_agent = "check_api/" PACKAGE_VERSION " (streamwatch)";
-  sw_std_result r = sw_getopt_all(argc, argv,
-                                  SW_HTTP_SHORTOPTS "u:X:d:e:s:r:j:M:f:",
-                                  longopts, &cfg->std, request_option, cfg, err);
+  sw_std_result r = sw_getopt_all(
+      argc, argv, SW_HTTP_SHORTOPTS "u:X:d:e:s:r:j:M:f:", longopts, &cfg->std,
+      request_option, cfg, err);
   if (r != SW_STD_DONE)
     return r;
   return api_validate(cfg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;

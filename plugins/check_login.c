@@ -25,45 +25,52 @@ static double add_perfdata(const login_cfg *cfg, const login_run *run,
     if (run->steps[i].resp.t.total > run->steps[slow].resp.t.total)
       slow = i;
   }
-  sw_check_perf_time(check, "time", total, &cfg->std.warn, &cfg->std.crit, true);
+  sw_check_perf_time(check, "time", total, &cfg->std.warn, &cfg->std.crit,
+                     true);
   for (int i = 0; i < run->n; i++) {
     char label[32];
     snprintf(label, sizeof label, "time_step%d", i + 1);
-    sw_check_perf_time(check, label, run->steps[i].resp.t.total, NULL, NULL, false);
+    sw_check_perf_time(check, label, run->steps[i].resp.t.total, NULL, NULL,
+                       false);
   }
   if (run->n > 0) {
     sw_http_perf_phases(check, &run->steps[slow].resp.t,
                         strncasecmp(cfg->url, "https:", 6) == 0);
   }
   if (cfg->flow <= FLOW_PASSWORD) {
-    sw_perf ttl = {.label = "token_ttl", .measured = run->ttl > 0,
-                   .value = (double)run->ttl, .uom = "s",
-                   .warn = &cfg->ttl_warn, .crit = &cfg->ttl_crit,
-                   .has_min = true, .min = 0};
+    sw_perf ttl = {.label = "token_ttl",
+                   .measured = run->ttl > 0,
+                   .value = (double)run->ttl,
+                   .uom = "s",
+                   .warn = &cfg->ttl_warn,
+                   .crit = &cfg->ttl_crit,
+                   .has_min = true,
+                   .min = 0};
     sw_check_perf(check, &ttl);
   }
-  sw_perf steps = {.label = "steps", .measured = true,
-                   .value = (double)run->n, .uom = ""};
+  sw_perf steps = {
+      .label = "steps", .measured = true, .value = (double)run->n, .uom = ""};
   sw_check_perf(check, &steps);
   return total;
 }
 
 /* The summary of a login that worked, and the time thresholds. */
-static void ok_summary(const login_cfg *cfg, const login_run *run,
-                       double total, sw_check *check) {
+static void ok_summary(const login_cfg *cfg, const login_run *run, double total,
+                       sw_check *check) {
   char url[160], ttl[64] = "";
   sw_state s = sw_range_state(&cfg->std.warn, &cfg->std.crit, total);
   sw_sanitize(url, sizeof url, cfg->url, strlen(cfg->url), 120);
   if (run->ttl > 0)
     snprintf(ttl, sizeof ttl, ", token valid %lld s", run->ttl);
   sw_check_raise(check, s);
-  sw_check_summary(check, "%s%s%s%s%s as %s at %s in %.3f s%s",
-                   s == SW_OK ? "" : "slow login: ",
-                   s == SW_OK ? "" : (s == SW_CRITICAL ? "-c " : "-w "),
-                   s == SW_OK ? "" : (s == SW_CRITICAL ? cfg->std.crit.text
-                                                       : cfg->std.warn.text),
-                   s == SW_OK ? "" : "; ", login_flow_name(cfg->flow),
-                   run->who ? run->who : "?", url, total, ttl);
+  sw_check_summary(
+      check, "%s%s%s%s%s as %s at %s in %.3f s%s",
+      s == SW_OK ? "" : "slow login: ",
+      s == SW_OK ? "" : (s == SW_CRITICAL ? "-c " : "-w "),
+      s == SW_OK ? ""
+                 : (s == SW_CRITICAL ? cfg->std.crit.text : cfg->std.warn.text),
+      s == SW_OK ? "" : "; ", login_flow_name(cfg->flow),
+      run->who ? run->who : "?", url, total, ttl);
 }
 
 static int run(void *vcfg, const sw_deadline *d) {

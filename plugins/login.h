@@ -9,7 +9,11 @@
 #include "streamwatch/result.h"
 
 typedef enum {
-  FLOW_CLIENT, FLOW_REFRESH, FLOW_PASSWORD, FLOW_BASIC, FLOW_FORM
+  FLOW_CLIENT,
+  FLOW_REFRESH,
+  FLOW_PASSWORD,
+  FLOW_BASIC,
+  FLOW_FORM
 } login_flow;
 
 enum { LOGIN_MAX_STEPS = 4 };
@@ -17,13 +21,13 @@ enum { LOGIN_MAX_STEPS = 4 };
 typedef struct {
   sw_std_opts std;
   login_flow flow;
-  sw_http_req base;            /* TLS, proxy, headers: shared by steps */
-  sw_strvec headers;           /* -k */
+  sw_http_req base;  /* TLS, proxy, headers: shared by steps */
+  sw_strvec headers; /* -k */
   const char *url;
   const char *client_id, *username, *scope, *audience;
   char *client_secret, *password, *refresh_token; /* secrets, owned */
   bool client_auth_post, digest, verify_rejects;
-  sw_strvec form_fields;       /* --form-field name=value */
+  sw_strvec form_fields; /* --form-field name=value */
   const char *user_field, *password_field, *csrf_field;
   regex_t csrf_re, success_re;
   bool has_csrf_re, has_success_re;
@@ -35,17 +39,17 @@ typedef struct {
 
 /* One HTTP request of the flow, and what came of it. */
 typedef struct {
-  char what[160];              /* "POST /token" */
+  char what[160]; /* "POST /token" */
   sw_http_resp resp;
-  bool failed;                 /* transport failure: resp.phase/err */
+  bool failed; /* transport failure: resp.phase/err */
 } login_step;
 
 typedef struct {
   login_step steps[LOGIN_MAX_STEPS];
   int n;
   sw_http_session *session;
-  long long ttl;               /* token lifetime, -1 when none */
-  const char *who;             /* "client labclient", "alice" */
+  long long ttl;   /* token lifetime, -1 when none */
+  const char *who; /* "client labclient", "alice" */
 } login_run;
 
 sw_std_result login_parse(int argc, char **argv, login_cfg *cfg, sw_err *err);
@@ -54,8 +58,8 @@ void login_help(FILE *out);
 
 /* Runs the configured flow, filling run and check (sub-checks, summary,
  * state). Perfdata is added by the caller from run. */
-void login_flow_run(const login_cfg *cfg, const sw_deadline *d,
-                    login_run *run, sw_check *check);
+void login_flow_run(const login_cfg *cfg, const sw_deadline *d, login_run *run,
+                    sw_check *check);
 
 /* Token endpoint answers (RFC 6749 5.1 and 5.2) into check. */
 void login_judge_token(const login_cfg *cfg, login_run *run, sw_check *check);

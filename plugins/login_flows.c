@@ -13,7 +13,8 @@
 
 /* Appends name=value to an application/x-www-form-urlencoded body. */
 static int form_add(char **body, const char *name, const char *value) {
-  char *n = curl_easy_escape(NULL, name, 0), *v = curl_easy_escape(NULL, value, 0);
+  char *n = curl_easy_escape(NULL, name, 0),
+       *v = curl_easy_escape(NULL, value, 0);
   size_t old = *body ? strlen(*body) : 0;
   char *grown = n && v ? malloc(old + strlen(n) + strlen(v) + 3) : NULL;
   if (grown) {
@@ -66,8 +67,8 @@ static int step(const login_cfg *cfg, const sw_deadline *d, login_run *run,
     sw_check_summary(check, "step %d/%d %s: %s", run->n, total, s->what,
                      err.msg);
   } else {
-    sw_check_raise(check, s->resp.timed_out ? cfg->std.timeout_state
-                                            : SW_CRITICAL);
+    sw_check_raise(check,
+                   s->resp.timed_out ? cfg->std.timeout_state : SW_CRITICAL);
     sw_check_summary(check, "step %d/%d %s: %s", run->n, total, s->what,
                      s->resp.err);
   }
@@ -107,8 +108,8 @@ static void token_flow(const login_cfg *cfg, const sw_deadline *d,
     basic.password = secret;
     basic.digest = false;
     if (id && secret &&
-        step(&basic, d, run, 1, "POST", cfg->url, body,
-             !cfg->client_auth_post, check) == 0)
+        step(&basic, d, run, 1, "POST", cfg->url, body, !cfg->client_auth_post,
+             check) == 0)
       login_judge_token(cfg, run, check);
     if (secret)
       memset(secret, 0, strlen(secret));
@@ -153,8 +154,10 @@ static void basic_flow(const login_cfg *cfg, const sw_deadline *d,
     return;
   }
   sw_check_raise(check, SW_CRITICAL);
-  sw_check_summary(check, "open door: %s answers HTTP %ld without "
-                          "credentials", url, status);
+  sw_check_summary(check,
+                   "open door: %s answers HTTP %ld without "
+                   "credentials",
+                   url, status);
 }
 
 /* The POST body of a login form: its hidden fields, the --form-field
@@ -217,8 +220,7 @@ static char *resolve_action(const char *page_url, const char *action) {
   CURLU *u = curl_url();
   char *out = NULL, *copy = NULL;
   if (u && curl_url_set(u, CURLUPART_URL, page_url, 0) == CURLUE_OK &&
-      (!action[0] ||
-       curl_url_set(u, CURLUPART_URL, action, 0) == CURLUE_OK) &&
+      (!action[0] || curl_url_set(u, CURLUPART_URL, action, 0) == CURLUE_OK) &&
       curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK)
     copy = strdup(out);
   curl_free(out);
@@ -277,8 +279,7 @@ static void form_flow(const login_cfg *cfg, const sw_deadline *d,
                      cfg->password_field);
     goto out;
   }
-  if (cfg->csrf_field &&
-      !find_csrf(cfg, page, f, csrf, sizeof csrf, check))
+  if (cfg->csrf_field && !find_csrf(cfg, page, f, csrf, sizeof csrf, check))
     goto out;
   action = resolve_action(sw_http_session_url(run->session), f->action);
   body = form_body(cfg, f, cfg->csrf_field ? csrf : NULL);
@@ -288,9 +289,8 @@ static void form_flow(const login_cfg *cfg, const sw_deadline *d,
     goto out;
   }
   if (step(cfg, d, run, total, "POST", action, body, false, check) < 0 ||
-      (cfg->success_url &&
-       step(cfg, d, run, total, "GET", cfg->success_url, NULL, false,
-            check) < 0))
+      (cfg->success_url && step(cfg, d, run, total, "GET", cfg->success_url,
+                                NULL, false, check) < 0))
     goto out;
   judge_form_page(cfg, run, check);
 out:
@@ -300,8 +300,8 @@ out:
   free(f);
 }
 
-void login_flow_run(const login_cfg *cfg, const sw_deadline *d,
-                    login_run *run, sw_check *check) {
+void login_flow_run(const login_cfg *cfg, const sw_deadline *d, login_run *run,
+                    sw_check *check) {
   sw_err err;
   run->ttl = -1;
   if (cfg->flow == FLOW_FORM &&

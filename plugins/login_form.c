@@ -17,9 +17,12 @@ static const char *find_ci(const char *p, const char *end, const char *needle) {
 
 /* Decodes the few entities that occur in attribute values. */
 static void decode(char *dst, size_t n, const char *s, size_t len) {
-  static const struct { const char *ent; char ch; } ents[] = {
-      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'},
-      {"&#39;", '\''}, {"&#x27;", '\''}, {"&apos;", '\''}};
+  static const struct {
+    const char *ent;
+    char ch;
+  } ents[] = {{"&amp;", '&'},  {"&lt;", '<'},   {"&gt;", '>'},
+              {"&quot;", '"'}, {"&#39;", '\''}, {"&#x27;", '\''},
+              {"&apos;", '\''}};
   size_t o = 0;
   for (size_t i = 0; i < len && o + 1 < n;) {
     size_t k = 0, m = sizeof ents / sizeof ents[0];

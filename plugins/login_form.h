@@ -11,13 +11,13 @@ enum { FORM_MAX_INPUTS = 64 };
 
 typedef struct {
   char name[128];
-  char value[1024];     /* entities &amp; &lt; &gt; &quot; &#39; decoded */
-  char type[32];        /* lowercased; "text" when absent */
+  char value[1024]; /* entities &amp; &lt; &gt; &quot; &#39; decoded */
+  char type[32];    /* lowercased; "text" when absent */
 } form_input;
 
 typedef struct {
-  char action[1024];    /* as written ("" means the page itself) */
-  char method[16];      /* lowercased; "get" when absent */
+  char action[1024]; /* as written ("" means the page itself) */
+  char method[16];   /* lowercased; "get" when absent */
   form_input inputs[FORM_MAX_INPUTS];
   size_t n;
 } html_form;

@@ -10,80 +10,112 @@
 #include "streamwatch/secret.h"
 
 enum {
-  OPT_FLOW = SW_OPT_PLUGIN, OPT_CLIENT_ID, OPT_CLIENT_AUTH, OPT_USERNAME,
-  OPT_SCOPE, OPT_AUDIENCE, OPT_FORM_FIELD, OPT_USER_FIELD, OPT_PASSWORD_FIELD,
-  OPT_CSRF_FIELD, OPT_CSRF_REGEX, OPT_SUCCESS_URL, OPT_SUCCESS_STRING,
-  OPT_SUCCESS_REGEX, OPT_FAILURE_STRING, OPT_COOKIE_JAR, OPT_TOKEN_CACHE,
-  OPT_SAVE_REFRESH, OPT_TTL_WARN, OPT_TTL_CRIT, OPT_REJECTED_STATE,
-  OPT_DIGEST, OPT_VERIFY_REJECTS,
+  OPT_FLOW = SW_OPT_PLUGIN,
+  OPT_CLIENT_ID,
+  OPT_CLIENT_AUTH,
+  OPT_USERNAME,
+  OPT_SCOPE,
+  OPT_AUDIENCE,
+  OPT_FORM_FIELD,
+  OPT_USER_FIELD,
+  OPT_PASSWORD_FIELD,
+  OPT_CSRF_FIELD,
+  OPT_CSRF_REGEX,
+  OPT_SUCCESS_URL,
+  OPT_SUCCESS_STRING,
+  OPT_SUCCESS_REGEX,
+  OPT_FAILURE_STRING,
+  OPT_COOKIE_JAR,
+  OPT_TOKEN_CACHE,
+  OPT_SAVE_REFRESH,
+  OPT_TTL_WARN,
+  OPT_TTL_CRIT,
+  OPT_REJECTED_STATE,
+  OPT_DIGEST,
+  OPT_VERIFY_REJECTS,
   /* secrets: literal (wiped from argv), -file, -env for each */
   OPT_SECRET = 0x1200
 };
 enum { SEC_CLIENT, SEC_PASSWORD, SEC_REFRESH, SEC_KINDS };
 enum { SRC_ARG, SRC_FILE, SRC_ENV, SRC_KINDS };
-#define SECRET_OPT(kind, src) (OPT_SECRET + (kind) * SRC_KINDS + (src))
+#define SECRET_OPT(kind, src) (OPT_SECRET + (kind)*SRC_KINDS + (src))
 
 void login_help(FILE *out) {
   fputs(
-"check_login: can a user or an application still log in\n"
-"\n"
-"Usage: check_login -u URL [--flow FLOW] [--client-id ID]\n"
-"         [--client-secret-file F | --client-secret-env VAR] [--username U]\n"
-"         [--password-file F | --password-env VAR] [--refresh-token-file F]\n"
-"         [--token-cache F] [--ttl-warning RANGE] [--ttl-critical RANGE]\n"
-"         [-w RANGE] [-c RANGE] [-t SECONDS[:STATE]] [-v]\n"
-"\n"
-"Flows (--flow):\n"
-"  client-credentials  RFC 6749 4.4 token request (default)\n"
-"  refresh-token       RFC 6749 6 refresh; password  RFC 6749 4.3\n"
-"  basic               GET a protected URL with HTTP Basic (or --digest)\n"
-"  form                an HTML login form with its CSRF token and cookies\n"
-"\n"
-"Options:\n"
-" -u, --url=URL             token URL, protected URL or login page\n"
-"     --client-id=ID        OAuth2 client id\n"
-"     --client-secret-file=F, --client-secret-env=VAR, --client-secret=S\n"
-"     --client-auth=basic|post  client credentials in HTTP Basic (default)\n"
-"                           or in the form (client_id, client_secret)\n"
-"     --username=U          user for password, basic and form flows\n"
-"     --password-file=F, --password-env=VAR, --password=P\n"
-"     --refresh-token-file=F, --refresh-token-env=VAR, --refresh-token=T\n"
-"                           (literal secrets are wiped from argv at once)\n"
-"     --scope=S, --audience=A  added to token requests\n"
-" -k, --header='Name: value'  extra request header; repeatable\n"
-"     --digest              HTTP Digest instead of Basic (basic flow)\n"
-"     --verify-rejects      basic: the URL must refuse a request without\n"
-"                           credentials (no open door)\n"
-"     --form-field=NAME=VALUE  extra form field; repeatable\n"
-"     --user-field=NAME, --password-field=NAME  (username, password)\n"
-"     --csrf-field=NAME     hidden field that must be on the login page\n"
-"     --csrf-regex=RE       take its value from the page (first group)\n"
-"     --success-url=URL     page to GET after logging in\n"
-"     --success-string=S, --success-regex=RE  the final page must show it\n"
-"     --failure-string=S    text of a rejected login\n"
-"     --cookie-jar=F        keep the session's cookies in F (mode 0600)\n"
-"     --token-cache=F       save the token for check_api --token-cache\n"
-"     --save-refresh-token=F  save a new refresh token (mode 0600)\n"
-"     --ttl-warning=RANGE, --ttl-critical=RANGE  on expires_in, seconds\n"
-"     --rejected-state=STATE  state of rejected credentials (critical)\n"
-" -w, --warning=RANGE, -c, --critical=RANGE  total login time, seconds\n"
-"     --ca-file=F, --client-cert=F, --client-key=F, --tls-min=1.2|1.3,\n"
-"     --insecure, --connect-to=ADDR[:PORT], --proxy=URL,\n"
-"     --http-version=1.1|2  as check_api\n"
-" -t, --timeout=SECONDS[:STATE]  deadline for the whole flow (10:critical)\n"
-" -4, -6, --extra-opts=[SECTION][@FILE], -v (-vv requests, -vvv trace)\n"
-" -h, --help, -V, --version\n"
-"\n"
-"Examples:\n"
-"  check_login -u https://auth.example.com/token --client-id mon \\\n"
-"              --client-secret-file /etc/nagios/mon.secret --ttl-warning 300:\n"
-"  check_login --flow form -u https://example.com/login --username probe \\\n"
-"              --password-env PROBE_PW --csrf-field csrf_token \\\n"
-"              --success-string 'Welcome back'\n"
-"  check_login --flow basic -u https://example.com/admin --username probe \\\n"
-"              --password-file /etc/nagios/probe.pw --verify-rejects\n"
-"\n"
-"Secrets are never printed, at any verbosity.\n",
+      "check_login: can a user or an application still log in\n"
+      "\n"
+      "Usage: check_login -u URL [--flow FLOW] [--client-id ID]\n"
+      "         [--client-secret-file F | --client-secret-env VAR] [--username "
+      "U]\n"
+      "         [--password-file F | --password-env VAR] [--refresh-token-file "
+      "F]\n"
+      "         [--token-cache F] [--ttl-warning RANGE] [--ttl-critical "
+      "RANGE]\n"
+      "         [-w RANGE] [-c RANGE] [-t SECONDS[:STATE]] [-v]\n"
+      "\n"
+      "Flows (--flow):\n"
+      "  client-credentials  RFC 6749 4.4 token request (default)\n"
+      "  refresh-token       RFC 6749 6 refresh; password  RFC 6749 4.3\n"
+      "  basic               GET a protected URL with HTTP Basic (or "
+      "--digest)\n"
+      "  form                an HTML login form with its CSRF token and "
+      "cookies\n"
+      "\n"
+      "Options:\n"
+      " -u, --url=URL             token URL, protected URL or login page\n"
+      "     --client-id=ID        OAuth2 client id\n"
+      "     --client-secret-file=F, --client-secret-env=VAR, "
+      "--client-secret=S\n"
+      "     --client-auth=basic|post  client credentials in HTTP Basic "
+      "(default)\n"
+      "                           or in the form (client_id, client_secret)\n"
+      "     --username=U          user for password, basic and form flows\n"
+      "     --password-file=F, --password-env=VAR, --password=P\n"
+      "     --refresh-token-file=F, --refresh-token-env=VAR, "
+      "--refresh-token=T\n"
+      "                           (literal secrets are wiped from argv at "
+      "once)\n"
+      "     --scope=S, --audience=A  added to token requests\n"
+      " -k, --header='Name: value'  extra request header; repeatable\n"
+      "     --digest              HTTP Digest instead of Basic (basic flow)\n"
+      "     --verify-rejects      basic: the URL must refuse a request "
+      "without\n"
+      "                           credentials (no open door)\n"
+      "     --form-field=NAME=VALUE  extra form field; repeatable\n"
+      "     --user-field=NAME, --password-field=NAME  (username, password)\n"
+      "     --csrf-field=NAME     hidden field that must be on the login page\n"
+      "     --csrf-regex=RE       take its value from the page (first group)\n"
+      "     --success-url=URL     page to GET after logging in\n"
+      "     --success-string=S, --success-regex=RE  the final page must show "
+      "it\n"
+      "     --failure-string=S    text of a rejected login\n"
+      "     --cookie-jar=F        keep the session's cookies in F (mode 0600)\n"
+      "     --token-cache=F       save the token for check_api --token-cache\n"
+      "     --save-refresh-token=F  save a new refresh token (mode 0600)\n"
+      "     --ttl-warning=RANGE, --ttl-critical=RANGE  on expires_in, seconds\n"
+      "     --rejected-state=STATE  state of rejected credentials (critical)\n"
+      " -w, --warning=RANGE, -c, --critical=RANGE  total login time, seconds\n"
+      "     --ca-file=F, --client-cert=F, --client-key=F, --tls-min=1.2|1.3,\n"
+      "     --insecure, --connect-to=ADDR[:PORT], --proxy=URL,\n"
+      "     --http-version=1.1|2  as check_api\n"
+      " -t, --timeout=SECONDS[:STATE]  deadline for the whole flow "
+      "(10:critical)\n"
+      " -4, -6, --extra-opts=[SECTION][@FILE], -v (-vv requests, -vvv trace)\n"
+      " -h, --help, -V, --version\n"
+      "\n"
+      "Examples:\n"
+      "  check_login -u https://auth.example.com/token --client-id mon \\\n"
+      "              --client-secret-file /etc/nagios/mon.secret --ttl-warning "
+      "300:\n"
+      "  check_login --flow form -u https://example.com/login --username probe "
+      "\\\n"
+      "              --password-env PROBE_PW --csrf-field csrf_token \\\n"
+      "              --success-string 'Welcome back'\n"
+      "  check_login --flow basic -u https://example.com/admin --username "
+      "probe \\\n"
+      "              --password-file /etc/nagios/probe.pw --verify-rejects\n"
+      "\n"
+      "Secrets are never printed, at any verbosity.\n",
       out);
 }
 
@@ -100,14 +132,15 @@ static int parse_flow(const char *arg, login_flow *f, sw_err *err) {
       return 0;
     }
   }
-  return sw_fail(err, "--flow: unknown flow '%s' (client-credentials, "
-                      "refresh-token, password, basic or form)", arg);
+  return sw_fail(err,
+                 "--flow: unknown flow '%s' (client-credentials, "
+                 "refresh-token, password, basic or form)",
+                 arg);
 }
 
 /* --client-secret / -file / -env and the same for password and refresh
  * token: one secret from one of three sources. */
-static int secret_option(login_cfg *cfg, int c, const char *arg,
-                         sw_err *err) {
+static int secret_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
   static const char *const names[SEC_KINDS][SRC_KINDS] = {
       {"--client-secret", "--client-secret-file", "--client-secret-env"},
       {"--password", "--password-file", "--password-env"},
@@ -133,8 +166,8 @@ static int compile(regex_t *re, bool *has, const char *arg, const char *opt,
   if (*has)
     regfree(re);
   *has = regcomp(re, arg, REG_EXTENDED | flags) == 0;
-  return *has ? 0 : sw_fail(err, "%s: invalid regular expression '%s'",
-                            opt, arg);
+  return *has ? 0
+              : sw_fail(err, "%s: invalid regular expression '%s'", opt, arg);
 }
 
 /* Options about the flow and its fields. */
@@ -157,7 +190,8 @@ static int flow_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
     if (!strchr(arg, '=') || arg[0] == '=')
       return sw_fail(err, "--form-field: '%s' is not NAME=VALUE", arg);
     return sw_strvec_add(&cfg->form_fields, arg) < 0
-               ? sw_fail(err, "--form-field: out of memory") : 0;
+               ? sw_fail(err, "--form-field: out of memory")
+               : 0;
   case OPT_USER_FIELD: cfg->user_field = arg; return 0;
   case OPT_PASSWORD_FIELD: cfg->password_field = arg; return 0;
   case OPT_CSRF_FIELD: cfg->csrf_field = arg; return 0;
@@ -202,15 +236,20 @@ static int login_validate(login_cfg *cfg, sw_err *err) {
   login_flow f = cfg->flow;
   if (!cfg->url)
     return sw_fail(err, "-u: the URL is required");
-  if (strncasecmp(cfg->url, "http://", 7) && strncasecmp(cfg->url, "https://", 8))
+  if (strncasecmp(cfg->url, "http://", 7) &&
+      strncasecmp(cfg->url, "https://", 8))
     return sw_fail(err, "-u: '%s' is not an http:// or https:// URL", cfg->url);
   if (f <= FLOW_PASSWORD && (!cfg->client_id || !cfg->client_secret))
-    return sw_fail(err, "--client-id and --client-secret(-file/-env) are "
-                        "required by the %s flow", login_flow_name(f));
+    return sw_fail(err,
+                   "--client-id and --client-secret(-file/-env) are "
+                   "required by the %s flow",
+                   login_flow_name(f));
   if ((f == FLOW_PASSWORD || f == FLOW_BASIC || f == FLOW_FORM) &&
       (!cfg->username || !cfg->password))
-    return sw_fail(err, "--username and --password(-file/-env) are required "
-                        "by the %s flow", login_flow_name(f));
+    return sw_fail(err,
+                   "--username and --password(-file/-env) are required "
+                   "by the %s flow",
+                   login_flow_name(f));
   if (f == FLOW_REFRESH && !cfg->refresh_token)
     return sw_fail(err, "--refresh-token(-file/-env) is required by the "
                         "refresh-token flow");
@@ -247,10 +286,11 @@ void login_cfg_free(login_cfg *cfg) {
 }
 
 sw_std_result login_parse(int argc, char **argv, login_cfg *cfg, sw_err *err) {
-#define SECRETS(name, kind)                                                   \
-  {name, required_argument, NULL, SECRET_OPT(kind, SRC_ARG)},                 \
-  {name "-file", required_argument, NULL, SECRET_OPT(kind, SRC_FILE)},        \
-  {name "-env", required_argument, NULL, SECRET_OPT(kind, SRC_ENV)}
+#define SECRETS(name, kind)                                                    \
+  {name, required_argument, NULL, SECRET_OPT(kind, SRC_ARG)},                  \
+      {name "-file", required_argument, NULL, SECRET_OPT(kind, SRC_FILE)}, {   \
+    name "-env", required_argument, NULL, SECRET_OPT(kind, SRC_ENV)            \
+  }
   static const struct option longopts[] = {
       SW_STD_LONGOPTS,
       SW_HTTP_LONGOPTS,
@@ -288,8 +328,8 @@ sw_std_result login_parse(int argc, char **argv, login_cfg *cfg, sw_err *err) {
   cfg->user_field = "username";
   cfg->password_field = "password";
   cfg->rejected_state = SW_CRITICAL;
-  sw_std_result r = sw_getopt_all(argc, argv, SW_HTTP_SHORTOPTS "u:",
-                                  longopts, &cfg->std, any_option, cfg, err);
+  sw_std_result r = sw_getopt_all(argc, argv, SW_HTTP_SHORTOPTS "u:", longopts,
+                                  &cfg->std, any_option, cfg, err);
   if (r != SW_STD_DONE)
     return r;
   return login_validate(cfg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;

@@ -13,8 +13,8 @@
 static void oauth_error(const sw_http_resp *r, char *b, size_t n) {
   char msg[128];
   b[0] = '\0';
-  struct json_object *root = api_json_parse(r->body ? r->body : "",
-                                            r->body_len, msg, sizeof msg);
+  struct json_object *root =
+      api_json_parse(r->body ? r->body : "", r->body_len, msg, sizeof msg);
   struct json_object *e;
   if (root && json_object_object_get_ex(root, "error", &e) &&
       json_object_is_type(e, json_type_string))
@@ -58,7 +58,8 @@ static void save_tokens(const login_cfg *cfg, struct json_object *root,
   sw_err err;
   struct json_object *rt;
   if (cfg->token_cache) {
-    sw_token t = {.access_token = (char *)token, .expires_at = time(NULL) + ttl};
+    sw_token t = {.access_token = (char *)token,
+                  .expires_at = time(NULL) + ttl};
     snprintf(t.token_type, sizeof t.token_type, "Bearer");
     if (sw_token_save(cfg->token_cache, &t, "--token-cache", &err) < 0)
       sw_check_sub(check, SW_UNKNOWN, "%s", err.msg);
@@ -76,8 +77,9 @@ static void save_tokens(const login_cfg *cfg, struct json_object *root,
       sw_check_sub(check, SW_OK, "new refresh token saved to %s",
                    cfg->save_refresh);
   } else if (cfg->std.verbose) {
-    sw_check_sub(check, SW_OK, "a new refresh token was issued (not shown, "
-                               "not saved: --save-refresh-token F keeps it)");
+    sw_check_sub(check, SW_OK,
+                 "a new refresh token was issued (not shown, "
+                 "not saved: --save-refresh-token F keeps it)");
   }
 }
 
@@ -106,10 +108,10 @@ void login_judge_token(const login_cfg *cfg, login_run *run, sw_check *check) {
   if (problem) {
     run->ttl = -1;
     sw_check_raise(check, SW_CRITICAL);
-    sw_check_summary(check, "%s%s%s%s", problem, root ? "" : " (",
-                     root ? "" : (r->content_type[0] ? r->content_type
-                                                     : "no Content-Type"),
-                     root ? "" : ")");
+    sw_check_summary(
+        check, "%s%s%s%s", problem, root ? "" : " (",
+        root ? "" : (r->content_type[0] ? r->content_type : "no Content-Type"),
+        root ? "" : ")");
     json_object_put(root);
     return;
   }

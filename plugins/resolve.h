@@ -7,16 +7,19 @@
 #include "streamwatch/options.h"
 #include "streamwatch/result.h"
 
-enum { RESOLVE_MAX_NAMES = 64, RESOLVE_MAX_SERVERS = 32,
-       RESOLVE_MAX_EXPECT = 32 };
+enum {
+  RESOLVE_MAX_NAMES = 64,
+  RESOLVE_MAX_SERVERS = 32,
+  RESOLVE_MAX_EXPECT = 32
+};
 
 /* One -a: an address or CIDR block, or a text (a target name, TXT). */
 typedef struct {
-  char text[256];        /* as given, for messages */
-  char key[256];         /* text form lowercased without trailing dot */
-  int family;            /* AF_INET/AF_INET6 for addresses, 0 for text */
+  char text[256]; /* as given, for messages */
+  char key[256];  /* text form lowercased without trailing dot */
+  int family;     /* AF_INET/AF_INET6 for addresses, 0 for text */
   unsigned char addr[16];
-  int prefix;            /* CIDR prefix length (32/128 for one address) */
+  int prefix; /* CIDR prefix length (32/128 for one address) */
 } resolve_expect;
 
 typedef struct {

@@ -8,8 +8,8 @@
 
 typedef struct {
   bool failed;
-  bool timed;       /* the duration is part of what (answers, timeouts) */
-  char what[400];   /* "SERVFAIL", "10.1.2.4 (TTL 300, 0.8 ms)", ... */
+  bool timed;     /* the duration is part of what (answers, timeouts) */
+  char what[400]; /* "SERVFAIL", "10.1.2.4 (TTL 300, 0.8 ms)", ... */
   char dur[32];
 } verdict;
 
@@ -30,8 +30,7 @@ static void list_answers(const sw_dns_reply *r, char *b, size_t n) {
       ttl = r->rrs[i].ttl;
     if (len > 160) {
       if (i == r->nrrs - 1 || strstr(b, "more") == NULL)
-        len += (size_t)snprintf(b + len, n - len, ", +%zu more",
-                                r->nrrs - i);
+        len += (size_t)snprintf(b + len, n - len, ", +%zu more", r->nrrs - i);
       break;
     }
     len += (size_t)snprintf(b + len, n - len, "%s%s", i ? ", " : "",
@@ -72,8 +71,8 @@ static void judge_answers(const resolve_cfg *cfg, const sw_dns_query *q,
   const sw_dns_reply *r = &q->reply;
   char list[300], exp[300];
   list_answers(r, list, sizeof list);
-  const sw_dns_rr *bad = cfg->nexpects ? unexpected(cfg, r, cfg->expect_all)
-                                       : NULL;
+  const sw_dns_rr *bad =
+      cfg->nexpects ? unexpected(cfg, r, cfg->expect_all) : NULL;
   v->failed = true;
   if (cfg->expect_nxdomain) {
     snprintf(v->what, sizeof v->what, "exists (expected NXDOMAIN): %s)", list);
@@ -134,8 +133,8 @@ static void judge_query(const resolve_cfg *cfg, const sw_dns_query *q,
 /* "NAME TYPE: what from SERVER, ...; NAME2 TYPE: ..." for every failed
  * query, cut at about 150 characters, then "(F/N failed)". */
 static void failure_summary(const resolve_cfg *cfg, const sw_dns_query *q,
-                            const verdict *v, size_t nq, size_t failed,
-                            char *b, size_t n) {
+                            const verdict *v, size_t nq, size_t failed, char *b,
+                            size_t n) {
   size_t len = 0;
   const char *last_name = NULL;
   b[0] = '\0';
@@ -176,9 +175,8 @@ static void answer_set(const sw_dns_query *q, char *b, size_t n) {
 /* -C: for each name, the answer sets of all resolvers that answered
  * must be equal. Adds a WARNING sub-check per name that differs and
  * writes the first disagreement into b. Returns how many names differ. */
-static size_t check_consistency(const resolve_cfg *cfg,
-                                const sw_dns_query *q, sw_check *check,
-                                char *b, size_t n) {
+static size_t check_consistency(const resolve_cfg *cfg, const sw_dns_query *q,
+                                sw_check *check, char *b, size_t n) {
   size_t differ = 0;
   b[0] = '\0';
   for (size_t name = 0; name < cfg->nnames; name++) {
@@ -218,8 +216,11 @@ static void add_perfdata(const resolve_cfg *cfg, const sw_dns_query *q,
   unsigned long ttl_min = 0;
   bool have_ttl = false;
   for (size_t i = 0; i < nq; i++) {
-    sw_perf p = {.uom = "s", .warn = &cfg->std.warn, .crit = &cfg->std.crit,
-                 .has_min = true, .min = 0};
+    sw_perf p = {.uom = "s",
+                 .warn = &cfg->std.warn,
+                 .crit = &cfg->std.crit,
+                 .has_min = true,
+                 .min = 0};
     snprintf(p.label, sizeof p.label, "time_%s@%s", q[i].name,
              cfg->servers[q[i].server].label);
     p.measured = q[i].outcome == SW_DNS_REPLY ||
@@ -236,13 +237,24 @@ static void add_perfdata(const resolve_cfg *cfg, const sw_dns_query *q,
       have_ttl = true;
     }
   }
-  sw_perf f = {.label = "failed", .measured = true, .value = (double)failed,
-               .uom = "", .warn = &cfg->fail_warn, .crit = &cfg->fail_crit,
-               .has_min = true, .min = 0, .has_max = true, .max = (double)nq};
-  sw_perf a = {.label = "answers", .measured = true, .value = (double)answers,
+  sw_perf f = {.label = "failed",
+               .measured = true,
+               .value = (double)failed,
+               .uom = "",
+               .warn = &cfg->fail_warn,
+               .crit = &cfg->fail_crit,
+               .has_min = true,
+               .min = 0,
+               .has_max = true,
+               .max = (double)nq};
+  sw_perf a = {.label = "answers",
+               .measured = true,
+               .value = (double)answers,
                .uom = ""};
-  sw_perf t = {.label = "ttl_min", .measured = have_ttl,
-               .value = (double)ttl_min, .uom = "s"};
+  sw_perf t = {.label = "ttl_min",
+               .measured = have_ttl,
+               .value = (double)ttl_min,
+               .uom = "s"};
   sw_check_perf(check, &f);
   sw_check_perf(check, &a);
   sw_check_perf(check, &t);
@@ -297,9 +309,10 @@ void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
       sw_range_state(&cfg->fail_warn, &cfg->fail_crit, (double)failed);
   sw_state timeout_state =
       sw_state_rank(cfg->std.timeout_state) < sw_state_rank(fail_state)
-          ? cfg->std.timeout_state : fail_state;
+          ? cfg->std.timeout_state
+          : fail_state;
   for (size_t i = 0; i < nq; i++) {
-    sw_state s = !v[i].failed ? SW_OK
+    sw_state s = !v[i].failed                     ? SW_OK
                  : q[i].outcome == SW_DNS_TIMEOUT ? timeout_state
                                                   : fail_state;
     sw_check_sub(check, s, "%s @%s: %s%s%s%s", q[i].name,
@@ -319,9 +332,9 @@ void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
     len += (size_t)snprintf(summary + len, sizeof summary - len, "%s%s",
                             len ? "; " : "", extra);
   sw_state time_state =
-      slow < nq ? sw_range_state(&cfg->std.warn, &cfg->std.crit,
-                                 q[slow].elapsed)
-                : SW_OK;
+      slow < nq
+          ? sw_range_state(&cfg->std.warn, &cfg->std.crit, q[slow].elapsed)
+          : SW_OK;
   if (time_state != SW_OK && len < sizeof summary) {
     char dur[32];
     fmt_dur(dur, sizeof dur, q[slow].elapsed);

@@ -9,64 +9,88 @@
 #include "streamwatch/strparse.h"
 
 enum {
-  OPT_RESOLV_CONF = SW_OPT_PLUGIN, OPT_TCP, OPT_NO_RECURSION,
-  OPT_FAIL_WARN, OPT_FAIL_CRIT, OPT_RETRIES
+  OPT_RESOLV_CONF = SW_OPT_PLUGIN,
+  OPT_TCP,
+  OPT_NO_RECURSION,
+  OPT_FAIL_WARN,
+  OPT_FAIL_CRIT,
+  OPT_RETRIES
 };
 
 void resolve_help(FILE *out) {
   fputs(
-"check_resolve: DNS resolution of one or many names on one or many resolvers\n"
-"\n"
-"Usage: check_resolve -H NAME [-H NAME ...]\n"
-"         [-s SERVER[:PORT] ... | --resolv-conf FILE] [-q TYPE] [-a EXPECT ...]\n"
-"         [-L] [-n] [-C] [-A] [--tcp] [--no-recursion] [-w RANGE] [-c RANGE]\n"
-"         [--fail-warning RANGE] [--fail-critical RANGE] [--retries N]\n"
-"         [-t SECONDS[:STATE]] [-4|-6] [-v]\n"
-"\n"
-"Every name is asked of every resolver, all at once, through c-ares.\n"
-"\n"
-"Options:\n"
-" -H, --hostname=NAME       name to resolve; repeatable\n"
-" -s, --server=ADDR[:PORT]  resolver to ask; repeatable; IPv6: [2001:db8::1]:53\n"
-"                           (default: each nameserver of --resolv-conf)\n"
-"     --resolv-conf=FILE    where default resolvers come from (/etc/resolv.conf)\n"
-" -q, --querytype=TYPE      A (default), AAAA, CNAME, MX, NS, TXT, SRV, SOA,\n"
-"                           PTR or CAA\n"
-" -a, --expect=VALUE        expected answer: address, CIDR (10.0.0.0/8) or text\n"
-"                           (host.example. for CNAME/MX/NS/SRV targets);\n"
-"                           repeatable;\n"
-"                           OK when any answer matches any expectation\n"
-" -L, --expect-all          every answer must match some -a\n"
-" -n, --expect-nxdomain     NXDOMAIN is the OK outcome (the name must not exist)\n"
-" -C, --consistent          resolvers must give the same answers, else WARNING\n"
-" -A, --expect-authoritative  the AA flag must be set\n"
-"     --tcp                 query over TCP instead of UDP\n"
-"     --no-recursion        clear the RD flag (ask an authoritative server)\n"
-" -w, --warning=RANGE       slowest response time, seconds (e.g. 0.5)\n"
-" -c, --critical=RANGE      slowest response time, seconds (e.g. 1)\n"
-"     --fail-warning=RANGE  number of failed queries that warns\n"
-"     --fail-critical=RANGE number of failed queries that is critical (default 0)\n"
-"     --retries=N           c-ares tries per resolver, 1 to 5 (default 1)\n"
-" -t, --timeout=SECONDS[:STATE]  deadline for the whole run (default 10:critical)\n"
-" -4, --use-ipv4            only IPv4 resolvers from --resolv-conf\n"
-" -6, --use-ipv6            only IPv6 resolvers from --resolv-conf\n"
-"     --extra-opts=[SECTION][@FILE]  read options from an ini file\n"
-" -v, --verbose             more detail: -v the CNAME chain and AA flag, -vv the\n"
-"                           queries sent, -vvv a hex dump of every reply\n"
-" -h, --help                this help\n"
-" -V, --version             version and library versions\n"
-"\n"
-"Examples:\n"
-"  check_resolve -H api.example.com -s 10.0.0.1 -s 10.0.0.2 -a 192.0.2.0/24\n"
-"  check_resolve -H api.example.com -H cdn.example.com -C -w 0.2 -c 1\n"
-"  check_resolve -H old.example.com -n -s 10.0.0.1\n"
-"  check_resolve -H example.com -q MX -a mx1.example. -L\n"
-"  check_resolve -H api.example.com --fail-warning 0 --fail-critical 1\n"
-"\n"
-"Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 alerts\n"
-"outside 0..10, 10: below 10, ~:10 above 10, @10:20 inside 10..20.\n"
-"Time is in seconds with fractions. A failed query is any that did not give\n"
-"the expected outcome: rcode, NODATA, timeout, refused, malformed, mismatch.\n",
+      "check_resolve: DNS resolution of one or many names on one or many "
+      "resolvers\n"
+      "\n"
+      "Usage: check_resolve -H NAME [-H NAME ...]\n"
+      "         [-s SERVER[:PORT] ... | --resolv-conf FILE] [-q TYPE] [-a "
+      "EXPECT ...]\n"
+      "         [-L] [-n] [-C] [-A] [--tcp] [--no-recursion] [-w RANGE] [-c "
+      "RANGE]\n"
+      "         [--fail-warning RANGE] [--fail-critical RANGE] [--retries N]\n"
+      "         [-t SECONDS[:STATE]] [-4|-6] [-v]\n"
+      "\n"
+      "Every name is asked of every resolver, all at once, through c-ares.\n"
+      "\n"
+      "Options:\n"
+      " -H, --hostname=NAME       name to resolve; repeatable\n"
+      " -s, --server=ADDR[:PORT]  resolver to ask; repeatable; IPv6: "
+      "[2001:db8::1]:53\n"
+      "                           (default: each nameserver of --resolv-conf)\n"
+      "     --resolv-conf=FILE    where default resolvers come from "
+      "(/etc/resolv.conf)\n"
+      " -q, --querytype=TYPE      A (default), AAAA, CNAME, MX, NS, TXT, SRV, "
+      "SOA,\n"
+      "                           PTR or CAA\n"
+      " -a, --expect=VALUE        expected answer: address, CIDR (10.0.0.0/8) "
+      "or text\n"
+      "                           (host.example. for CNAME/MX/NS/SRV "
+      "targets);\n"
+      "                           repeatable;\n"
+      "                           OK when any answer matches any expectation\n"
+      " -L, --expect-all          every answer must match some -a\n"
+      " -n, --expect-nxdomain     NXDOMAIN is the OK outcome (the name must "
+      "not exist)\n"
+      " -C, --consistent          resolvers must give the same answers, else "
+      "WARNING\n"
+      " -A, --expect-authoritative  the AA flag must be set\n"
+      "     --tcp                 query over TCP instead of UDP\n"
+      "     --no-recursion        clear the RD flag (ask an authoritative "
+      "server)\n"
+      " -w, --warning=RANGE       slowest response time, seconds (e.g. 0.5)\n"
+      " -c, --critical=RANGE      slowest response time, seconds (e.g. 1)\n"
+      "     --fail-warning=RANGE  number of failed queries that warns\n"
+      "     --fail-critical=RANGE number of failed queries that is critical "
+      "(default 0)\n"
+      "     --retries=N           c-ares tries per resolver, 1 to 5 (default "
+      "1)\n"
+      " -t, --timeout=SECONDS[:STATE]  deadline for the whole run (default "
+      "10:critical)\n"
+      " -4, --use-ipv4            only IPv4 resolvers from --resolv-conf\n"
+      " -6, --use-ipv6            only IPv6 resolvers from --resolv-conf\n"
+      "     --extra-opts=[SECTION][@FILE]  read options from an ini file\n"
+      " -v, --verbose             more detail: -v the CNAME chain and AA flag, "
+      "-vv the\n"
+      "                           queries sent, -vvv a hex dump of every "
+      "reply\n"
+      " -h, --help                this help\n"
+      " -V, --version             version and library versions\n"
+      "\n"
+      "Examples:\n"
+      "  check_resolve -H api.example.com -s 10.0.0.1 -s 10.0.0.2 -a "
+      "192.0.2.0/24\n"
+      "  check_resolve -H api.example.com -H cdn.example.com -C -w 0.2 -c 1\n"
+      "  check_resolve -H old.example.com -n -s 10.0.0.1\n"
+      "  check_resolve -H example.com -q MX -a mx1.example. -L\n"
+      "  check_resolve -H api.example.com --fail-warning 0 --fail-critical 1\n"
+      "\n"
+      "Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 "
+      "alerts\n"
+      "outside 0..10, 10: below 10, ~:10 above 10, @10:20 inside 10..20.\n"
+      "Time is in seconds with fractions. A failed query is any that did not "
+      "give\n"
+      "the expected outcome: rcode, NODATA, timeout, refused, malformed, "
+      "mismatch.\n",
       out);
 }
 
@@ -102,8 +126,8 @@ int resolve_expect_parse(const char *text, resolve_expect *e, sw_err *err) {
     return sw_fail(err, "-a: invalid CIDR prefix in '%s'", text);
   if (rc == 0) {
     for (size_t i = 0; i < len; i++)
-      e->key[i] = (char)((text[i] >= 'A' && text[i] <= 'Z') ? text[i] + 32
-                                                            : text[i]);
+      e->key[i] =
+          (char)((text[i] >= 'A' && text[i] <= 'Z') ? text[i] + 32 : text[i]);
     if (len > 1 && e->key[len - 1] == '.')
       e->key[len - 1] = '\0';
   }
@@ -133,7 +157,8 @@ static int load_resolv_conf(resolve_cfg *cfg, sw_err *err) {
     return sw_fail(err, "--resolv-conf: cannot read %s: %m", path);
   size_t len = fread(text, 1, sizeof text, f);
   fclose(f);
-  if (sw_dns_resolv_conf_parse(text, len, all, RESOLVE_MAX_SERVERS, &n, err) < 0)
+  if (sw_dns_resolv_conf_parse(text, len, all, RESOLVE_MAX_SERVERS, &n, err) <
+      0)
     return -1;
   for (size_t i = 0; i < n; i++) {
     int fam = all[i].family == AF_INET ? 4 : 6;
@@ -145,14 +170,15 @@ static int load_resolv_conf(resolve_cfg *cfg, sw_err *err) {
   }
   if (cfg->nservers == 0)
     return sw_fail(err, "--resolv-conf: no %snameserver in %s; give -s",
-                   cfg->std.family == 4 ? "IPv4 "
-                   : cfg->std.family == 6 ? "IPv6 " : "", path);
+                   cfg->std.family == 4   ? "IPv4 "
+                   : cfg->std.family == 6 ? "IPv6 "
+                                          : "",
+                   path);
   return 0;
 }
 
 /* One plugin option; returns 0 or -1 with err. */
-static int resolve_option(void *vcfg, int c, const char *arg,
-                          sw_err *err) {
+static int resolve_option(void *vcfg, int c, const char *arg, sw_err *err) {
   resolve_cfg *cfg = vcfg;
   unsigned long n;
   switch (c) {
@@ -169,8 +195,10 @@ static int resolve_option(void *vcfg, int c, const char *arg,
     return sw_dns_server_parse(arg, &cfg->servers[cfg->nservers++], err);
   case 'q':
     if (sw_dns_qtype_parse(arg, &cfg->dns.qtype) < 0)
-      return sw_fail(err, "-q: unsupported query type '%s' (A, AAAA, CNAME, "
-                          "MX, NS, TXT, SRV, SOA, PTR, CAA)", arg);
+      return sw_fail(err,
+                     "-q: unsupported query type '%s' (A, AAAA, CNAME, "
+                     "MX, NS, TXT, SRV, SOA, PTR, CAA)",
+                     arg);
     return 0;
   case 'a':
     if (cfg->nexpects == RESOLVE_MAX_EXPECT)
@@ -192,8 +220,7 @@ static int resolve_option(void *vcfg, int c, const char *arg,
       return sw_fail(err, "--retries: invalid value '%s' (1 to 5)", arg);
     cfg->dns.tries = (int)n;
     return 0;
-  default:
-    return sw_fail(err, "unknown option (see --help)");
+  default: return sw_fail(err, "unknown option (see --help)");
   }
 }
 

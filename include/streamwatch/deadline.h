@@ -3,8 +3,8 @@
 #define STREAMWATCH_DEADLINE_H
 
 typedef struct {
-  double start;  /* monotonic seconds when the run began */
-  double end;    /* monotonic seconds when -t expires */
+  double start; /* monotonic seconds when the run began */
+  double end;   /* monotonic seconds when -t expires */
 } sw_deadline;
 
 /* Monotonic clock in seconds. Can't fail. */

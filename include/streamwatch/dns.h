@@ -16,16 +16,23 @@
 /* DNS record types by their RFC 1035 / RFC 3596 / RFC 2782 / RFC 8659
  * numbers. */
 enum {
-  SW_DNS_A = 1, SW_DNS_NS = 2, SW_DNS_CNAME = 5, SW_DNS_SOA = 6,
-  SW_DNS_PTR = 12, SW_DNS_MX = 15, SW_DNS_TXT = 16, SW_DNS_AAAA = 28,
-  SW_DNS_SRV = 33, SW_DNS_CAA = 257
+  SW_DNS_A = 1,
+  SW_DNS_NS = 2,
+  SW_DNS_CNAME = 5,
+  SW_DNS_SOA = 6,
+  SW_DNS_PTR = 12,
+  SW_DNS_MX = 15,
+  SW_DNS_TXT = 16,
+  SW_DNS_AAAA = 28,
+  SW_DNS_SRV = 33,
+  SW_DNS_CAA = 257
 };
 
 typedef struct {
-  char addr[46];          /* numeric address, no brackets */
-  int family;             /* AF_INET or AF_INET6 */
-  unsigned short port;    /* 53 unless given */
-  char label[64];         /* as shown in output: 10.0.0.1, ::1, 10.0.0.1:5353 */
+  char addr[46];       /* numeric address, no brackets */
+  int family;          /* AF_INET or AF_INET6 */
+  unsigned short port; /* 53 unless given */
+  char label[64];      /* as shown in output: 10.0.0.1, ::1, 10.0.0.1:5353 */
 } sw_dns_server;
 
 /* Parses ADDR, ADDR:PORT, [V6ADDR] or [V6ADDR]:PORT (a bare IPv6 address
@@ -50,19 +57,19 @@ const char *sw_dns_rcode_name(int rcode, char *buf, size_t n);
 typedef struct {
   int type;
   unsigned long ttl;
-  char text[256];        /* as printed: 10.1.2.4, "10 mx.example.", ... */
-  char key[256];         /* what -a text matches: address, or the target
-                            name lowercased without trailing dot */
-  int family;            /* A/AAAA: AF_INET/AF_INET6, else 0 */
+  char text[256]; /* as printed: 10.1.2.4, "10 mx.example.", ... */
+  char key[256];  /* what -a text matches: address, or the target
+                     name lowercased without trailing dot */
+  int family;     /* A/AAAA: AF_INET/AF_INET6, else 0 */
   unsigned char addr[16];
 } sw_dns_rr;
 
 typedef struct {
   int rcode;
   bool aa, tc;
-  sw_dns_rr *rrs;        /* answers of the asked type, in wire order */
+  sw_dns_rr *rrs; /* answers of the asked type, in wire order */
   size_t nrrs;
-  char chain[256];       /* CNAME chain "a. -> b." ("" without CNAMEs) */
+  char chain[256]; /* CNAME chain "a. -> b." ("" without CNAMEs) */
 } sw_dns_reply;
 
 /* Parses a reply (RFC 1035 4.1) to a query of qtype: header flags, rcode,
@@ -77,29 +84,29 @@ void sw_dns_reply_free(sw_dns_reply *r);
 /* How one query ended. */
 typedef enum {
   SW_DNS_PENDING = 0,
-  SW_DNS_REPLY,          /* a reply was parsed: see reply.rcode, nrrs */
-  SW_DNS_TIMEOUT,        /* no answer within the time given */
-  SW_DNS_CONNREFUSED,    /* ICMP port unreachable, TCP RST */
-  SW_DNS_MALFORMED,      /* a reply that could not be parsed */
-  SW_DNS_ERROR           /* anything else; detail in err */
+  SW_DNS_REPLY,       /* a reply was parsed: see reply.rcode, nrrs */
+  SW_DNS_TIMEOUT,     /* no answer within the time given */
+  SW_DNS_CONNREFUSED, /* ICMP port unreachable, TCP RST */
+  SW_DNS_MALFORMED,   /* a reply that could not be parsed */
+  SW_DNS_ERROR        /* anything else; detail in err */
 } sw_dns_outcome;
 
 typedef struct {
-  const char *name;      /* not owned */
-  size_t server;         /* index into the servers array */
+  const char *name; /* not owned */
+  size_t server;    /* index into the servers array */
   sw_dns_outcome outcome;
-  double elapsed;        /* seconds from send to outcome */
+  double elapsed; /* seconds from send to outcome */
   sw_dns_reply reply;
   char err[160];
 } sw_dns_query;
 
 typedef struct {
   int qtype;
-  bool tcp;              /* query over TCP */
-  bool norecurse;        /* clear RD */
-  int tries;             /* c-ares tries per server (>= 1) */
-  int verbose;           /* >= 2: each query sent; >= 3: hex dump of
-                            every reply, to trace */
+  bool tcp;       /* query over TCP */
+  bool norecurse; /* clear RD */
+  int tries;      /* c-ares tries per server (>= 1) */
+  int verbose;    /* >= 2: each query sent; >= 3: hex dump of
+                     every reply, to trace */
   void (*trace)(void *arg, const char *line);
   void *trace_arg;
 } sw_dns_opts;
@@ -108,9 +115,9 @@ typedef struct {
  * deadline (less a small margin to print) comes; unanswered queries then
  * end in SW_DNS_TIMEOUT. Returns 0, or -1 with err when c-ares itself
  * cannot start (out of memory, no sockets). */
-int sw_dns_run(const sw_dns_server *servers, size_t nservers,
-               sw_dns_query *q, size_t nq, const sw_dns_opts *o,
-               const sw_deadline *d, sw_err *err);
+int sw_dns_run(const sw_dns_server *servers, size_t nservers, sw_dns_query *q,
+               size_t nq, const sw_dns_opts *o, const sw_deadline *d,
+               sw_err *err);
 
 /* "c-ares/1.18.1" */
 const char *sw_dns_version(char *buf, size_t n);

@@ -17,37 +17,36 @@ typedef struct sw_http_session sw_http_session;
 
 typedef struct {
   const char *url;
-  sw_http_session *session;    /* NULL: a request on its own */
-  const char *username;        /* HTTP authentication, with password */
-  const char *password;        /* secret */
-  bool digest;                 /* Digest instead of Basic */
-  const char *user_agent;      /* e.g. "check_api/0.1.0 (streamwatch)" */
-  const char *method;          /* NULL: GET (HEAD sends no body back) */
-  const sw_strvec *headers;    /* "Name: value" lines; may be NULL */
-  const char *body;            /* request body or NULL */
+  sw_http_session *session; /* NULL: a request on its own */
+  const char *username;     /* HTTP authentication, with password */
+  const char *password;     /* secret */
+  bool digest;              /* Digest instead of Basic */
+  const char *user_agent;   /* e.g. "check_api/0.1.0 (streamwatch)" */
+  const char *method;       /* NULL: GET (HEAD sends no body back) */
+  const sw_strvec *headers; /* "Name: value" lines; may be NULL */
+  const char *body;         /* request body or NULL */
   size_t body_len;
-  const char *bearer;          /* secret: sent as Authorization: Bearer */
-  const char *connect_to;      /* ADDR or ADDR:PORT, or NULL */
-  const char *proxy;           /* proxy URL or NULL */
+  const char *bearer;     /* secret: sent as Authorization: Bearer */
+  const char *connect_to; /* ADDR or ADDR:PORT, or NULL */
+  const char *proxy;      /* proxy URL or NULL */
   const char *ca_file, *client_cert, *client_key;
-  bool insecure;               /* no certificate or host name verification */
-  int tls_min;                 /* 0 (library default), 12 or 13 */
-  int http_version;            /* 0 (library default), 11 or 2 */
-  bool follow;                 /* follow redirects (at most max_redirects) */
+  bool insecure;    /* no certificate or host name verification */
+  int tls_min;      /* 0 (library default), 12 or 13 */
+  int http_version; /* 0 (library default), 11 or 2 */
+  bool follow;      /* follow redirects (at most max_redirects) */
   long max_redirects;
-  size_t max_size;             /* body bytes kept; more is an error */
-  int family;                  /* 0, 4 or 6 */
-  bool want_cert;              /* read the peer certificate's expiry */
-  int verbose;                 /* >= 2: request lines; >= 3: libcurl trace */
-  const char *const *secrets;  /* strings masked in the trace; may be NULL */
+  size_t max_size;            /* body bytes kept; more is an error */
+  int family;                 /* 0, 4 or 6 */
+  bool want_cert;             /* read the peer certificate's expiry */
+  int verbose;                /* >= 2: request lines; >= 3: libcurl trace */
+  const char *const *secrets; /* strings masked in the trace; may be NULL */
   /* Streaming (check_stream): when on_data is set the body is not kept
    * (resp->body stays NULL, body_len counts); every chunk goes to on_data
    * with the monotonic time it arrived, and on_tick is called from
    * libcurl's progress callback (at least once a second, more often while
    * data flows). Either returns false to stop: the transfer then ends as
    * a success with resp->stopped set. on_header sees every header line. */
-  bool (*on_data)(void *arg, const unsigned char *data, size_t n,
-                  double now);
+  bool (*on_data)(void *arg, const unsigned char *data, size_t n, double now);
   bool (*on_tick)(void *arg, double now);
   void (*on_header)(void *arg, const char *line, size_t len);
   void *stream_arg;
@@ -63,26 +62,26 @@ typedef struct {
 } sw_http_times;
 
 typedef struct {
-  long status;                 /* last response's status, 0 if none */
-  char reason[64];             /* its reason phrase, sanitised */
-  char content_type[96];       /* sanitised, "" when absent */
-  char retry_after[64];        /* Retry-After header, sanitised */
-  char location[256];          /* Location header of a 3xx, sanitised */
-  char *body;                  /* NUL-terminated; body_len bytes */
+  long status;           /* last response's status, 0 if none */
+  char reason[64];       /* its reason phrase, sanitised */
+  char content_type[96]; /* sanitised, "" when absent */
+  char retry_after[64];  /* Retry-After header, sanitised */
+  char location[256];    /* Location header of a 3xx, sanitised */
+  char *body;            /* NUL-terminated; body_len bytes */
   size_t body_len;
   long redirects;
   sw_http_times t;
   bool have_cert;
-  double cert_days;            /* leaf certificate: days until notAfter */
+  double cert_days; /* leaf certificate: days until notAfter */
   /* Transport failure (sw_http_perform returned -1): */
-  bool timed_out;              /* the deadline ran out */
-  bool tcp_connected;          /* TCP was up (even if TLS never was) */
-  bool too_big;                /* body passed max_size */
-  bool stopped;                /* on_data/on_tick ended a stream early */
-  const char *phase;           /* "DNS", "connect", "TLS handshake",
-                                  "waiting for first byte", "reading body",
-                                  "sending request" */
-  char err[256];               /* "TLS handshake failed: certificate has expired" */
+  bool timed_out;     /* the deadline ran out */
+  bool tcp_connected; /* TCP was up (even if TLS never was) */
+  bool too_big;       /* body passed max_size */
+  bool stopped;       /* on_data/on_tick ended a stream early */
+  const char *phase;  /* "DNS", "connect", "TLS handshake",
+                         "waiting for first byte", "reading body",
+                         "sending request" */
+  char err[256];      /* "TLS handshake failed: certificate has expired" */
 } sw_http_resp;
 
 /* Performs the request, finishing before the deadline (less a margin to

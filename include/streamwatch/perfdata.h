@@ -10,9 +10,9 @@
 
 typedef struct {
   char label[160];
-  bool measured;       /* false: value printed as U */
+  bool measured; /* false: value printed as U */
   double value;
-  const char *uom;     /* "", "s", "%", "B" or "c" */
+  const char *uom;      /* "", "s", "%", "B" or "c" */
   const sw_range *warn; /* may be NULL */
   const sw_range *crit; /* may be NULL */
   bool has_min, has_max;

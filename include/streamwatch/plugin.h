@@ -10,14 +10,14 @@
 #include "streamwatch/options.h"
 
 typedef struct {
-  const char *prog;            /* "check_api": version line, ini section */
-  const char *service;         /* "API": the first word of every output */
-  const char *const *secrets;  /* long options wiped from argv, or NULL */
+  const char *prog;           /* "check_api": version line, ini section */
+  const char *service;        /* "API": the first word of every output */
+  const char *const *secrets; /* long options wiped from argv, or NULL */
   /* Parses argv into cfg and returns its standard options. */
   sw_std_result (*parse)(int argc, char **argv, void *cfg,
                          const sw_std_opts **std, sw_err *err);
   void (*help)(FILE *out);
-  const char *(*libs)(char *buf, size_t n);   /* "libcurl/7.88.1 ..." */
+  const char *(*libs)(char *buf, size_t n);    /* "libcurl/7.88.1 ..." */
   int (*run)(void *cfg, const sw_deadline *d); /* prints, returns state */
   void (*free_cfg)(void *cfg);                 /* may be NULL */
 } sw_plugin;

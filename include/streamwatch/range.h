@@ -12,13 +12,13 @@
 #include "streamwatch/state.h"
 
 typedef struct {
-  bool set;        /* false: no threshold given, never alerts */
-  bool inside;     /* '@': alert inside [start, end] */
-  bool start_inf;  /* '~': start is minus infinity */
-  bool end_inf;    /* "N:": end is plus infinity */
+  bool set;       /* false: no threshold given, never alerts */
+  bool inside;    /* '@': alert inside [start, end] */
+  bool start_inf; /* '~': start is minus infinity */
+  bool end_inf;   /* "N:": end is plus infinity */
   double start;
   double end;
-  char text[64];   /* the range exactly as given, for perfdata */
+  char text[64]; /* the range exactly as given, for perfdata */
 } sw_range;
 
 /* Parses text into r. On error fills err with a message that names opt

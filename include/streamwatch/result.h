@@ -22,14 +22,14 @@ typedef struct {
 } sw_subcheck;
 
 typedef struct sw_check {
-  const char *service;    /* e.g. "RESOLVE"; not owned */
-  sw_state state;         /* set directly; combined with sub-checks */
-  char *summary;          /* owned */
+  const char *service; /* e.g. "RESOLVE"; not owned */
+  sw_state state;      /* set directly; combined with sub-checks */
+  char *summary;       /* owned */
   sw_subcheck *subs;
   size_t nsubs, capsubs;
-  char *perf;             /* formatted perfdata, space separated */
+  char *perf; /* formatted perfdata, space separated */
   size_t perflen, perfcap;
-  int nomem;              /* an allocation failed: printed as UNKNOWN */
+  int nomem; /* an allocation failed: printed as UNKNOWN */
 } sw_check;
 
 /* Starts an empty check for service (a static string). Can't fail. */

@@ -14,8 +14,7 @@ int sw_read_file(const char *path, size_t max, const char *opt, char **out,
 
 /* A secret from a file: its content without one trailing newline (\n or
  * \r\n), as editors and `echo` leave. An empty secret is an error. */
-int sw_secret_file(const char *path, const char *opt, char **out,
-                   sw_err *err);
+int sw_secret_file(const char *path, const char *opt, char **out, sw_err *err);
 
 /* A secret from an environment variable; unset or empty is an error
  * naming opt and the variable. */

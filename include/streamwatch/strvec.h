@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 typedef struct {
-  char **v;     /* v[n] is always NULL once anything was added */
+  char **v; /* v[n] is always NULL once anything was added */
   size_t n, cap;
 } sw_strvec;
 

@@ -14,9 +14,9 @@
 #include "streamwatch/state.h"
 
 typedef struct {
-  char *access_token;       /* secret: free with sw_token_free */
+  char *access_token; /* secret: free with sw_token_free */
   char token_type[32];
-  long long expires_at;     /* seconds since the epoch */
+  long long expires_at; /* seconds since the epoch */
 } sw_token;
 
 /* Writes t to path: a temporary file beside it (mode 0600), fsync, then
@@ -30,8 +30,7 @@ int sw_token_save(const char *path, const sw_token *t, const char *opt,
 int sw_token_parse(const char *text, size_t len, sw_token *t, sw_err *err);
 
 /* Reads and parses path. Returns 0, or -1 with err naming opt and path. */
-int sw_token_load(const char *path, const char *opt, sw_token *t,
-                  sw_err *err);
+int sw_token_load(const char *path, const char *opt, sw_token *t, sw_err *err);
 
 /* Wipes and frees the token. */
 void sw_token_free(sw_token *t);

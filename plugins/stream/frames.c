@@ -94,16 +94,11 @@ void sf_update_bitrate(sf_validator *v) {
 
 static int check(sf_validator *v) {
   switch (v->format) {
-  case SF_MP3:
-    return sf_check_mp3(v);
-  case SF_AAC:
-    return sf_check_adts(v);
-  case SF_TS:
-    return sf_check_ts(v);
-  case SF_FMP4:
-    return sf_check_fmp4(v);
-  default:
-    return sf_check_ogg(v);
+  case SF_MP3: return sf_check_mp3(v);
+  case SF_AAC: return sf_check_adts(v);
+  case SF_TS: return sf_check_ts(v);
+  case SF_FMP4: return sf_check_fmp4(v);
+  default: return sf_check_ogg(v);
   }
 }
 

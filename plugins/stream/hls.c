@@ -22,9 +22,9 @@ typedef struct {
   sw_err *err;
   size_t lineno;
   int master_tags, media_tags, has_target;
-  int want_variant;     /* an EXT-X-STREAM-INF waits for its URI */
-  hls_variant variant;  /* ... this one */
-  int want_segment;     /* an EXTINF waits for its URI */
+  int want_variant;    /* an EXT-X-STREAM-INF waits for its URI */
+  hls_variant variant; /* ... this one */
+  int want_segment;    /* an EXTINF waits for its URI */
   double extinf;
   int discontinuity, encrypted, map, has_pdt;
   double pdt;
@@ -287,13 +287,15 @@ static void segment_pdt(hls_ctx *c, hls_segment *s) {
 
 static int add_variant(hls_ctx *c, char *uri) {
   hls_playlist *pl = c->pl;
-  hls_variant *v = grow(pl->variants, pl->n_variants, sizeof *v,
-                        HLS_MAX_VARIANTS);
+  hls_variant *v =
+      grow(pl->variants, pl->n_variants, sizeof *v, HLS_MAX_VARIANTS);
 
   if (!v) {
     free(uri);
-    return sw_fail(c->err, "line %zu: more than %d variants (or out of "
-                   "memory)", c->lineno, HLS_MAX_VARIANTS);
+    return sw_fail(c->err,
+                   "line %zu: more than %d variants (or out of "
+                   "memory)",
+                   c->lineno, HLS_MAX_VARIANTS);
   }
   pl->variants = v;
   v[pl->n_variants] = c->variant;
@@ -304,13 +306,15 @@ static int add_variant(hls_ctx *c, char *uri) {
 
 static int add_segment(hls_ctx *c, char *uri) {
   hls_playlist *pl = c->pl;
-  hls_segment *s = grow(pl->segments, pl->n_segments, sizeof *s,
-                        HLS_MAX_SEGMENTS);
+  hls_segment *s =
+      grow(pl->segments, pl->n_segments, sizeof *s, HLS_MAX_SEGMENTS);
 
   if (!s) {
     free(uri);
-    return sw_fail(c->err, "line %zu: more than %d segments (or out of "
-                   "memory)", c->lineno, HLS_MAX_SEGMENTS);
+    return sw_fail(c->err,
+                   "line %zu: more than %d segments (or out of "
+                   "memory)",
+                   c->lineno, HLS_MAX_SEGMENTS);
   }
   pl->segments = s;
   s += pl->n_segments++;
@@ -333,8 +337,10 @@ static int uri_line(hls_ctx *c, slice line) {
   char *uri;
 
   if (!c->want_variant && !c->want_segment)
-    return sw_fail(c->err, "line %zu: URI without EXTINF or "
-                   "EXT-X-STREAM-INF", c->lineno);
+    return sw_fail(c->err,
+                   "line %zu: URI without EXTINF or "
+                   "EXT-X-STREAM-INF",
+                   c->lineno);
   if (!(uri = resolve(c, line)))
     return -1;
   return c->want_variant ? add_variant(c, uri) : add_segment(c, uri);
@@ -362,7 +368,7 @@ static int finish(hls_ctx *c) {
     return sw_fail(c->err, "EXTINF without URI at the end");
   if (c->master_tags && c->media_tags)
     return sw_fail(c->err, "both master and media playlist tags (RFC 8216 "
-                   "4.3.4)");
+                           "4.3.4)");
   if (!c->master_tags && !c->media_tags)
     return sw_fail(c->err, "neither a master nor a media playlist");
   pl->kind = c->master_tags ? HLS_MASTER : HLS_MEDIA;

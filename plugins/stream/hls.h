@@ -29,14 +29,14 @@ typedef struct {
 
 /* One media segment: EXTINF and its URI (section 4.3.2.1). */
 typedef struct {
-  double duration;      /* EXTINF seconds */
-  unsigned long seq;    /* media sequence number (section 6.3.2) */
-  char *uri;            /* resolved; owned */
-  int discontinuity;    /* EXT-X-DISCONTINUITY came before it */
-  int encrypted;        /* an EXT-X-KEY with METHOD other than NONE applies */
-  int map;              /* index into maps (EXT-X-MAP), -1 when none */
-  int has_pdt;          /* pdt is known (tagged, or derived: 4.3.2.6) */
-  double pdt;           /* EXT-X-PROGRAM-DATE-TIME, epoch seconds */
+  double duration;   /* EXTINF seconds */
+  unsigned long seq; /* media sequence number (section 6.3.2) */
+  char *uri;         /* resolved; owned */
+  int discontinuity; /* EXT-X-DISCONTINUITY came before it */
+  int encrypted;     /* an EXT-X-KEY with METHOD other than NONE applies */
+  int map;           /* index into maps (EXT-X-MAP), -1 when none */
+  int has_pdt;       /* pdt is known (tagged, or derived: 4.3.2.6) */
+  double pdt;        /* EXT-X-PROGRAM-DATE-TIME, epoch seconds */
 } hls_segment;
 
 /* A parsed playlist. Every pointer is owned by the playlist and freed by
@@ -54,14 +54,14 @@ typedef struct {
   hls_type type;
   hls_segment *segments;
   size_t n_segments;
-  double total_duration;   /* sum of EXTINF */
-  size_t discontinuities;  /* EXT-X-DISCONTINUITY tags */
-  int encrypted;           /* some segment is encrypted */
-  char key_method[32];     /* last EXT-X-KEY METHOD, sanitised, or "" */
-  char **maps;             /* EXT-X-MAP URIs resolved (fMP4 init) */
+  double total_duration;  /* sum of EXTINF */
+  size_t discontinuities; /* EXT-X-DISCONTINUITY tags */
+  int encrypted;          /* some segment is encrypted */
+  char key_method[32];    /* last EXT-X-KEY METHOD, sanitised, or "" */
+  char **maps;            /* EXT-X-MAP URIs resolved (fMP4 init) */
   size_t n_maps;
-  int has_last_pdt;        /* the last segment's date-time is known */
-  double last_pdt;         /* ... as epoch seconds */
+  int has_last_pdt; /* the last segment's date-time is known */
+  double last_pdt;  /* ... as epoch seconds */
 } hls_playlist;
 
 /* Parses text[0..len) (need not be NUL-terminated) fetched from base_url

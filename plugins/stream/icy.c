@@ -14,8 +14,8 @@ void icy_init(icy_state *s, unsigned long metaint) {
 
 /* The value of key='...' in a metadata block. Titles contain quotes
  * ("Guns N' Roses"), so the value ends at "';" or at the last quote. */
-static int meta_value(const char *m, size_t n, const char *key,
-                      const char **v, size_t *vlen) {
+static int meta_value(const char *m, size_t n, const char *key, const char **v,
+                      size_t *vlen) {
   size_t kl = strlen(key), i;
 
   for (i = 0; i + kl <= n; i++) {
@@ -125,8 +125,7 @@ static int header_metaint(icy_headers *h, const char *v, size_t n,
   return 1;
 }
 
-int icy_header_line(icy_headers *h, const char *line, size_t len,
-                    sw_err *err) {
+int icy_header_line(icy_headers *h, const char *line, size_t len, sw_err *err) {
   const char *colon = line ? memchr(line, ':', len) : NULL;
   const char *v;
   size_t nl, n;

@@ -25,7 +25,7 @@ typedef enum { ICY_MEDIA = 0, ICY_LENGTH, ICY_META } icy_phase;
 /* Incremental de-framer state; plain data, no allocation, no cleanup.
  * Initialise with icy_init(). */
 typedef struct {
-  unsigned long metaint;          /* 0: no metadata in the stream */
+  unsigned long metaint; /* 0: no metadata in the stream */
   icy_phase phase;
   unsigned long left;             /* media bytes until the length byte */
   size_t meta_len, meta_got;      /* the current metadata block */
@@ -52,13 +52,13 @@ size_t icy_feed(icy_state *s, const unsigned char *in, size_t n,
 /* What the ICY response headers said. Strings are sanitised (safe to
  * print) and capped; "" when absent. */
 typedef struct {
-  unsigned long br;        /* icy-br, kbit/s, 0 when absent */
-  unsigned long metaint;   /* icy-metaint, 0 when absent */
+  unsigned long br;      /* icy-br, kbit/s, 0 when absent */
+  unsigned long metaint; /* icy-metaint, 0 when absent */
   int has_metaint;
-  char name[128];          /* icy-name */
-  char genre[128];         /* icy-genre */
-  char description[256];   /* icy-description */
-  char url[256];           /* icy-url */
+  char name[128];        /* icy-name */
+  char genre[128];       /* icy-genre */
+  char description[256]; /* icy-description */
+  char url[256];         /* icy-url */
 } icy_headers;
 
 void icy_headers_init(icy_headers *h);
@@ -69,7 +69,6 @@ void icy_headers_init(icy_headers *h);
  * err filled when icy-br or icy-metaint is malformed or icy-metaint is 0
  * or above ICY_METAINT_MAX. icy-br "128,128" (seen from some servers)
  * counts as 128. */
-int icy_header_line(icy_headers *h, const char *line, size_t len,
-                    sw_err *err);
+int icy_header_line(icy_headers *h, const char *line, size_t len, sw_err *err);
 
 #endif

@@ -369,8 +369,7 @@ static xmlDoc *read_xml(const char *text, size_t len, const char *url,
     e = xmlCtxtGetLastError(ctx);
     if (e && e->message)
       sw_sanitize(msg, sizeof msg, e->message, strlen(e->message), 0);
-    sw_fail(err, "not an MPD: XML error at line %d: %s", e ? e->line : 0,
-            msg);
+    sw_fail(err, "not an MPD: XML error at line %d: %s", e ? e->line : 0, msg);
   } else if (doc->intSubset || doc->extSubset) {
     sw_fail(err, "MPD with a DTD refused");
     xmlFreeDoc(doc);

@@ -38,15 +38,15 @@ typedef struct {
  * attributes override the higher's). Strings and arrays are owned. */
 typedef struct {
   mpd_seg_kind kind;
-  char *media;                 /* SegmentTemplate@media, as written */
-  char *init;                  /* @initialization or Initialization@sourceURL */
-  unsigned long timescale;     /* default 1 */
-  unsigned long duration;      /* in timescale units, 0 when absent */
-  unsigned long start_number;  /* default 1 */
-  unsigned long pto;           /* presentationTimeOffset */
-  mpd_s *timeline;             /* SegmentTimeline, n_timeline entries */
+  char *media;                /* SegmentTemplate@media, as written */
+  char *init;                 /* @initialization or Initialization@sourceURL */
+  unsigned long timescale;    /* default 1 */
+  unsigned long duration;     /* in timescale units, 0 when absent */
+  unsigned long start_number; /* default 1 */
+  unsigned long pto;          /* presentationTimeOffset */
+  mpd_s *timeline;            /* SegmentTimeline, n_timeline entries */
   size_t n_timeline;
-  char **list;                 /* SegmentList SegmentURL@media, resolved */
+  char **list; /* SegmentList SegmentURL@media, resolved */
   size_t n_list;
   char index_range[MPD_RANGE_MAX]; /* SegmentBase@indexRange, or "" */
   char init_range[MPD_RANGE_MAX];  /* Initialization@range, or "" */
@@ -66,16 +66,16 @@ typedef struct {
 /* A parsed MPD; times in seconds, -1 when absent. Owned pointers are
  * released by mpd_free(). */
 typedef struct {
-  int dynamic;                 /* MPD@type="dynamic" (live) */
-  double min_update_period;    /* @minimumUpdatePeriod */
-  double duration;             /* @mediaPresentationDuration */
-  double time_shift_buffer;    /* @timeShiftBufferDepth */
+  int dynamic;              /* MPD@type="dynamic" (live) */
+  double min_update_period; /* @minimumUpdatePeriod */
+  double duration;          /* @mediaPresentationDuration */
+  double time_shift_buffer; /* @timeShiftBufferDepth */
   int has_ast;
-  double availability_start;   /* @availabilityStartTime, epoch seconds */
-  double period_start;         /* first Period@start, 0 when absent */
-  double period_duration;      /* Period@duration, else MPD duration - start */
+  double availability_start; /* @availabilityStartTime, epoch seconds */
+  double period_start;       /* first Period@start, 0 when absent */
+  double period_duration;    /* Period@duration, else MPD duration - start */
   size_t n_adaptations;
-  mpd_rep *reps;               /* of the first Period, document order */
+  mpd_rep *reps; /* of the first Period, document order */
   size_t n_reps;
 } mpd;
 
@@ -103,14 +103,14 @@ long mpd_pick(const mpd *m, const char *how);
 
 /* One media segment of a Representation. */
 typedef struct {
-  char *url;                   /* resolved; owned */
-  double duration;             /* seconds */
-  double start;                /* seconds from the Period's start */
-  unsigned long number;        /* $Number$ (startNumber based) */
+  char *url;            /* resolved; owned */
+  double duration;      /* seconds */
+  double start;         /* seconds from the Period's start */
+  unsigned long number; /* $Number$ (startNumber based) */
 } mpd_segment;
 
 typedef struct {
-  char *init;                  /* initialization segment URL, or NULL */
+  char *init;                      /* initialization segment URL, or NULL */
   char index_range[MPD_RANGE_MAX]; /* SegmentBase@indexRange, or "" */
   mpd_segment *segs;
   size_t n;

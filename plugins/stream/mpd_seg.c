@@ -19,13 +19,13 @@ typedef struct {
 /* A run of segments of equal duration: the expansion of one S element,
  * or the whole of a duration-based template. */
 typedef struct {
-  unsigned long t0, d;    /* start time and duration, timescale units */
-  unsigned long count;    /* segments in the run */
+  unsigned long t0, d; /* start time and duration, timescale units */
+  unsigned long count; /* segments in the run */
 } seg_run;
 
 /* The value of one $Identifier[%0Nd]$ (5.3.9.4.4, Table 16) into out. */
-static int identifier(const char *id, size_t n, const tmpl_vars *v,
-                      char *out, size_t size, sw_err *err) {
+static int identifier(const char *id, size_t n, const tmpl_vars *v, char *out,
+                      size_t size, sw_err *err) {
   const char *pct = memchr(id, '%', n);
   size_t name = pct ? (size_t)(pct - id) : n;
   unsigned long width = 1, val;
@@ -146,8 +146,8 @@ static int timeline_runs(const mpd *m, const mpd_seginfo *si, double limit,
 
 /* Fills out->segs with n segments from index first of the runs. */
 static int emit(const mpd_seginfo *si, const seg_run *runs, size_t nr,
-                unsigned long first, size_t n, tmpl_vars *v,
-                mpd_seglist *out, sw_err *err) {
+                unsigned long first, size_t n, tmpl_vars *v, mpd_seglist *out,
+                sw_err *err) {
   size_t ri = 0;
   unsigned long base = 0; /* index of runs[ri]'s first segment */
 
@@ -197,8 +197,8 @@ static int select_runs(const mpd *m, const mpd_seginfo *si, seg_run *runs,
 
 /* SegmentTemplate: with a SegmentTimeline, or @duration (5.3.9.5.3:
  * $Number$ of the segment at the live edge from availabilityStartTime). */
-static int template_segs(const mpd *m, const mpd_rep *rep, size_t n,
-                         double now, mpd_seglist *out, sw_err *err) {
+static int template_segs(const mpd *m, const mpd_rep *rep, size_t n, double now,
+                         mpd_seglist *out, sw_err *err) {
   const mpd_seginfo *si = &rep->seg;
   tmpl_vars v = {rep, 0, 0, 1, 0};
   double h = horizon(m, now), limit;
@@ -209,8 +209,10 @@ static int template_segs(const mpd *m, const mpd_rep *rep, size_t n,
   if (!si->media)
     return sw_fail(err, "SegmentTemplate without media");
   if (m->dynamic && h <= 0)
-    return sw_fail(err, "no segment available yet (%.3f s before the "
-                   "live edge's start)", -h);
+    return sw_fail(err,
+                   "no segment available yet (%.3f s before the "
+                   "live edge's start)",
+                   -h);
   limit = h < 0 ? -1 : h * (double)si->timescale + (double)si->pto;
   if (si->n_timeline) {
     v.has_time = 1;

@@ -79,8 +79,7 @@ playlist_kind playlist_detect(const char *text, size_t len) {
   return ext ? PL_M3U_EXT : PL_UNKNOWN;
 }
 
-static int set_url(playlist_entry *e, const char *base, line_t v,
-                   sw_err *err) {
+static int set_url(playlist_entry *e, const char *base, line_t v, sw_err *err) {
   char buf[ST_URL_MAX + 1];
 
   if (v.n == 0 || v.n > ST_URL_MAX)
@@ -119,8 +118,7 @@ static int parse_m3u(const char *t, size_t len, size_t pos, const char *base,
 }
 
 /* One "FileN=" or "TitleN=" key: N into *num. 1 matched, 0 other, -1 bad. */
-static int pls_key(line_t l, const char *key, unsigned long *num,
-                   line_t *val) {
+static int pls_key(line_t l, const char *key, unsigned long *num, line_t *val) {
   size_t kl = strlen(key);
   const char *eq = memchr(l.p, '=', l.n);
 
@@ -143,8 +141,7 @@ static int parse_pls(const char *t, size_t len, size_t pos, const char *base,
   next_line(t, len, &pos, &l); /* [playlist] */
   while (next_line(t, len, &pos, &l)) {
     if ((rc = pls_key(l, "File", &num, &v)) < 0)
-      return sw_fail(err, "bad PLS key %.*s", (int)(l.n > 20 ? 20 : l.n),
-                     l.p);
+      return sw_fail(err, "bad PLS key %.*s", (int)(l.n > 20 ? 20 : l.n), l.p);
     if (rc > 0 && (e->entries++, num < best)) {
       best = num;
       file = v;

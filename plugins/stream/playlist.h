@@ -21,9 +21,9 @@ typedef enum {
 /* The first entry of a playlist. */
 typedef struct {
   playlist_kind kind;
-  char *url;        /* resolved against the base URL; owned */
-  char title[128];  /* #EXTINF title or TitleN, sanitised, or "" */
-  size_t entries;   /* stream entries in the playlist */
+  char *url;       /* resolved against the base URL; owned */
+  char title[128]; /* #EXTINF title or TitleN, sanitised, or "" */
+  size_t entries;  /* stream entries in the playlist */
 } playlist_entry;
 
 /* Guesses the kind from the content (a UTF-8 byte order mark and leading

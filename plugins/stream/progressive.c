@@ -19,19 +19,19 @@ typedef struct {
   stream_meas *m;
   double start, first, last, end_at;
   char ctype[96];
-  long long length;               /* Content-Length, -1 when absent */
+  long long length; /* Content-Length, -1 when absent */
   icy_headers ih;
   icy_state icy;
   bool icy_on, decided, text;
   const char *not_media;
   unsigned char sniff[SNIFF_BYTES];
   size_t sniffed;
-  unsigned char *media;           /* a chunk with metadata removed */
+  unsigned char *media; /* a chunk with metadata removed */
   size_t media_cap;
-  char *body;                     /* a playlist's text */
+  char *body; /* a playlist's text */
   size_t body_len;
   sf_validator v;
-  double rate_t0, rate_m0;        /* where the rate measurement starts */
+  double rate_t0, rate_m0; /* where the rate measurement starts */
 } prog;
 
 static void on_header(void *arg, const char *line, size_t len) {
@@ -206,8 +206,10 @@ static void conclude(prog *p, const sw_http_resp *r, double end,
   else if (m->download && p->last > p->start)
     m->rate = m->media_seconds / (p->last - p->start);
   if (m->live && !r->stopped && p->first > 0)
-    sw_check_sub(check, SW_CRITICAL, "stream ended after %.1f s and %llu "
-                 "bytes (source gone?)", p->last - p->first, m->bytes);
+    sw_check_sub(check, SW_CRITICAL,
+                 "stream ended after %.1f s and %llu "
+                 "bytes (source gone?)",
+                 p->last - p->first, m->bytes);
   if (p->first == 0)
     sw_check_sub(check, SW_CRITICAL, "no media byte arrived");
 }
@@ -227,12 +229,12 @@ static void follow_playlist(const stream_cfg *cfg, prog *p, const char *url,
     return;
   }
   if (depth > 0 || playlist_parse(p->body, p->body_len, url, &e, &err) < 0) {
-    sw_check_sub(check, SW_CRITICAL, "playlist %s", depth > 0
-                 ? "points to another playlist" : err.msg);
+    sw_check_sub(check, SW_CRITICAL, "playlist %s",
+                 depth > 0 ? "points to another playlist" : err.msg);
     return;
   }
-  sw_check_sub(check, SW_OK, "playlist: first of %zu entries is %s",
-               e.entries, e.url);
+  sw_check_sub(check, SW_OK, "playlist: first of %zu entries is %s", e.entries,
+               e.url);
   progressive_at(cfg, e.url, d, m, check, depth + 1);
   playlist_free(&e);
 }
@@ -269,8 +271,8 @@ static void progressive_at(const stream_cfg *cfg, const char *url,
   } else if (r.status < 200 || r.status > 299) {
     char u[160];
     sw_sanitize(u, sizeof u, url, strlen(url), 120);
-    sw_check_sub(check, SW_CRITICAL, "HTTP %ld %s from %s", r.status,
-                 r.reason, u);
+    sw_check_sub(check, SW_CRITICAL, "HTTP %ld %s from %s", r.status, r.reason,
+                 u);
   } else if (p->text) {
     follow_playlist(cfg, p, url, d, m, check, depth);
   }
@@ -285,7 +287,6 @@ static void progressive_at(const stream_cfg *cfg, const char *url,
 }
 
 void stream_progressive(const stream_cfg *cfg, const char *url,
-                        const sw_deadline *d, stream_meas *m,
-                        sw_check *check) {
+                        const sw_deadline *d, stream_meas *m, sw_check *check) {
   progressive_at(cfg, url, d, m, check, 0);
 }

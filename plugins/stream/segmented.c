@@ -84,8 +84,8 @@ static int load_playlist(const stream_cfg *cfg, const char *url,
   sw_http_resp r;
   sw_err err;
   int rc = stream_fetch(cfg, url, what, d, &r, check);
-  if (rc == 0 && hls_parse(r.body ? r.body : "", r.body_len, url, pl,
-                           &err) < 0) {
+  if (rc == 0 &&
+      hls_parse(r.body ? r.body : "", r.body_len, url, pl, &err) < 0) {
     sw_check_sub(check, SW_CRITICAL, "%s: %s", what, err.msg);
     rc = -1;
   }
@@ -106,8 +106,10 @@ static void check_moving(const stream_cfg *cfg, const char *url,
     m->playlist_age = (double)time(NULL) - end;
   }
   if (!wait_for(wait, d)) {
-    sw_check_sub(check, SW_OK, "no time left to see the playlist move "
-                               "(target duration %lu s)", pl->target_duration);
+    sw_check_sub(check, SW_OK,
+                 "no time left to see the playlist move "
+                 "(target duration %lu s)",
+                 pl->target_duration);
     return;
   }
   if (load_playlist(cfg, url, "media playlist (again)", d, &again, check) < 0)
@@ -118,7 +120,8 @@ static void check_moving(const stream_cfg *cfg, const char *url,
   if (after == before && (m->playlist_age < 0 || m->playlist_age < wait))
     m->playlist_age = wait;
   if (after == before || m->playlist_age > max_age)
-    sw_check_sub(check, SW_CRITICAL, "live playlist stuck: no new segment "
+    sw_check_sub(check, SW_CRITICAL,
+                 "live playlist stuck: no new segment "
                  "in %.1f s (media sequence %lu, target duration %lu s)",
                  m->playlist_age > wait ? m->playlist_age : wait,
                  again.media_sequence, pl->target_duration);
@@ -152,16 +155,19 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
     memset(&master, 0, sizeof master);
   }
   m->live = !media.endlist;
-  size_t n = media.n_segments < cfg->segments ? media.n_segments : cfg->segments;
+  size_t n =
+      media.n_segments < cfg->segments ? media.n_segments : cfg->segments;
   size_t first = m->live ? media.n_segments - n : 0;
   double took = 0, dur = 0;
   if (media.encrypted)
-    sw_check_sub(check, SW_OK, "encrypted (%s): segments checked for "
-                 "arrival and size only", media.key_method);
+    sw_check_sub(check, SW_OK,
+                 "encrypted (%s): segments checked for "
+                 "arrival and size only",
+                 media.key_method);
   for (size_t i = first; i < first + n; i++) {
     const hls_segment *s = &media.segments[i];
-    double t = fetch_segment(cfg, s->uri, s->duration, s->encrypted, d, m,
-                             check);
+    double t =
+        fetch_segment(cfg, s->uri, s->duration, s->encrypted, d, m, check);
     if (t < 0)
       break;
     took += t;
@@ -188,8 +194,7 @@ static int dash_last_listed(const mpd *mp, long rep, double *start,
   sw_err err;
   int rc = -1;
   if (rep >= 0 && mp->reps[rep].seg.n_timeline > 0 &&
-      mpd_segments(mp, (size_t)rep, 1, 1e12, &list, &err) == 0 &&
-      list.n == 1) {
+      mpd_segments(mp, (size_t)rep, 1, 1e12, &list, &err) == 0 && list.n == 1) {
     *start = list.segs[0].start;
     *number = list.segs[0].number;
     rc = 0;
@@ -203,8 +208,7 @@ static int dash_last_listed(const mpd *mp, long rep, double *start,
  * time goes on), its timeline must list a new segment. */
 static void dash_moving(const stream_cfg *cfg, const char *url,
                         const mpd *first, long rep, double seg_duration,
-                        const sw_deadline *d, stream_meas *m,
-                        sw_check *check) {
+                        const sw_deadline *d, stream_meas *m, sw_check *check) {
   double wait = seg_duration + 0.5, start0, start1;
   unsigned long number0, number1;
   sw_http_resp r;
@@ -226,8 +230,10 @@ static void dash_moving(const stream_cfg *cfg, const char *url,
     sw_check_sub(check, SW_OK, "MPD moving (newest segment %lu)", number1);
   else {
     m->playlist_age = wait;
-    sw_check_sub(check, SW_CRITICAL, "live MPD stuck: no new segment in "
-                 "%.1f s (newest segment %lu)", wait, number0);
+    sw_check_sub(check, SW_CRITICAL,
+                 "live MPD stuck: no new segment in "
+                 "%.1f s (newest segment %lu)",
+                 wait, number0);
   }
   sw_http_resp_free(&r);
   mpd_free(&again);

@@ -12,8 +12,7 @@ int stream_fetch(const stream_cfg *cfg, const char *url, const char *what,
   sw_err err = {""};
   req.url = url;
   if (sw_http_perform(&req, d, resp, &err) < 0) {
-    sw_check_sub(check, resp->timed_out ? cfg->std.timeout_state
-                                        : SW_CRITICAL,
+    sw_check_sub(check, resp->timed_out ? cfg->std.timeout_state : SW_CRITICAL,
                  "%s: %s", what, err.msg[0] ? err.msg : resp->err);
     return -1;
   }
@@ -43,38 +42,61 @@ static void judge_rate(const stream_cfg *cfg, const stream_meas *m,
     return;
   sw_state s = sw_range_state(w, c, m->rate);
   if (s != SW_OK)
-    sw_check_sub(check, s, "media arrives at %.2fx real time (%s %s)",
-                 m->rate, s == SW_CRITICAL ? "critical below" : "warning below",
+    sw_check_sub(check, s, "media arrives at %.2fx real time (%s %s)", m->rate,
+                 s == SW_CRITICAL ? "critical below" : "warning below",
                  s == SW_CRITICAL ? c->text : w->text);
 }
 
 static void add_perf(const stream_cfg *cfg, const stream_meas *m,
                      const sw_range *rw, const sw_range *rc, sw_check *check) {
   sw_perf p[] = {
-      {.label = "ttfb", .measured = m->ttfb >= 0, .value = m->ttfb,
-       .uom = "s", .warn = &cfg->std.warn, .crit = &cfg->std.crit,
+      {.label = "ttfb",
+       .measured = m->ttfb >= 0,
+       .value = m->ttfb,
+       .uom = "s",
+       .warn = &cfg->std.warn,
+       .crit = &cfg->std.crit,
        .has_min = true},
-      {.label = "rate", .measured = m->rate >= 0, .value = m->rate,
-       .uom = "", .warn = rw, .crit = rc, .has_min = true},
-      {.label = "stalls", .measured = true, .value = m->stalls, .uom = "",
-       .crit = &cfg->stall_crit, .has_min = true},
-      {.label = "bytes", .measured = true, .value = (double)m->bytes,
+      {.label = "rate",
+       .measured = m->rate >= 0,
+       .value = m->rate,
+       .uom = "",
+       .warn = rw,
+       .crit = rc,
+       .has_min = true},
+      {.label = "stalls",
+       .measured = true,
+       .value = m->stalls,
+       .uom = "",
+       .crit = &cfg->stall_crit,
+       .has_min = true},
+      {.label = "bytes",
+       .measured = true,
+       .value = (double)m->bytes,
        .uom = "B"},
-      {.label = "frames", .measured = true, .value = (double)m->frames,
+      {.label = "frames",
+       .measured = true,
+       .value = (double)m->frames,
        .uom = ""},
-      {.label = "bitrate", .measured = m->bitrate_kbps > 0,
-       .value = m->bitrate_kbps * 1000.0, .uom = ""},
+      {.label = "bitrate",
+       .measured = m->bitrate_kbps > 0,
+       .value = m->bitrate_kbps * 1000.0,
+       .uom = ""},
   };
   for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
     sw_check_perf(check, &p[i]);
   if (m->playlist_age >= 0) {
-    sw_perf age = {.label = "playlist_age", .measured = true,
-                   .value = m->playlist_age, .uom = "s"};
+    sw_perf age = {.label = "playlist_age",
+                   .measured = true,
+                   .value = m->playlist_age,
+                   .uom = "s"};
     sw_check_perf(check, &age);
   }
   if (m->segments) {
-    sw_perf seg = {.label = "segments", .measured = true,
-                   .value = (double)m->segments, .uom = ""};
+    sw_perf seg = {.label = "segments",
+                   .measured = true,
+                   .value = (double)m->segments,
+                   .uom = ""};
     sw_check_perf(check, &seg);
   }
 }

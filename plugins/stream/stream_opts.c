@@ -11,53 +11,71 @@
 #include "streamwatch/strparse.h"
 
 enum {
-  OPT_TYPE = SW_OPT_PLUGIN, OPT_DURATION, OPT_VARIANT, OPT_SEGMENTS,
-  OPT_EXPECT_FORMAT, OPT_MIN_BITRATE, OPT_RATE_WARN, OPT_RATE_CRIT,
-  OPT_STALL, OPT_STALL_CRIT, OPT_MAX_AGE
+  OPT_TYPE = SW_OPT_PLUGIN,
+  OPT_DURATION,
+  OPT_VARIANT,
+  OPT_SEGMENTS,
+  OPT_EXPECT_FORMAT,
+  OPT_MIN_BITRATE,
+  OPT_RATE_WARN,
+  OPT_RATE_CRIT,
+  OPT_STALL,
+  OPT_STALL_CRIT,
+  OPT_MAX_AGE
 };
 
 void stream_help(FILE *out) {
   fputs(
-"check_stream: does audio or video really flow, at real-time rate\n"
-"\n"
-"Usage: check_stream -u URL [--type auto|progressive|hls|dash]\n"
-"         [--duration SECONDS] [--variant lowest|highest|BANDWIDTH]\n"
-"         [--segments N] [--expect-format FORMAT] [--min-bitrate KBPS]\n"
-"         [--rate-warning RANGE] [--rate-critical RANGE] [--stall SECONDS]\n"
-"         [--stall-critical RANGE] [--max-age SECONDS] [-w RANGE] [-c RANGE]\n"
-"         [--connect-to ADDR] [--insecure] [--ca-file F] [-k HEADER ...]\n"
-"         [-t SECONDS[:STATE]] [-4|-6] [-v]\n"
-"\n"
-"Options:\n"
-" -u, --url=URL             stream, .m3u/.pls, HLS playlist or DASH MPD\n"
-"     --type=TYPE           auto (default: by extension and content),\n"
-"                           progressive, hls or dash\n"
-"     --duration=SECONDS    progressive sample length (default 5)\n"
-"     --variant=HOW         HLS/DASH: lowest (default), highest, or the\n"
-"                           highest BANDWIDTH not above a number (bits/s)\n"
-"     --segments=N          HLS/DASH segments to fetch (default 2)\n"
-"     --expect-format=F     mp3, aac, ogg, vorbis, opus, ts or fmp4\n"
-"     --min-bitrate=KBPS    nominal bitrate floor (WARNING below)\n"
-"     --rate-warning=RANGE, --rate-critical=RANGE  on the rate: media\n"
-"                           seconds per wall second (defaults: downloads\n"
-"                           1.5: and 1:, live progressive 0.95: and 0.8:)\n"
-"     --stall=SECONDS       a gap without bytes longer than this is a\n"
-"                           stall (default 1.0)\n"
-"     --stall-critical=RANGE  on the number of stalls (default 0)\n"
-"     --max-age=SECONDS     live HLS/DASH: playlist must move within this\n"
-"                           (default 3 x target duration)\n"
-" -w, --warning=RANGE, -c, --critical=RANGE  time to first media byte, s\n"
-" -k, --header='Name: value', --connect-to=ADDR[:PORT], --insecure,\n"
-"     --ca-file=F, --client-cert=F, --client-key=F, --tls-min=1.2|1.3,\n"
-"     --proxy=URL, --http-version=1.1|2, --bearer-file=F,\n"
-"     --bearer-env=VAR, --bearer=TOKEN  as check_api\n"
-" -t, --timeout=SECONDS[:STATE]  deadline for the whole run (10:critical)\n"
-" -4, -6, --extra-opts=[SECTION][@FILE], -v, -h, -V\n"
-"\n"
-"Examples:\n"
-"  check_stream -u http://radio.example/live.mp3 --expect-format mp3\n"
-"  check_stream -u https://cdn.example/live/master.m3u8 --variant highest\n"
-"  check_stream -u https://cdn.example/vod/manifest.mpd --segments 3\n",
+      "check_stream: does audio or video really flow, at real-time rate\n"
+      "\n"
+      "Usage: check_stream -u URL [--type auto|progressive|hls|dash]\n"
+      "         [--duration SECONDS] [--variant lowest|highest|BANDWIDTH]\n"
+      "         [--segments N] [--expect-format FORMAT] [--min-bitrate KBPS]\n"
+      "         [--rate-warning RANGE] [--rate-critical RANGE] [--stall "
+      "SECONDS]\n"
+      "         [--stall-critical RANGE] [--max-age SECONDS] [-w RANGE] [-c "
+      "RANGE]\n"
+      "         [--connect-to ADDR] [--insecure] [--ca-file F] [-k HEADER "
+      "...]\n"
+      "         [-t SECONDS[:STATE]] [-4|-6] [-v]\n"
+      "\n"
+      "Options:\n"
+      " -u, --url=URL             stream, .m3u/.pls, HLS playlist or DASH MPD\n"
+      "     --type=TYPE           auto (default: by extension and content),\n"
+      "                           progressive, hls or dash\n"
+      "     --duration=SECONDS    progressive sample length (default 5)\n"
+      "     --variant=HOW         HLS/DASH: lowest (default), highest, or the\n"
+      "                           highest BANDWIDTH not above a number "
+      "(bits/s)\n"
+      "     --segments=N          HLS/DASH segments to fetch (default 2)\n"
+      "     --expect-format=F     mp3, aac, ogg, vorbis, opus, ts or fmp4\n"
+      "     --min-bitrate=KBPS    nominal bitrate floor (WARNING below)\n"
+      "     --rate-warning=RANGE, --rate-critical=RANGE  on the rate: media\n"
+      "                           seconds per wall second (defaults: "
+      "downloads\n"
+      "                           1.5: and 1:, live progressive 0.95: and "
+      "0.8:)\n"
+      "     --stall=SECONDS       a gap without bytes longer than this is a\n"
+      "                           stall (default 1.0)\n"
+      "     --stall-critical=RANGE  on the number of stalls (default 0)\n"
+      "     --max-age=SECONDS     live HLS/DASH: playlist must move within "
+      "this\n"
+      "                           (default 3 x target duration)\n"
+      " -w, --warning=RANGE, -c, --critical=RANGE  time to first media byte, "
+      "s\n"
+      " -k, --header='Name: value', --connect-to=ADDR[:PORT], --insecure,\n"
+      "     --ca-file=F, --client-cert=F, --client-key=F, --tls-min=1.2|1.3,\n"
+      "     --proxy=URL, --http-version=1.1|2, --bearer-file=F,\n"
+      "     --bearer-env=VAR, --bearer=TOKEN  as check_api\n"
+      " -t, --timeout=SECONDS[:STATE]  deadline for the whole run "
+      "(10:critical)\n"
+      " -4, -6, --extra-opts=[SECTION][@FILE], -v, -h, -V\n"
+      "\n"
+      "Examples:\n"
+      "  check_stream -u http://radio.example/live.mp3 --expect-format mp3\n"
+      "  check_stream -u https://cdn.example/live/master.m3u8 --variant "
+      "highest\n"
+      "  check_stream -u https://cdn.example/vod/manifest.mpd --segments 3\n",
       out);
 }
 
@@ -76,24 +94,28 @@ static int parse_type(const char *arg, stream_type *t, sw_err *err) {
 static int positive(const char *arg, const char *opt, double max, double *out,
                     sw_err *err) {
   if (sw_parse_double(arg, out) < 0 || !(*out > 0) || *out > max)
-    return sw_fail(err, "%s: invalid value '%s' (greater than 0, at most "
-                        "%g)", opt, arg, max);
+    return sw_fail(err,
+                   "%s: invalid value '%s' (greater than 0, at most "
+                   "%g)",
+                   opt, arg, max);
   return 0;
 }
 
 /* Options about the stream and its judgement. */
-static int stream_option(stream_cfg *cfg, int c, const char *arg,
-                         sw_err *err) {
+static int stream_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
   unsigned long n;
   switch (c) {
   case 'u': cfg->url = arg; return 0;
   case OPT_TYPE: return parse_type(arg, &cfg->type, err);
-  case OPT_DURATION: return positive(arg, "--duration", 3600, &cfg->duration, err);
+  case OPT_DURATION:
+    return positive(arg, "--duration", 3600, &cfg->duration, err);
   case OPT_VARIANT:
     if (strcmp(arg, "lowest") && strcmp(arg, "highest") &&
         sw_parse_ulong(arg, 1, 1UL << 40, &n) < 0)
-      return sw_fail(err, "--variant: '%s' is not lowest, highest or a "
-                          "bandwidth in bits/s", arg);
+      return sw_fail(err,
+                     "--variant: '%s' is not lowest, highest or a "
+                     "bandwidth in bits/s",
+                     arg);
     cfg->variant = arg;
     return 0;
   case OPT_SEGMENTS:
@@ -103,17 +125,23 @@ static int stream_option(stream_cfg *cfg, int c, const char *arg,
     return 0;
   case OPT_EXPECT_FORMAT:
     if (sf_format_parse(arg, &cfg->expect_format) < 0)
-      return sw_fail(err, "--expect-format: unknown format '%s' (mp3, aac, "
-                          "ogg, vorbis, opus, ts or fmp4)", arg);
+      return sw_fail(err,
+                     "--expect-format: unknown format '%s' (mp3, aac, "
+                     "ogg, vorbis, opus, ts or fmp4)",
+                     arg);
     cfg->expect_format_set = true;
     return 0;
   case OPT_MIN_BITRATE:
     return positive(arg, "--min-bitrate", 1e6, &cfg->min_bitrate, err);
-  case OPT_RATE_WARN: return sw_range_parse(arg, "--rate-warning", &cfg->rate_warn, err);
-  case OPT_RATE_CRIT: return sw_range_parse(arg, "--rate-critical", &cfg->rate_crit, err);
+  case OPT_RATE_WARN:
+    return sw_range_parse(arg, "--rate-warning", &cfg->rate_warn, err);
+  case OPT_RATE_CRIT:
+    return sw_range_parse(arg, "--rate-critical", &cfg->rate_crit, err);
   case OPT_STALL: return positive(arg, "--stall", 3600, &cfg->stall, err);
-  case OPT_STALL_CRIT: return sw_range_parse(arg, "--stall-critical", &cfg->stall_crit, err);
-  case OPT_MAX_AGE: return positive(arg, "--max-age", 86400, &cfg->max_age, err);
+  case OPT_STALL_CRIT:
+    return sw_range_parse(arg, "--stall-critical", &cfg->stall_crit, err);
+  case OPT_MAX_AGE:
+    return positive(arg, "--max-age", 86400, &cfg->max_age, err);
   default: return 1;
   }
 }
@@ -160,15 +188,16 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
   cfg->segments = 2;
   cfg->stall = 1.0;
   sw_range_parse("0", "--stall-critical", &cfg->stall_crit, err);
-  sw_std_result r = sw_getopt_all(argc, argv, SW_HTTP_SHORTOPTS "u:",
-                                  longopts, &cfg->std, any_option, cfg, err);
+  sw_std_result r = sw_getopt_all(argc, argv, SW_HTTP_SHORTOPTS "u:", longopts,
+                                  &cfg->std, any_option, cfg, err);
   if (r != SW_STD_DONE)
     return r;
   if (!cfg->url)
     return sw_fail(err, "-u: the stream URL is required"), SW_STD_ERROR;
-  if (strncasecmp(cfg->url, "http://", 7) && strncasecmp(cfg->url, "https://", 8))
-    return sw_fail(err, "-u: '%s' is not an http:// or https:// URL",
-                   cfg->url), SW_STD_ERROR;
+  if (strncasecmp(cfg->url, "http://", 7) &&
+      strncasecmp(cfg->url, "https://", 8))
+    return sw_fail(err, "-u: '%s' is not an http:// or https:// URL", cfg->url),
+           SW_STD_ERROR;
   cfg->base.headers = &cfg->headers;
   cfg->base.bearer = cfg->bearer;
   cfg->base.family = cfg->std.family;

@@ -111,8 +111,8 @@ int st_datetime(const char *s, size_t len, double *epoch) {
   if (i < len && s[i] == '.')
     for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
       ;
-  if (sw_parse_double_n(s + 17, i - 17, &sec) || s[17] == '+' ||
-      s[17] == '-' || sec >= 61.0 || zone(s + i, len - i, &off))
+  if (sw_parse_double_n(s + 17, i - 17, &sec) || s[17] == '+' || s[17] == '-' ||
+      sec >= 61.0 || zone(s + i, len - i, &off))
     return -1;
   *epoch = (double)days_from_civil((long)y, mo, d) * 86400.0 +
            (double)(h * 3600 + mi * 60) + sec - (double)off;
