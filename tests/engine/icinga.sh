@@ -12,23 +12,11 @@
 #
 # Everything (config, state, logs, certificates) is under $LAB_DIR; as root
 # Icinga drops to the nagios user, who owns its directories there.
-. "$top_srcdir/tests/plugins/lib.sh"
-. "$top_srcdir/tests/streamlab/lab.sh"
-. "$top_srcdir/tests/streamlab/dns.sh"
-. "$top_srcdir/tests/streamlab/http.sh"
-. "$top_srcdir/tests/streamlab/login.sh"
-. "$top_srcdir/tests/streamlab/media.sh"
+. "$top_srcdir/tests/engine/engine.sh"
 
 ICINGA2=${ICINGA2:-/usr/sbin/icinga2}
 [ -x "$ICINGA2" ] || skip_all "icinga2 not installed"
-dns_have_dnsmasq || skip_all "dnsmasq not installed"
-http_have_nginx || skip_all "nginx not installed"
-media_have_ffmpeg || skip_all "ffmpeg not installed"
-media_have_icecast || skip_all "icecast2 not installed"
 need_cmd openssl "openssl not installed"
-for p in check_resolve check_api check_login check_stream; do
-  [ -x "$PLUGINDIR/$p" ] || bail_out "$PLUGINDIR/$p not built"
-done
 
 INTERVAL=2 # check_interval = retry_interval, seconds
 lab_init
@@ -42,14 +30,8 @@ http_start_nginx W 127.0.0.1 || bail_out "nginx did not start"
 # /v1/status: the health document, or 503 while the maintenance flag file
 # exists (how an operator takes the API down); media_start_hls below
 # reloads nginx with it
-MAINT=$LAB_DIR/W/maintenance
-cat >>"$LAB_DIR/W/locations.conf" <<EOF
-location = /v1/status {
-    default_type application/json;
-    if (-f $MAINT) { return 503 '{"error":"maintenance"}'; }
-    try_files /v1/health =404;
-}
-EOF
+http_add_status_switch W
+MAINT=$HTTP_MAINT_W
 media_start_hls LIVE W live ts || bail_out "live HLS did not start"
 media_start_icecast ICE 127.0.0.1 || bail_out "icecast did not start"
 media_feed RADIO ICE /live.mp3 mp3 || bail_out "the mp3 feed did not start"

@@ -13,22 +13,10 @@
 # Everything (config, status, logs, spool, retention, lock) is under
 # $LAB_DIR; as root Nagios drops to the nagios user (nagios_user), who owns
 # its directory there.
-. "$top_srcdir/tests/plugins/lib.sh"
-. "$top_srcdir/tests/streamlab/lab.sh"
-. "$top_srcdir/tests/streamlab/dns.sh"
-. "$top_srcdir/tests/streamlab/http.sh"
-. "$top_srcdir/tests/streamlab/login.sh"
-. "$top_srcdir/tests/streamlab/media.sh"
+. "$top_srcdir/tests/engine/engine.sh"
 
 NAGIOS=${NAGIOS:-/usr/sbin/nagios4}
 [ -x "$NAGIOS" ] || skip_all "nagios4 not installed"
-dns_have_dnsmasq || skip_all "dnsmasq not installed"
-http_have_nginx || skip_all "nginx not installed"
-media_have_ffmpeg || skip_all "ffmpeg not installed"
-media_have_icecast || skip_all "icecast2 not installed"
-for p in check_resolve check_api check_login check_stream; do
-  [ -x "$PLUGINDIR/$p" ] || bail_out "$PLUGINDIR/$p not built"
-done
 [ -f "$top_srcdir/docs/nagios/streamwatch.cfg" ] || bail_out "docs/nagios/streamwatch.cfg missing"
 
 INTERVAL=2 # check_interval = retry_interval, seconds (interval_length=1)
@@ -250,14 +238,8 @@ http_start_nginx W 127.0.0.1 || bail_out "nginx did not start"
 # /v1/status: the health document, or 503 while the maintenance flag file
 # exists (as tests/engine/icinga.sh does); reload nginx with it and wait
 # until the new location answers
-MAINT=$LAB_DIR/W/maintenance
-cat >>"$LAB_DIR/W/locations.conf" <<EOF
-location = /v1/status {
-    default_type application/json;
-    if (-f $MAINT) { return 503 '{"error":"maintenance"}'; }
-    try_files /v1/health =404;
-}
-EOF
+http_add_status_switch W
+MAINT=$HTTP_MAINT_W
 kill -HUP "$LAB_PID_W" || bail_out "cannot reload nginx"
 # http_code URL: the HTTP status (000 when no answer)
 http_code() {

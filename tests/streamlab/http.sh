@@ -322,3 +322,19 @@ http_start_fault() {
   FAULT_URL=$_http_scheme://$(http__hostport "$_http_a" "$_http_p")
   eval "FAULT_ADDR_$_http_n=\$FAULT_ADDR FAULT_PORT_$_http_n=\$FAULT_PORT FAULT_URL_$_http_n=\$FAULT_URL"
 }
+
+# http_add_status_switch NAME: adds /v1/status to nginx NAME's locations
+# (served on its next reload): the health document, or 503 while the file
+# $HTTP_MAINT_<NAME> exists, the way an operator takes an API down. Sets
+# HTTP_MAINT_<NAME> and HTTP_MAINT.
+http_add_status_switch() {
+  HTTP_MAINT=$LAB_DIR/$1/maintenance
+  eval "HTTP_MAINT_$1=\$HTTP_MAINT"
+  cat >>"$LAB_DIR/$1/locations.conf" <<EOC
+location = /v1/status {
+    default_type application/json;
+    if (-f $HTTP_MAINT) { return 503 '{"error":"maintenance"}'; }
+    try_files /v1/health =404;
+}
+EOC
+}
