@@ -61,24 +61,16 @@ Paths (bodies exact, no trailing newline):
 thread). --stall-tls: accept TCP connections and never start (or answer)
 the TLS handshake; connections stay open until the client leaves.
 """
-import argparse
 import email.utils
-import http.server
 import json
-import socket
-import socketserver
-import ssl
-import sys
-import threading
 import time
 from urllib.parse import parse_qs, urlsplit
 
+import labhttp
+from labhttp import log
+
 HUGE = 20 * 1024 * 1024
 TOKEN = "s3cr3t-token"
-
-
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
 
 
 def wait_for_close(sock):
@@ -91,7 +83,7 @@ def wait_for_close(sock):
         pass
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(labhttp.Handler):
     protocol_version = "HTTP/1.1"
     server_version = "faulthttp/1"
     sys_version = ""
@@ -118,12 +110,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def read_body(self):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n > 0 else b""
-
-    def handle_one_request(self):
-        try:
-            super().handle_one_request()
-        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, socket.timeout):
-            self.close_connection = True
 
     def dispatch(self):
         url = urlsplit(self.path)
@@ -250,10 +236,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         raise AttributeError(name)
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    tls = None
+class Server(labhttp.Server):
+    """--stall-tls: accept TCP and never start the TLS handshake."""
     stall = False
 
     def process_request_thread(self, request, client_address):
@@ -262,45 +246,17 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
             wait_for_close(request)
             self.shutdown_request(request)
             return
-        if self.tls is not None:
-            try:
-                request.settimeout(30)
-                request = self.tls.wrap_socket(request, server_side=True)
-                request.settimeout(None)
-            except (OSError, ssl.SSLError) as e:
-                log("%s TLS handshake failed: %s" % (client_address[0], e))
-                try:
-                    request.close()
-                except OSError:
-                    pass
-                return
         super().process_request_thread(request, client_address)
-
-    def handle_error(self, request, client_address):
-        log("%s error: %s" % (client_address[0], sys.exc_info()[1]))
 
 
 def main():
-    ap = argparse.ArgumentParser(description="streamlab fault HTTP server")
-    ap.add_argument("--addr", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--tls-cert")
-    ap.add_argument("--tls-key")
+    ap = labhttp.arguments("streamlab fault HTTP server")
     ap.add_argument("--stall-tls", action="store_true")
     a = ap.parse_args()
-    Server.address_family = socket.AF_INET6 if ":" in a.addr else socket.AF_INET
-    srv = Server((a.addr, a.port), Handler)
-    if a.tls_cert:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(a.tls_cert, a.tls_key)
-        ctx.set_alpn_protocols(["http/1.1"])
-        srv.tls = ctx
-    srv.stall = a.stall_tls
-    print("ready %s %d" % (a.addr, srv.server_address[1]), flush=True)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+
+    def setup(srv):
+        srv.stall = a.stall_tls
+    labhttp.serve(Server, Handler, a, setup)
 
 
 if __name__ == "__main__":

@@ -97,22 +97,19 @@ Form login (text/html; charset=utf-8):
   /slowpost/login    the same; only the POST answered after 3 s
   Location headers are relative paths.
 """
-import argparse
 import base64
 import binascii
 import hashlib
 import html
-import http.server
 import json
 import re
 import secrets
-import socket
-import socketserver
-import ssl
-import sys
 import threading
 import time
 from urllib.parse import parse_qs, unquote_plus, urlsplit
+
+import labhttp
+from labhttp import log
 
 REALM = "lab"
 CLIENTS = {"labclient": "lab-secret-1", "odd:client": "s e+c/r%t:1"}
@@ -137,10 +134,6 @@ def jdump(obj):
     return json.dumps(obj, separators=(",", ":"))
 
 
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
 def login_page(prefix, csrf, error=None):
     field = FORM_VARIANTS[prefix][0]
     err = '<p class="error">Invalid username or password</p>\n' if error else ""
@@ -161,7 +154,7 @@ class OAuthError(Exception):
         self.code, self.error, self.desc = code, error, desc
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(labhttp.Handler):
     protocol_version = "HTTP/1.1"
     server_version = "loginsrv/1"
     sys_version = ""
@@ -186,12 +179,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):
         log("%s %s" % (self.address_string(), fmt % args))
-
-    def handle_one_request(self):
-        try:
-            super().handle_one_request()
-        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, socket.timeout):
-            self.close_connection = True
 
     # --- helpers
     def reply(self, code, body=b"", ctype="application/json", headers=()):
@@ -507,49 +494,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.redirect("/login/done", [("Set-Cookie", "session=%s; HttpOnly; Path=/" % sid)])
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    tls = None
-
-    def process_request_thread(self, request, client_address):
-        if self.tls is not None:
-            try:
-                request.settimeout(30)
-                request = self.tls.wrap_socket(request, server_side=True)
-                request.settimeout(None)
-            except (OSError, ssl.SSLError) as e:
-                log("%s TLS handshake failed: %s" % (client_address[0], e))
-                try:
-                    request.close()
-                except OSError:
-                    pass
-                return
-        super().process_request_thread(request, client_address)
-
-    def handle_error(self, request, client_address):
-        log("%s error: %s" % (client_address[0], type(sys.exc_info()[1]).__name__))
-
-
 def main():
-    ap = argparse.ArgumentParser(description="streamlab login server (OAuth2 + form login)")
-    ap.add_argument("--addr", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--tls-cert")
-    ap.add_argument("--tls-key")
-    a = ap.parse_args()
-    Server.address_family = socket.AF_INET6 if ":" in a.addr else socket.AF_INET
-    srv = Server((a.addr, a.port), Handler)
-    if a.tls_cert:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(a.tls_cert, a.tls_key)
-        ctx.set_alpn_protocols(["http/1.1"])
-        srv.tls = ctx
-    print("ready %s %d" % (a.addr, srv.server_address[1]), flush=True)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    a = labhttp.arguments("streamlab login server (OAuth2 + form login)").parse_args()
+    labhttp.serve(labhttp.Server, Handler, a)
 
 
 if __name__ == "__main__":
