@@ -152,14 +152,8 @@ dns_start_fake() {
   shift 2
   # fakedns picks a port free for UDP and TCP itself (--port 0) and says
   # "ready ADDR PORT" once both are bound: no race with other runs
-  lab_spawn "$_dns_name" "$LAB_PY" "$LAB_SRC/fakedns.py" --addr "$_dns_addr" --port 0 "$@"
-  if ! lab_wait_log "$_dns_name" '^ready ' "$LAB_PID"; then
-    echo "dns_start_fake $_dns_name: fakedns did not start; its log:" >&2
-    sed 's/^/  /' "$LAB_DIR/$_dns_name.log" >&2
-    lab_stop "$_dns_name"
-    return 1
-  fi
-  _dns_port=$(sed -n 's/^ready [^ ]* \([0-9][0-9]*\)$/\1/p' "$LAB_DIR/$_dns_name.log")
+  lab_spawn_ready "$_dns_name" "$LAB_PY" "$LAB_SRC/fakedns.py" --addr "$_dns_addr" --port 0 "$@" || return 1
+  _dns_port=$LAB_READY_PORT
   dns__export "$_dns_name" "$_dns_addr" "$_dns_port"
   # the sockets are bound, so queries queue; a silent server can't be probed
   case " $* " in

@@ -307,14 +307,8 @@ http_start_fault() {
   # faulthttp binds port 0 and says "ready ADDR PORT": no race with other runs
   # (paths under LAB_DIR have no spaces: mktemp's template has none)
   # shellcheck disable=SC2086
-  lab_spawn "$_http_n" "$LAB_PY" "$LAB_SRC/faulthttp.py" --addr "$_http_a" --port 0 $_http_args
-  if ! lab_wait_log "$_http_n" '^ready ' "$LAB_PID"; then
-    echo "http_start_fault $_http_n: faulthttp did not start; its log:" >&2
-    sed 's/^/  /' "$LAB_DIR/$_http_n.log" >&2
-    lab_stop "$_http_n"
-    return 1
-  fi
-  _http_p=$(sed -n 's/^ready [^ ]* \([0-9][0-9]*\)$/\1/p' "$LAB_DIR/$_http_n.log")
+  lab_spawn_ready "$_http_n" "$LAB_PY" "$LAB_SRC/faulthttp.py" --addr "$_http_a" --port 0 $_http_args || return 1
+  _http_p=$LAB_READY_PORT
   lab_wait_tcp "$_http_a" "$_http_p" "$LAB_PID" || return 1
   FAULT_NAME=$_http_n
   FAULT_ADDR=$_http_a

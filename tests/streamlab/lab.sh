@@ -283,3 +283,19 @@ while True:
   HOLE_PORT=$(head -n 1 "$LAB_DIR/$1.log")
   eval "HOLE_PORT_$1=\$HOLE_PORT"
 }
+
+# lab_spawn_ready NAME CMD...: lab_spawn for the streamlab servers that bind
+# port 0 and print "ready ADDR PORT" once listening (no port race with
+# other runs). Waits for that line; on failure prints the log, stops NAME
+# and returns 1. Sets LAB_READY_PORT.
+lab_spawn_ready() {
+  _lr_name=$1
+  lab_spawn "$@"
+  if ! lab_wait_log "$_lr_name" '^ready ' "$LAB_PID"; then
+    echo "$_lr_name: $2 ${3:-} did not start; its log:" >&2
+    sed 's/^/  /' "$LAB_DIR/$_lr_name.log" >&2
+    lab_stop "$_lr_name"
+    return 1
+  fi
+  LAB_READY_PORT=$(sed -n 's/^ready [^ ]* \([0-9][0-9]*\)$/\1/p' "$LAB_DIR/$_lr_name.log")
+}

@@ -83,14 +83,8 @@ login_start() {
   # loginsrv binds port 0 and says "ready ADDR PORT"
   # (paths under LAB_DIR have no spaces: mktemp's template has none)
   # shellcheck disable=SC2086
-  lab_spawn "$_login_n" "$LAB_PY" "$LAB_SRC/loginsrv.py" --addr "$_login_a" --port 0 $_login_args
-  if ! lab_wait_log "$_login_n" '^ready ' "$LAB_PID"; then
-    echo "login_start $_login_n: loginsrv did not start; its log:" >&2
-    sed 's/^/  /' "$LAB_DIR/$_login_n.log" >&2
-    lab_stop "$_login_n"
-    return 1
-  fi
-  _login_p=$(sed -n 's/^ready [^ ]* \([0-9][0-9]*\)$/\1/p' "$LAB_DIR/$_login_n.log")
+  lab_spawn_ready "$_login_n" "$LAB_PY" "$LAB_SRC/loginsrv.py" --addr "$_login_a" --port 0 $_login_args || return 1
+  _login_p=$LAB_READY_PORT
   lab_wait_tcp "$_login_a" "$_login_p" "$LAB_PID" || return 1
   case $_login_a in
     *:*) _login_hp="[$_login_a]:$_login_p" ;;

@@ -699,14 +699,8 @@ media_start_relay() {
     _m_prev=$_m_a
   done
   case " $* " in *" --addr "*) ;; *) set -- --addr "$_m_addr" "$@" ;; esac
-  lab_spawn "$_m_n" "$LAB_PY" "$LAB_SRC/relay.py" --port 0 --upstream "$_m_up" "$@"
-  if ! lab_wait_log "$_m_n" '^ready ' "$LAB_PID"; then
-    echo "media_start_relay $_m_n: relay.py did not start; its log:" >&2
-    sed 's/^/  /' "$LAB_DIR/$_m_n.log" >&2
-    lab_stop "$_m_n"
-    return 1
-  fi
-  _m_p=$(sed -n 's/^ready [^ ]* \([0-9][0-9]*\)$/\1/p' "$LAB_DIR/$_m_n.log")
+  lab_spawn_ready "$_m_n" "$LAB_PY" "$LAB_SRC/relay.py" --port 0 --upstream "$_m_up" "$@" || return 1
+  _m_p=$LAB_READY_PORT
   lab_wait_tcp "$_m_addr" "$_m_p" "$LAB_PID" || return 1
   eval "RELAY_PORT_$_m_n=\$_m_p RELAY_URL_$_m_n=http://\$(media__hostport \"\$_m_addr\" \"\$_m_p\")"
 }
