@@ -209,7 +209,9 @@ static size_t check_consistency(const resolve_cfg *cfg, const sw_dns_query *q,
   return differ;
 }
 
-/* Perfdata: per-query time, failed, answers, ttl_min. */
+/* Perfdata: per-query time, failed, answers, and ttl_min (not with -n,
+ * whose healthy outcome has no answer to take a TTL from: a service that
+ * would always send U). */
 static void add_perfdata(const resolve_cfg *cfg, const sw_dns_query *q,
                          size_t nq, size_t failed, sw_check *check) {
   size_t answers = 0;
@@ -257,7 +259,8 @@ static void add_perfdata(const resolve_cfg *cfg, const sw_dns_query *q,
                .uom = "s"};
   sw_check_perf(check, &f);
   sw_check_perf(check, &a);
-  sw_check_perf(check, &t);
+  if (!cfg->expect_nxdomain)
+    sw_check_perf(check, &t);
 }
 
 /* The slowest reply: the -w/-c metric. Returns its index or nq. */

@@ -60,7 +60,10 @@ static double fetch_segment(const stream_cfg *cfg, const char *url,
     m->ttfb = r.t.total - r.t.transfer;
   m->bytes += r.body_len;
   m->segments++;
-  m->media_seconds += rc == 0 ? duration : 0;
+  if (rc == 0) {
+    m->media_seconds += duration;
+    m->media_bytes += r.body_len;
+  }
   sw_http_resp_free(&r);
   return rc == 0 ? took : -1;
 }
@@ -147,6 +150,7 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
     }
     snprintf(m->where, sizeof m->where, "(variant %ld/%zu, %lu b/s)", v + 1,
              master.n_variants, master.variants[v].bandwidth);
+    m->declared_bps = master.variants[v].bandwidth;
     media_url = master.variants[v].uri;
     if (load_playlist(cfg, media_url, "media playlist", d, &media, check) < 0)
       goto out;
@@ -263,6 +267,7 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   }
   snprintf(m->where, sizeof m->where, "(representation %s, %lu b/s)",
            mp.reps[rep].id ? mp.reps[rep].id : "?", mp.reps[rep].bandwidth);
+  m->declared_bps = mp.reps[rep].bandwidth;
   if (list.init && fetch_segment(cfg, list.init, 0, false, d, m, check) < 0)
     goto out;
   double took = 0, dur = 0;

@@ -44,8 +44,10 @@ typedef struct {
   unsigned long frames;
   unsigned long segments;
   double playlist_age;
-  unsigned bitrate_kbps;
+  unsigned bitrate_kbps; /* nominal, from the frames or ICY; 0 unknown */
   double media_seconds;
+  unsigned long long media_bytes; /* of the segments in media_seconds */
+  unsigned long declared_bps;     /* HLS BANDWIDTH, DASH @bandwidth; 0 */
 } stream_meas;
 
 sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg, sw_err *err);

@@ -47,8 +47,25 @@ static void judge_rate(const stream_cfg *cfg, const stream_meas *m,
                  s == SW_CRITICAL ? c->text : w->text);
 }
 
+/* The bitrate in b/s: the frames' (or ICY's) nominal one, else what
+ * the playlist or MPD declares for the variant, else (a media playlist
+ * of video, whose frames carry none) what the segments weigh per second
+ * of media; 0 when none is known. */
+static double bitrate_bps(const stream_meas *m) {
+  if (m->bitrate_kbps)
+    return m->bitrate_kbps * 1000.0;
+  if (m->declared_bps)
+    return (double)m->declared_bps;
+  if (m->media_seconds > 0)
+    return (double)(unsigned long long)((double)m->media_bytes * 8.0 /
+                                            m->media_seconds +
+                                        0.5);
+  return 0;
+}
+
 static void add_perf(const stream_cfg *cfg, const stream_meas *m,
                      const sw_range *rw, const sw_range *rc, sw_check *check) {
+  double bps = bitrate_bps(m);
   sw_perf p[] = {
       {.label = "ttfb",
        .measured = m->ttfb >= 0,
@@ -78,10 +95,7 @@ static void add_perf(const stream_cfg *cfg, const stream_meas *m,
        .measured = true,
        .value = (double)m->frames,
        .uom = ""},
-      {.label = "bitrate",
-       .measured = m->bitrate_kbps > 0,
-       .value = m->bitrate_kbps * 1000.0,
-       .uom = ""},
+      {.label = "bitrate", .measured = bps > 0, .value = bps, .uom = ""},
   };
   for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
     sw_check_perf(check, &p[i]);
@@ -113,10 +127,10 @@ void stream_judge(const stream_cfg *cfg, const stream_meas *m,
       !sf_format_matches(cfg->expect_format, m->format))
     sw_check_sub(check, SW_CRITICAL, "format is %s, expected %s",
                  sf_format_name(m->format), sf_format_name(cfg->expect_format));
-  if (cfg->min_bitrate > 0 && m->bitrate_kbps &&
-      m->bitrate_kbps < cfg->min_bitrate)
-    sw_check_sub(check, SW_WARNING, "bitrate %u kb/s is below %g kb/s",
-                 m->bitrate_kbps, cfg->min_bitrate);
+  double kbps_now = bitrate_bps(m) / 1000.0;
+  if (cfg->min_bitrate > 0 && kbps_now > 0 && kbps_now < cfg->min_bitrate)
+    sw_check_sub(check, SW_WARNING, "bitrate %.0f kb/s is below %g kb/s",
+                 kbps_now, cfg->min_bitrate);
   if (m->ttfb >= 0) {
     sw_state t = sw_range_state(&cfg->std.warn, &cfg->std.crit, m->ttfb);
     if (t != SW_OK)

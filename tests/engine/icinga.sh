@@ -8,7 +8,8 @@
 # (plus the runs of the check in flight and the next one), that the others
 # stay as the dependencies say, which notifications go out (none for the
 # API while DNS is down), that perfdata reaches a Graphite writer parsed
-# (and Icinga logs no perfdata warnings), and that everything recovers.
+# (Icinga logs no perfdata warnings for a healthy round, and for a failed
+# check none but for U), and that everything recovers.
 #
 # Everything (config, state, logs, certificates) is under $LAB_DIR; as root
 # Icinga drops to the nagios user, who owns its directories there.
@@ -451,6 +452,18 @@ done
 graphite_has '^icinga2\.streamlab\.services\.api\.streamwatch_api\.perfdata\.tracks\.value 2 '
 ok $? "check_api's -M metric (tracks=2) arrives" "$(grep 'services\.api\.' "$LAB_DIR/graphite.txt" | tail -n 8)"
 
+# a healthy round sends no U (only a failed check has a value it could
+# not measure), so Icinga logs no perfdata warning at all for it: mark
+# the log, wait for one more round of every service, read what came
+LOG=$I/log/icinga2.log
+LOG_MARK=$(wc -l <"$LOG")
+T0=$(now)
+icq wait "$T0" "resolve r1=0" "resolve r2=0" "dns=0" "login=0" "api me=0" \
+  "api=0" "stream radio=0" "stream hls=0" >"$LAB_DIR/round.txt" 2>&1
+ok $? "healthy: another round, every service OK" "$(cat "$LAB_DIR/round.txt")"
+! tail -n "+$((LOG_MARK + 1))" "$LOG" | grep -i 'warning/.*perfdata' >"$LAB_DIR/perfwarn0.txt"
+ok $? "healthy round: no perfdata warning in icinga2.log" "$(head -n 5 "$LAB_DIR/perfwarn0.txt")"
+
 # 1. DNS SERVFAIL on one resolver: fakedns on R1's address and port
 lab_stop R1
 T0=$(now)
@@ -545,23 +558,17 @@ others_ok "playlist stuck: the rest OK" "stream hls"
 media_thaw LIVE
 all_ok "playlist moving again: every service OK"
 
-# Icinga's own log: no perfdata warnings, nothing critical. Icinga 2.13's
-# writers reject the literal value "U" ("could not be determined", valid
-# by the Monitoring Plugins guidelines; Icinga/icinga2#9282): those are
-# counted apart, as a TODO, until the plugins stop sending U or Icinga
-# accepts it.
-LOG=$I/log/icinga2.log
+# Icinga's own log: no perfdata warnings but for U, nothing critical.
+# The failed checks above send U for what they could not measure
+# (ttl_min, token_ttl, bitrate), as the Monitoring Plugins guidelines say;
+# Icinga 2.13's writers reject the literal U with a warning
+# (Icinga/icinga2#9282, open upstream). Any other rejected value fails.
 grep -i 'warning/.*perfdata' "$LOG" >"$LAB_DIR/perfwarn.txt"
 ! grep -v "with value: '*[^=]*'*=U[;[:space:]]*" "$LAB_DIR/perfwarn.txt" | grep -q .
-ok $? "no perfdata warnings in icinga2.log (other than for U values)" \
+ok $? "no perfdata warnings in icinga2.log other than for U values" \
   "$(grep -v "=U" "$LAB_DIR/perfwarn.txt" | head -n 5)"
-if [ -s "$LAB_DIR/perfwarn.txt" ]; then
-  TAP_N=$((TAP_N + 1))
-  printf 'not ok %d - no perfdata warnings at all # TODO Icinga 2.13 rejects U values: %s\n' "$TAP_N" \
-    "$(sed -n 's/.*with value: //p' "$LAB_DIR/perfwarn.txt" | sort -u | tr '\n' ' ')"
-else
-  ok 0 "no perfdata warnings at all"
-fi
+[ -s "$LAB_DIR/perfwarn.txt" ] && diag "Icinga 2.13 rejected these U values of failed checks:" \
+  "$(sed -n 's/.*with value: //p' "$LAB_DIR/perfwarn.txt" | sort -u | tr '\n' ' ')"
 ! grep -q 'critical/' "$LOG"
 ok $? "no critical messages in icinga2.log" "$(grep 'critical/' "$LOG" | head -n 5)"
 lab_alive "$LAB_PID_icinga"

@@ -76,6 +76,10 @@ is "$(perf_value failed)" 1 "NXDOMAIN: failed=1"
 run "$P" -H gone.stream.test -s "$S" -n
 is_rc 0 "-n with NXDOMAIN: exit 0"
 first_line_matches "^RESOLVE OK - gone\.stream\.test A: NXDOMAIN as expected" "-n: NXDOMAIN is OK"
+perf_ok "-n: perfdata parses"
+is "$(perf_value answers)" 0 "-n: answers=0"
+! perf_field ttl_min 1 >/dev/null
+ok $? "-n: no ttl_min (a healthy -n check has no TTL to report)"
 
 run "$P" -H api.stream.test -s "$S" -n
 is_rc 2 "-n with an existing name: exit 2"

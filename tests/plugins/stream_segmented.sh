@@ -25,6 +25,11 @@ line_matches '^\\_ \[OK\] playlist moving \([0-9]+ new segments?\)$' "the live p
 perf_ok "HLS live: perfdata parses"
 is "$(perf_value segments)" 2 "segments=2"
 is "$(perf_field rate 4)" 1.5: "download default warning range on rate"
+is "$(perf_value bitrate)" 140800 "bitrate: the variant's BANDWIDTH (video frames carry none)"
+run "$P" -u "$HLS_URL_LIVE" --min-bitrate 200
+is_rc 1 "--min-bitrate above the variant's: exit 1"
+first_line_matches '^STREAM WARNING - bitrate 141 kb/s is below 200 kb/s ' \
+  "--min-bitrate: the fallback to a low variant named"
 run "$P" -u "$HLS_URL_LIVE" --variant highest --segments 3
 is_rc 0 "--variant highest --segments 3: exit 0"
 first_line_matches '\(variant 3/3, 281600 b/s\), 3 segments' "highest variant, three segments"
@@ -34,6 +39,15 @@ first_line_matches '\(variant 1/3, 140800 b/s\)' "--variant BANDWIDTH: the highe
 run "$P" -u "$HLS_URL_VOD"
 is_rc 0 "HLS VOD: exit 0"
 first_line_matches '^STREAM OK - HLS MPEG-TS \(variant 1/3' "VOD is not live"
+# A media playlist declares no bitrate: the segments' weight per second
+# of media stands in (bytes * 8 over the first two EXTINF durations).
+run "$P" -u "$HLS_MEDIA_URL_VOD"
+is_rc 0 "HLS media playlist: exit 0"
+secs=$(sed -n 's/^#EXTINF:\([0-9.]*\).*/\1/p' "$HLS_DIR_VOD/v0/index.m3u8" | head -n 2 |
+  awk '{ s += $1 } END { print s }')
+awk -v b="$(perf_value bytes)" -v s="$secs" -v r="$(perf_value bitrate)" \
+  'BEGIN { e = b * 8 / s; exit !(s > 0 && r > 0 && r - e < 1 && e - r < 1) }'
+ok $? "bitrate: the segments' weight ($(perf_value bitrate) b/s over $secs s)"
 run "$P" -u "$HLS_URL_F4" --expect-format fmp4
 is_rc 0 "HLS fMP4 (EXT-X-MAP): exit 0"
 first_line_matches '^STREAM OK - HLS fMP4 ' "fMP4 segments named"
@@ -42,6 +56,7 @@ run "$P" -u "$DASH_URL_DV" --expect-format fmp4
 is_rc 0 "DASH VOD: exit 0"
 first_line_matches '^STREAM OK - DASH fMP4 \(representation 0, 128000 b/s\), 3 segments' \
   "DASH: init segment and two media segments"
+is "$(perf_value bitrate)" 128000 "bitrate: the representation's @bandwidth"
 run "$P" -u "$DASH_URL_DL"
 is_rc 0 "DASH live (SegmentTimeline): exit 0"
 first_line_matches '^STREAM OK - DASH live fMP4 ' "DASH live named"
