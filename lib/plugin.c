@@ -1,9 +1,9 @@
 /* The shared main of every plugin; see include/streamwatch/plugin.h. */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 
 #include "streamwatch/plugin.h"
+#include "streamwatch/signals.h"
 #include "streamwatch/strvec.h"
 
 sw_std_result sw_getopt_error(int c, char **argv, sw_err *err) {
@@ -46,14 +46,18 @@ int sw_plugin_main(const sw_plugin *p, void *cfg, int argc, char **argv) {
   int state = SW_UNKNOWN;
   /* The deadline starts now: option parsing and files count against -t. */
   double start = sw_now();
-  /* A monitoring engine that closes the pipe early must not kill the
-   * plugin before it exits with its state. */
-  signal(SIGPIPE, SIG_IGN);
+  /* No core dumps, SIGPIPE ignored, SIGTERM/SIGINT/SIGHUP and the -t
+   * alarm end the run with one result line (lib/signals.c). */
+  sw_signals_init(p->service, start);
   if (sw_args_build(argc, argv, p->prog, p->secrets, &args, &err) < 0) {
+    sw_signals_result(SW_UNKNOWN);
     printf("%s UNKNOWN - %s\n", p->service, err.msg);
     return SW_UNKNOWN;
   }
-  switch (p->parse((int)args.n, args.v, cfg, &std, &err)) {
+  sw_std_result parsed = p->parse((int)args.n, args.v, cfg, &std, &err);
+  if (parsed != SW_STD_DONE)
+    sw_signals_result(SW_UNKNOWN); /* help, version or a usage error */
+  switch (parsed) {
   case SW_STD_HELP: p->help(stdout); break;
   case SW_STD_VERSION:
     sw_print_version(stdout, p->prog, p->libs(libs, sizeof libs));
@@ -61,6 +65,7 @@ int sw_plugin_main(const sw_plugin *p, void *cfg, int argc, char **argv) {
   case SW_STD_DONE:
     d.start = start;
     d.end = start + std->timeout;
+    sw_signals_deadline(std->timeout, std->timeout_state);
     state = p->run(cfg, &d);
     break;
   default: printf("%s UNKNOWN - %s\n", p->service, err.msg); break;
@@ -69,5 +74,6 @@ int sw_plugin_main(const sw_plugin *p, void *cfg, int argc, char **argv) {
     p->free_cfg(cfg);
   sw_strvec_free(&args);
   fflush(stdout);
+  sw_signals_done();
   return state;
 }

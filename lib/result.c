@@ -6,6 +6,7 @@
 
 #include "streamwatch/result.h"
 #include "streamwatch/sanitize.h"
+#include "streamwatch/signals.h"
 
 void sw_check_init(sw_check *c, const char *service) {
   memset(c, 0, sizeof *c);
@@ -130,6 +131,8 @@ static void print_safe(FILE *out, const char *text) {
 
 sw_state sw_check_print(const sw_check *c, FILE *out) {
   sw_state state = sw_check_state(c);
+  if (out == stdout)
+    sw_signals_result(state); /* a signal now only exits with state */
   fprintf(out, "%s %s - ", c->service, sw_state_name(state));
   if (c->nomem)
     fputs("out of memory while building the result; ", out);
