@@ -146,11 +146,17 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg) {
         sp ? memchr(sp + 1, ' ', n - (size_t)(sp + 1 - data)) : NULL;
     r->reason[0] = r->content_type[0] = r->retry_after[0] = '\0';
     r->location[0] = '\0';
+    r->headers_done = false;
     if (reason)
       header_value(reason, n - (size_t)(reason - data), "", r->reason,
                    sizeof r->reason);
     return n;
   }
+  /* the empty line that ends the header block ("stuck in the headers"
+   * and "stuck in the body" are different faults) */
+  if ((n == 2 && data[0] == '\r' && data[1] == '\n') ||
+      (n == 1 && data[0] == '\n'))
+    r->headers_done = true;
   if (!header_value(data, n, "content-type:", r->content_type,
                     sizeof r->content_type) &&
       !header_value(data, n, "retry-after:", r->retry_after,
@@ -391,6 +397,15 @@ static int http_finish(CURL *h, http_ctx *c, CURLcode code, const char *errbuf,
     curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &url);
     snprintf(req->session->url, sizeof req->session->url, "%s",
              url ? url : req->url);
+  }
+  /* libcurl 7.88 takes a connection closed inside the header block
+   * ("HTTP/1.1 200 OK", a header, EOF) as a complete empty reply. */
+  if (code == CURLE_OK && !resp->stopped && !resp->headers_done) {
+    resp->phase = "reading headers";
+    snprintf(resp->err, sizeof resp->err, "%s",
+             "reading headers failed: connection closed before the end of "
+             "the headers");
+    return -1;
   }
   if (code == CURLE_OK || resp->stopped) {
     if (req->want_cert && https)

@@ -24,6 +24,9 @@ static void timeout_phase(const sw_http_resp *r, bool https, const char **phase,
   } else if (r->t.ttfb < 0) {
     *phase = "waiting for first byte";
     *words = "waiting for first byte from";
+  } else if (!r->headers_done) {
+    *phase = "reading headers";
+    *words = "reading the headers of";
   } else {
     *phase = "reading body";
     *words = "reading the body of";
@@ -98,6 +101,11 @@ void sw_http_explain(int code, const char *errbuf, long os_errno,
       break;
     }
   }
+  /* a "body" failure before the header block ended (endless headers, a
+   * reset during them) happened in the headers */
+  if (strcmp(resp->phase, "reading body") == 0 && !resp->headers_done)
+    resp->phase =
+        resp->t.ttfb < 0 ? "waiting for first byte" : "reading headers";
   const char *msg =
       errbuf && errbuf[0] ? errbuf : curl_easy_strerror((CURLcode)code);
   /* The system's word ("Connection refused") says more than libcurl's

@@ -78,9 +78,10 @@ typedef struct {
   bool tcp_connected; /* TCP was up (even if TLS never was) */
   bool too_big;       /* body passed max_size */
   bool stopped;       /* on_data/on_tick ended a stream early */
+  bool headers_done;  /* the last response's header block ended */
   const char *phase;  /* "DNS", "connect", "TLS handshake",
-                         "waiting for first byte", "reading body",
-                         "sending request" */
+                         "waiting for first byte", "reading headers",
+                         "reading body", "sending request" */
   char err[256];      /* "TLS handshake failed: certificate has expired" */
 } sw_http_resp;
 
