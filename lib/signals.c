@@ -167,9 +167,26 @@ void sw_signals_deadline(double timeout, sw_state state) {
   mask_handled(SIG_UNBLOCK);
 }
 
+/* Opens /dev/null on whichever of fds 0, 1, 2 is closed. Otherwise the
+ * first file or socket the run opens gets that number: with stdout closed
+ * (">&-"), check_resolve's DNS socket became fd 1 and a signal's result
+ * line went to the DNS server as a datagram. */
+static void std_fds_open(void) {
+  for (int fd = 0; fd <= 2; fd++) {
+    if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+      continue;
+    int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+    if (nfd >= 0 && nfd != fd) { /* lower fds are open: nfd == fd */
+      dup2(nfd, fd);
+      close(nfd);
+    }
+  }
+}
+
 void sw_signals_init(const char *service, double start) {
   struct rlimit none = {0, 0};
   struct sigaction sa;
+  std_fds_open();
   /* No core file: it could hold a password or a token. RLIMIT_CORE does
    * not bind a core_pattern pipe (core(5)); not being dumpable does. */
   setrlimit(RLIMIT_CORE, &none);

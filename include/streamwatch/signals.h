@@ -24,7 +24,8 @@
  * not (a blocked write, a library stuck in a call). */
 #define SW_SIGNALS_MARGIN 0.25
 
-/* Process set-up for the start of main: no core dumps, SIGPIPE ignored,
+/* Process set-up for the start of main: fds 0-2 open (/dev/null for a
+ * closed one, so no socket becomes "stdout"), no core dumps, SIGPIPE ignored,
  * the handlers installed for service (e.g. "API", kept by pointer: a
  * string constant), and the alarm armed for the default -t (10 s,
  * CRITICAL) counted from start (sw_now()). Never fails the run: a set-up
