@@ -61,9 +61,12 @@ static void save_tokens(const login_cfg *cfg, struct json_object *root,
     sw_token t = {.access_token = (char *)token,
                   .expires_at = time(NULL) + ttl};
     snprintf(t.token_type, sizeof t.token_type, "Bearer");
-    if (sw_token_save(cfg->token_cache, &t, "--token-cache", &err) < 0)
-      sw_check_sub(check, SW_UNKNOWN, "%s", err.msg);
-    else
+    if (sw_token_save(cfg->token_cache, &t, "--token-cache", &err) < 0) {
+      /* The first line says it: a summary of the login that worked would
+       * hide why the state is UNKNOWN. */
+      sw_check_raise(check, SW_UNKNOWN);
+      sw_check_summary(check, "%s (the login itself worked)", err.msg);
+    } else
       sw_check_sub(check, SW_OK, "token saved to %s", cfg->token_cache);
   }
   if (!json_object_object_get_ex(root, "refresh_token", &rt) ||
@@ -71,9 +74,10 @@ static void save_tokens(const login_cfg *cfg, struct json_object *root,
     return;
   if (cfg->save_refresh) {
     if (sw_secret_save(cfg->save_refresh, json_object_get_string(rt),
-                       "--save-refresh-token", &err) < 0)
-      sw_check_sub(check, SW_UNKNOWN, "%s", err.msg);
-    else
+                       "--save-refresh-token", &err) < 0) {
+      sw_check_raise(check, SW_UNKNOWN);
+      sw_check_summary(check, "%s (the login itself worked)", err.msg);
+    } else
       sw_check_sub(check, SW_OK, "new refresh token saved to %s",
                    cfg->save_refresh);
   } else if (cfg->std.verbose) {
