@@ -7,6 +7,7 @@
 
 #include "streamwatch/http.h"
 #include "streamwatch/sanitize.h"
+#include "streamwatch/secret.h"
 
 /* Headers whose value is a credential: never shown, whatever they hold. */
 static bool is_credential_header(const char *line, size_t len) {
@@ -18,17 +19,6 @@ static bool is_credential_header(const char *line, size_t len) {
       return true;
   }
   return false;
-}
-
-/* Overwrites every occurrence of each secret in buf with '*'. */
-static void mask_secrets(char *buf, const char *const *secrets) {
-  for (size_t i = 0; secrets && secrets[i]; i++) {
-    size_t sl = strlen(secrets[i]);
-    if (sl == 0)
-      continue;
-    for (char *p = strstr(buf, secrets[i]); p; p = strstr(p + sl, secrets[i]))
-      memset(p, '*', sl);
-  }
 }
 
 static void emit(const sw_http_req *req, const char *prefix, const char *line,
@@ -44,7 +34,7 @@ static void emit(const sw_http_req *req, const char *prefix, const char *line,
   } else {
     snprintf(raw, sizeof raw, "%.*s", (int)(len < 1000 ? len : 1000), line);
   }
-  mask_secrets(raw, req->secrets);
+  sw_secret_mask(raw, req->secrets);
   sw_sanitize(safe, sizeof safe, raw, strlen(raw), 0);
   snprintf(out, sizeof out, "%s%s", prefix, safe);
   req->trace(req->trace_arg, out);

@@ -1,6 +1,7 @@
 /* The shared main of every plugin; see include/streamwatch/plugin.h. */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "streamwatch/plugin.h"
 #include "streamwatch/signals.h"
@@ -8,7 +9,15 @@
 
 sw_std_result sw_getopt_error(int c, char **argv, sw_err *err) {
   const char *bad = optind > 0 ? argv[optind - 1] : "?";
-  sw_fail(err, "%s: %s", bad ? bad : "?",
+  char opt[3] = {'-', (char)optopt, '\0'};
+  if (!bad)
+    bad = "?";
+  /* Only the option's name: a mistyped or ambiguous --secret-option=VALUE
+   * (--client-secrt=..., --bear=...) must not print its value, nor a
+   * cluster such as -xVALUE more than its unknown letter. */
+  if (optopt > 0 && optopt < 128 && strncmp(bad, "--", 2) != 0)
+    bad = opt;
+  sw_fail(err, "%.*s: %s", (int)strcspn(bad, "="), bad,
           c == ':' ? "needs a value" : "unknown option (see --help)");
   return SW_STD_ERROR;
 }

@@ -6,6 +6,7 @@
 
 #include "streamwatch/result.h"
 #include "streamwatch/sanitize.h"
+#include "streamwatch/secret.h"
 #include "streamwatch/signals.h"
 
 void sw_check_init(sw_check *c, const char *service) {
@@ -121,11 +122,20 @@ sw_state sw_check_state(const sw_check *c) {
   return s;
 }
 
-/* Prints text with '|' and control characters replaced, whatever put
- * them there: the printer is the last guard of the one-line format. */
-static void print_safe(FILE *out, const char *text) {
+/* Prints text with the secrets masked and '|' and control characters
+ * replaced, whatever put them there: the printer is the last guard of the
+ * one-line format and of the secrets. */
+static void print_safe(FILE *out, const char *text,
+                       const char *const *secrets) {
   char buf[4096];
-  sw_sanitize(buf, sizeof buf, text, strlen(text), 0);
+  char *copy = secrets ? strdup(text) : NULL;
+  if (copy)
+    sw_secret_mask(copy, secrets);
+  else if (secrets)
+    text = "(text withheld: out of memory)"; /* never unmasked */
+  sw_sanitize(buf, sizeof buf, copy ? copy : text, strlen(copy ? copy : text),
+              0);
+  free(copy);
   fputs(buf, out);
 }
 
@@ -136,7 +146,7 @@ sw_state sw_check_print(const sw_check *c, FILE *out) {
   fprintf(out, "%s %s - ", c->service, sw_state_name(state));
   if (c->nomem)
     fputs("out of memory while building the result; ", out);
-  print_safe(out, c->summary ? c->summary : "");
+  print_safe(out, c->summary ? c->summary : "", c->secrets);
   if (c->perflen > 0)
     fprintf(out, " | %s", c->perf);
   fputc('\n', out);
@@ -147,7 +157,7 @@ sw_state sw_check_print(const sw_check *c, FILE *out) {
       if (sw_state_rank(c->subs[i].state) != rank)
         continue;
       fprintf(out, "\\_ [%s] ", sw_state_name(c->subs[i].state));
-      print_safe(out, c->subs[i].text);
+      print_safe(out, c->subs[i].text, c->secrets);
       fputc('\n', out);
     }
   }

@@ -60,6 +60,38 @@ int sw_secret_env(const char *var, const char *opt, char **out, sw_err *err) {
   return 0;
 }
 
+void sw_secret_mask(char *buf, const char *const *secrets) {
+  for (size_t i = 0; secrets && secrets[i]; i++) {
+    size_t sl = strlen(secrets[i]);
+    if (sl == 0)
+      continue;
+    for (char *p = strstr(buf, secrets[i]); p; p = strstr(p + sl, secrets[i]))
+      memset(p, '*', sl);
+  }
+}
+
+char *sw_base64(const char *s, size_t n) {
+  static const char abc[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const unsigned char *u = (const unsigned char *)s;
+  char *out = malloc((n + 2) / 3 * 4 + 1), *o = out;
+  if (!out)
+    return NULL;
+  for (size_t i = 0; i < n; i += 3) {
+    unsigned long v = (unsigned long)u[i] << 16;
+    if (i + 1 < n)
+      v |= (unsigned long)u[i + 1] << 8;
+    if (i + 2 < n)
+      v |= u[i + 2];
+    *o++ = abc[v >> 18 & 63];
+    *o++ = abc[v >> 12 & 63];
+    *o++ = i + 1 < n ? abc[v >> 6 & 63] : '=';
+    *o++ = i + 2 < n ? abc[v & 63] : '=';
+  }
+  *o = '\0';
+  return out;
+}
+
 void sw_secret_free(char *secret) {
   if (!secret)
     return;

@@ -22,6 +22,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   cfg->req.trace = sw_strvec_add_line;
   cfg->req.trace_arg = &trace;
   sw_check_init(&check, "API");
+  check.secrets = secrets; /* echoed by a server: masked in the output */
   int rc = sw_http_perform(&cfg->req, d, &resp, &err);
   if (rc < 0 && err.msg[0]) {
     sw_check_raise(&check, SW_UNKNOWN);

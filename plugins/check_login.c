@@ -5,6 +5,7 @@
  *   options/ini -> login_cfg -> login_flow_run -> perfdata -> the one
  *   printer -> exit state
  */
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "login.h"
 #include "streamwatch/plugin.h"
 #include "streamwatch/sanitize.h"
+#include "streamwatch/secret.h"
 #include "streamwatch/strvec.h"
 
 /* time (total), time_stepN, the phases of the slowest step, token_ttl,
@@ -73,18 +75,81 @@ static void ok_summary(const login_cfg *cfg, const login_run *run, double total,
       run->who ? run->who : "?", url, total, ttl);
 }
 
+/* The run's secrets and the forms they take on the wire: form-urlencoded,
+ * base64, and the base64 of HTTP Basic's ID:SECRET (RFC 6749 2.3.1 and the
+ * basic flow). The trace and the printer mask every one of them. */
+enum { LOGIN_MASKS = 12 };
+typedef struct {
+  const char *v[LOGIN_MASKS + 1]; /* NULL-terminated */
+  char *owned[LOGIN_MASKS];
+  size_t n;
+} login_masks;
+
+static void masks_add(login_masks *m, const char *s, char *owned) {
+  if (s && *s && m->n < LOGIN_MASKS) {
+    m->owned[m->n] = owned;
+    m->v[m->n++] = s;
+  } else {
+    sw_secret_free(owned);
+  }
+}
+
+static char *basic_b64(const char *user, const char *pw, bool escape) {
+  char *u = escape ? curl_easy_escape(NULL, user, 0) : NULL;
+  char *p = escape ? curl_easy_escape(NULL, pw, 0) : NULL, *both = NULL;
+  char *out = NULL;
+  if ((!escape || (u && p)) &&
+      asprintf(&both, "%s:%s", escape ? u : user, escape ? p : pw) >= 0) {
+    out = sw_base64(both, strlen(both));
+    sw_secret_free(both);
+  }
+  curl_free(u);
+  curl_free(p);
+  return out;
+}
+
+static void masks_build(const login_cfg *cfg, login_masks *m) {
+  const char *raw[] = {cfg->client_secret, cfg->password, cfg->refresh_token};
+  memset(m, 0, sizeof *m);
+  for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++) {
+    if (!raw[i] || !*raw[i])
+      continue;
+    masks_add(m, raw[i], NULL);
+    char *e = curl_easy_escape(NULL, raw[i], 0);
+    char *copy = e && strcmp(e, raw[i]) ? strdup(e) : NULL;
+    curl_free(e);
+    masks_add(m, copy, copy);
+    char *b = sw_base64(raw[i], strlen(raw[i]));
+    masks_add(m, b, b);
+  }
+  if (cfg->client_id && cfg->client_secret) {
+    char *b = basic_b64(cfg->client_id, cfg->client_secret, true);
+    masks_add(m, b, b);
+  }
+  if (cfg->username && cfg->password) {
+    char *b = basic_b64(cfg->username, cfg->password, false);
+    masks_add(m, b, b);
+  }
+}
+
+static void masks_free(login_masks *m) {
+  for (size_t i = 0; i < m->n; i++)
+    sw_secret_free(m->owned[i]);
+}
+
 static int run(void *vcfg, const sw_deadline *d) {
   login_cfg *cfg = vcfg;
   login_run r;
   sw_strvec trace = {0};
   sw_check check;
-  const char *secrets[] = {cfg->client_secret, cfg->password,
-                           cfg->refresh_token, NULL};
+  login_masks masks;
+  masks_build(cfg, &masks);
   memset(&r, 0, sizeof r);
-  cfg->base.secrets = secrets;
+  cfg->base.secrets = masks.v;
   cfg->base.trace = sw_strvec_add_line;
   cfg->base.trace_arg = &trace;
   sw_check_init(&check, "LOGIN");
+  check.secrets = masks.v;
   login_flow_run(cfg, d, &r, &check);
   double total = add_perfdata(cfg, &r, &check);
   if (!check.summary)
@@ -97,6 +162,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   sw_http_session_close(r.session);
   sw_strvec_free(&trace);
   sw_check_free(&check);
+  masks_free(&masks);
   return state;
 }
 

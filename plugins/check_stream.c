@@ -51,6 +51,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   cfg->base.trace = sw_strvec_add_line;
   cfg->base.trace_arg = &trace;
   sw_check_init(&check, "STREAM");
+  check.secrets = secrets; /* echoed by a server: masked in the output */
   stream_type t = cfg->type == ST_AUTO ? guess_type(cfg->url) : cfg->type;
   if (t == ST_HLS)
     stream_hls(cfg, cfg->url, d, &m, &check);

@@ -30,6 +30,11 @@ typedef struct sw_check {
   char *perf; /* formatted perfdata, space separated */
   size_t perflen, perfcap;
   int nomem; /* an allocation failed: printed as UNKNOWN */
+  /* NULL-terminated strings (the run's secrets and their encoded forms)
+   * masked with '*' in every text the printer writes, whatever put them
+   * there (a server echoing a token into an error body or a JSON value);
+   * not owned; may be NULL. Perfdata is not masked. */
+  const char *const *secrets;
 } sw_check;
 
 /* Starts an empty check for service (a static string). Can't fail. */
@@ -64,8 +69,9 @@ int sw_check_perf_time(sw_check *c, const char *label, double v,
  * sub-check, UNKNOWN after an allocation failure with nothing worse. */
 sw_state sw_check_state(const sw_check *c);
 
-/* Prints the result as described above. Every text is passed through
- * the output sanitiser once more, so no text can add a line or a '|'.
+/* Prints the result as described above. Every text has c->secrets masked
+ * and is passed through the output sanitiser once more, so no text can add
+ * a line or a '|' or show a secret.
  * Returns the state (the exit code). */
 sw_state sw_check_print(const sw_check *c, FILE *out);
 

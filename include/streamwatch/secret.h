@@ -23,4 +23,13 @@ int sw_secret_env(const char *var, const char *opt, char **out, sw_err *err);
 /* Overwrites and frees a secret; NULL is fine. */
 void sw_secret_free(char *secret);
 
+/* Overwrites every occurrence of each string of the NULL-terminated list
+ * secrets (NULL and empty entries skipped) in buf with '*'. */
+void sw_secret_mask(char *buf, const char *const *secrets);
+
+/* The base64 (RFC 4648, padded) of the first n bytes of s, as a new
+ * string (free with sw_secret_free), or NULL when out of memory: the form
+ * a secret takes inside HTTP Basic, to mask that too. */
+char *sw_base64(const char *s, size_t n);
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "streamwatch/result.h"
+#include "streamwatch/secret.h"
 #include "tap.h"
 
 /* Prints c into a fresh string (caller frees) and returns the state the
@@ -268,7 +269,41 @@ static void test_nomem_flag(void) {
      "free clears the pointers");
 }
 
+/* A server that echoes a token into an error body or a JSON value: the
+ * printer masks every secret (and only in the texts, not in perfdata). */
+static void test_secrets_masked(void) {
+  const char *const secrets[] = {"s3cr3t-token", "", "dG9r|ZW4=", NULL};
+  sw_check c;
+  sw_state st;
+  sw_check_init(&c, "X");
+  c.secrets = secrets;
+  sw_check_summary(&c, "HTTP 500: authorization: Bearer s3cr3t-token");
+  sw_check_sub(&c, SW_CRITICAL,
+               "value \"Basic dG9r|ZW4=\" s3cr3t-tokens3cr3t-token");
+  sw_perf p = perf_item("s3cr3t-token", 1, "");
+  sw_check_perf(&c, &p);
+  char *out = capture(&c, &st);
+  is_str(out,
+         "X CRITICAL - HTTP 500: authorization: Bearer ************ | "
+         "s3cr3t-token=1\n"
+         "\\_ [CRITICAL] value \"Basic *********\" "
+         "************************\n",
+         "every occurrence masked, before '|' is replaced; perfdata kept");
+  free(out);
+  sw_check_free(&c);
+  char *b = sw_base64("labclient:lab-secret-1", 22);
+  is_str(b, "bGFiY2xpZW50OmxhYi1zZWNyZXQtMQ==", "base64, two pad bytes");
+  free(b);
+  b = sw_base64("ab", 2);
+  is_str(b, "YWI=", "base64, one pad byte");
+  free(b);
+  b = sw_base64("", 0);
+  is_str(b, "", "base64 of nothing");
+  free(b);
+}
+
 int main(void) {
+  test_secrets_masked();
   test_first_line();
   test_raise();
   test_subs();
