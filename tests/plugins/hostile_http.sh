@@ -1,3 +1,222 @@
 #!/bin/sh
-# placeholder: being written
-echo "1..0 # SKIP not written yet"
+# The hostile-server matrix over HTTP (issue 8): every network plugin that
+# speaks HTTP (check_api; check_login's client-credentials flow against a
+# hostile token URL; check_stream progressive, its HLS playlist URL and an
+# HLS segment URL being hostile) against faulthttp servers that accept and
+# never answer, trickle the body or the status line and headers one byte a
+# second, send endless headers, an endless body, a 1 GiB Content-Length
+# (fast and slow), reset mid-body, break chunked encoding, cut the header
+# block, stall the TLS handshake or redirect in a loop.
+#
+# Each run asserts: the exit code of the right state (CRITICAL, or what
+# -t STATE says on a timeout), the state word and the stage in the first
+# line, WALL below -t plus a margin (the deadline is a correctness
+# property), perfdata that parses, and memory bounded: every run is under
+# prlimit --as=128 MiB and must still end with its clean result line (never
+# a crash, never an exit code above 3). Under ASan (or valgrind, make
+# check-valgrind) a 128 MiB address space cannot work: the same assertions
+# then run without prlimit, and under valgrind with a wider margin (its
+# start-up is slow), each said by a diag line.
+#
+# Runs go in parallel batches (most of them wait out -t). Each prints a
+# "# table: plugin|server|state|key text|wall s (-t)" line: the table of
+# docs/reliability.md.
+. "$top_srcdir/tests/plugins/lib.sh"
+. "$top_srcdir/tests/streamlab/lab.sh"
+. "$top_srcdir/tests/streamlab/http.sh"
+need_cmd prlimit "prlimit (util-linux) not found"
+lab_init
+http_start_fault F 127.0.0.1 || bail_out "faulthttp did not start"
+http_start_fault S 127.0.0.1 --stall-tls || bail_out "faulthttp --stall-tls did not start"
+F=$FAULT_URL_F
+TLS=$FAULT_URL_S # https://, the handshake never starts
+T=3              # -t of every run
+BOUND=4.5        # wall bound: -t plus 1.5 s
+BATCH=10         # runs at once
+LIMIT="prlimit --as=134217728 --"
+MAXRSS_NOTE="under prlimit --as=134217728 (128 MiB)"
+
+# sanitized FILE: built with AddressSanitizer (dynamic as gcc links it, or
+# static as clang does)
+sanitized() {
+  ldd "$1" 2>/dev/null | grep -q 'libasan' && return 0
+  nm "$1" 2>/dev/null | grep -q ' __asan_init' && return 0
+  nm -D "$1" 2>/dev/null | grep -q ' __asan_init'
+}
+if [ -n "${SW_VALGRIND:-}" ]; then
+  LIMIT= BOUND=7.5 BATCH=4 MAXRSS_NOTE="without prlimit (valgrind)"
+  diag "valgrind (SW_VALGRIND): no prlimit (memcheck needs more than 128 MiB of address space); wall bound -t + 4.5 s for its start-up"
+elif sanitized "$PLUGINDIR/check_api"; then
+  LIMIT= BATCH=5 MAXRSS_NOTE="without prlimit (ASan)"
+  diag "ASan build: no prlimit (ASan reserves terabytes of address space); same assertions otherwise"
+fi
+
+sec=$LAB_DIR/client.secret
+printf 'h0stile-client-secret\n' >"$sec"
+API="$PLUGINDIR/check_api -t $T"
+LOGIN="$PLUGINDIR/check_login --client-id hostile --client-secret-file $sec -t $T"
+PROG="$PLUGINDIR/check_stream --type progressive -t $T"
+HLS="$PLUGINDIR/check_stream --type hls -t $T"
+
+if [ -n "$LIMIT" ]; then
+  run $LIMIT cat /proc/self/limits
+  line_matches '^Max address space +134217728 +134217728 +bytes' "prlimit really limits the address space to 128 MiB"
+fi
+
+M=$LAB_DIR/matrix
+mkdir -p "$M"
+: >"$M/rows"
+ROW=0
+PIDS=
+
+# row PLUGIN SERVER RC SERVICE STATE KEY CMD...: starts CMD in the
+# background (under $LIMIT); KEY is the ERE the first line must hold after
+# "SERVICE STATE - ". Results go to $M/ROW.*; every BATCH rows, waits.
+row() {
+  ROW=$((ROW + 1))
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$ROW" "$1" "$2" "$3" "$4 $5" "$6" >>"$M/rows"
+  shift 6
+  (
+    # shellcheck disable=SC2086
+    run $LIMIT "$@"
+    printf '%s' "$OUT" >"$M/$ROW.out"
+    printf '%s' "$ERR" >"$M/$ROW.err"
+    printf '%s\n' "$RUN_CMD" >"$M/$ROW.cmd"
+    printf '%s %s\n' "$RC" "$WALL" >"$M/$ROW.rc"
+  ) &
+  PIDS="$PIDS $!"
+  [ $((ROW % BATCH)) -ne 0 ] || settle
+}
+
+settle() {
+  for _p in $PIDS; do wait "$_p"; done
+  PIDS=
+}
+
+# server NAME PATH [RC STATE KEY per kind...]: one hostile server against
+# every HTTP plugin; kinds with an empty KEY are left out
+hls_seg() { printf '%s/hls?seg=%s' "$F" "$(printf '%s' "$1" | sed 's/?/%3F/; s/&/%26/g; s/=/%3D/g')"; }
+
+# --- the matrix ---------------------------------------------------------
+# accepts, reads the request, never answers
+K='timeout after 2\.[0-9] s waiting for first byte from '
+row check_api blackhole 2 API CRITICAL "GET $K" $API -u "$F/blackhole"
+row check_login blackhole 2 LOGIN CRITICAL "step 1/1 POST /blackhole: $K" $LOGIN -u "$F/blackhole"
+row "check_stream progressive" blackhole 2 STREAM CRITICAL "$K" $PROG -u "$F/blackhole"
+row "check_stream HLS playlist" blackhole 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/blackhole"
+row "check_stream HLS segment" blackhole 2 STREAM CRITICAL "segment blackhole: $K" $HLS -u "$(hls_seg /blackhole)"
+# the same with -t 3:warning: the state on expiry is what -t says
+row check_api "blackhole, -t 3:warning" 1 API WARNING "GET $K" $API:warning -u "$F/blackhole"
+row check_login "blackhole, -t 3:unknown" 3 LOGIN UNKNOWN "step 1/1 POST /blackhole: $K" $LOGIN:unknown -u "$F/blackhole"
+row "check_stream progressive" "blackhole, -t 3:warning" 1 STREAM WARNING "$K" $PROG:warning -u "$F/blackhole"
+
+# 200 and Content-Length: 100000000 at once, then one byte a second
+K='timeout after 2\.[0-9] s reading the body of '
+row check_api "body 1 byte/s" 2 API CRITICAL "GET $K" $API -u "$F/trickle"
+row check_login "body 1 byte/s" 2 LOGIN CRITICAL "step 1/1 POST /trickle: $K" $LOGIN -u "$F/trickle"
+row "check_stream progressive" "body 1 byte/s" 2 STREAM CRITICAL "$K" $PROG -u "$F/trickle"
+row "check_stream HLS playlist" "body 1 byte/s" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/trickle"
+row "check_stream HLS segment" "body 1 byte/s" 2 STREAM CRITICAL "segment trickle: $K" $HLS -u "$(hls_seg /trickle)"
+
+# status line and headers one byte a second
+K='timeout after 2\.[0-9] s reading the headers of '
+row check_api "headers 1 byte/s" 2 API CRITICAL "GET $K" $API -u "$F/trickle-head"
+row check_login "headers 1 byte/s" 2 LOGIN CRITICAL "step 1/1 POST /trickle-head: $K" $LOGIN -u "$F/trickle-head"
+row "check_stream progressive" "headers 1 byte/s" 2 STREAM CRITICAL "$K" $PROG -u "$F/trickle-head"
+row "check_stream HLS playlist" "headers 1 byte/s" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/trickle-head"
+row "check_stream HLS segment" "headers 1 byte/s" 2 STREAM CRITICAL "segment trickle-head: $K" $HLS -u "$(hls_seg /trickle-head)"
+
+# a header block that never ends
+K='reading headers failed: Too large response headers'
+row check_api "endless headers" 2 API CRITICAL "GET .*/endless-headers: $K" $API -u "$F/endless-headers"
+row check_login "endless headers" 2 LOGIN CRITICAL "step 1/1 POST /endless-headers: $K" $LOGIN -u "$F/endless-headers"
+row "check_stream progressive" "endless headers" 2 STREAM CRITICAL "$K" $PROG -u "$F/endless-headers"
+row "check_stream HLS playlist" "endless headers" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/endless-headers"
+row "check_stream HLS segment" "endless headers" 2 STREAM CRITICAL "segment endless-headers: $K" $HLS -u "$(hls_seg /endless-headers)"
+
+# no Content-Length, a body that never ends, as fast as it is read
+K='reading body failed: larger than --max-size \([0-9]+ bytes read\)'
+row check_api "endless body" 2 API CRITICAL "GET .*/endless-body: $K" $API -u "$F/endless-body"
+row check_login "endless body" 2 LOGIN CRITICAL "step 1/1 POST /endless-body: $K" $LOGIN -u "$F/endless-body"
+row "check_stream progressive" "endless body (x bytes)" 2 STREAM CRITICAL "not audio: " $PROG -u "$F/endless-body"
+row "check_stream progressive" "endless body (MP3), --duration 1" 0 STREAM OK "progressive live MP3 128 kb/s, [0-9]+ bytes at [0-9.]+x real time" \
+  $PROG --duration 1 -u "$F/endless-body?mp3=1"
+row "check_stream HLS playlist" "endless body" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/endless-body"
+row "check_stream HLS segment" "endless body" 2 STREAM CRITICAL "segment endless-body: $K" $HLS -u "$(hls_seg /endless-body)"
+
+# Content-Length: 1 GiB, sent as fast as it is read
+row check_api "1 GiB Content-Length, fast" 2 API CRITICAL "GET .*/gigabyte: $K" $API -u "$F/gigabyte"
+row check_login "1 GiB Content-Length, fast" 2 LOGIN CRITICAL "step 1/1 POST /gigabyte: $K" $LOGIN -u "$F/gigabyte"
+row "check_stream progressive" "1 GiB Content-Length (MP3), fast, --duration 1" 0 STREAM OK "progressive MP3 128 kb/s, [0-9]+ bytes at [0-9.]+x real time" \
+  $PROG --duration 1 -u "$F/gigabyte?mp3=1"
+row "check_stream HLS playlist" "1 GiB Content-Length, fast" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/gigabyte"
+row "check_stream HLS segment" "1 GiB Content-Length, fast" 2 STREAM CRITICAL "segment gigabyte: $K" $HLS -u "$(hls_seg /gigabyte)"
+
+# Content-Length: 1 GiB, then 1 KiB (or one MP3 frame) a second
+K='timeout after 2\.[0-9] s reading the body of '
+row check_api "1 GiB Content-Length, 1 KiB/s" 2 API CRITICAL "GET $K" $API -u "$F/gigabyte?interval=1"
+row check_login "1 GiB Content-Length, 1 KiB/s" 2 LOGIN CRITICAL "step 1/1 POST /gigabyte\?interval=1: $K" $LOGIN -u "$F/gigabyte?interval=1"
+row "check_stream progressive" "1 GiB Content-Length (MP3), 1 frame/s" 2 STREAM CRITICAL "$K" $PROG -u "$F/gigabyte?mp3=1&interval=1"
+row "check_stream HLS playlist" "1 GiB Content-Length, 1 KiB/s" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/gigabyte?interval=1"
+row "check_stream HLS segment" "1 GiB Content-Length, 1 KiB/s" 2 STREAM CRITICAL "segment gigabyte: $K" $HLS -u "$(hls_seg '/gigabyte?interval=1')"
+
+# TCP reset in the middle of the body
+K='reading body failed: Connection reset by peer'
+row check_api "reset mid-body" 2 API CRITICAL "GET .*/reset: $K" $API -u "$F/reset"
+row check_login "reset mid-body" 2 LOGIN CRITICAL "step 1/1 POST /reset: $K" $LOGIN -u "$F/reset"
+row "check_stream progressive" "reset mid-body (MP3)" 2 STREAM CRITICAL "$K" $PROG -u "$F/reset?mp3=1&after=50000"
+row "check_stream HLS playlist" "reset mid-body" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/reset"
+row "check_stream HLS segment" "reset mid-body" 2 STREAM CRITICAL "segment reset: $K" $HLS -u "$(hls_seg /reset)"
+
+# a chunk-size line that is not hexadecimal
+K='reading body failed: Illegal or missing hexadecimal sequence in chunked-encoding'
+row check_api "broken chunked encoding" 2 API CRITICAL "GET .*/bad-chunked: $K" $API -u "$F/bad-chunked"
+row check_login "broken chunked encoding" 2 LOGIN CRITICAL "step 1/1 POST /bad-chunked: $K" $LOGIN -u "$F/bad-chunked"
+row "check_stream progressive" "broken chunked encoding" 2 STREAM CRITICAL "$K" $PROG -u "$F/bad-chunked"
+row "check_stream HLS playlist" "broken chunked encoding" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/bad-chunked"
+row "check_stream HLS segment" "broken chunked encoding" 2 STREAM CRITICAL "segment bad-chunked: $K" $HLS -u "$(hls_seg /bad-chunked)"
+
+# status line and one header, then the connection closes
+K='reading headers failed: connection closed before the end of the headers'
+row check_api "header block cut short" 2 API CRITICAL "GET .*/close: $K" $API -u "$F/close"
+row check_login "header block cut short" 2 LOGIN CRITICAL "step 1/1 POST /close: $K" $LOGIN -u "$F/close"
+row "check_stream progressive" "header block cut short" 2 STREAM CRITICAL "$K" $PROG -u "$F/close"
+row "check_stream HLS playlist" "header block cut short" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/close"
+row "check_stream HLS segment" "header block cut short" 2 STREAM CRITICAL "segment close: $K" $HLS -u "$(hls_seg /close)"
+
+# TCP accepted, the TLS handshake never starts
+K='timeout after 2\.[0-9] s in the TLS handshake with https://'
+row check_api "TLS handshake stalled" 2 API CRITICAL "GET $K" $API -u "$TLS/json"
+row check_login "TLS handshake stalled" 2 LOGIN CRITICAL "step 1/1 POST /token: $K" $LOGIN -u "$TLS/token"
+row "check_stream progressive" "TLS handshake stalled" 2 STREAM CRITICAL "$K" $PROG -u "$TLS/live.mp3"
+row "check_stream HLS playlist" "TLS handshake stalled" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$TLS/live.m3u8"
+row "check_stream HLS segment" "TLS handshake stalled" 2 STREAM CRITICAL "segment seg0\.ts: $K" $HLS -u "$(hls_seg "$TLS/seg0.ts")"
+
+# 302 to itself, for ever (a token endpoint is not followed: the 302 is
+# the login service's error)
+K='redirect failed: too many redirects'
+row check_api "redirect loop" 2 API CRITICAL "GET .*/redirect-loop: $K" $API -u "$F/redirect-loop"
+row check_login "redirect loop" 2 LOGIN CRITICAL "login service error: HTTP 302 Found \(from " $LOGIN -u "$F/redirect-loop"
+row "check_stream progressive" "redirect loop" 2 STREAM CRITICAL "$K" $PROG -u "$F/redirect-loop"
+row "check_stream HLS playlist" "redirect loop" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/redirect-loop"
+row "check_stream HLS segment" "redirect loop" 2 STREAM CRITICAL "segment redirect-loop: $K" $HLS -u "$(hls_seg /redirect-loop)"
+settle
+
+# --- the assertions, in row order -----------------------------------------
+diag "every run $MAXRSS_NOTE, -t $T, wall bound $BOUND s"
+while IFS="$(printf '\t')" read -r n plugin server rc head key; do
+  OUT=$(cat "$M/$n.out") ERR=$(cat "$M/$n.err") RUN_CMD=$(cat "$M/$n.cmd")
+  read -r RC WALL <"$M/$n.rc"
+  d="$plugin vs $server"
+  is_rc "$rc" "$d: exit $rc"
+  first_line_matches "^$head - $key" "$d: $head, the stage named"
+  wall_below "$BOUND" "$d: ends within -t $T (+ margin)"
+  perf_ok "$d: perfdata parses"
+  printf '%s\n' "$ERR" | grep -Eq 'Sanitizer|runtime error:|Segmentation|Aborted|Killed'
+  ok $((1 - $?)) "$d: nothing crashed or reported on stderr"
+  text=$(first_line | sed 's/ |.*//; s/^[A-Z]* [A-Z]* - //' | grep -oE -- "$key" | head -n 1 |
+    sed 's/http:\/\/127\.0\.0\.1:[0-9]*//; s/https:\/\/127\.0\.0\.1:[0-9]*//')
+  diag "table: $plugin|$server|$(first_line | awk '{ print $2 }')|$text|$WALL s (-t $T)"
+done <"$M/rows"
+
+plan_done

@@ -55,6 +55,37 @@ Paths (bodies exact, no trailing newline):
                    error="invalid_token", body {"error":"invalid_token"}
   /close           sends "HTTP/1.1 200 OK" and a header line, then closes
                    (a reply cut short)
+  /trickle-head?interval=S   the whole reply to /json (status line,
+                   headers, body) one byte every S seconds (default 1): the
+                   status line and headers themselves trickle
+  /endless-headers?interval=S   "HTTP/1.1 200 OK", then header lines
+                   "X-Junk-N: " + 1000 'x' for ever, as fast as the client
+                   reads (or one line every S seconds when given); the
+                   header block never ends
+  /endless-body?mp3=1   200, no Content-Length, Connection: close, a body
+                   that never ends, sent as fast as the client reads: 'x'
+                   bytes as application/octet-stream, or with ?mp3=1 silent
+                   MPEG-1 Layer III frames (128 kb/s, 44.1 kHz, 417 bytes
+                   each) as audio/mpeg
+  /gigabyte?interval=S&mp3=1   200, Content-Length: 1073741824 (1 GiB),
+                   then the body as fast as the client reads, or with
+                   ?interval one 1024-byte block every S seconds; 'x' bytes
+                   (application/octet-stream) or, ?mp3=1, MP3 frames as
+                   /endless-body (audio/mpeg)
+  /reset?after=N&mp3=1   200, Content-Length: 1000000,
+                   application/octet-stream, N bytes of 'x' (default 1000;
+                   with ?mp3=1 audio/mpeg and N bytes of /endless-body's MP3
+                   frames), then a TCP reset (SO_LINGER 0 and close) in the
+                   middle of the body
+  /bad-chunked     200, Transfer-Encoding: chunked, application/json, one
+                   good chunk '{"data":"', then the chunk-size line "zz"
+                   (not hexadecimal) and more bytes; the connection is then
+                   held open until the client leaves
+  /hls?seg=PATH    200 application/vnd.apple.mpegurl, a VOD media playlist
+                   with one 2-second segment whose URI is PATH as given
+                   (URL-decoded from the query, e.g. seg=/reset%3Fafter%3D500,
+                   default /blackhole): a playlist that is fine, pointing at
+                   a hostile segment
   anything else    404 Not Found, application/json {"error":"not found"}
 
 --tls-cert/--tls-key: the same over TLS (handshake in the connection's
@@ -63,6 +94,8 @@ the TLS handshake; connections stay open until the client leaves.
 """
 import email.utils
 import json
+import socket
+import struct
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -70,7 +103,11 @@ import labhttp
 from labhttp import log
 
 HUGE = 20 * 1024 * 1024
+GIB = 1024 * 1024 * 1024
 TOKEN = "s3cr3t-token"
+# a silent MPEG-1 Layer III frame: 128 kb/s, 44.1 kHz, joint stereo, no
+# padding, no CRC: 144 * 128000 / 44100 = 417 bytes
+MP3_FRAME = b"\xff\xfb\x90\x44" + bytes(413)
 
 
 def wait_for_close(sock):
@@ -141,6 +178,23 @@ class Handler(labhttp.Handler):
             return self.trickle(float(q.get("interval", 1)))
         if path == "/huge":
             return self.huge(q.get("chunked") == "1")
+        if path == "/trickle-head":
+            return self.trickle_head(float(q.get("interval", 1)))
+        if path == "/endless-headers":
+            return self.endless_headers(float(q.get("interval", 0)))
+        if path == "/endless-body":
+            return self.endless(None, 0, q.get("mp3") == "1")
+        if path == "/gigabyte":
+            return self.endless(GIB, float(q.get("interval", 0)), q.get("mp3") == "1")
+        if path == "/reset":
+            return self.reset(int(q.get("after", 1000)), q.get("mp3") == "1")
+        if path == "/bad-chunked":
+            return self.bad_chunked()
+        if path == "/hls":
+            seg = q.get("seg", "/blackhole")
+            return self.reply(200, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n"
+                              "#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:2.000,\n%s\n"
+                              "#EXT-X-ENDLIST\n" % seg, "application/vnd.apple.mpegurl")
         if path == "/redirect-loop":
             return self.reply(302, "", "text/plain", [("Location", "/redirect-loop")])
         if path.startswith("/redirect/"):
@@ -200,6 +254,78 @@ class Handler(labhttp.Handler):
             self.wfile.flush()
             i += 1
             time.sleep(interval)
+
+    def trickle_head(self, interval):
+        self.close_connection = True
+        body = b'{"status":"ok","n":3}'
+        raw = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+               b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
+        for i in range(len(raw)):
+            self.wfile.write(raw[i:i + 1])
+            self.wfile.flush()
+            time.sleep(interval)
+
+    def endless_headers(self, interval):
+        self.close_connection = True
+        self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        line = b"x" * 1000
+        n = 0
+        while True:
+            self.wfile.write(b"X-Junk-%d: %s\r\n" % (n, line))
+            n += 1
+            if interval > 0:
+                self.wfile.flush()
+                time.sleep(interval)
+
+    def endless(self, length, interval, mp3):
+        """length None: no Content-Length, never ends; else that
+        Content-Length and (at most) that many bytes."""
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "audio/mpeg" if mp3 else "application/octet-stream")
+        if length is None:
+            self.send_header("Connection", "close")
+        else:
+            self.send_header("Content-Length", str(length))
+        self.end_headers()
+        self.wfile.flush()
+        if self.command == "HEAD":
+            return
+        unit = MP3_FRAME if mp3 else b"x" * 1024
+        block = unit * (1 if interval > 0 else 64)
+        if interval > 0 and not mp3:
+            block = block[:1024]
+        sent = 0
+        while length is None or sent < length:
+            part = block if length is None else block[:length - sent]
+            self.wfile.write(part)
+            self.wfile.flush()
+            sent += len(part)
+            if interval > 0:
+                time.sleep(interval)
+
+    def reset(self, after, mp3):
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "audio/mpeg" if mp3 else "application/octet-stream")
+        self.send_header("Content-Length", "1000000")
+        self.end_headers()
+        unit = MP3_FRAME if mp3 else b"x"
+        self.wfile.write((unit * (after // len(unit) + 1))[:after])
+        self.wfile.flush()
+        # SO_LINGER on, 0 s: close() sends RST instead of FIN
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+
+    def bad_chunked(self):
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.write(b'9\r\n{"data":"\r\nzz\r\nxxxxxxxx\r\n')
+        self.wfile.flush()
+        wait_for_close(self.connection)
 
     def huge(self, chunked):
         self.close_connection = True
