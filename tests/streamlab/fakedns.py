@@ -5,6 +5,7 @@ Part of streamlab (tests/streamlab). Python 3 stdlib only; RFC 1035 wire
 format by hand; UDP and TCP on the same port, one process.
 
   fakedns.py --addr 127.0.0.55 --port 0 [--mode MODE] [--delay SECONDS]
+             [--trickle SECONDS]
 
 Prints "ready ADDR PORT" on stdout once both sockets are bound (with --port 0
 it picks a port free for UDP and TCP alike). One line per query on stderr.
@@ -30,12 +31,20 @@ does not serve):
   cname     CNAME cname.fault.test -> ok.fault.test, then ok's A/AAAA
   multi     A 10.2.0.1 TTL 300, 10.2.0.2 TTL 60, 10.2.0.3 TTL 120
   evil      TXT "a|b\\nc\\x1b[31m" (raw bytes) for TXT queries, else as ok
+  trickle   UDP: TC bit set, no records (moves a client to TCP); TCP: A
+            10.2.0.3 (AAAA 2001:db8::3), the length prefix and message sent
+            one byte every --trickle seconds (default 1)
+  tcsilent  UDP: TC bit set, no records; TCP: never answered (the
+            connection stays open until the client leaves)
+  wrongport UDP: a correct answer for ok, sent from a second UDP socket
+            (another source port: a client must drop it); TCP: as ok
 --mode overrides everything: silent (black hole), servfail, refused, or
 slow (every reply delayed by --delay). Default mode: normal.
 EDNS OPT records in the query are ignored (replies carry no OPT).
 """
 import argparse
 import os
+import time
 import socket
 import struct
 import sys
@@ -159,6 +168,15 @@ def respond(pkt, transport, opts):
         off = 12 + len(question)
         bad = struct.pack("!H", 0xC000 | off) + struct.pack("!HHIH", T_A, 1, 300, 4) + a("10.2.0.1")
         return reply(ans=[bad]), delay, "ptrloop: compression loop"
+    if what in ("trickle", "tcsilent"):
+        if transport == "udp":
+            return reply(flags=TC), delay, what + ": truncated over UDP"
+        if what == "tcsilent":
+            return None, 0, "tcsilent: never answered over TCP"
+        return (reply(ans=address_rrs(QNAME, qtype, "10.2.0.3", "2001:db8::3")), delay,
+                "trickle: over TCP, one byte every %g s" % opts.trickle)
+    if what == "wrongport" and transport == "udp":
+        return reply(ans=address_rrs(QNAME, qtype)), delay, "wrongport: from another port"
     if what == "wrongid":
         return build((qid + 1) & 0xFFFF, qf, question, NOERROR, address_rrs(QNAME, qtype)), delay, "wrongid: ID+1"
     if what == "short":
@@ -201,12 +219,13 @@ def serve_udp(sock, opts):
                                       " (after %.3f s)" % delay if out and delay else ""))
         if out is None:
             continue
+        src = opts.alt if what.startswith("wrongport") else sock
         if delay > 0:  # a timer thread, so other queries are not held up
-            t = threading.Timer(delay, sock.sendto, (out, peer))
+            t = threading.Timer(delay, src.sendto, (out, peer))
             t.daemon = True
             t.start()
         else:
-            sock.sendto(out, peer)
+            src.sendto(out, peer)
 
 
 def recv_exact(conn, n):
@@ -230,6 +249,16 @@ def serve_tcp_conn(conn, peer, opts):
                 conn.sendall(struct.pack("!H", len(out)) + out)
             except OSError:
                 pass
+
+    def trickle(out):
+        data = struct.pack("!H", len(out)) + out
+        with lock:
+            try:
+                for i in range(len(data)):
+                    conn.sendall(data[i:i + 1])
+                    time.sleep(opts.trickle)
+            except OSError:
+                pass
     try:
         while True:
             hdr = recv_exact(conn, 2)
@@ -242,6 +271,10 @@ def serve_tcp_conn(conn, peer, opts):
             log("tcp %s:%d %s -> %s" % (peer[0], peer[1], describe(pkt), what))
             if out is None:
                 continue
+            if what.startswith("trickle"):
+                t = threading.Thread(target=trickle, args=(out,), daemon=True)
+                t.start()
+                continue  # not joined: the client leaves long before the end
             if delay > 0:
                 t = threading.Timer(delay, send, (out,))
                 t.daemon = True
@@ -295,9 +328,13 @@ def main():
     ap.add_argument("--mode", default="normal",
                     choices=("normal", "silent", "servfail", "refused", "slow"))
     ap.add_argument("--delay", type=float, default=0.3)
+    ap.add_argument("--trickle", type=float, default=1.0)
     opts = ap.parse_args()
     try:
         udp, tcp, port = bind_both(opts.addr, opts.port)
+        # wrongport's answers leave from here (another source port)
+        opts.alt = socket.socket(udp.family, socket.SOCK_DGRAM)
+        opts.alt.bind((opts.addr, 0))
     except OSError as e:
         sys.exit("fakedns: cannot listen on %s port %d: %s" % (opts.addr, opts.port, e))
     threading.Thread(target=serve_tcp, args=(tcp, opts), daemon=True).start()
