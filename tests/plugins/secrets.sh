@@ -81,9 +81,12 @@ diag "harvested lengths: $(awk '{ printf "%s%d", (NR > 1 ? " " : ""), length($0)
 # --- the runs: every secret-taking plugin, success and failure, -v..-vvv
 # go CMD...: runs CMD at -v, -vv and -vvv; stdout and stderr of each are
 # appended to $K/stdout and $K/stderr under a "### run N" line
+# (under valgrind, SW_VALGRIND set, only -vvv: each run is slow there)
 N=0
+LEVELS="-v -vv -vvv"
+[ -z "${SW_VALGRIND:-}" ] || LEVELS=-vvv
 go() {
-  for _v in -v -vv -vvv; do
+  for _v in $LEVELS; do
     N=$((N + 1))
     echo "### run $N" >>"$K/stdout"
     echo "### run $N" >>"$K/stderr"
@@ -194,6 +197,14 @@ snap() {
   echo >>"$K/cmdline"
   wait "$_sn_pid"
 }
+KINDS="stdout stderr cmdline"
+if [ -n "${SW_VALGRIND:-}" ]; then
+  # /proc/PID/cmdline is then valgrind's own argv: asserted by the other
+  # trees (plain and sanitizer builds), skipped here
+  KINDS="stdout stderr"
+  TAP_N=$((TAP_N + 1))
+  printf 'ok %d - %s # SKIP %s\n' "$TAP_N" "/proc/PID/cmdline" "valgrind's own argv"
+else
 snap "$PL" -u "$H/token" $CL -t 1
 snap "$PL" -u "$H/token" --client-id labclient --client-secret="$LOGIN_ODD_CLIENT_SECRET" -t 1
 snap "$PL" -u "$H/token" --flow password $CL --username alice --password "$LOGIN_PASSWORD" -t 1
@@ -207,6 +218,7 @@ snap "$PS" -u "$H/x" --bearer=s3cr3t-token -t 1
 is "$snaps" 10 "10 command lines read while the plugin was connected"
 grep -q -- '--client-id labclient' "$K/cmdline"
 ok $? "the command lines were read (they show the non-secret options)"
+fi
 
 # --- every secret and its forms, in every kind of output
 tok=$(sed -n 's/^access_token=//p' "$cache")
@@ -241,7 +253,7 @@ for s in sorted(out):
 EOF
 n_forms=$(wc -l <"$LAB_DIR/forms")
 diag "$(wc -l <"$LAB_DIR/harvest") secrets, $n_forms forms (raw, base64, form-urlencoded)"
-for kind in stdout stderr cmdline; do
+for kind in $KINDS; do
   hits=$(grep -cF -f "$LAB_DIR/forms" "$K/$kind")
   is "$hits" 0 "secrets found in $kind: 0"
   if [ "$hits" != 0 ]; then

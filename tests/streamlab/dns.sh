@@ -57,7 +57,7 @@
 # fakedns (tests/streamlab/fakedns.py, see its header), names under
 # fault.test, first label picks the behaviour: servfail refused formerr
 # notimp nxdomain nodata ok slow silent tc garbage ptrloop wrongid short aa
-# cname multi evil; --mode silent|servfail|refused|slow for the whole server.
+# cname multi evil evil8; --mode silent|servfail|refused|slow for the whole server.
 
 DNSMASQ=${DNSMASQ:-/usr/sbin/dnsmasq}
 

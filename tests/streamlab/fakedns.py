@@ -38,6 +38,10 @@ does not serve):
             connection stays open until the client leaves)
   wrongport UDP: a correct answer for ok, sent from a second UDP socket
             (another source port: a client must drop it); TCP: as ok
+  evil8     TXT of two strings, "x|y\\r\\nRESOLVE OK - forged | t=1s" and
+            "\\xff\\xfe\\x1b]0;t\\x07" (invalid UTF-8, OSC, BEL), for TXT
+            queries; CNAME queries get a CNAME to a name whose label holds
+            '|', ESC and 0xFF; else as ok
 --mode overrides everything: silent (black hole), servfail, refused, or
 slow (every reply delayed by --delay). Default mode: normal.
 EDNS OPT records in the query are ignored (replies carry no OPT).
@@ -198,6 +202,14 @@ def respond(pkt, transport, opts):
     if what == "evil" and qtype == T_TXT:
         text = b"a|b\nc\x1b[31m"
         return reply(ans=[rr(QNAME, T_TXT, 300, bytes([len(text)]) + text)]), delay, "evil: TXT"
+    if what == "evil8" and qtype == T_TXT:
+        t1, t2 = b"x|y\r\nRESOLVE OK - forged | t=1s", b"\xff\xfe\x1b]0;t\x07"
+        data = bytes([len(t1)]) + t1 + bytes([len(t2)]) + t2
+        return reply(ans=[rr(QNAME, T_TXT, 300, data)]), delay, "evil8: TXT"
+    if what == "evil8" and qtype == T_CNAME:
+        label = b"a|b\x1b[31m\xff"
+        target = bytes([len(label)]) + label + encode_name("fault.test")
+        return reply(ans=[rr(QNAME, T_CNAME, 300, target)]), delay, "evil8: CNAME"
     return reply(ans=address_rrs(QNAME, qtype)), delay, "ok"
 
 

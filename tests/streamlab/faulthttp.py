@@ -49,6 +49,22 @@ Paths (bodies exact, no trailing newline):
                    "headers":{lower-case name: value, repeated names joined
                    with ", "},"body":B (request body, latin-1 decoded),
                    "body_length":N}
+  /echo?status=NNN   the same with status NNN (a server whose error page
+                   echoes the request: Authorization, form body)
+  /echo?text=1     text/plain instead: "authorization: V<LF>cookie: C<LF>
+                   body: B" (first in the body, so an excerpt shows them);
+                   combines with status
+  /evil-reason     503 with the reason phrase "a|b<ESC>[31m<0xFF>x" (raw
+                   bytes on the status line), text/plain "down"
+  /evil-headers    302, Location: /a|b<ESC>[31m<0xFF>, X-Evil: a|b<ESC>]0;t<BEL>
+                   <0xFE>, text/plain body "moved"
+  /evil-icy        200 audio/mpeg without Content-Length, icy-name,
+                   icy-description, icy-genre and icy-url holding '|', ESC,
+                   BEL and a byte 0xFF, icy-br: 128, icy-metaint: 16000 and
+                   in-band StreamTitle='a|b<LF>c<ESC>[31m<0xFF>'; then
+                   MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz, silent:
+                   zero payload) at real-time rate after a 64 KiB burst,
+                   for ?s=S seconds (default 10) or until the client leaves
   /bearer          200 {"status":"ok","user":"svc"} when the request has
                    "Authorization: Bearer s3cr3t-token"; else 401
                    Unauthorized, WWW-Authenticate: Bearer realm="streamlab",
@@ -223,9 +239,21 @@ class Handler(labhttp.Handler):
             for name, value in self.headers.items():
                 k = name.lower()
                 hdrs[k] = hdrs[k] + ", " + value if k in hdrs else value
-            return self.reply(200, json.dumps({
+            code = int(q.get("status", 200))
+            if q.get("text") == "1":
+                return self.reply(code, "authorization: %s\ncookie: %s\nbody: %s" % (
+                    hdrs.get("authorization", ""), hdrs.get("cookie", ""),
+                    body.decode("latin-1")), "text/plain")
+            return self.reply(code, json.dumps({
                 "method": self.command, "path": self.path, "headers": hdrs,
                 "body": body.decode("latin-1"), "body_length": len(body)}))
+        if path == "/evil-reason":
+            return self.reply(503, "down", "text/plain", reason="a|b\x1b[31m\xffx")
+        if path == "/evil-headers":
+            return self.reply(302, "moved", "text/plain", [
+                ("Location", "/a|b\x1b[31m\xff"), ("X-Evil", "a|b\x1b]0;t\x07\xfe")])
+        if path == "/evil-icy":
+            return self.evil_icy(float(q.get("s", 10)))
         if path == "/bearer":
             if self.headers.get("Authorization") == "Bearer " + TOKEN:
                 return self.reply(200, '{"status":"ok","user":"svc"}')
@@ -326,6 +354,52 @@ class Handler(labhttp.Handler):
         self.wfile.write(b'9\r\n{"data":"\r\nzz\r\nxxxxxxxx\r\n')
         self.wfile.flush()
         wait_for_close(self.connection)
+
+    def evil_icy(self, seconds):
+        self.close_connection = True
+        evil = "a|b\x1b[31m\x07\xff"
+        self.send_response(200)
+        self.send_header("Content-Type", "audio/mpeg")
+        for name in ("icy-name", "icy-description", "icy-genre", "icy-url"):
+            self.send_header(name, name + " " + evil)
+        self.send_header("icy-br", "128")
+        metaint = 16000
+        meta = self.headers.get("Icy-MetaData") == "1"
+        if meta:
+            self.send_header("icy-metaint", str(metaint))
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        frame = MP3_FRAME
+        title = b"StreamTitle='a|b\nc\x1b[31m\xff';"
+        title += bytes(-len(title) % 16)
+        block = bytes([len(title) // 16]) + title
+        rate = 16000.0  # bytes per second
+        t0 = time.monotonic()
+        sent = 0   # audio bytes
+        pending = b""
+        while time.monotonic() - t0 < seconds:
+            while len(pending) < 4096:
+                pending += frame
+            chunk, pending = pending[:4096], pending[4096:]
+            if meta:
+                # cut the chunk at the metadata interval
+                left = metaint - sent % metaint
+                if len(chunk) >= left:
+                    out = chunk[:left] + block + chunk[left:]
+                else:
+                    out = chunk
+            else:
+                out = chunk
+            try:
+                self.wfile.write(out)
+                self.wfile.flush()
+            except OSError:
+                return
+            sent += len(chunk)
+            ahead = (sent - 65536) / rate - (time.monotonic() - t0)
+            if ahead > 0:
+                time.sleep(ahead)
 
     def huge(self, chunked):
         self.close_connection = True

@@ -64,6 +64,11 @@ Faults (any method; the body is read and dropped):
   /fault/zero/token       expires_in 0 (the token is dead at once)
   /fault/short/token      expires_in 120
   /fault/slow/token?s=S   answers after S seconds (float, default 3)
+  /fault/evil/token       400 application/json whose error and
+                          error_description hold '|', CR LF, ESC, BEL and
+                          a raw byte 0xFF (invalid UTF-8), the description
+                          with a forged "LOGIN OK - ... | time=1s" line
+  /fault/evilraw/token    500, text/plain body of the same hostile bytes
 
 GET /basic/protected   200 text/plain "welcome alice\\n" with
   Authorization: Basic alice:wonderland-42; else 401 text/plain
@@ -257,6 +262,12 @@ class Handler(labhttp.Handler):
                 return self.reply(503, "service unavailable", "text/plain")
             if kind == "429":
                 return self.reply(429, "rate limited", "text/plain", [("Retry-After", "17")])
+            if kind == "evil":
+                return self.reply(400, b'{"error":"invalid_grant|x\\r\\n\\u001b[31m\xff",'
+                                  b'"error_description":"bad\\nLOGIN OK - forged | time=1s\\u001b]0;t\\u0007 \xff|"}')
+            if kind == "evilraw":
+                return self.reply(500, b"oops|x\r\nLOGIN OK - forged | time=1s\x1b[31m\x07\xff",
+                                  "text/plain")
             if kind == "html":
                 return self.html(200, login_page("", "x" * 32))
             if kind in TOKEN_FAULTS:
