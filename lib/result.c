@@ -29,7 +29,8 @@ void sw_check_raise(sw_check *c, sw_state s) {
 }
 
 /* vasprintf that remembers an allocation failure in the check. */
-static char *check_vformat(sw_check *c, const char *fmt, va_list ap) {
+__attribute__((format(printf, 2, 0))) static char *
+check_vformat(sw_check *c, const char *fmt, va_list ap) {
   char *s = NULL;
   if (vasprintf(&s, fmt, ap) < 0) {
     c->nomem = 1;

@@ -64,6 +64,18 @@ void login_flow_run(const login_cfg *cfg, const sw_deadline *d, login_run *run,
 /* Token endpoint answers (RFC 6749 5.1 and 5.2) into check. */
 void login_judge_token(const login_cfg *cfg, login_run *run, sw_check *check);
 
+/* The pure parts of reading a token endpoint's body (no I/O; fuzzed by
+ * tests/fuzz/fuzz_login_token.c). */
+struct json_object;
+/* Checks an RFC 6749 5.1 answer parsed by api_json_parse (root may be
+ * NULL: not JSON): a non-empty string access_token, token_type Bearer
+ * and a positive expires_in, which goes to *ttl (-1 otherwise). Returns
+ * NULL when all hold, else the problem as a static string. */
+const char *login_token_read(struct json_object *root, long long *ttl);
+/* The error code of an RFC 6749 5.2 answer body (len bytes), sanitised
+ * and capped at 40 characters, into b (size n); "" when there is none. */
+void login_oauth_error(const char *body, size_t len, char *b, size_t n);
+
 /* "client-credentials" ... */
 const char *login_flow_name(login_flow f);
 

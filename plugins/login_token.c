@@ -9,12 +9,12 @@
 #include "streamwatch/sanitize.h"
 #include "streamwatch/token.h"
 
-/* The error code of an RFC 6749 5.2 answer, sanitised, or "". */
-static void oauth_error(const sw_http_resp *r, char *b, size_t n) {
+/* RFC 6749 5.2: see login.h. */
+void login_oauth_error(const char *body, size_t len, char *b, size_t n) {
   char msg[128];
   b[0] = '\0';
   struct json_object *root =
-      api_json_parse(r->body ? r->body : "", r->body_len, msg, sizeof msg);
+      api_json_parse(body ? body : "", len, msg, sizeof msg);
   struct json_object *e;
   if (root && json_object_object_get_ex(root, "error", &e) &&
       json_object_is_type(e, json_type_string))
@@ -27,7 +27,7 @@ static void oauth_error(const sw_http_resp *r, char *b, size_t n) {
 static void token_refused(const login_cfg *cfg, const sw_http_resp *r,
                           sw_check *check) {
   char code[64], url[160];
-  oauth_error(r, code, sizeof code);
+  login_oauth_error(r->body, r->body_len, code, sizeof code);
   sw_sanitize(url, sizeof url, cfg->url, strlen(cfg->url), 120);
   if (r->status == 429) {
     sw_check_raise(check, SW_WARNING);
@@ -87,6 +87,25 @@ static void save_tokens(const login_cfg *cfg, struct json_object *root,
   }
 }
 
+/* RFC 6749 5.1: see login.h. */
+const char *login_token_read(struct json_object *root, long long *ttl) {
+  struct json_object *v;
+  *ttl = -1;
+  if (!root)
+    return "login service error: response is not JSON";
+  if (!json_object_object_get_ex(root, "access_token", &v) ||
+      !json_object_is_type(v, json_type_string) ||
+      json_object_get_string_len(v) == 0)
+    return "no access_token in response";
+  if (!json_object_object_get_ex(root, "token_type", &v) ||
+      strcasecmp(json_object_get_string(v), "bearer") != 0)
+    return "token_type is not Bearer";
+  if (!json_object_object_get_ex(root, "expires_in", &v) ||
+      (*ttl = json_object_get_int64(v)) <= 0)
+    return "no positive expires_in in response";
+  return NULL;
+}
+
 void login_judge_token(const login_cfg *cfg, login_run *run, sw_check *check) {
   const sw_http_resp *r = &run->steps[run->n - 1].resp;
   char msg[256];
@@ -96,19 +115,7 @@ void login_judge_token(const login_cfg *cfg, login_run *run, sw_check *check) {
     return;
   }
   root = api_json_parse(r->body ? r->body : "", r->body_len, msg, sizeof msg);
-  const char *problem = NULL;
-  if (!root)
-    problem = "login service error: response is not JSON";
-  else if (!json_object_object_get_ex(root, "access_token", &v) ||
-           !json_object_is_type(v, json_type_string) ||
-           json_object_get_string_len(v) == 0)
-    problem = "no access_token in response";
-  else if (!json_object_object_get_ex(root, "token_type", &v) ||
-           strcasecmp(json_object_get_string(v), "bearer") != 0)
-    problem = "token_type is not Bearer";
-  else if (!json_object_object_get_ex(root, "expires_in", &v) ||
-           (run->ttl = json_object_get_int64(v)) <= 0)
-    problem = "no positive expires_in in response";
+  const char *problem = login_token_read(root, &run->ttl);
   if (problem) {
     run->ttl = -1;
     sw_check_raise(check, SW_CRITICAL);

@@ -1,0 +1,50 @@
+/* DNS answer formatting (lib/dns_reply.c): the input is a reply packet
+ * as a resolver sends it, parsed as the answer to each query type
+ * check_resolve asks, with every record formatted for output.
+ * Properties: records come back only of the asked type; every text the
+ * plugin prints (record, key, CNAME chain) is terminated inside its
+ * array and cannot add an output line or a '|'; A/AAAA records carry
+ * their family; a malformed reply has a message and owns nothing. */
+#include <sys/socket.h>
+
+#include "fuzz.h"
+#include "streamwatch/dns.h"
+
+static const int qtypes[] = {SW_DNS_A,   SW_DNS_AAAA, SW_DNS_CNAME, SW_DNS_NS,
+                             SW_DNS_PTR, SW_DNS_MX,   SW_DNS_TXT,   SW_DNS_SRV,
+                             SW_DNS_SOA, SW_DNS_CAA};
+
+static void check(const unsigned char *buf, size_t n, int qtype) {
+  sw_dns_reply r;
+  sw_err err = {""};
+
+  if (sw_dns_reply_parse(buf, n, qtype, &r, &err) != 0) {
+    FUZZ_ASSERT(err.msg[0] != '\0');
+    FUZZ_ASSERT(r.rrs == NULL && r.nrrs == 0);
+    return;
+  }
+  FUZZ_ASSERT(r.rcode >= 0 && r.rcode <= 15);
+  FUZZ_ASSERT(memchr(r.chain, '\0', sizeof r.chain) != NULL);
+  FUZZ_ASSERT(fuzz_printable(r.chain));
+  for (size_t i = 0; i < r.nrrs; i++) {
+    const sw_dns_rr *rr = &r.rrs[i];
+    FUZZ_ASSERT(rr->type == qtype);
+    FUZZ_ASSERT(memchr(rr->text, '\0', sizeof rr->text) != NULL);
+    FUZZ_ASSERT(memchr(rr->key, '\0', sizeof rr->key) != NULL);
+    FUZZ_ASSERT(fuzz_printable(rr->text) && fuzz_printable(rr->key));
+    FUZZ_ASSERT(rr->ttl <= 0x7FFFFFFFUL);
+    if (qtype == SW_DNS_A || qtype == SW_DNS_AAAA)
+      FUZZ_ASSERT(rr->family == (qtype == SW_DNS_A ? AF_INET : AF_INET6));
+  }
+  sw_dns_reply_free(&r);
+  FUZZ_ASSERT(r.rrs == NULL && r.nrrs == 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
+  unsigned char *buf = (unsigned char *)fuzz_bytes(d, n);
+
+  for (size_t i = 0; i < sizeof qtypes / sizeof *qtypes; i++)
+    check(buf, n, qtypes[i]);
+  free(buf);
+  return 0;
+}
