@@ -54,6 +54,9 @@ int sw_ini_section(const char *text, size_t len, const char *section,
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *b = p, *e = nl ? nl : end;
     p = nl ? nl + 1 : end;
+    /* a NUL would cut an option short ("\0=x" gives "--") */
+    if (memchr(b, '\0', (size_t)(e - b)))
+      return sw_fail(err, "--extra-opts: line %d: NUL byte", lineno);
     trim(&b, &e);
     if (b == e || *b == '#' || *b == ';')
       continue;

@@ -15,8 +15,8 @@
 
 /* Appends the options of `section` found in text (len bytes) to out as
  * "--key=value" / "--key". *found tells whether the section exists.
- * Returns 0, or -1 with err (line number) on a malformed line or out of
- * memory. A pure function over bytes. */
+ * Returns 0, or -1 with err (line number) on a malformed line, a NUL
+ * byte or out of memory. A pure function over bytes. */
 int sw_ini_section(const char *text, size_t len, const char *section,
                    sw_strvec *out, bool *found, sw_err *err);
 

@@ -155,6 +155,29 @@ static void test_malformed(void) {
   }
 }
 
+/* A NUL byte would end an option early: "\0=x" became "--", which
+ * getopt reads as the end of the options (found by tests/fuzz/fuzz_ini,
+ * input reduced to these bytes). A text file has none: refused. */
+static void test_nul_byte(void) {
+  static const char dashdash[] = "[s]\n\0=x\n";
+  static const char cut[] = "[s]\nkey\0junk=v\n";
+  sw_strvec out = {0};
+  bool found = false;
+  sw_err err = {{0}};
+
+  is_int(sw_ini_section(dashdash, sizeof dashdash - 1, "s", &out, &found, &err),
+         -1, "a NUL byte before '=' fails");
+  ok(strstr(err.msg, "line 2") != NULL, "error names line 2 (%s)", err.msg);
+  ok(strstr(err.msg, "NUL") != NULL, "error says NUL (%s)", err.msg);
+  is_int(out.n, 0, "no \"--\" option reaches getopt");
+  sw_strvec_free(&out);
+  memset(&err, 0, sizeof err);
+  is_int(sw_ini_section(cut, sizeof cut - 1, "s", &out, &found, &err), -1,
+         "a NUL byte inside a key fails");
+  is_int(out.n, 0, "no cut option \"--key\"");
+  sw_strvec_free(&out);
+}
+
 /* A scratch directory for the file tests, removed at the end. */
 static char tmpdir[256];
 
@@ -261,6 +284,7 @@ int main(void) {
   test_crlf();
   test_length_bound();
   test_malformed();
+  test_nul_byte();
   if (!mkdtemp(tmpdir)) {
     ok(0, "mkdtemp %s", tmpdir);
     return tap_done();
