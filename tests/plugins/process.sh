@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2034 # RUN_x, BUSY_x...: read through eval
 # Process behaviour a monitoring engine relies on, for every plugin:
 # SIGTERM/SIGINT/SIGALRM end a busy run (a black hole, a silent DNS
 # server) with one result line at once; SIGPIPE, a closed stdout and a
@@ -76,7 +77,7 @@ busy_run() {
   _b_i=0
   while [ "$(grep -cE -- "$_b_ere" "$_b_log")" -le "$_b_before" ]; do
     _b_i=$((_b_i + 1))
-    [ $_b_i -lt 200 ] && lab_alive "$_b_pid" || break
+    if [ $_b_i -ge 200 ] || ! lab_alive "$_b_pid"; then break; fi
     sleep 0.05 # polling for the request to arrive, not hoping
   done
   BUSY_CORE=$(awk '/^Max core file size/ { print $5, $6 }' "/proc/$_b_pid/limits" 2>/dev/null)
@@ -166,7 +167,7 @@ like() { printf '%s\n' "$1" | sed 's/[0-9][0-9.]*/N/g'; }
 
 # --- SIGTERM, SIGINT, SIGALRM on a busy run ------------------------------
 # -t STATE for the SIGALRM runs: the default, and each other state once.
-ALRM_T_RESOLVE= ALRM_S_RESOLVE=CRITICAL ALRM_RC_RESOLVE=2
+ALRM_T_RESOLVE="" ALRM_S_RESOLVE=CRITICAL ALRM_RC_RESOLVE=2
 ALRM_T_API=:warning ALRM_S_API=WARNING ALRM_RC_API=1
 ALRM_T_LOGIN=:unknown ALRM_S_LOGIN=UNKNOWN ALRM_RC_LOGIN=3
 ALRM_T_STREAM=:ok ALRM_S_STREAM=OK ALRM_RC_STREAM=0
@@ -218,6 +219,7 @@ for s in $SERVICES; do
   wall_below "$(bound 2.6)" "$s: full pipe -> ends by -t 2 + the 0.25 s alarm margin"
 done
 # check_stream against the black hole: the deadline first, then the write
+# shellcheck disable=SC2086
 pipe_run full $BUSY_STREAM -t 1
 is_rc 2 "STREAM: black hole, -t 1, full pipe -> exit 2"
 wall_below "$(bound 1.6)" "STREAM: black hole, full pipe -> ends by -t 1 + margin"
