@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2086 # $CL: an option list, split on purpose
 # A server can't forge a plugin's output or pass for another (issue 8):
 # strings with '|', CR/LF, ANSI escapes (CSI and OSC), BEL and invalid UTF-8
 # from every plugin's servers -- a JSON value, an error body, an HTTP reason
@@ -112,7 +113,6 @@ clean "STREAM reason phrase" 2 "$STREAM_L" "^STREAM CRITICAL - |$SUB"
 # --- TLS verification: on unless --insecure, for every HTTP plugin.
 # Servers with streamlab's "valid" certificate (api.stream.test, localhost,
 # 127.0.0.1) from its own CA, which the system does not trust.
-# tls_case NAME: PLUGIN URL-PATH-ARGS... in $T_CMD; host $1
 TA=$FAULT_PORT_FT
 TL=$LOGIN_PORT_LT
 for p in api login stream; do
