@@ -19,6 +19,7 @@
 #
 # Runs go in parallel batches. Each prints a "# table: plugin|server|state|
 # key text|wall s (-t)" line: the table of docs/reliability.md.
+# shellcheck disable=SC2086 # $API, $R, ... are command words on purpose
 . "$top_srcdir/tests/plugins/lib.sh"
 . "$top_srcdir/tests/streamlab/lab.sh"
 . "$top_srcdir/tests/streamlab/dns.sh"
@@ -48,10 +49,10 @@ command -v skip_one >/dev/null 2>&1 || skip_one() {
   printf 'ok %d - %s # SKIP %s\n' "$TAP_N" "$1" "$2"
 }
 if [ -n "${SW_VALGRIND:-}" ]; then
-  LIMIT= BOUND=7.5 BATCH=4 NOTE="without prlimit (valgrind)"
+  LIMIT='' BOUND=7.5 BATCH=4 NOTE="without prlimit (valgrind)"
   diag "valgrind (SW_VALGRIND): no prlimit (memcheck needs more than 128 MiB of address space); a run that misses its own deadline may end on the -t alarm's line instead (no stage, no perfdata)"
 elif sanitized "$PLUGINDIR/check_resolve"; then
-  LIMIT= NOTE="without prlimit (ASan)"
+  LIMIT='' NOTE="without prlimit (ASan)"
   diag "ASan build: no prlimit (ASan reserves terabytes of address space); same assertions otherwise"
 fi
 R="$PLUGINDIR/check_resolve -t $T"
