@@ -28,6 +28,22 @@ SLACK=0
 [ -z "${SW_VALGRIND:-}" ] || SLACK=3
 # bound BASE: BASE + SLACK seconds
 bound() { awk -v b="$1" -v s="$SLACK" 'BEGIN { print b + s }'; }
+# Two things memcheck changes, so those runs are skipped under it:
+# valgrind's --log-file takes a closed fd 1 (the plugin's output would go
+# into its log), and memcheck restarts a write(2) that SIGALRM interrupted
+# without running the plugin's handler (strace: ERESTARTSYS, then the same
+# write again), so a write to a full pipe blocks for ever there.
+VG_FD1="under memcheck its --log-file takes the closed fd 1"
+VG_ALRM="memcheck restarts a write SIGALRM interrupted, without the handler"
+command -v skip_one >/dev/null 2>&1 ||
+  skip_one() { TAP_N=$((TAP_N + 1)); printf 'ok %d - %s # SKIP %s\n' "$TAP_N" "$1" "$2"; }
+# vg_skip REASON DESC...: true (and one skip line per DESC) under memcheck
+vg_skip() {
+  [ -n "${SW_VALGRIND:-}" ] || return 1
+  _v_r=$1
+  shift
+  for _v_d in "$@"; do skip_one "$_v_d" "$_v_r"; done
+}
 
 sec=$LAB_DIR/secret
 printf '%s\n' "$LOGIN_CLIENT_SECRET" >"$sec"
@@ -193,6 +209,8 @@ for s in $SERVICES; do
 
   # stdout closed: the signal's line must not land on a socket that took
   # fd 1 (it went to the DNS server once); fd 1 is /dev/null instead.
+  vg_skip "$VG_FD1" "$s: stdout closed, SIGTERM -> exit 3" \
+    "$s: stdout closed -> fd 1 is /dev/null, not a socket" && continue
   # shellcheck disable=SC2086
   BUSY_STDOUT=closed busy_run TERM "$log" "$ere" $busy -t 8
   is_rc 3 "$s: stdout closed, SIGTERM -> exit 3"
@@ -209,20 +227,28 @@ for s in $SERVICES; do
   pipe_run closed $cmd
   is_rc "$rc" "$s: the reader gone before the output (EPIPE) -> exit $rc, not SIGPIPE"
   wall_below "$(bound 5)" "$s: EPIPE -> within -t"
-  # shellcheck disable=SC2086
-  pipe_run closedfd $cmd
-  is_rc "$rc" "$s: stdout closed (>&-) -> exit $rc"
-  wall_below "$(bound 5)" "$s: stdout closed -> within -t"
+  if ! vg_skip "$VG_FD1" "$s: stdout closed (>&-) -> exit $rc" \
+    "$s: stdout closed -> within -t"; then
+    # shellcheck disable=SC2086
+    pipe_run closedfd $cmd
+    is_rc "$rc" "$s: stdout closed (>&-) -> exit $rc"
+    wall_below "$(bound 5)" "$s: stdout closed -> within -t"
+  fi
+  vg_skip "$VG_ALRM" "$s: stdout a full pipe -> exit $rc" \
+    "$s: full pipe -> ends by -t 2 + margin" && continue
   # shellcheck disable=SC2086
   pipe_run full $cmd -t 2
   is_rc "$rc" "$s: stdout a full pipe -> the alarm ends the blocked write, exit $rc"
   wall_below "$(bound 2.6)" "$s: full pipe -> ends by -t 2 + the 0.25 s alarm margin"
 done
 # check_stream against the black hole: the deadline first, then the write
-# shellcheck disable=SC2086
-pipe_run full $BUSY_STREAM -t 1
-is_rc 2 "STREAM: black hole, -t 1, full pipe -> exit 2"
-wall_below "$(bound 1.6)" "STREAM: black hole, full pipe -> ends by -t 1 + margin"
+if ! vg_skip "$VG_ALRM" "STREAM: black hole, -t 1, full pipe -> exit 2" \
+  "STREAM: black hole, full pipe -> ends by -t 1 + margin"; then
+  # shellcheck disable=SC2086
+  pipe_run full $BUSY_STREAM -t 1
+  is_rc 2 "STREAM: black hole, -t 1, full pipe -> exit 2"
+  wall_below "$(bound 1.6)" "STREAM: black hole, full pipe -> ends by -t 1 + margin"
+fi
 
 # 128 long names on two servers at -vvv: about 120 KB of output into a pipe
 # that nobody reads.
@@ -239,11 +265,15 @@ is_rc 0 "RESOLVE: 64 names x 2 servers -vvv, read: exit 0"
 big=$(printf '%s\n' "$OUT" | wc -c)
 [ "$big" -gt 70000 ]
 ok $? "RESOLVE: that output ($big bytes) is more than a pipe holds"
-# shellcheck disable=SC2086
-pipe_run unread "$PLUGINDIR/check_resolve" $names -s "$DNS_SERVER_F" -s "$DNS_SERVER_G" -vvv -t 3
-is_rc 0 "RESOLVE: the same into a pipe nobody reads -> exit 0 (the printed state)"
-wall_below "$(bound 3.6)" "RESOLVE: unread pipe -> ends by -t 3 + margin"
-first_line_matches '^RESOLVE OK - 64 names on 2 resolvers' "RESOLVE: unread pipe -> its status line came first"
+if ! vg_skip "$VG_ALRM" "RESOLVE: the same into a pipe nobody reads -> exit 0" \
+  "RESOLVE: unread pipe -> ends by -t 3 + margin" \
+  "RESOLVE: unread pipe -> its status line came first"; then
+  # shellcheck disable=SC2086
+  pipe_run unread "$PLUGINDIR/check_resolve" $names -s "$DNS_SERVER_F" -s "$DNS_SERVER_G" -vvv -t 3
+  is_rc 0 "RESOLVE: the same into a pipe nobody reads -> exit 0 (the printed state)"
+  wall_below "$(bound 3.6)" "RESOLVE: unread pipe -> ends by -t 3 + margin"
+  first_line_matches '^RESOLVE OK - 64 names on 2 resolvers' "RESOLVE: unread pipe -> its status line came first"
+fi
 
 # --- empty environment and a comma locale --------------------------------
 # A comma locale: the system's de_DE.UTF-8 when installed, else one made
