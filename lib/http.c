@@ -461,6 +461,14 @@ out:
    * wiped, so a reused handle never points at freed memory. */
   if (h)
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+  /* The trace callback's data is c, on this stack: a session's handle
+   * must not call it later (curl_easy_cleanup says "closing connection"
+   * through it; valgrind saw the stale read). */
+  if (h && req->session) {
+    curl_easy_setopt(h, CURLOPT_VERBOSE, 0L);
+    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, NULL);
+    curl_easy_setopt(h, CURLOPT_DEBUGDATA, NULL);
+  }
   free_headers(headers);
   curl_slist_free_all(to);
   if (h && !req->session)

@@ -23,7 +23,7 @@ line_matches '^\\_ \[OK\] certificate expires in 36[45]\.[0-9] days$' "valid: ex
 perf_ok "valid: perfdata parses"
 perf_value cert_days | grep -Eq '^36[45](\.[0-9]+)?$'
 ok $? "cert_days about 365"
-perf_value time_tls | grep -Eq '^0\.[0-9]+$'
+perf_value time_tls | grep -Eq '^[0-9]+\.[0-9]+$'
 ok $? "time_tls measured"
 tail -n 1 "$LAB_DIR/W/access.log" | grep -q '"api.stream.test:[0-9]*" "-" "api.stream.test"'
 ok $? "--connect-to keeps Host and SNI (nginx saw both)"
