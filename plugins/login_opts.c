@@ -256,6 +256,27 @@ static int login_validate(login_cfg *cfg, sw_err *err) {
   if (f == FLOW_FORM && !cfg->success_string && !cfg->has_success_re)
     return sw_fail(err, "--success-string or --success-regex is required by "
                         "the form flow (else any page would pass)");
+  /* The form options mean nothing to the other flows: refused, rather
+   * than a check that silently ignores what it was told to look for. */
+  const struct {
+    bool given;
+    const char *name;
+  } form_only[] = {
+      {cfg->success_string != NULL, "--success-string"},
+      {cfg->has_success_re, "--success-regex"},
+      {cfg->failure_string != NULL, "--failure-string"},
+      {cfg->success_url != NULL, "--success-url"},
+      {cfg->csrf_field != NULL, "--csrf-field"},
+      {cfg->has_csrf_re, "--csrf-regex"},
+      {cfg->form_fields.n > 0, "--form-field"},
+  };
+  for (size_t i = 0; f != FLOW_FORM && i < sizeof form_only / sizeof *form_only;
+       i++)
+    if (form_only[i].given)
+      return sw_fail(err,
+                     "%s: only the form flow reads a login page (this "
+                     "is the %s flow)",
+                     form_only[i].name, login_flow_name(f));
   if (cfg->has_csrf_re && !cfg->csrf_field)
     return sw_fail(err, "--csrf-regex: needs --csrf-field (the name to "
                         "post the value as)");

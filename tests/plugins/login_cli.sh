@@ -42,6 +42,10 @@ bad --success-string -u $U --flow form --username a --password p
 bad --csrf-regex -u $U --flow form --username a --password p --success-string x --csrf-regex 'v="(.*)"'
 bad --csrf-regex -u $U --flow form --username a --password p --success-string x --csrf-field f --csrf-regex '('
 bad --token-cache -u $U --flow basic --username a --password p --token-cache /tmp/x
+bad --success-string -u $U --flow basic --username a --password p --success-string zzz
+bad --failure-string -u $U $CC --failure-string Invalid
+bad --csrf-field -u $U --flow password $CC --username a --password p --csrf-field t
+bad --form-field -u $U $CC --form-field a=b
 bad --client-auth -u $U $CC --client-auth header
 bad --ttl-warning -u $U $CC --ttl-warning 10x
 bad --rejected-state -u $U $CC --rejected-state maybe
