@@ -35,8 +35,6 @@ bound() { awk -v b="$1" -v s="$SLACK" 'BEGIN { print b + s }'; }
 # write again), so a write to a full pipe blocks for ever there.
 VG_FD1="under memcheck its --log-file takes the closed fd 1"
 VG_ALRM="memcheck restarts a write SIGALRM interrupted, without the handler"
-command -v skip_one >/dev/null 2>&1 ||
-  skip_one() { TAP_N=$((TAP_N + 1)); printf 'ok %d - %s # SKIP %s\n' "$TAP_N" "$1" "$2"; }
 # vg_skip REASON DESC...: true (and one skip line per DESC) under memcheck
 vg_skip() {
   [ -n "${SW_VALGRIND:-}" ] || return 1
