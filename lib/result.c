@@ -51,6 +51,17 @@ int sw_check_summary(sw_check *c, const char *fmt, ...) {
   return 0;
 }
 
+int sw_check_summary_append(sw_check *c, const char *text) {
+  char *old = c->summary;
+  c->summary = NULL;
+  int rc = sw_check_summary(c, "%s%s", old ? old : "", text);
+  if (rc < 0)
+    c->summary = old;
+  else
+    free(old);
+  return rc;
+}
+
 int sw_check_sub(sw_check *c, sw_state s, const char *fmt, ...) {
   if (c->nsubs == c->capsubs) {
     size_t cap = c->capsubs ? c->capsubs * 2 : 8;

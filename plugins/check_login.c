@@ -154,12 +154,8 @@ static int run(void *vcfg, const sw_deadline *d) {
   double total = add_perfdata(cfg, &r, &check);
   if (!check.summary)
     ok_summary(cfg, &r, total, &check);
-  if (cfg->base.insecure && check.summary) { /* said out loud, as check_api */
-    char *s = check.summary;
-    check.summary = NULL;
-    sw_check_summary(&check, "%s [TLS verification off]", s);
-    free(s);
-  }
+  if (cfg->base.insecure && check.summary) /* said out loud, as check_api */
+    sw_check_summary_append(&check, " [TLS verification off]");
   sw_state state = sw_check_print(&check, stdout);
   for (size_t i = 0; i < trace.n; i++)
     printf("%s\n", trace.v[i]);

@@ -51,6 +51,10 @@ void sw_check_raise(sw_check *c, sw_state s);
 int sw_check_summary(sw_check *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Appends text to the summary (" [TLS verification off]"). Returns 0,
+ * or -1 on out of memory (the summary is then kept as it was). */
+int sw_check_summary_append(sw_check *c, const char *text);
+
 /* Adds a sub-check line with state s; its state counts towards the
  * result. Returns 0, or -1 on out of memory. */
 int sw_check_sub(sw_check *c, sw_state s, const char *fmt, ...)

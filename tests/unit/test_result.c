@@ -156,7 +156,8 @@ static void test_subs(void) {
     sw_check_sub(&c, i == 33 ? SW_WARNING : SW_OK, "sub %d", i);
   out = capture(&c, &st);
   is_int(count_lines(out), 41, "40 sub-checks give 41 lines");
-  ok(out && strstr(out, "MANY WARNING - \n\\_ [WARNING] sub 33\n\\_ [OK] sub 0\n"),
+  ok(out &&
+         strstr(out, "MANY WARNING - \n\\_ [WARNING] sub 33\n\\_ [OK] sub 0\n"),
      "the one WARNING comes first, then OK in order");
   is_int(st, SW_WARNING, "state WARNING");
   free(out);
@@ -181,10 +182,13 @@ static void test_hostile_text(void) {
   const char *nl = strchr(out, '\n');
   is_int(count_char(out, nl, '|'), 1, "exactly one '|' on the first line");
   const char *bar = strchr(out, '|');
-  ok(bar && strcmp(bar, "| time=1s\n" "\\_ [CRITICAL] sub / x=2?\\_ [OK] forged??\n") == 0,
+  ok(bar && strcmp(bar, "| time=1s\n"
+                        "\\_ [CRITICAL] sub / x=2?\\_ [OK] forged??\n") == 0,
      "the only '|' is the perfdata separator, the sub text is one line");
-  ok(strncmp(out, "HTTP CRITICAL - banner: evil / fake=1?HTTP OK - forged | ",
-             strlen("HTTP CRITICAL - banner: evil / fake=1?HTTP OK - forged | ")) == 0,
+  ok(strncmp(
+         out, "HTTP CRITICAL - banner: evil / fake=1?HTTP OK - forged | ",
+         strlen("HTTP CRITICAL - banner: evil / fake=1?HTTP OK - forged | ")) ==
+         0,
      "summary '|' -> '/', newline -> '?'");
   const char *second = nl + 1;
   is_int(count_char(second, second + strlen(second), '|'), 0,
@@ -302,7 +306,23 @@ static void test_secrets_masked(void) {
   free(b);
 }
 
+static void test_summary_append(void) {
+  sw_check c;
+  sw_state st;
+  sw_check_init(&c, "X");
+  ok(sw_check_summary_append(&c, "alone") == 0, "append to no summary");
+  sw_check_summary(&c, "GET / 200");
+  ok(sw_check_summary_append(&c, " [TLS verification off]") == 0,
+     "append to a summary");
+  char *out = capture(&c, &st);
+  is_str(out, "X OK - GET / 200 [TLS verification off]\n",
+         "the note follows the summary");
+  free(out);
+  sw_check_free(&c);
+}
+
 int main(void) {
+  test_summary_append();
   test_secrets_masked();
   test_first_line();
   test_raise();
