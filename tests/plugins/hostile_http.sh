@@ -26,36 +26,15 @@
 . "$top_srcdir/tests/plugins/lib.sh"
 . "$top_srcdir/tests/streamlab/lab.sh"
 . "$top_srcdir/tests/streamlab/http.sh"
+. "$top_srcdir/tests/plugins/hostile_lib.sh"
 need_cmd prlimit "prlimit (util-linux) not found"
 lab_init
 http_start_fault F 127.0.0.1 || bail_out "faulthttp did not start"
 http_start_fault S 127.0.0.1 --stall-tls || bail_out "faulthttp --stall-tls did not start"
 F=$FAULT_URL_F
 TLS=$FAULT_URL_S # https://, the handshake never starts
-T=3              # -t of every run
-BOUND=4.5        # wall bound: -t plus 1.5 s
-BATCH=10         # runs at once
-LIMIT="prlimit --as=134217728 --"
-MAXRSS_NOTE="under prlimit --as=134217728 (128 MiB)"
-
-# sanitized FILE: built with AddressSanitizer (dynamic as gcc links it, or
-# static as clang does)
-sanitized() {
-  ldd "$1" 2>/dev/null | grep -q 'libasan' && return 0
-  nm "$1" 2>/dev/null | grep -q ' __asan_init' && return 0
-  nm -D "$1" 2>/dev/null | grep -q ' __asan_init'
-}
-command -v skip_one >/dev/null 2>&1 || skip_one() {
-  TAP_N=$((TAP_N + 1))
-  printf 'ok %d - %s # SKIP %s\n' "$TAP_N" "$1" "$2"
-}
-if [ -n "${SW_VALGRIND:-}" ]; then
-  LIMIT='' BOUND=7.5 BATCH=4 MAXRSS_NOTE="without prlimit (valgrind)"
-  diag "valgrind (SW_VALGRIND): no prlimit (memcheck needs more than 128 MiB of address space); a run that misses its own deadline may end on the -t alarm's line instead (no stage, no perfdata)"
-elif sanitized "$PLUGINDIR/check_api"; then
-  LIMIT='' BATCH=5 MAXRSS_NOTE="without prlimit (ASan)"
-  diag "ASan build: no prlimit (ASan reserves terabytes of address space); same assertions otherwise"
-fi
+BATCH=10 # runs at once
+hostile_init "$PLUGINDIR/check_api"
 
 sec=$LAB_DIR/client.secret
 printf 'h0stile-client-secret\n' >"$sec"
@@ -64,43 +43,7 @@ LOGIN="$PLUGINDIR/check_login --client-id hostile --client-secret-file $sec -t $
 PROG="$PLUGINDIR/check_stream --type progressive -t $T"
 HLS="$PLUGINDIR/check_stream --type hls -t $T"
 
-if [ -n "$LIMIT" ]; then
-  run $LIMIT cat /proc/self/limits
-  line_matches '^Max address space +134217728 +134217728 +bytes' "prlimit really limits the address space to 128 MiB"
-fi
-
-M=$LAB_DIR/matrix
-mkdir -p "$M"
-: >"$M/rows"
-ROW=0
-PIDS=
-
-# row PLUGIN SERVER RC SERVICE STATE KEY CMD...: starts CMD in the
-# background (under $LIMIT); KEY is the ERE the first line must hold after
-# "SERVICE STATE - ". Results go to $M/ROW.*; every BATCH rows, waits.
-row() {
-  ROW=$((ROW + 1))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$ROW" "$1" "$2" "$3" "$4 $5" "$6" >>"$M/rows"
-  shift 6
-  (
-    # shellcheck disable=SC2086
-    run $LIMIT "$@"
-    printf '%s' "$OUT" >"$M/$ROW.out"
-    printf '%s' "$ERR" >"$M/$ROW.err"
-    printf '%s\n' "$RUN_CMD" >"$M/$ROW.cmd"
-    printf '%s %s\n' "$RC" "$WALL" >"$M/$ROW.rc"
-  ) &
-  PIDS="$PIDS $!"
-  [ $((ROW % BATCH)) -ne 0 ] || settle
-}
-
-settle() {
-  for _p in $PIDS; do wait "$_p"; done
-  PIDS=
-}
-
-# server NAME PATH [RC STATE KEY per kind...]: one hostile server against
-# every HTTP plugin; kinds with an empty KEY are left out
+# hls_seg PATH: faulthttp's good HLS playlist whose one segment is PATH
 hls_seg() { printf '%s/hls?seg=%s' "$F" "$(printf '%s' "$1" | sed 's/?/%3F/; s/&/%26/g; s/=/%3D/g')"; }
 
 # --- the matrix ---------------------------------------------------------
@@ -206,34 +149,5 @@ row check_login "redirect loop" 2 LOGIN CRITICAL "login service error: HTTP 302 
 row "check_stream progressive" "redirect loop" 2 STREAM CRITICAL "$K" $PROG -u "$F/redirect-loop"
 row "check_stream HLS playlist" "redirect loop" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/redirect-loop"
 row "check_stream HLS segment" "redirect loop" 2 STREAM CRITICAL "segment redirect-loop: $K" $HLS -u "$(hls_seg /redirect-loop)"
-settle
-
-# --- the assertions, in row order -----------------------------------------
-diag "every run $MAXRSS_NOTE, -t $T, wall bound $BOUND s"
-while IFS="$(printf '\t')" read -r n plugin server rc head key; do
-  OUT=$(cat "$M/$n.out") ERR=$(cat "$M/$n.err") RUN_CMD=$(cat "$M/$n.cmd")
-  read -r RC WALL <"$M/$n.rc"
-  d="$plugin vs $server"
-  is_rc "$rc" "$d: exit $rc"
-  # under memcheck a run may miss its own deadline: then the -t alarm's line
-  alarm=
-  if [ -n "${SW_VALGRIND:-}" ]; then
-    alarm="|timed out after $T s\$"
-    # and the elapsed time it names may pass -t (time is not asserted here)
-    key=$(printf '%s' "$key" | sed 's/2\\\.\[0-9\] s/[0-9]+\\.[0-9] s/g')
-  fi
-  first_line_matches "^$head - ($key$alarm)" "$d: $head, the stage named"
-  if [ -n "$alarm" ] && first_line | grep -Eq "^$head - timed out after $T s\$"; then
-    skip_one "$d: perfdata parses" "the -t alarm's line (valgrind) has none"
-  else
-    perf_ok "$d: perfdata parses"
-  fi
-  wall_below "$BOUND" "$d: ends within -t $T (+ margin)"
-  printf '%s\n' "$ERR" | grep -Eq 'Sanitizer|runtime error:|Segmentation|Aborted|Killed'
-  ok $((1 - $?)) "$d: nothing crashed or reported on stderr"
-  text=$(first_line | sed 's/ |.*//; s/^[A-Z]* [A-Z]* - //' | grep -oE -- "$key" | head -n 1 |
-    sed 's/http:\/\/127\.0\.0\.1:[0-9]*//; s/https:\/\/127\.0\.0\.1:[0-9]*//')
-  diag "table: $plugin|$server|$(first_line | awk '{ print $2 }')|$text|$WALL s (-t $T)"
-done <"$M/rows"
-
+hostile_assert
 plan_done
