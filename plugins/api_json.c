@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api_json.h"
+#include "streamwatch/regex.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/strparse.h"
 
@@ -191,6 +192,8 @@ static const char *parse_regex(const char *re, api_assert *a, char *buf,
 
   if (!*re)
     return "empty regex";
+  if (sw_regex_cost(re) > SW_REGEX_MAX_COST)
+    return "regex too complex (stacked or nested repetitions)";
   rc = regcomp(&a->re, re, REG_EXTENDED | REG_NOSUB);
   if (rc != 0) {
     len = (size_t)snprintf(buf, n, "bad regex: ");

@@ -11,6 +11,7 @@
 #include "streamwatch/token.h"
 #include "streamwatch/http_opts.h"
 #include "streamwatch/plugin.h"
+#include "streamwatch/regex.h"
 #include "streamwatch/strparse.h"
 
 enum {
@@ -154,6 +155,9 @@ static int answer_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
     if (cfg->has_re)
       regfree(&cfg->re);
     cfg->has_re = false;
+    if (sw_regex_cost(arg) > SW_REGEX_MAX_COST)
+      return sw_fail(err, "-r: regular expression too complex (stacked or "
+                          "nested repetitions)");
     if (regcomp(&cfg->re, arg, REG_EXTENDED | REG_NOSUB) != 0)
       return sw_fail(err, "-r: invalid regular expression '%s'", arg);
     cfg->has_re = true;

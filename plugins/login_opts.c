@@ -7,6 +7,7 @@
 #include "login.h"
 #include "streamwatch/http_opts.h"
 #include "streamwatch/plugin.h"
+#include "streamwatch/regex.h"
 #include "streamwatch/secret.h"
 
 enum {
@@ -165,6 +166,12 @@ static int compile(regex_t *re, bool *has, const char *arg, const char *opt,
                    int flags, sw_err *err) {
   if (*has)
     regfree(re);
+  *has = false;
+  if (sw_regex_cost(arg) > SW_REGEX_MAX_COST)
+    return sw_fail(err,
+                   "%s: regular expression too complex (stacked or "
+                   "nested repetitions)",
+                   opt);
   *has = regcomp(re, arg, REG_EXTENDED | flags) == 0;
   return *has ? 0
               : sw_fail(err, "%s: invalid regular expression '%s'", opt, arg);

@@ -45,6 +45,38 @@ static void parse_bad(const char *text, const char *want) {
   ok(!a.value && !a.has_re, "-j '%s': nothing left allocated", t);
 }
 
+/* glibc's regcomp copies a subexpression for each '+' and each repetition
+ * of an interval, so stacked or nested quantifiers grow exponentially:
+ * tests/fuzz/fuzz_api_assert found "~=Q:" and 100 '+' making it allocate
+ * over 2 GB. Such a regex is refused before regcomp sees it; real ones
+ * still compile. */
+static void test_parse_regex_cost(void) {
+  char fuzzed[128] = "~=Q:", nested[160] = "/x~=", t[64];
+  static const char *const fine[] = {
+      "/t~=^Sine [0-9]+ Hz$", "/ip~=^([0-9]{1,3}\\.){3}[0-9]{1,3}$",
+      "/a~=a{1,1000}", "/a~=[[:alpha:]]+(x|y)*[]a-]?", "/a~=(a|b|c)+d*e?"};
+  api_assert a;
+  sw_err err = {{0}};
+  size_t i;
+
+  memset(fuzzed + 4, '+', 100); /* the fuzzer's input, as it found it */
+  parse_bad(fuzzed, "too complex");
+  for (i = 0; i < 24; i++)
+    strcat(nested, "(");
+  strcat(nested, "a");
+  for (i = 0; i < 24; i++)
+    strcat(nested, "+)");
+  parse_bad(nested, "too complex");
+  parse_bad("/a~=(a{1,100}){1,100}", "too complex");
+  parse_bad("/a~=a**************************", "too complex");
+  for (i = 0; i < sizeof fine / sizeof *fine; i++) {
+    sw_sanitize(t, sizeof t, fine[i], strlen(fine[i]), 40);
+    is_int(api_assert_parse(fine[i], &a, &err), 0, "-j '%s' compiles (%s)", t,
+           err.msg);
+    api_assert_free(&a);
+  }
+}
+
 /* Every well-formed shape of -j, and what VALUE becomes. */
 static void test_parse_forms(void) {
   api_assert a;
@@ -413,6 +445,7 @@ int main(void) {
     return tap_done();
   test_parse_forms();
   test_parse_bad();
+  test_parse_regex_cost();
   test_eval_exists(doc);
   test_eval_compare(doc);
   test_eval_hostile(doc);
