@@ -112,14 +112,14 @@ first_line_matches '^API WARNING - took 0\.[0-9]+ s \(-w 0\.1\)' "time threshold
 
 run "$P" -u "$F/slow-ttfb?s=5" -t 1
 is_rc 2 "no first byte within -t 1: exit 2"
-first_line_matches "^API CRITICAL - GET timeout after (0\.[0-9]|1\.0) s waiting for first byte from $(q "$F")/slow-ttfb" \
+first_line_matches "^API CRITICAL - GET timeout after $(elapsed '(0\.[0-9]|1\.0)') s waiting for first byte from $(q "$F")/slow-ttfb" \
   "timeout names the phase"
 wall_below 1.0 "returns before -t 1"
 is "$(perf_value time_ttfb)" U "time_ttfb is U"
 
 run "$P" -u "$F/trickle" -t 2:warning
 is_rc 1 "trickling body, -t 2:warning: exit 1"
-first_line_matches '^API WARNING - GET timeout after 1\.[0-9] s reading the body of ' "trickle: reading the body"
+first_line_matches "^API WARNING - GET timeout after $(elapsed '1\.[0-9]') s reading the body of " "trickle: reading the body"
 wall_below 2.0 "trickle: returns before -t 2"
 
 run "$P" -u "$F/blackhole" -t 1.5

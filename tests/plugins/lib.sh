@@ -27,6 +27,8 @@
 #                                 deadline tests, not a benchmark; skipped
 #                                 under valgrind, SW_VALGRIND set)
 #   skip_one desc reason          "ok N - desc # SKIP reason"
+#   elapsed ERE                   ERE, or any number under valgrind: for
+#                                 the times plugins name in their output
 #   is GOT EXPECTED desc          string equality
 #   ok STATUS desc                passes when STATUS is 0 (e.g. ok $? "...")
 # Helpers (no TAP output):
@@ -172,6 +174,14 @@ wall_below() {
   fi
   awk -v w="$WALL" -v m="$1" 'BEGIN { exit !(w < m) }'
   ok $? "$2" "took $WALL s, limit $1 s"
+}
+
+# elapsed ERE: the ERE for an elapsed time a plugin names ("timeout after
+# 0.9 s"); under valgrind any such number (the time is asserted elsewhere)
+elapsed() {
+  if [ -n "${SW_VALGRIND:-}" ]; then printf '%s' '[0-9]+\.[0-9]+'
+  else printf '%s' "$1"
+  fi
 }
 
 # skip_one DESC REASON: one "ok N - DESC # SKIP REASON" line

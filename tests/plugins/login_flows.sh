@@ -87,7 +87,7 @@ line_matches '^\\_ \[WARNING\] token valid only 120 s \(--ttl-warning 300:\)' "T
 is "$(perf_field token_ttl 4)" 300: "token_ttl carries the TTL ranges"
 run "$P" -u "$U/fault/slow/token?s=5" $CC -t 1
 is_rc 2 "slow token endpoint, -t 1: exit 2"
-first_line_matches "^LOGIN CRITICAL - step 1/1 POST /fault/slow/token\?s=5: timeout after (0\.[0-9]|1\.0) s waiting for first byte" \
+first_line_matches "^LOGIN CRITICAL - step 1/1 POST /fault/slow/token\?s=5: timeout after $(elapsed '(0\.[0-9]|1\.0)') s waiting for first byte" \
   "the step and its phase named"
 wall_below 1.0 "returns before -t 1"
 
