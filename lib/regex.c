@@ -68,11 +68,13 @@ size_t sw_regex_cost(const char *re) {
    * quantifier multiplies */
   size_t sum[SW_REGEX_MAX_DEPTH + 1], last[SW_REGEX_MAX_DEPTH + 1];
   size_t i = 0, d = 0;
+  int run = 0; /* quantifiers in a row */
 
   sum[0] = last[0] = 0;
   while (re && re[i]) {
     size_t len = 1, copies = 0;
     char c = re[i];
+    int quantifier = 0;
 
     if (c == '(') {
       if (d == SW_REGEX_MAX_DEPTH)
@@ -90,6 +92,9 @@ size_t sw_regex_cost(const char *re) {
     } else if (c == '*' || c == '+' || c == '?' ||
                (c == '{' && (len = interval(re + i, &copies)) > 0)) {
       size_t grown = mul(last[d], copies ? copies : 2);
+      quantifier = 1;
+      if (++run > 2)
+        return OVER;
       /* sum[d] >= last[d] always: both saturate at OVER */
       sum[d] = add(sum[d] - last[d], grown);
       last[d] = grown;
@@ -99,6 +104,8 @@ size_t sw_regex_cost(const char *re) {
       sum[d] = add(sum[d], 1);
       last[d] = 1;
     }
+    if (!quantifier)
+      run = 0;
     if (sum[d] >= OVER)
       return OVER;
     i += len;

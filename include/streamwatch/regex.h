@@ -19,7 +19,10 @@
  * (character, '.', bracket expression, escape) counts 1, a group the sum
  * of its parts, and a quantifier multiplies what it applies to ('*', '+'
  * and '?' by 2, {m,n} by the larger bound plus one). Saturates at
- * SW_REGEX_MAX_COST + 1, also for groups nested deeper than 32. A pure
+ * SW_REGEX_MAX_COST + 1, also for groups nested deeper than 32 and for
+ * more than two quantifiers in a row: "=++++++~=????+++++++" is small
+ * but took glibc 15 s under ASan (its epsilon closures), while ".*?"
+ * (a lazy quantifier elsewhere) stays allowed. A pure
  * function; a malformed re gets some number, regcomp then refuses it.
  * This function can't fail. */
 size_t sw_regex_cost(const char *re);
