@@ -116,3 +116,18 @@ size_t sw_regex_cost(const char *re) {
   }
   return sum[0];
 }
+
+int sw_regex_compile(regex_t *re, bool *has, const char *text, const char *opt,
+                     int flags, sw_err *err) {
+  if (*has)
+    regfree(re);
+  *has = false;
+  if (sw_regex_cost(text) > SW_REGEX_MAX_COST)
+    return sw_fail(err,
+                   "%s: regular expression too complex (stacked or "
+                   "nested repetitions)",
+                   opt);
+  *has = regcomp(re, text, REG_EXTENDED | flags) == 0;
+  return *has ? 0
+              : sw_fail(err, "%s: invalid regular expression '%s'", opt, text);
+}

@@ -152,15 +152,8 @@ static int answer_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
   case 'e': return api_codes_parse(arg, &cfg->codes, err);
   case 's': cfg->string = arg; return 0;
   case 'r':
-    if (cfg->has_re)
-      regfree(&cfg->re);
-    cfg->has_re = false;
-    if (sw_regex_cost(arg) > SW_REGEX_MAX_COST)
-      return sw_fail(err, "-r: regular expression too complex (stacked or "
-                          "nested repetitions)");
-    if (regcomp(&cfg->re, arg, REG_EXTENDED | REG_NOSUB) != 0)
-      return sw_fail(err, "-r: invalid regular expression '%s'", arg);
-    cfg->has_re = true;
+    if (sw_regex_compile(&cfg->re, &cfg->has_re, arg, "-r", REG_NOSUB, err) < 0)
+      return -1;
     cfg->re_text = arg;
     return 0;
   case OPT_INVERT: cfg->invert = true; return 0;

@@ -162,21 +162,6 @@ static int secret_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
   return (*dst = strdup(arg)) ? 0 : sw_fail(err, "%s: out of memory", opt);
 }
 
-static int compile(regex_t *re, bool *has, const char *arg, const char *opt,
-                   int flags, sw_err *err) {
-  if (*has)
-    regfree(re);
-  *has = false;
-  if (sw_regex_cost(arg) > SW_REGEX_MAX_COST)
-    return sw_fail(err,
-                   "%s: regular expression too complex (stacked or "
-                   "nested repetitions)",
-                   opt);
-  *has = regcomp(re, arg, REG_EXTENDED | flags) == 0;
-  return *has ? 0
-              : sw_fail(err, "%s: invalid regular expression '%s'", opt, arg);
-}
-
 /* Options about the flow and its fields. */
 static int flow_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
   switch (c) {
@@ -203,13 +188,13 @@ static int flow_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
   case OPT_PASSWORD_FIELD: cfg->password_field = arg; return 0;
   case OPT_CSRF_FIELD: cfg->csrf_field = arg; return 0;
   case OPT_CSRF_REGEX:
-    return compile(&cfg->csrf_re, &cfg->has_csrf_re, arg, "--csrf-regex", 0,
-                   err);
+    return sw_regex_compile(&cfg->csrf_re, &cfg->has_csrf_re, arg,
+                            "--csrf-regex", 0, err);
   case OPT_SUCCESS_URL: cfg->success_url = arg; return 0;
   case OPT_SUCCESS_STRING: cfg->success_string = arg; return 0;
   case OPT_SUCCESS_REGEX:
-    return compile(&cfg->success_re, &cfg->has_success_re, arg,
-                   "--success-regex", REG_NOSUB, err);
+    return sw_regex_compile(&cfg->success_re, &cfg->has_success_re, arg,
+                            "--success-regex", REG_NOSUB, err);
   case OPT_FAILURE_STRING: cfg->failure_string = arg; return 0;
   case OPT_COOKIE_JAR: cfg->cookie_jar = arg; return 0;
   case OPT_TOKEN_CACHE: cfg->token_cache = arg; return 0;

@@ -10,7 +10,11 @@
 #ifndef STREAMWATCH_REGEX_H
 #define STREAMWATCH_REGEX_H
 
+#include <regex.h>
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "streamwatch/state.h"
 
 /* The most nodes sw_regex_cost() allows: "a{1,4000}" fits. */
 #define SW_REGEX_MAX_COST 4096
@@ -26,5 +30,12 @@
  * function; a malformed re gets some number, regcomp then refuses it.
  * This function can't fail. */
 size_t sw_regex_cost(const char *re);
+
+/* Compiles the user's ERE text for option opt ("-r") into re with
+ * REG_EXTENDED | flags, after freeing what *has says re holds. Sets *has.
+ * Returns 0, or -1 with err naming opt: too costly (sw_regex_cost) or
+ * invalid. */
+int sw_regex_compile(regex_t *re, bool *has, const char *text, const char *opt,
+                     int flags, sw_err *err);
 
 #endif

@@ -28,6 +28,8 @@ bad -j -u $U -j '/a=='
 bad -M -u $U -M 'lat'
 bad -M -u $U -M 'lat=/x;5:3'
 bad -r -u $U -r '['
+bad -r -u $U -r 'Q:+++++++++++++++'
+first_line_matches 'too complex' "-r: a regex too costly to compile is named so"
 bad -k -u $U -k 'NoColon'
 bad --max-size -u $U --max-size 0
 bad --connect-to -u $U --connect-to 'a b'

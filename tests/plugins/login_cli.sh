@@ -41,6 +41,8 @@ bad --refresh-token -u $U --flow refresh-token $CC
 bad --success-string -u $U --flow form --username a --password p
 bad --csrf-regex -u $U --flow form --username a --password p --success-string x --csrf-regex 'v="(.*)"'
 bad --csrf-regex -u $U --flow form --username a --password p --success-string x --csrf-field f --csrf-regex '('
+bad --success-regex -u $U --flow form --username a --password p --success-regex '(a{1,100}){1,100}'
+first_line_matches 'too complex' "--success-regex: a regex too costly to compile is named so"
 bad --token-cache -u $U --flow basic --username a --password p --token-cache /tmp/x
 bad --success-string -u $U --flow basic --username a --password p --success-string zzz
 bad --failure-string -u $U $CC --failure-string Invalid
