@@ -288,11 +288,15 @@ lab_wait_tcp 127.0.0.1 "$API_PORT" "$LAB_PID" || bail_out "icinga2's API does no
 cat >"$LAB_DIR/icq.py" <<'EOF'
 """icq: reads service states from Icinga 2's REST API.
 
-  icq.py wait T0 SVC=STATE ...   until each SVC has STATE (0..3) from a
+  icq.py wait T0 SVC=STATE[~TEXT] ...   until each SVC has STATE (0..3),
+        and TEXT in its output's first line when given, from a
         check that ended after T0 (epoch seconds); the bound for each is
-        INTERVAL + 2 x its check's execution time + 1 s after T0 (one
-        interval, the check in flight at T0 and the next one's run);
-        prints one line per service; exit 1 on a miss
+        INTERVAL + 2 x its check's longest execution time + 1 s after T0
+        (one interval, the check in flight at T0 and the next one's run);
+        prints one line per service; exit 1 on a miss. The longest time
+        is kept across calls (in ICQ_LONGEST): a fault that makes checks
+        fail fast must not shrink the bound below a healthy check's run,
+        which the next check (of the fault) takes again.
   icq.py show SVC...            state, reachable, output
   icq.py attr SVC ATTR          one attribute
   icq.py perf SVC               the perfdata of the last result (one a line)
@@ -315,8 +319,14 @@ def services():
 cmd = sys.argv[1]
 if cmd == "wait":
     t0 = float(sys.argv[2])
-    want = dict((a.rsplit("=", 1)[0], int(a.rsplit("=", 1)[1])) for a in sys.argv[3:])
+    want, text = {}, {}
+    for a in sys.argv[3:]:
+        spec, _, text[spec.rsplit("=", 1)[0]] = a.partition("~")
+        want[spec.rsplit("=", 1)[0]] = int(spec.rsplit("=", 1)[1])
     done, longest = {}, {}
+    if os.path.exists(os.environ["ICQ_LONGEST"]):
+        with open(os.environ["ICQ_LONGEST"]) as f:
+            longest = json.load(f)
     while True:
         now = time.time()
         s = services()
@@ -326,12 +336,16 @@ if cmd == "wait":
             cr = s[name].get("last_check_result") or {}
             ex = max(0, cr.get("execution_end", 0) - cr.get("execution_start", 0))
             longest[name] = max(longest.get(name, 0), ex)
-            if cr.get("execution_end", 0) > t0 and int(s[name]["state"]) == st:
-                done[name] = (cr["execution_end"] - t0, cr.get("output", "").split("\n")[0])
+            first = cr.get("output", "").split("\n")[0]
+            if cr.get("execution_end", 0) > t0 and int(s[name]["state"]) == st and text[name] in first:
+                done[name] = (cr["execution_end"] - t0, first)
         bound = max(interval + 2 * longest.get(n, 0) + 1 for n in want)
         if len(done) == len(want) or now - t0 > bound + 0.5:
             break
         time.sleep(0.2)
+    with open(os.environ["ICQ_LONGEST"] + ".new", "w") as f:
+        json.dump(longest, f)
+    os.replace(os.environ["ICQ_LONGEST"] + ".new", os.environ["ICQ_LONGEST"])
     bad = 0
     for name, st in want.items():
         lim = interval + 2 * longest[name] + 1
@@ -340,8 +354,9 @@ if cmd == "wait":
         else:
             bad = 1
             cr = s[name].get("last_check_result") or {}
-            print("MISS %s: want %d, have %s (bound %.1f s): %s" % (name, st, s[name]["state"], lim,
-                  cr.get("output", "").split("\n")[0]))
+            print("MISS %s: want %d%s, have %s (bound %.1f s): %s" % (
+                name, st, " with '%s'" % text[name] if text[name] else "", s[name]["state"], lim,
+                cr.get("output", "").split("\n")[0]))
     sys.exit(bad)
 s = services()
 if cmd == "show":
@@ -358,7 +373,8 @@ elif cmd == "perf":
     for p in (s[sys.argv[2]].get("last_check_result") or {}).get("performance_data") or []:
         print(p if isinstance(p, str) else json.dumps(p))
 EOF
-export API_PORT API_PASS INTERVAL
+ICQ_LONGEST=$LAB_DIR/icq-longest.json
+export API_PORT API_PASS INTERVAL ICQ_LONGEST
 API_CA=$I/lib/certs/ca.crt
 export API_CA
 icq() { "$LAB_PY" "$LAB_DIR/icq.py" "$@"; }
@@ -468,7 +484,7 @@ ok $? "healthy round: no perfdata warning in icinga2.log" "$(head -n 5 "$LAB_DIR
 lab_stop R1
 T0=$(now)
 dns_start_fake R1 127.0.0.53 --mode servfail --port "$R1_PORT" || bail_out "fakedns on R1's port"
-wait_states "SERVFAIL on r1: 'resolve r1' CRITICAL, 'dns' WARNING" "resolve r1=2" "dns=1"
+wait_states "SERVFAIL on r1: 'resolve r1' CRITICAL, 'dns' WARNING" "resolve r1=2~SERVFAIL" "dns=1~SERVFAIL"
 others_ok "SERVFAIL on r1: the rest OK (the API still reachable)" "resolve r1" dns
 is "$(icq attr api last_reachable)" true "SERVFAIL on r1: the API stays reachable"
 lab_stop R1
@@ -479,7 +495,8 @@ all_ok "r1 back: every service OK"
 lab_stop R2
 T0=$(now)
 dns_start_dnsmasq R2 127.0.0.54 b "$R2_PORT" || bail_out "dnsmasq b on R2's port"
-wait_states "wrong address on r2: 'resolve r2' CRITICAL, 'dns' WARNING" "resolve r2=2" "dns=1"
+wait_states "wrong address on r2: 'resolve r2' CRITICAL, 'dns' WARNING" "resolve r2=2~unexpected answer 10.9.9.9" \
+  "dns=1~unexpected answer 10.9.9.9"
 others_ok "wrong address on r2: the rest OK" "resolve r2" dns
 lab_stop R2
 dns_start_dnsmasq R2 127.0.0.54 a "$R2_PORT" || bail_out "dnsmasq a back on R2's port"
@@ -493,10 +510,11 @@ lab_stop R2
 T0=$(now)
 dns_start_fake R1 127.0.0.53 --mode servfail --port "$R1_PORT" || bail_out "fakedns on R1's port"
 dns_start_fake R2 127.0.0.54 --mode servfail --port "$R2_PORT" || bail_out "fakedns on R2's port"
-wait_states "DNS down: 'dns' and both resolvers CRITICAL" "resolve r1=2" "resolve r2=2" "dns=2"
+wait_states "DNS down: 'dns' and both resolvers CRITICAL" "resolve r1=2~SERVFAIL" \
+  "resolve r2=2~SERVFAIL" "dns=2~SERVFAIL"
 T0=$(now)
 : >"$MAINT"
-wait_states "DNS down, API 503: 'api' CRITICAL" "api=2"
+wait_states "DNS down, API 503: 'api' CRITICAL" "api=2~HTTP 503"
 is "$(icq attr api last_reachable)" false "DNS down: the API is unreachable (needs-dns)"
 others_ok "DNS down: login and streams still OK" "resolve r1" "resolve r2" dns api
 _n=0
@@ -517,7 +535,7 @@ is "$(notified api RECOVERY)" 0 "no RECOVERY for 'api' (no PROBLEM was sent)"
 # 4. login rejected: the client secret no longer matches
 printf 'rotated-elsewhere\n' >"$I/state/client.secret"
 T0=$(now)
-wait_states "login rejected: 'login' CRITICAL" "login=2"
+wait_states "login rejected: 'login' CRITICAL" "login=2~credentials rejected"
 others_ok "login rejected: the rest OK ('api me' uses the cached token)" login
 printf '%s\n' "$LOGIN_CLIENT_SECRET" >"$I/state/client.secret"
 all_ok "login accepted again: every service OK"
@@ -526,7 +544,7 @@ all_ok "login accepted again: every service OK"
 mark_notified
 T0=$(now)
 : >"$MAINT"
-wait_states "API 503: 'api' CRITICAL" "api=2"
+wait_states "API 503: 'api' CRITICAL" "api=2~HTTP 503"
 is "$(icq attr api last_reachable)" true "API 503 with DNS up: reachable"
 others_ok "API 503: the rest OK" api
 _n=0
@@ -548,7 +566,7 @@ lab_stop SR
 T0=$(now)
 media_start_relay SR "$ICECAST_URL_ICE" --port "$SR_PORT" --stall-after 40000 --stall 3 ||
   bail_out "stalling relay on the same port"
-wait_states "stream stalled: 'stream radio' CRITICAL" "stream radio=2"
+wait_states "stream stalled: 'stream radio' CRITICAL" "stream radio=2~stalled"
 others_ok "stream stalled: the rest OK" "stream radio"
 lab_stop SR
 media_start_relay SR "$ICECAST_URL_ICE" --port "$SR_PORT" || bail_out "relay back"
@@ -557,7 +575,7 @@ all_ok "stream flows again: every service OK"
 # 7. live playlist stuck: the HLS writer frozen
 T0=$(now)
 media_freeze LIVE
-wait_states "live playlist stuck: 'stream hls' CRITICAL" "stream hls=2"
+wait_states "live playlist stuck: 'stream hls' CRITICAL" "stream hls=2~live playlist stuck"
 others_ok "playlist stuck: the rest OK" "stream hls"
 media_thaw LIVE
 all_ok "playlist moving again: every service OK"

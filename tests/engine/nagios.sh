@@ -336,11 +336,13 @@ cat >"$LAB_DIR/nq.py" <<'EOF'
         time + 3 s after T0 (one interval, the check in flight at T0 and
         the next one's run, the result reaper and status.dat updates,
         each every second, and last_check's rounding); prints one line
-        per service; exit 1 on a miss
+        per service; exit 1 on a miss. The longest execution time is
+        kept across calls (in NQ_LONGEST), as icinga.sh's icq does: a
+        fault that makes checks fail fast must not shrink the bound
   nq.py show [SVC...]           state, output, perfdata
   nq.py attr SVC ATTR           one field of its servicestatus block
 """
-import os, sys, time
+import json, os, sys, time
 
 path = os.environ["NAGIOS_STATUS"]
 interval = float(os.environ["INTERVAL"])
@@ -379,6 +381,9 @@ if cmd == "wait":
     t0 = float(sys.argv[2])
     want = dict((a.rsplit("=", 1)[0], int(a.rsplit("=", 1)[1])) for a in sys.argv[3:])
     done, longest = {}, {}
+    if os.path.exists(os.environ["NQ_LONGEST"]):
+        with open(os.environ["NQ_LONGEST"]) as f:
+            longest = json.load(f)
     while True:
         now = time.time()
         s = services()
@@ -393,6 +398,9 @@ if cmd == "wait":
         if len(done) == len(want) or now - t0 > bound + 0.5:
             break
         time.sleep(0.2)
+    with open(os.environ["NQ_LONGEST"] + ".new", "w") as f:
+        json.dump(longest, f)
+    os.replace(os.environ["NQ_LONGEST"] + ".new", os.environ["NQ_LONGEST"])
     bad = 0
     for name, st in want.items():
         lim = interval + 2 * longest[name] + 3
@@ -414,7 +422,8 @@ elif cmd == "attr":
     print(s.get(sys.argv[2], {}).get(sys.argv[3], ""))
 EOF
 NAGIOS_STATUS=$N/var/status.dat
-export NAGIOS_STATUS INTERVAL
+NQ_LONGEST=$LAB_DIR/nq-longest.json
+export NAGIOS_STATUS INTERVAL NQ_LONGEST
 nq() { "$LAB_PY" "$LAB_DIR/nq.py" "$@"; }
 now() { date +%s.%N; }
 
