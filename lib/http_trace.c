@@ -3,23 +3,10 @@
 #include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "streamwatch/http.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/secret.h"
-
-/* Headers whose value is a credential: never shown, whatever they hold. */
-static bool is_credential_header(const char *line, size_t len) {
-  static const char *const names[] = {"authorization:", "proxy-authorization:",
-                                      "cookie:", "set-cookie:", "x-api-key:"};
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-    size_t nl = strlen(names[i]);
-    if (len >= nl && strncasecmp(line, names[i], nl) == 0)
-      return true;
-  }
-  return false;
-}
 
 static void emit(const sw_http_req *req, const char *prefix, const char *line,
                  size_t len) {
@@ -28,7 +15,7 @@ static void emit(const sw_http_req *req, const char *prefix, const char *line,
     len--;
   if (len == 0)
     return;
-  if (is_credential_header(line, len)) {
+  if (sw_secret_header(line, len)) { /* a credential: never shown */
     size_t name = (size_t)((const char *)memchr(line, ':', len) - line);
     snprintf(raw, sizeof raw, "%.*s: ****", (int)name, line);
   } else {

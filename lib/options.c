@@ -5,6 +5,7 @@
 
 #include "streamwatch/ini.h"
 #include "streamwatch/options.h"
+#include "streamwatch/secret.h"
 #include "streamwatch/strparse.h"
 
 void sw_std_init(sw_std_opts *o) {
@@ -153,13 +154,27 @@ static int names_secret(const char *arg, const char *const *secrets) {
   return 0;
 }
 
+/* Overwrites the value of a credential header (sw_secret_header) that
+ * arg is or carries: "Authorization: Bearer x" (after -k or --header),
+ * "--header=Authorization: ...", or "-kAuthorization: ..." (also at the
+ * end of a cluster such as -vk...). Anything else is left alone. */
+static void wipe_header(char *arg) {
+  char *h = arg;
+  if (strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
+    h = strchr(arg, '=') + 1;
+  else if (arg[0] == '-' && arg[1] != '-' && strchr(arg, 'k'))
+    h = strchr(arg, 'k') + 1;
+  size_t len = strlen(h), v = sw_secret_header(h, len);
+  if (v)
+    memset(h + v, 'x', len - v);
+}
+
 void sw_args_wipe(int argc, char **argv, const char *const *secrets) {
-  if (!secrets)
-    return;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--") == 0)
       break;
-    if (!names_secret(argv[i], secrets))
+    wipe_header(argv[i]);
+    if (!secrets || !names_secret(argv[i], secrets))
       continue;
     char *eq = strchr(argv[i], '=');
     if (eq)

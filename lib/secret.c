@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "streamwatch/secret.h"
 
@@ -100,4 +101,73 @@ void sw_secret_free(char *secret) {
   while (*p)
     *p++ = '\0';
   free(secret);
+}
+
+/* A header name (the bytes before ':') that says its value is a
+ * credential: the standard ones, and the words vendors' API headers use
+ * (X-Api-Key, X-Auth-Token, Private-Token, X-Client-Secret...). */
+static bool credential_name(const char *name, size_t len) {
+  static const char *const exact[] = {"authorization", "proxy-authorization",
+                                      "cookie", "set-cookie"};
+  static const char *const words[] = {"token", "key", "secret", "passw",
+                                      "session", "x-auth"};
+  for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+    if (len == strlen(exact[i]) && strncasecmp(name, exact[i], len) == 0)
+      return true;
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    for (size_t wl = strlen(words[i]), at = 0; at + wl <= len; at++)
+      if (strncasecmp(name + at, words[i], wl) == 0)
+        return true;
+  return false;
+}
+
+size_t sw_secret_header(const char *line, size_t len) {
+  size_t name = 0;
+  while (name < len && line[name] != ':') {
+    /* a header name is one token: no blank, no control, no separator */
+    if ((unsigned char)line[name] <= ' ' || strchr("\"(),/;<=>?@[]{}\x7f",
+                                                   line[name]))
+      return 0;
+    name++;
+  }
+  if (name == 0 || name == len || !credential_name(line, name))
+    return 0;
+  size_t v = name + 1;
+  while (v < len && (line[v] == ' ' || line[v] == '\t'))
+    v++;
+  return v;
+}
+
+/* Adds a copy of the n bytes at s (none when n is 0). */
+static int masks_addn(sw_strvec *masks, const char *s, size_t n) {
+  return n == 0 ? 0 : sw_strvec_addn(masks, s, n);
+}
+
+int sw_masks_add(sw_strvec *masks, const char *s) {
+  return s ? masks_addn(masks, s, strlen(s)) : 0;
+}
+
+int sw_masks_headers(sw_strvec *masks, const sw_strvec *headers) {
+  for (size_t i = 0; headers && i < headers->n; i++) {
+    const char *h = headers->v[i];
+    size_t len = strlen(h), v = sw_secret_header(h, len);
+    if (v == 0)
+      continue;
+    /* "Bearer abc": the value, and the credential without its scheme */
+    const char *cred = h + v + strcspn(h + v, " \t");
+    cred += strspn(cred, " \t");
+    if (masks_addn(masks, h + v, len - v) < 0 ||
+        (*cred && masks_addn(masks, cred, strlen(cred)) < 0))
+      return -1;
+  }
+  return 0;
+}
+
+void sw_masks_free(sw_strvec *masks) {
+  for (size_t i = 0; i < masks->n; i++) {
+    volatile char *p = masks->v[i];
+    while (*p)
+      *p++ = '\0';
+  }
+  sw_strvec_free(masks);
 }

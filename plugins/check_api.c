@@ -9,20 +9,28 @@
 
 #include "api.h"
 #include "streamwatch/plugin.h"
+#include "streamwatch/secret.h"
 #include "streamwatch/strvec.h"
 
 static int run(void *vcfg, const sw_deadline *d) {
   api_cfg *cfg = vcfg;
-  sw_strvec trace = {0};
+  sw_strvec trace = {0}, masks = {0};
   sw_check check;
   sw_http_resp resp;
   sw_err err = {""};
-  const char *secrets[] = {cfg->bearer, NULL};
-  cfg->req.secrets = secrets;
+  /* the bearer and credential headers (-k): masked wherever a server
+   * echoes them, in the trace and in the output */
+  if (sw_masks_add(&masks, cfg->bearer) < 0 ||
+      sw_masks_headers(&masks, &cfg->headers) < 0) {
+    sw_masks_free(&masks);
+    printf("API UNKNOWN - out of memory\n");
+    return SW_UNKNOWN;
+  }
+  cfg->req.secrets = (const char *const *)masks.v;
   cfg->req.trace = sw_strvec_add_line;
   cfg->req.trace_arg = &trace;
   sw_check_init(&check, "API");
-  check.secrets = secrets; /* echoed by a server: masked in the output */
+  check.secrets = (const char *const *)masks.v;
   int rc = sw_http_perform(&cfg->req, d, &resp, &err);
   if (rc < 0 && err.msg[0]) {
     sw_check_raise(&check, SW_UNKNOWN);
@@ -36,6 +44,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   sw_http_resp_free(&resp);
   sw_strvec_free(&trace);
   sw_check_free(&check);
+  sw_masks_free(&masks);
   return state;
 }
 

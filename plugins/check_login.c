@@ -75,25 +75,8 @@ static void ok_summary(const login_cfg *cfg, const login_run *run, double total,
       run->who ? run->who : "?", url, total, ttl);
 }
 
-/* The run's secrets and the forms they take on the wire: form-urlencoded,
- * base64, and the base64 of HTTP Basic's ID:SECRET (RFC 6749 2.3.1 and the
- * basic flow). The trace and the printer mask every one of them. */
-enum { LOGIN_MASKS = 12 };
-typedef struct {
-  const char *v[LOGIN_MASKS + 1]; /* NULL-terminated */
-  char *owned[LOGIN_MASKS];
-  size_t n;
-} login_masks;
-
-static void masks_add(login_masks *m, const char *s, char *owned) {
-  if (s && *s && m->n < LOGIN_MASKS) {
-    m->owned[m->n] = owned;
-    m->v[m->n++] = s;
-  } else {
-    sw_secret_free(owned);
-  }
-}
-
+/* HTTP Basic's base64 of USER:PW (escaped first for RFC 6749 2.3.1), or
+ * NULL when out of memory. */
 static char *basic_b64(const char *user, const char *pw, bool escape) {
   char *u = escape ? curl_easy_escape(NULL, user, 0) : NULL;
   char *p = escape ? curl_easy_escape(NULL, pw, 0) : NULL, *both = NULL;
@@ -108,48 +91,55 @@ static char *basic_b64(const char *user, const char *pw, bool escape) {
   return out;
 }
 
-static void masks_build(const login_cfg *cfg, login_masks *m) {
+/* Adds the mask s and frees it, or fails when s is NULL (out of memory). */
+static int masks_take(sw_strvec *m, char *s) {
+  int rc = s ? sw_masks_add(m, s) : -1;
+  sw_secret_free(s);
+  return rc;
+}
+
+/* The run's secrets and the forms they take on the wire: form-urlencoded,
+ * base64, and the base64 of HTTP Basic's ID:SECRET (RFC 6749 2.3.1 and the
+ * basic flow); and credential headers (-k). The trace and the printer mask
+ * every one of them. Returns 0 or -1 when out of memory. */
+static int masks_build(const login_cfg *cfg, sw_strvec *m) {
   const char *raw[] = {cfg->client_secret, cfg->password, cfg->refresh_token};
-  memset(m, 0, sizeof *m);
   for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++) {
     if (!raw[i] || !*raw[i])
       continue;
-    masks_add(m, raw[i], NULL);
     char *e = curl_easy_escape(NULL, raw[i], 0);
-    char *copy = e && strcmp(e, raw[i]) ? strdup(e) : NULL;
+    int rc = e ? sw_masks_add(m, raw[i]) : -1;
+    if (rc == 0 && strcmp(e, raw[i]) != 0)
+      rc = sw_masks_add(m, e);
     curl_free(e);
-    masks_add(m, copy, copy);
-    char *b = sw_base64(raw[i], strlen(raw[i]));
-    masks_add(m, b, b);
+    if (rc < 0 || masks_take(m, sw_base64(raw[i], strlen(raw[i]))) < 0)
+      return -1;
   }
-  if (cfg->client_id && cfg->client_secret) {
-    char *b = basic_b64(cfg->client_id, cfg->client_secret, true);
-    masks_add(m, b, b);
-  }
-  if (cfg->username && cfg->password) {
-    char *b = basic_b64(cfg->username, cfg->password, false);
-    masks_add(m, b, b);
-  }
-}
-
-static void masks_free(login_masks *m) {
-  for (size_t i = 0; i < m->n; i++)
-    sw_secret_free(m->owned[i]);
+  if (cfg->client_id && cfg->client_secret &&
+      masks_take(m, basic_b64(cfg->client_id, cfg->client_secret, true)) < 0)
+    return -1;
+  if (cfg->username && cfg->password &&
+      masks_take(m, basic_b64(cfg->username, cfg->password, false)) < 0)
+    return -1;
+  return sw_masks_headers(m, &cfg->headers);
 }
 
 static int run(void *vcfg, const sw_deadline *d) {
   login_cfg *cfg = vcfg;
   login_run r;
-  sw_strvec trace = {0};
+  sw_strvec trace = {0}, masks = {0};
   sw_check check;
-  login_masks masks;
-  masks_build(cfg, &masks);
+  if (masks_build(cfg, &masks) < 0) {
+    sw_masks_free(&masks);
+    printf("LOGIN UNKNOWN - out of memory\n");
+    return SW_UNKNOWN;
+  }
   memset(&r, 0, sizeof r);
-  cfg->base.secrets = masks.v;
+  cfg->base.secrets = (const char *const *)masks.v;
   cfg->base.trace = sw_strvec_add_line;
   cfg->base.trace_arg = &trace;
   sw_check_init(&check, "LOGIN");
-  check.secrets = masks.v;
+  check.secrets = (const char *const *)masks.v;
   login_flow_run(cfg, d, &r, &check);
   double total = add_perfdata(cfg, &r, &check);
   if (!check.summary)
@@ -164,7 +154,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   sw_http_session_close(r.session);
   sw_strvec_free(&trace);
   sw_check_free(&check);
-  masks_free(&masks);
+  sw_masks_free(&masks);
   return state;
 }
 

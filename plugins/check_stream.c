@@ -12,6 +12,7 @@
 
 #include "stream/stream.h"
 #include "streamwatch/plugin.h"
+#include "streamwatch/secret.h"
 #include "streamwatch/strvec.h"
 
 /* --type auto: by the URL's extension; progressive finds .m3u, .pls and
@@ -43,15 +44,22 @@ static void lead_with_problem(sw_check *check) {
 
 static int run(void *vcfg, const sw_deadline *d) {
   stream_cfg *cfg = vcfg;
-  sw_strvec trace = {0};
+  sw_strvec trace = {0}, masks = {0};
   sw_check check;
   stream_meas m = {.ttfb = -1, .rate = -1, .playlist_age = -1};
-  const char *secrets[] = {cfg->bearer, NULL};
-  cfg->base.secrets = secrets;
+  /* the bearer and credential headers (-k): masked wherever a server
+   * echoes them, in the trace and in the output */
+  if (sw_masks_add(&masks, cfg->bearer) < 0 ||
+      sw_masks_headers(&masks, &cfg->headers) < 0) {
+    sw_masks_free(&masks);
+    printf("STREAM UNKNOWN - out of memory\n");
+    return SW_UNKNOWN;
+  }
+  cfg->base.secrets = (const char *const *)masks.v;
   cfg->base.trace = sw_strvec_add_line;
   cfg->base.trace_arg = &trace;
   sw_check_init(&check, "STREAM");
-  check.secrets = secrets; /* echoed by a server: masked in the output */
+  check.secrets = (const char *const *)masks.v;
   stream_type t = cfg->type == ST_AUTO ? guess_type(cfg->url) : cfg->type;
   if (t == ST_HLS)
     stream_hls(cfg, cfg->url, d, &m, &check);
@@ -68,6 +76,7 @@ static int run(void *vcfg, const sw_deadline *d) {
     printf("%s\n", trace.v[i]);
   sw_strvec_free(&trace);
   sw_check_free(&check);
+  sw_masks_free(&masks);
   return state;
 }
 

@@ -65,14 +65,17 @@ int sw_parse_timeout(const char *arg, double *seconds, sw_state *state,
  *
  * Afterwards the values of the long options named in secrets (a
  * NULL-terminated list such as {"password", NULL}; may be NULL) are
- * overwritten in the caller's argv, so /proc/PID/cmdline and ps never
- * show them; out holds copies. Returns 0, or -1 with err naming the
- * problem (unreadable ini file, missing section, out of memory). */
+ * overwritten in the caller's argv (and so are credential headers, see
+ * sw_args_wipe), so /proc/PID/cmdline and ps never show them; out holds
+ * copies. Returns 0, or -1 with err naming the problem (unreadable ini
+ * file, missing section, out of memory). */
 int sw_args_build(int argc, char **argv, const char *prog,
                   const char *const *secrets, sw_strvec *out, sw_err *err);
 
 /* Overwrites the value of every --NAME=VALUE / --NAME VALUE whose NAME is
- * in secrets, in place. Can't fail. */
+ * in secrets (may be NULL), and of every credential header line
+ * (sw_secret_header: "Authorization: ..." given to -k, --header=...,
+ * -k...), in place. Can't fail. */
 void sw_args_wipe(int argc, char **argv, const char *const *secrets);
 
 /* Prints "check_x v1.2.3 (streamwatch 1.2.3; libs)" and a newline. */

@@ -3,8 +3,10 @@
 #ifndef STREAMWATCH_SECRET_H
 #define STREAMWATCH_SECRET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "streamwatch/state.h"
+#include "streamwatch/strvec.h"
 
 /* Reads all of path (at most max bytes) into a new NUL-terminated buffer.
  * Returns 0 with *out and *len, or -1 with err "OPT: cannot read PATH:
@@ -31,5 +33,24 @@ void sw_secret_mask(char *buf, const char *const *secrets);
  * string (free with sw_secret_free), or NULL when out of memory: the form
  * a secret takes inside HTTP Basic, to mask that too. */
 char *sw_base64(const char *s, size_t n);
+
+/* Is the header line ("Name: value", len bytes, not necessarily
+ * NUL-terminated) one whose value is a credential? The name decides:
+ * Authorization, Proxy-Authorization, Cookie, Set-Cookie, or one holding
+ * "token", "key", "secret", "passw", "session" or "x-auth" (any case).
+ * Returns the offset of the value (past the colon and blanks), or 0. The
+ * trace masks such headers, the printer their values, and argv never
+ * shows them. */
+size_t sw_secret_header(const char *line, size_t len);
+
+/* A run's masks (for sw_secret_mask, and the sw_check and sw_http_req
+ * secrets lists: masks->v is NULL-terminated) are owned copies; these
+ * return 0 or -1 when out of memory. sw_masks_add adds s (NULL or empty:
+ * nothing); sw_masks_headers the value of every credential header among
+ * headers (may be NULL) and, for "scheme credentials", the credentials
+ * alone. sw_masks_free overwrites every copy, then frees them. */
+int sw_masks_add(sw_strvec *masks, const char *s);
+int sw_masks_headers(sw_strvec *masks, const sw_strvec *headers);
+void sw_masks_free(sw_strvec *masks);
 
 #endif

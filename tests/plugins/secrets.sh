@@ -45,6 +45,8 @@ opt = re.compile(r"--(?:client-secret|password|refresh-token|bearer)(?:=|\s+)" +
 pyconst = re.compile(r"""^[A-Z_]*(?:TOKEN|SECRET|PASS\w*)\s*=\s*"([^"]+)\"""")
 pydict = re.compile(r"""^(?:CLIENTS|USERS)\s*=\s*\{(.*)\}""")
 auth = re.compile(r"""Authorization:\s*(?:Bearer|Basic)\s+([A-Za-z0-9._~+/=-]{6,})""")
+# credential headers given with -k (the value whole, scheme or not)
+hdr = re.compile(r"""(?:Authorization|X-Api-Key|Cookie):\s*([A-Za-z0-9._~+/=-]{6,}(?:\s[A-Za-z0-9._~+/=-]{6,})?)""")
 refresh = re.compile(r"""\b(rt-[a-z]+-\d+)\b""")
 default = re.compile(r"^\s*(?:export\s+)?[A-Z0-9_]*(?:SECRET|PASS|PASSWORD|REFRESH|TOKEN|BEARER)[A-Z0-9_]*="
                      r"\$\{[A-Z0-9_]+:-([^}$]+)\}")
@@ -65,6 +67,7 @@ for f in files:
         if m:
             found.update(re.findall(r""":\s*"([^"]+)\"""", m.group(1)))
         found.update(auth.findall(line))
+        found.update(v for v in hdr.findall(line) if v not in ("Bearer", "Basic"))
         found.update(refresh.findall(line))
 # too short to be a secret (and to grep for without false hits)
 for v in sorted(s for s in found if len(s) >= 6):
@@ -73,7 +76,8 @@ EOF
 n_raw=$(wc -l <"$LAB_DIR/harvest")
 [ "$n_raw" -gt 0 ]
 ok $? "secrets harvested from tests/streamlab and tests/plugins: $n_raw"
-for s in "$LOGIN_CLIENT_SECRET" "$LOGIN_PASSWORD" "$LOGIN_REFRESH" "$LOGIN_ODD_CLIENT_SECRET" s3cr3t-token; do
+for s in "$LOGIN_CLIENT_SECRET" "$LOGIN_PASSWORD" "$LOGIN_REFRESH" "$LOGIN_ODD_CLIENT_SECRET" s3cr3t-token \
+  hdr-s3cr3t-42 apikey-s3cr3t-7 sid=cookie-s3cr3t-9; do
   grep -qxF -- "$s" "$LAB_DIR/harvest"
   ok $? "the harvest holds the known secret of ${#s} characters"
 done
@@ -158,6 +162,18 @@ go "$PA" -u "$F/bearer" --bearer s3cr3t-token -t 0
 go "$PA" -u "$F/bearer" --bearer s3cr3t-token --bogus
 go "$PA" -u "$F/bearer" --bearer-env NO_SUCH_VAR_HERE
 
+# credential headers given with -k: echoed back by the server
+HA="Authorization: Bearer hdr-s3cr3t-42"
+HK="X-Api-Key: apikey-s3cr3t-7"
+HC="Cookie: sid=cookie-s3cr3t-9"
+go "$PA" -u "$F/echo" -k "$HA" -j '/headers/authorization==x' -M 'a=/headers/authorization'
+go "$PA" -u "$F/echo?status=500&text=1" -k "$HK" -k "$HC"
+go "$PA" -u "$F/echo" --header="$HK" -j '/headers/x-api-key==x'
+go "$PS" -u "$F/echo" -k "$HA"
+go "$PS" -u "$F/echo?status=500&text=1" -k "$HC"
+go "$PL" -u "$F/echo?status=401" $CL -k "$HK"
+go "$PL" -u "$F/echo?status=200" --flow basic --username alice --password "$LOGIN_PASSWORD" -k "$HC"
+
 # check_stream with a bearer
 go "$PS" -u "$F/echo" --bearer s3cr3t-token
 go "$PS" -u "$F/echo?status=500&text=1" --bearer s3cr3t-token
@@ -216,7 +232,10 @@ snap "$PA" -u "$H/x" --bearer s3cr3t-token -t 1
 snap "$PA" -u "$H/x" --bearer=s3cr3t-token -t 1
 snap "$PS" -u "$H/x" --bearer s3cr3t-token -t 1
 snap "$PS" -u "$H/x" --bearer=s3cr3t-token -t 1
-is "$snaps" 10 "10 command lines read while the plugin was connected"
+snap "$PA" -u "$H/x" -k "$HA" -t 1
+snap "$PS" -u "$H/x" --header="$HK" -t 1
+snap "$PL" -u "$H/token" $CL -vk"$HC" -t 1
+is "$snaps" 13 "13 command lines read while the plugin was connected"
 grep -q -- '--client-id labclient' "$K/cmdline"
 ok $? "the command lines were read (they show the non-secret options)"
 fi

@@ -327,6 +327,43 @@ static void test_wipe(void) {
     free_argv(argv);
   }
 
+  /* Credential headers, in each form -k takes, lose their value; other
+   * headers and a credential header after "--" keep theirs. */
+  const char *lh[] = {"check_x",
+                      "-k",
+                      "Authorization: Bearer hunter2",
+                      "--header=X-Api-Key: hunter2",
+                      "-kCookie: sid=hunter2",
+                      "-vkX-Auth-Token:hunter2",
+                      "--head",
+                      "Proxy-Authorization: Basic hunter2",
+                      "-k",
+                      "Accept: hunter2",
+                      "-j/token==hunter2",
+                      "--",
+                      "Authorization: hunter2",
+                      NULL};
+  const char *want[] = {"check_x",
+                        "-k",
+                        "Authorization: xxxxxxxxxxxxxx",
+                        "--header=X-Api-Key: xxxxxxx",
+                        "-kCookie: xxxxxxxxxxx",
+                        "-vkX-Auth-Token:xxxxxxx",
+                        "--head",
+                        "Proxy-Authorization: xxxxxxxxxxxxx",
+                        "-k",
+                        "Accept: hunter2",
+                        "-j/token==hunter2",
+                        "--",
+                        "Authorization: hunter2"};
+  argv = make_argv(lh, &argc);
+  if (argv) {
+    sw_args_wipe(argc, argv, NULL);
+    for (int i = 0; i < argc; i++)
+      is_str(argv[i], want[i], "credential header wipe: '%s'", lh[i]);
+    free_argv(argv);
+  }
+
   /* A secret option last, without its value: nothing to wipe, no crash. */
   const char *l2[] = {"check_x", "--password", NULL};
   argv = make_argv(l2, &argc);

@@ -306,6 +306,66 @@ static void test_secrets_masked(void) {
   free(b);
 }
 
+/* Which header lines hold a credential, and where its value starts. */
+static void test_secret_header(void) {
+  static const struct {
+    const char *line;
+    size_t want;
+  } cases[] = {
+      {"Authorization: Bearer abc", 15},
+      {"authorization:Basic YWI=", 14},
+      {"Proxy-Authorization: Basic x", 21},
+      {"Cookie: sid=1", 8},
+      {"Set-Cookie: sid=1; HttpOnly", 12},
+      {"X-Api-Key: k-123", 11},
+      {"X-Auth-Token: t", 14},
+      {"Private-Token: t", 15},
+      {"X-Client-Secret: s", 17},
+      {"X-Session-Id: \t s", 16},
+      {"Authorization:", 14},
+      {"Accept: application/json", 0},
+      {"WWW-Authenticate: Basic realm=\"lab\"", 0},
+      {"Content-Type: text/html", 0},
+      {"HTTP/1.1 200 OK", 0},
+      {"Authorization Bearer abc", 0},
+      {"Server auth using Basic with user 'alice'", 0},
+      {": token", 0},
+      {"/token: x", 0},
+      {"", 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    is_int(sw_secret_header(cases[i].line, strlen(cases[i].line)),
+           cases[i].want, "sw_secret_header('%s')", cases[i].line);
+  is_int(sw_secret_header("Cookie: a", 6), 0,
+         "only len bytes are read (no colon within them)");
+
+  sw_strvec headers = {0}, masks = {0};
+  sw_strvec_add(&headers, "Accept: */*");
+  sw_strvec_add(&headers, "Authorization: Bearer hdr-tok-1");
+  sw_strvec_add(&headers, "X-Api-Key: key-2");
+  sw_strvec_add(&headers, "Cookie:  ");
+  ok(sw_masks_add(&masks, "bearer-0") == 0 && sw_masks_add(&masks, NULL) == 0 &&
+         sw_masks_add(&masks, "") == 0 &&
+         sw_masks_headers(&masks, &headers) == 0 &&
+         sw_masks_headers(&masks, NULL) == 0,
+     "masks built");
+  is_int(masks.n, 4, "masks: the bearer, a value with its scheme, the "
+                     "credential alone, a bare key (none for an empty one)");
+  if (masks.n == 4) {
+    is_str(masks.v[0], "bearer-0", "mask 0: the bearer");
+    is_str(masks.v[1], "Bearer hdr-tok-1", "mask 1: the header's value");
+    is_str(masks.v[2], "hdr-tok-1", "mask 2: the credential alone");
+    is_str(masks.v[3], "key-2", "mask 3: a value without a scheme, once");
+  }
+  char line[] = "echo: hdr-tok-1 key-2 bearer-0 Bearer";
+  sw_secret_mask(line, (const char *const *)masks.v);
+  is_str(line, "echo: ********* ***** ******** Bearer",
+         "an echo of each is masked");
+  sw_masks_free(&masks);
+  ok(masks.n == 0 && masks.v == NULL, "sw_masks_free empties the list");
+  sw_strvec_free(&headers);
+}
+
 static void test_summary_append(void) {
   sw_check c;
   sw_state st;
@@ -322,6 +382,7 @@ static void test_summary_append(void) {
 }
 
 int main(void) {
+  test_secret_header();
   test_summary_append();
   test_secrets_masked();
   test_first_line();
