@@ -147,7 +147,10 @@ int sw_masks_add(sw_strvec *masks, const char *s) {
   return s ? masks_addn(masks, s, strlen(s)) : 0;
 }
 
-int sw_masks_headers(sw_strvec *masks, const sw_strvec *headers) {
+int sw_masks_http(sw_strvec *masks, const char *bearer,
+                  const sw_strvec *headers) {
+  if (sw_masks_add(masks, bearer) < 0)
+    return -1;
   for (size_t i = 0; headers && i < headers->n; i++) {
     const char *h = headers->v[i];
     size_t len = strlen(h), v = sw_secret_header(h, len);

@@ -20,8 +20,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   sw_err err = {""};
   /* the bearer and credential headers (-k): masked wherever a server
    * echoes them, in the trace and in the output */
-  if (sw_masks_add(&masks, cfg->bearer) < 0 ||
-      sw_masks_headers(&masks, &cfg->headers) < 0) {
+  if (sw_masks_http(&masks, cfg->bearer, &cfg->headers) < 0) {
     sw_masks_free(&masks);
     printf("API UNKNOWN - out of memory\n");
     return SW_UNKNOWN;

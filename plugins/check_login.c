@@ -121,7 +121,7 @@ static int masks_build(const login_cfg *cfg, sw_strvec *m) {
   if (cfg->username && cfg->password &&
       masks_take(m, basic_b64(cfg->username, cfg->password, false)) < 0)
     return -1;
-  return sw_masks_headers(m, &cfg->headers);
+  return sw_masks_http(m, NULL, &cfg->headers);
 }
 
 static int run(void *vcfg, const sw_deadline *d) {

@@ -49,8 +49,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   stream_meas m = {.ttfb = -1, .rate = -1, .playlist_age = -1};
   /* the bearer and credential headers (-k): masked wherever a server
    * echoes them, in the trace and in the output */
-  if (sw_masks_add(&masks, cfg->bearer) < 0 ||
-      sw_masks_headers(&masks, &cfg->headers) < 0) {
+  if (sw_masks_http(&masks, cfg->bearer, &cfg->headers) < 0) {
     sw_masks_free(&masks);
     printf("STREAM UNKNOWN - out of memory\n");
     return SW_UNKNOWN;

@@ -46,11 +46,13 @@ size_t sw_secret_header(const char *line, size_t len);
 /* A run's masks (for sw_secret_mask, and the sw_check and sw_http_req
  * secrets lists: masks->v is NULL-terminated) are owned copies; these
  * return 0 or -1 when out of memory. sw_masks_add adds s (NULL or empty:
- * nothing); sw_masks_headers the value of every credential header among
- * headers (may be NULL) and, for "scheme credentials", the credentials
- * alone. sw_masks_free overwrites every copy, then frees them. */
+ * nothing); sw_masks_http adds a bearer token (may be NULL) and the
+ * value of every credential header among headers (may be NULL) and, for
+ * "scheme credentials", the credentials alone. sw_masks_free overwrites
+ * every copy, then frees them. */
 int sw_masks_add(sw_strvec *masks, const char *s);
-int sw_masks_headers(sw_strvec *masks, const sw_strvec *headers);
+int sw_masks_http(sw_strvec *masks, const char *bearer,
+                  const sw_strvec *headers);
 void sw_masks_free(sw_strvec *masks);
 
 #endif
