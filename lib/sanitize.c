@@ -1,7 +1,9 @@
 /* Makes strings from the network safe to print in plugin output. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "streamwatch/sanitize.h"
+#include "streamwatch/secret.h"
 
 /* Length of the well-formed UTF-8 sequence at s (2..4), or 0 when the lead
  * byte does not start one. The ranges are RFC 3629 section 4's table, so
@@ -115,4 +117,29 @@ size_t sw_sanitize(char *dst, size_t n, const char *src, size_t srclen,
   }
   dst[out] = '\0';
   return out;
+}
+
+size_t sw_text_safe(char *dst, size_t n, const char *src, size_t srclen,
+                    size_t max, const char *const *secrets) {
+  size_t longest = 0;
+  for (size_t i = 0; secrets && secrets[i]; i++)
+    if (strlen(secrets[i]) > longest)
+      longest = strlen(secrets[i]);
+  if (!src || longest == 0 || n == 0)
+    return sw_sanitize(dst, n, src, srclen, max);
+  /* Each output byte comes from at most two source bytes, so the first
+   * 2n source bytes are all a cut can show; a secret that starts among
+   * them may end up to longest bytes later and must be seen whole. */
+  size_t want = 2 * n + longest + 4; /* C1 controls: 2 bytes, one ? */
+  size_t window = srclen < want ? srclen : want;
+  char *copy = malloc(window + 1);
+  if (!copy) /* never unmasked */
+    return sw_sanitize(dst, n, "(withheld: out of memory)", 25, max);
+  memcpy(copy, src, window);
+  copy[window] = '\0';
+  sw_secret_mask_n(copy, window, secrets);
+  size_t len = sw_sanitize(dst, n, copy, window, max);
+  memset(copy, 0, window);
+  free(copy);
+  return len;
 }

@@ -61,14 +61,19 @@ int sw_secret_env(const char *var, const char *opt, char **out, sw_err *err) {
   return 0;
 }
 
-void sw_secret_mask(char *buf, const char *const *secrets) {
+void sw_secret_mask_n(char *buf, size_t len, const char *const *secrets) {
   for (size_t i = 0; secrets && secrets[i]; i++) {
     size_t sl = strlen(secrets[i]);
     if (sl == 0)
       continue;
-    for (char *p = strstr(buf, secrets[i]); p; p = strstr(p + sl, secrets[i]))
+    for (char *p = memmem(buf, len, secrets[i], sl); p;
+         p = memmem(p + sl, len - (size_t)(p + sl - buf), secrets[i], sl))
       memset(p, '*', sl);
   }
+}
+
+void sw_secret_mask(char *buf, const char *const *secrets) {
+  sw_secret_mask_n(buf, strlen(buf), secrets);
 }
 
 char *sw_base64(const char *s, size_t n) {

@@ -40,6 +40,15 @@ typedef struct {
   bool want_cert;             /* read the peer certificate's expiry */
   int verbose;                /* >= 2: request lines; >= 3: libcurl trace */
   const char *const *secrets; /* strings masked in the trace; may be NULL */
+  /* Credentials stay with their origin (scheme, host, port): the bearer,
+   * credential headers (sw_secret_header), username/password and a body
+   * marked body_secret are sent only to a request or redirect hop whose
+   * origin is that of cred_origin (a URL; NULL: req->url itself), and
+   * never over http when cred_origin is https. check_stream sets it to
+   * the URL the user gave, so a playlist naming another host gets none. */
+  const char *cred_origin;
+  bool body_secret; /* the body holds a password or client secret: a
+                       307/308 to another origin is not followed */
   /* Streaming (check_stream): when on_data is set the body is not kept
    * (resp->body stays NULL, body_len counts); every chunk goes to on_data
    * with the monotonic time it arrived, and on_tick is called from
@@ -79,6 +88,12 @@ typedef struct {
   bool too_big;       /* body passed max_size */
   bool stopped;       /* on_data/on_tick ended a stream early */
   bool headers_done;  /* the last response's header block ended */
+  /* Where the request went (see cred_origin): */
+  bool cred_withheld; /* credentials were not sent to a hop or request on
+                         another origin, or down to http */
+  bool downgraded;    /* a hop went from https to http (clear text) */
+  char hop[200];      /* the first such hop, sanitised, userinfo removed:
+                         "https://a/ -> http://b/x" */
   const char *phase;  /* "DNS", "connect", "TLS handshake",
                          "waiting for first byte", "reading headers",
                          "reading body", "sending request" */
@@ -127,6 +142,15 @@ void sw_http_perf_phases(struct sw_check *check, const sw_http_times *t,
 /* Turns --connect-to's ADDR, ADDR:PORT, [V6], [V6]:PORT or bare V6 into
  * libcurl's CURLOPT_CONNECT_TO form. Returns 0, or -1 when malformed. */
 int sw_http_connect_to(const char *to, char *buf, size_t n);
+
+/* Writes the origin of url ("https://host:443", scheme and host in
+ * lower case, the port always given) into buf. Returns 0, or -1 when the
+ * URL cannot be parsed. */
+int sw_url_origin(const char *url, char *buf, size_t n);
+
+/* Are the two URLs of one origin (scheme, host and port)? false when
+ * either cannot be parsed. */
+bool sw_same_origin(const char *a, const char *b);
 
 /* "libcurl/7.88.1 OpenSSL/3.0.19 ..." */
 const char *sw_http_version(char *buf, size_t n);

@@ -29,6 +29,9 @@ void sw_secret_free(char *secret);
  * secrets (NULL and empty entries skipped) in buf with '*'. */
 void sw_secret_mask(char *buf, const char *const *secrets);
 
+/* The same over len bytes that may hold NUL bytes. */
+void sw_secret_mask_n(char *buf, size_t len, const char *const *secrets);
+
 /* The base64 (RFC 4648, padded) of the first n bytes of s, as a new
  * string (free with sw_secret_free), or NULL when out of memory: the form
  * a secret takes inside HTTP Basic, to mask that too. */
