@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "streamwatch/secret.h"
+#include "streamwatch/strbuf.h"
 
 int sw_read_file(const char *path, size_t max, const char *opt, char **out,
                  size_t *len, sw_err *err) {
@@ -114,8 +115,8 @@ void sw_secret_free(char *secret) {
 static bool credential_name(const char *name, size_t len) {
   static const char *const exact[] = {"authorization", "proxy-authorization",
                                       "cookie", "set-cookie"};
-  static const char *const words[] = {"token", "key", "secret", "passw",
-                                      "session", "x-auth"};
+  static const char *const words[] = {"token", "key",     "secret",
+                                      "passw", "session", "x-auth"};
   for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
     if (len == strlen(exact[i]) && strncasecmp(name, exact[i], len) == 0)
       return true;
@@ -130,8 +131,8 @@ size_t sw_secret_header(const char *line, size_t len) {
   size_t name = 0;
   while (name < len && line[name] != ':') {
     /* a header name is one token: no blank, no control, no separator */
-    if ((unsigned char)line[name] <= ' ' || strchr("\"(),/;<=>?@[]{}\x7f",
-                                                   line[name]))
+    if ((unsigned char)line[name] <= ' ' ||
+        strchr("\"(),/;<=>?@[]{}\x7f", line[name]))
       return 0;
     name++;
   }
@@ -143,13 +144,88 @@ size_t sw_secret_header(const char *line, size_t len) {
   return v;
 }
 
-/* Adds a copy of the n bytes at s (none when n is 0). */
+/* Adds a copy of the n bytes at s (none when n is 0, nor when the list
+ * holds it already). */
 static int masks_addn(sw_strvec *masks, const char *s, size_t n) {
+  for (size_t i = 0; i < masks->n; i++)
+    if (strlen(masks->v[i]) == n && memcmp(masks->v[i], s, n) == 0)
+      return 0;
   return n == 0 ? 0 : sw_strvec_addn(masks, s, n);
 }
 
+/* Adds the text an encoder built (NULL: out of memory), then wipes it. */
+static int masks_take(sw_strvec *masks, sw_buf *b) {
+  int rc = b->nomem ? -1 : masks_addn(masks, sw_buf_str(b), b->len);
+  if (b->p)
+    memset(b->p, 0, b->len);
+  sw_buf_free(b);
+  return rc;
+}
+
+/* RFC 3986 2.3: the unreserved characters are never percent-encoded. */
+static bool unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* The percent-encoded form (RFC 3986 2.1) with upper or lower case hex;
+ * form: a space is '+' (application/x-www-form-urlencoded). */
+static int add_percent(sw_strvec *masks, const char *s, bool upper, bool form) {
+  sw_buf b;
+  sw_buf_init(&b, strlen(s) * 3 + 1);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (unreserved(*p))
+      sw_buf_add(&b, (const char *)p, 1);
+    else if (form && *p == ' ')
+      sw_buf_add(&b, "+", 1);
+    else
+      sw_buf_addf(&b, upper ? "%%%02X" : "%%%02x", *p);
+  }
+  return masks_take(masks, &b);
+}
+
+/* The JSON string form (RFC 8259 7) with '/' escaped as json-c writes it
+ * ("\/") or not; control characters as \u00xx. */
+static int add_json(sw_strvec *masks, const char *s, bool slash) {
+  sw_buf b;
+  sw_buf_init(&b, strlen(s) * 6 + 1);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\' || (slash && *p == '/'))
+      sw_buf_addf(&b, "\\%c", *p);
+    else if (*p < 0x20)
+      sw_buf_addf(&b, "\\u%04x", *p);
+    else
+      sw_buf_add(&b, (const char *)p, 1);
+  }
+  return masks_take(masks, &b);
+}
+
+/* The base64 form without its padding (so it is found inside a longer
+ * base64 text too), and its URL-safe variant (RFC 4648 5, as in JWTs). */
+static int add_base64(sw_strvec *masks, const char *s) {
+  char *b64 = sw_base64(s, strlen(s));
+  if (!b64)
+    return -1;
+  size_t n = strcspn(b64, "=");
+  int rc = masks_addn(masks, b64, n);
+  for (size_t i = 0; i < n; i++)
+    b64[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : b64[i];
+  if (rc == 0)
+    rc = masks_addn(masks, b64, n);
+  sw_secret_free(b64);
+  return rc;
+}
+
 int sw_masks_add(sw_strvec *masks, const char *s) {
-  return s ? masks_addn(masks, s, strlen(s)) : 0;
+  if (!s || !*s)
+    return 0;
+  if (masks_addn(masks, s, strlen(s)) < 0 ||
+      add_percent(masks, s, true, false) < 0 ||
+      add_percent(masks, s, false, false) < 0 ||
+      add_percent(masks, s, true, true) < 0 || add_json(masks, s, true) < 0 ||
+      add_json(masks, s, false) < 0 || add_base64(masks, s) < 0)
+    return -1;
+  return 0;
 }
 
 int sw_masks_http(sw_strvec *masks, const char *bearer,
@@ -164,8 +240,10 @@ int sw_masks_http(sw_strvec *masks, const char *bearer,
     /* "Bearer abc": the value, and the credential without its scheme */
     const char *cred = h + v + strcspn(h + v, " \t");
     cred += strspn(cred, " \t");
-    if (masks_addn(masks, h + v, len - v) < 0 ||
-        (*cred && masks_addn(masks, cred, strlen(cred)) < 0))
+    char *value = strndup(h + v, len - v);
+    int rc = value ? sw_masks_add(masks, value) : -1;
+    sw_secret_free(value);
+    if (rc < 0 || sw_masks_add(masks, cred) < 0)
       return -1;
   }
   return 0;

@@ -103,7 +103,9 @@ int sw_buf_addf(sw_buf *b, const char *fmt, ...) {
   return rc;
 }
 
-const char *sw_buf_str(const sw_buf *b) { return b->p ? b->p : ""; }
+const char *sw_buf_str(const sw_buf *b) {
+  return b->p ? b->p : "";
+}
 
 char *sw_buf_take(sw_buf *b) {
   if (b->nomem)

@@ -49,7 +49,10 @@ size_t sw_secret_header(const char *line, size_t len);
 /* A run's masks (for sw_secret_mask, and the sw_check and sw_http_req
  * secrets lists: masks->v is NULL-terminated) are owned copies; these
  * return 0 or -1 when out of memory. sw_masks_add adds s (NULL or empty:
- * nothing); sw_masks_http adds a bearer token (may be NULL) and the
+ * nothing) and every form a server may echo it in: percent-encoded (upper
+ * and lower case hex, and form-encoded), JSON-escaped (with and without
+ * "\/"), and base64 without padding (standard and URL-safe); duplicates
+ * are added once. sw_masks_http adds a bearer token (may be NULL) and the
  * value of every credential header among headers (may be NULL) and, for
  * "scheme credentials", the credentials alone. sw_masks_free overwrites
  * every copy, then frees them. */

@@ -15,13 +15,13 @@
 #include <stddef.h>
 
 typedef struct {
-  char *p;      /* the text, always NUL-terminated once set up */
-  size_t len;   /* bytes of text, not counting the NUL */
-  size_t size;  /* bytes allocated (or of the caller's array) */
-  size_t max;   /* the cap: len never exceeds it */
-  bool owned;   /* p is ours to grow and free */
-  bool cut;     /* an append did not fit: the text ends in "..." */
-  bool nomem;   /* an allocation failed (owned buffers only) */
+  char *p;     /* the text, always NUL-terminated once set up */
+  size_t len;  /* bytes of text, not counting the NUL */
+  size_t size; /* bytes allocated (or of the caller's array) */
+  size_t max;  /* the cap: len never exceeds it */
+  bool owned;  /* p is ours to grow and free */
+  bool cut;    /* an append did not fit: the text ends in "..." */
+  bool nomem;  /* an allocation failed (owned buffers only) */
 } sw_buf;
 
 /* An owned, initially empty buffer whose text never exceeds max bytes

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "streamwatch/result.h"
+#include "streamwatch/sanitize.h"
 #include "streamwatch/secret.h"
 #include "tap.h"
 
@@ -348,14 +349,20 @@ static void test_secret_header(void) {
          sw_masks_http(&masks, "bearer-0", &headers) == 0 &&
          sw_masks_http(&masks, NULL, NULL) == 0,
      "masks built");
-  is_int(masks.n, 4, "masks: the bearer, a value with its scheme, the "
-                     "credential alone, a bare key (none for an empty one)");
-  if (masks.n == 4) {
-    is_str(masks.v[0], "bearer-0", "mask 0: the bearer");
-    is_str(masks.v[1], "Bearer hdr-tok-1", "mask 1: the header's value");
-    is_str(masks.v[2], "hdr-tok-1", "mask 2: the credential alone");
-    is_str(masks.v[3], "key-2", "mask 3: a value without a scheme, once");
-  }
+  /* the raw forms, in order, each once; the encoded forms of each follow
+   * it (test_masks_encoded) */
+  const char *const want[] = {"bearer-0", "Bearer hdr-tok-1", "hdr-tok-1",
+                              "key-2"};
+  size_t at = 0;
+  for (size_t i = 0; i < masks.n && at < 4; i++)
+    if (strcmp(masks.v[i], want[at]) == 0)
+      at++;
+  is_int(at, 4, "masks: the bearer, a value with its scheme, the credential "
+                "alone, a bare key, in order (none for an empty one)");
+  size_t keys = 0;
+  for (size_t i = 0; i < masks.n; i++)
+    keys += strcmp(masks.v[i], "key-2") == 0;
+  is_int(keys, 1, "a value without a scheme is added once");
   char line[] = "echo: hdr-tok-1 key-2 bearer-0 Bearer";
   sw_secret_mask(line, (const char *const *)masks.v);
   is_str(line, "echo: ********* ***** ******** Bearer",
@@ -363,6 +370,38 @@ static void test_secret_header(void) {
   sw_masks_free(&masks);
   ok(masks.n == 0 && masks.v == NULL, "sw_masks_free empties the list");
   sw_strvec_free(&headers);
+}
+
+/* A secret echoed URL-encoded, JSON-escaped or in base64 is masked too,
+ * and so is one holding '|', a control byte or invalid UTF-8, because the
+ * mask runs on the raw bytes before the sanitiser. */
+static void test_masks_encoded(void) {
+  static const char secret[] = "p4ss/w0rd+|\x01\xff\"end";
+  static const char *const echoes[] = {
+      "p4ss%2Fw0rd%2B%7C%01%FF%22end", "p4ss%2fw0rd%2b%7c%01%ff%22end",
+      "p4ss\\/w0rd+|\\u0001\xff\\\"end", "p4ss/w0rd+|\\u0001\xff\\\"end",
+      "cDRzcy93MHJkK3wB/yJlbmQ", "cDRzcy93MHJkK3wB_yJlbmQ", secret};
+  sw_strvec masks = {0};
+  ok(sw_masks_add(&masks, secret) == 0, "masks with encoded forms built");
+  for (size_t i = 0; i < sizeof echoes / sizeof echoes[0]; i++) {
+    char text[200], out[200];
+    snprintf(text, sizeof text, "echo <%s> done", echoes[i]);
+    sw_text_safe(out, sizeof out, text, strlen(text), 0,
+                 (const char *const *)masks.v);
+    ok(strstr(out, "w0rd") == NULL && strstr(out, "MHJk") == NULL &&
+           strstr(out, "echo <") == out && strstr(out, "> done"),
+       "echo form %zu masked: %s", i, out);
+  }
+  /* A cut at 40 characters falls inside the secret: none of it shows. */
+  char text[200], out[100];
+  snprintf(text, sizeof text, "%-30s%s tail", "error from server:", secret);
+  sw_text_safe(out, sizeof out, text, strlen(text), 40,
+               (const char *const *)masks.v);
+  ok(strstr(out, "p4ss") == NULL && strstr(out, "...") != NULL,
+     "a cut inside a secret shows none of it: %s", out);
+  sw_sanitize(out, sizeof out, text, strlen(text), 40);
+  ok(strstr(out, "p4ss") != NULL, "(without the masks the cut shows it)");
+  sw_masks_free(&masks);
 }
 
 static void test_summary_append(void) {
@@ -381,6 +420,7 @@ static void test_summary_append(void) {
 }
 
 int main(void) {
+  test_masks_encoded();
   test_secret_header();
   test_summary_append();
   test_secrets_masked();
