@@ -140,14 +140,7 @@ sw_state sw_check_state(const sw_check *c) {
 static void print_safe(FILE *out, const char *text,
                        const char *const *secrets) {
   char buf[4096];
-  char *copy = secrets ? strdup(text) : NULL;
-  if (copy)
-    sw_secret_mask(copy, secrets);
-  else if (secrets)
-    text = "(text withheld: out of memory)"; /* never unmasked */
-  sw_sanitize(buf, sizeof buf, copy ? copy : text, strlen(copy ? copy : text),
-              0);
-  free(copy);
+  sw_text_safe(buf, sizeof buf, text, strlen(text), 0, secrets);
   fputs(buf, out);
 }
 
@@ -172,6 +165,10 @@ sw_state sw_check_print(const sw_check *c, FILE *out) {
       print_safe(out, c->subs[i].text, c->secrets);
       fputc('\n', out);
     }
+  }
+  for (size_t i = 0; c->trace && i < c->trace->n; i++) {
+    print_safe(out, c->trace->v[i], c->secrets);
+    fputc('\n', out);
   }
   fflush(out);
   return state;

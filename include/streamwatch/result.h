@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include "streamwatch/perfdata.h"
 #include "streamwatch/state.h"
+#include "streamwatch/strvec.h"
 
 typedef struct {
   sw_state state;
@@ -35,6 +36,9 @@ typedef struct sw_check {
    * there (a server echoing a token into an error body or a JSON value);
    * not owned; may be NULL. Perfdata is not masked. */
   const char *const *secrets;
+  /* -vv/-vvv trace lines (not owned; may be NULL), printed after the
+   * sub-checks through the same masks and sanitiser as every other text */
+  const sw_strvec *trace;
 } sw_check;
 
 /* Starts an empty check for service (a static string). Can't fail. */
@@ -75,7 +79,7 @@ sw_state sw_check_state(const sw_check *c);
 
 /* Prints the result as described above. Every text has c->secrets masked
  * and is passed through the output sanitiser once more, so no text can add
- * a line or a '|' or show a secret.
+ * a line or a '|' or show a secret; then c->trace's lines, the same way.
  * Returns the state (the exit code). */
 sw_state sw_check_print(const sw_check *c, FILE *out);
 

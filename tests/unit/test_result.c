@@ -357,8 +357,9 @@ static void test_secret_header(void) {
   for (size_t i = 0; i < masks.n && at < 4; i++)
     if (strcmp(masks.v[i], want[at]) == 0)
       at++;
-  is_int(at, 4, "masks: the bearer, a value with its scheme, the credential "
-                "alone, a bare key, in order (none for an empty one)");
+  is_int(at, 4,
+         "masks: the bearer, a value with its scheme, the credential "
+         "alone, a bare key, in order (none for an empty one)");
   size_t keys = 0;
   for (size_t i = 0; i < masks.n; i++)
     keys += strcmp(masks.v[i], "key-2") == 0;
@@ -377,10 +378,13 @@ static void test_secret_header(void) {
  * mask runs on the raw bytes before the sanitiser. */
 static void test_masks_encoded(void) {
   static const char secret[] = "p4ss/w0rd+|\x01\xff\"end";
-  static const char *const echoes[] = {
-      "p4ss%2Fw0rd%2B%7C%01%FF%22end", "p4ss%2fw0rd%2b%7c%01%ff%22end",
-      "p4ss\\/w0rd+|\\u0001\xff\\\"end", "p4ss/w0rd+|\\u0001\xff\\\"end",
-      "cDRzcy93MHJkK3wB/yJlbmQ", "cDRzcy93MHJkK3wB_yJlbmQ", secret};
+  static const char *const echoes[] = {"p4ss%2Fw0rd%2B%7C%01%FF%22end",
+                                       "p4ss%2fw0rd%2b%7c%01%ff%22end",
+                                       "p4ss\\/w0rd+|\\u0001\xff\\\"end",
+                                       "p4ss/w0rd+|\\u0001\xff\\\"end",
+                                       "cDRzcy93MHJkK3wB/yJlbmQ",
+                                       "cDRzcy93MHJkK3wB_yJlbmQ",
+                                       secret};
   sw_strvec masks = {0};
   ok(sw_masks_add(&masks, secret) == 0, "masks with encoded forms built");
   for (size_t i = 0; i < sizeof echoes / sizeof echoes[0]; i++) {
@@ -404,6 +408,32 @@ static void test_masks_encoded(void) {
   sw_masks_free(&masks);
 }
 
+/* Trace lines are printed by the printer, masked and sanitised like the
+ * rest: a trace line can neither show a secret nor add a status line. */
+static void test_trace_lines(void) {
+  static const char *const secrets[] = {"tok-SECRET-1234", NULL};
+  sw_strvec trace = {0};
+  sw_check c;
+  char *buf = NULL;
+  size_t len = 0;
+  sw_strvec_add(&trace, "< X-Echo: tok-SECRET-1234");
+  sw_strvec_add(&trace, "< a\r\nAPI OK - forged | x=1");
+  sw_check_init(&c, "API");
+  c.secrets = secrets;
+  c.trace = &trace;
+  sw_check_summary(&c, "fine");
+  FILE *f = open_memstream(&buf, &len);
+  sw_check_print(&c, f);
+  fclose(f);
+  is_str(buf,
+         "API OK - fine\n< X-Echo: ***************\n"
+         "< a??API OK - forged / x=1\n",
+         "trace lines after the result, masked and one line each");
+  free(buf);
+  sw_check_free(&c);
+  sw_strvec_free(&trace);
+}
+
 static void test_summary_append(void) {
   sw_check c;
   sw_state st;
@@ -421,6 +451,7 @@ static void test_summary_append(void) {
 
 int main(void) {
   test_masks_encoded();
+  test_trace_lines();
   test_secret_header();
   test_summary_append();
   test_secrets_masked();
