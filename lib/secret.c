@@ -8,60 +8,6 @@
 #include "streamwatch/secret.h"
 #include "streamwatch/strbuf.h"
 
-int sw_read_file(const char *path, size_t max, const char *opt, char **out,
-                 size_t *len, sw_err *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return sw_fail(err, "%s: cannot read %s: %s", opt, path, strerror(errno));
-  char *buf = malloc(max + 1);
-  if (!buf) {
-    fclose(f);
-    return sw_fail(err, "%s: out of memory", opt);
-  }
-  size_t n = fread(buf, 1, max + 1, f);
-  int bad = ferror(f);
-  fclose(f);
-  if (bad || n > max) {
-    free(buf);
-    return bad ? sw_fail(err, "%s: cannot read %s", opt, path)
-               : sw_fail(err, "%s: %s is larger than %zu bytes", opt, path,
-                         max);
-  }
-  buf[n] = '\0';
-  *out = buf;
-  *len = n;
-  return 0;
-}
-
-int sw_secret_file(const char *path, const char *opt, char **out, sw_err *err) {
-  size_t len;
-  if (sw_read_file(path, 64 * 1024, opt, out, &len, err) < 0)
-    return -1;
-  if (len > 0 && (*out)[len - 1] == '\n')
-    (*out)[--len] = '\0';
-  if (len > 0 && (*out)[len - 1] == '\r')
-    (*out)[--len] = '\0';
-  if (len == 0 || strlen(*out) != len) {
-    sw_secret_free(*out);
-    *out = NULL;
-    return sw_fail(err,
-                   "%s: %s holds no usable secret (empty, or a NUL "
-                   "byte inside)",
-                   opt, path);
-  }
-  return 0;
-}
-
-int sw_secret_env(const char *var, const char *opt, char **out, sw_err *err) {
-  const char *v = getenv(var);
-  if (!v || !*v)
-    return sw_fail(err, "%s: environment variable %s is not set or empty", opt,
-                   var);
-  if (!(*out = strdup(v)))
-    return sw_fail(err, "%s: out of memory", opt);
-  return 0;
-}
-
 void sw_secret_mask_n(char *buf, size_t len, const char *const *secrets) {
   for (size_t i = 0; secrets && secrets[i]; i++) {
     size_t sl = strlen(secrets[i]);

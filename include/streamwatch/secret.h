@@ -5,17 +5,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "streamwatch/file.h"
 #include "streamwatch/state.h"
 #include "streamwatch/strvec.h"
 
-/* Reads all of path (at most max bytes) into a new NUL-terminated buffer.
- * Returns 0 with *out and *len, or -1 with err "OPT: cannot read PATH:
- * reason" (opt names the option the path came from). */
-int sw_read_file(const char *path, size_t max, const char *opt, char **out,
-                 size_t *len, sw_err *err);
-
-/* A secret from a file: its content without one trailing newline (\n or
- * \r\n), as editors and `echo` leave. An empty secret is an error. */
+/* A secret from a file (read with sw_read_file, streamwatch/file.h: a
+ * regular file only, at most 64 KiB): its content without one trailing
+ * newline (\n or \r\n), as editors and `echo` leave. An empty secret is
+ * an error. Defined in lib/file.c. */
 int sw_secret_file(const char *path, const char *opt, char **out, sw_err *err);
 
 /* A secret from an environment variable; unset or empty is an error
