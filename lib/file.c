@@ -15,6 +15,10 @@
  * of size 0 in /proc or /sys still has text). */
 #define FILE_FIRST_CHUNK 4096
 
+/* A secret file holds at most 64 KiB of secret (SW_BEARER_MAX: large
+ * JWTs) and the line end an editor adds. */
+#define SECRET_FILE_MAX (64 * 1024 + 2)
+
 /* What a file that is not regular is, for the message. */
 static const char *file_kind(mode_t mode) {
   if (S_ISFIFO(mode))
@@ -156,7 +160,7 @@ int sw_read_file(const char *path, size_t max, const char *opt, char **out,
 
 int sw_secret_file(const char *path, const char *opt, char **out, sw_err *err) {
   size_t len;
-  if (sw_read_file(path, 64 * 1024, opt, out, &len, err) < 0)
+  if (sw_read_file(path, SECRET_FILE_MAX, opt, out, &len, err) < 0)
     return -1;
   if (len > 0 && (*out)[len - 1] == '\n')
     (*out)[--len] = '\0';

@@ -145,7 +145,7 @@ out:
 /* Does "--NAME" (up to '=' or the end) name a secret option, given in
  * full or abbreviated as getopt_long allows? */
 static int names_secret(const char *arg, const char *const *secrets) {
-  if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0' || arg[2] == '=')
+  if (!secrets || strncmp(arg, "--", 2) != 0 || arg[2] == '\0' || arg[2] == '=')
     return 0;
   size_t len = strcspn(arg + 2, "=");
   for (size_t i = 0; secrets[i]; i++)
@@ -154,34 +154,135 @@ static int names_secret(const char *arg, const char *const *secrets) {
   return 0;
 }
 
-/* Overwrites the value of a credential header (sw_secret_header) that
- * arg is or carries: "Authorization: Bearer x" (after -k or --header),
+/* What secret_spans calls for each secret it finds: n bytes at p. */
+typedef int (*span_fn)(void *ctx, char *p, size_t n);
+
+/* The value of a credential header (sw_secret_header) that arg is or
+ * carries: "Authorization: Bearer x" (after -k or --header),
  * "--header=Authorization: ...", or "-kAuthorization: ..." (also at the
- * end of a cluster such as -vk...). Anything else is left alone. */
-static void wipe_header(char *arg) {
+ * end of a cluster such as -vk...). Returns 0 or what fn returned. */
+static int header_span(char *arg, span_fn fn, void *ctx) {
   char *h = arg;
   if (strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
     h = strchr(arg, '=') + 1;
   else if (arg[0] == '-' && arg[1] != '-' && strchr(arg, 'k'))
     h = strchr(arg, 'k') + 1;
   size_t len = strlen(h), v = sw_secret_header(h, len);
-  if (v)
-    memset(h + v, 'x', len - v);
+  return v && v < len ? fn(ctx, h + v, len - v) : 0;
+}
+
+/* The password of every URL userinfo ("scheme://user:PASSWORD@host")
+ * inside arg: -u's URL, --proxy's, or one in any other value. The
+ * authority ends at the first '/', '?' or '#', and its userinfo at the
+ * last '@' in it (RFC 3986 3.2). Returns 0 or what fn returned. */
+static int url_spans(char *arg, span_fn fn, void *ctx) {
+  for (char *p = strstr(arg, "://"); p; p = strstr(p, "://")) {
+    char *auth = p + 3, *end = auth + strcspn(auth, "/?#"), *at = NULL;
+    for (char *q = auth; q < end; q++)
+      if (*q == '@')
+        at = q;
+    char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    int rc = colon && at > colon + 1
+                 ? fn(ctx, colon + 1, (size_t)(at - colon - 1))
+                 : 0;
+    if (rc)
+      return rc;
+    p = end;
+  }
+  return 0;
+}
+
+/* Calls fn for every secret in argv[1..argc) up to "--": the value of a
+ * secret option (--NAME=VALUE or --NAME VALUE, NAME in secrets, which
+ * may be NULL), a credential header's value and a URL's password. Stops
+ * at the first non-zero return of fn and returns it. */
+static int secret_spans(int argc, char **argv, const char *const *secrets,
+                        span_fn fn, void *ctx) {
+  int rc = 0;
+  for (int i = 1; i < argc && rc == 0; i++) {
+    if (strcmp(argv[i], "--") == 0)
+      break;
+    rc = header_span(argv[i], fn, ctx);
+    if (rc == 0)
+      rc = url_spans(argv[i], fn, ctx);
+    if (rc || !names_secret(argv[i], secrets))
+      continue;
+    char *eq = strchr(argv[i], '=');
+    if (eq && eq[1])
+      rc = fn(ctx, eq + 1, strlen(eq + 1));
+    else if (!eq && i + 1 < argc && argv[i + 1][0])
+      rc = fn(ctx, argv[i + 1], strlen(argv[i + 1]));
+  }
+  return rc;
+}
+
+static int wipe_span(void *ctx, char *p, size_t n) {
+  (void)ctx;
+  memset(p, 'x', n);
+  return 0;
 }
 
 void sw_args_wipe(int argc, char **argv, const char *const *secrets) {
+  secret_spans(argc, argv, secrets, wipe_span, NULL);
+}
+
+/* Adds the n bytes at p, and for "Scheme credentials" the credentials
+ * alone, to the masks ctx. */
+static int mask_span(void *ctx, char *p, size_t n) {
+  sw_strvec *masks = ctx;
+  size_t scheme = 0;
+  while (scheme < n && p[scheme] != ' ' && p[scheme] != '\t')
+    scheme++;
+  size_t cred = scheme;
+  while (cred < n && (p[cred] == ' ' || p[cred] == '\t'))
+    cred++;
+  if (sw_strvec_addn(masks, p, n) < 0 ||
+      (cred > scheme && cred < n &&
+       sw_strvec_addn(masks, p + cred, n - cred) < 0))
+    return -1;
+  return 0;
+}
+
+int sw_args_masks(const sw_strvec *args, const char *const *secrets,
+                  sw_strvec *masks) {
+  if (!args || args->n == 0)
+    return 0;
+  return secret_spans((int)args->n, args->v, secrets, mask_span, masks);
+}
+
+/* Is arg a long option naming --timeout, in full or abbreviated down to
+ * "--ti" (shorter is ambiguous with --tls-min, --token-cache...)? */
+static int names_timeout(const char *arg) {
+  size_t nl = strcspn(arg + 2, "=");
+  return strncmp(arg, "--", 2) == 0 && nl >= 2 && nl <= 7 &&
+         strncmp(arg + 2, "timeout", nl) == 0;
+}
+
+int sw_timeout_prescan(int argc, char *const *argv, double *seconds,
+                       sw_state *state) {
+  int found = 0;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--") == 0)
+    const char *a = argv[i], *v = NULL;
+    if (strcmp(a, "--") == 0)
       break;
-    wipe_header(argv[i]);
-    if (!secrets || !names_secret(argv[i], secrets))
-      continue;
-    char *eq = strchr(argv[i], '=');
-    if (eq)
-      memset(eq + 1, 'x', strlen(eq + 1));
-    else if (i + 1 < argc)
-      memset(argv[i + 1], 'x', strlen(argv[i + 1]));
+    if (names_timeout(a)) {
+      const char *eq = strchr(a, '=');
+      v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+    } else if (a[0] == '-' && a[1] != '-') {
+      /* -t, -tV, or a cluster of the standard flags ending in t: -vt5 */
+      size_t k = 1 + strspn(a + 1, "vV46h");
+      if (a[k] == 't')
+        v = a[k + 1] ? a + k + 1 : i + 1 < argc ? argv[++i] : NULL;
+    }
+    double s;
+    sw_state st = SW_CRITICAL;
+    if (v && sw_parse_timeout(v, &s, &st, NULL) == 0) {
+      *seconds = s;
+      *state = st;
+      found = 1;
+    }
   }
+  return found;
 }
 
 void sw_print_version(FILE *out, const char *prog, const char *libs) {

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "streamwatch/plugin.h"
+#include "streamwatch/result.h"
+#include "streamwatch/secret.h"
 #include "streamwatch/signals.h"
 #include "streamwatch/strvec.h"
 
@@ -40,32 +42,66 @@ sw_std_result sw_getopt_all(int argc, char **argv, const char *shortopts,
       return r;
   }
   if (optind < argc) {
-    sw_fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
+    /* Not echoed: a stray word is often half of a value that needed
+     * quotes ("-k X-Api-Key: SECRET"), so it may be a secret. */
+    sw_fail(err, "unexpected argument (a value with blanks needs quotes; "
+                 "see --help)");
     return SW_STD_ERROR;
   }
   return SW_STD_DONE;
 }
 
+/* Prints an UNKNOWN that comes before the run (a usage error, an
+ * unreadable file) through the one printer: sanitised, and with every
+ * secret found in args masked (NULL args: none known). Returns UNKNOWN. */
+static int print_unknown(const sw_plugin *p, const sw_strvec *args,
+                         const char *msg) {
+  sw_strvec masks = {0};
+  sw_check c;
+  sw_check_init(&c, p->service);
+  sw_check_raise(&c, SW_UNKNOWN);
+  if (sw_args_masks(args, p->secrets, &masks) < 0)
+    msg = "out of memory"; /* never the unmasked message */
+  c.secrets = (const char *const *)masks.v;
+  sw_check_summary(&c, "%s", msg);
+  sw_check_print(&c, stdout);
+  sw_check_free(&c);
+  sw_masks_free(&masks);
+  return SW_UNKNOWN;
+}
+
+/* Arms the alarm for reading options and files: the -t a pre-scan finds
+ * in argv, or the default 10 s. */
+static void arm_reading(int argc, char **argv) {
+  double t = 10.0;
+  sw_state st = SW_CRITICAL;
+  sw_timeout_prescan(argc, argv, &t, &st);
+  sw_signals_reading(t);
+}
+
 int sw_plugin_main(const sw_plugin *p, void *cfg, int argc, char **argv) {
   const sw_std_opts *std = NULL;
   sw_deadline d;
-  sw_strvec args;
+  sw_strvec args = {0};
   sw_err err = {""};
   char libs[256];
   int state = SW_UNKNOWN;
   /* The deadline starts now: option parsing and files count against -t. */
   double start = sw_now();
   /* No core dumps, SIGPIPE ignored, SIGTERM/SIGINT/SIGHUP and the -t
-   * alarm end the run with one result line (lib/signals.c). */
+   * alarm end the run with one result line (lib/signals.c). The alarm is
+   * armed before the first file (--extra-opts' ini) is opened, for the -t
+   * of the command line, then for the one the ini file may add. */
   sw_signals_init(p->service, start);
+  arm_reading(argc, argv);
   if (sw_args_build(argc, argv, p->prog, p->secrets, &args, &err) < 0) {
-    sw_signals_result(SW_UNKNOWN);
-    printf("%s UNKNOWN - %s\n", p->service, err.msg);
-    return SW_UNKNOWN;
+    state = print_unknown(p, NULL, err.msg);
+    goto out;
   }
+  arm_reading((int)args.n, args.v);
   sw_std_result parsed = p->parse((int)args.n, args.v, cfg, &std, &err);
-  if (parsed != SW_STD_DONE)
-    sw_signals_result(SW_UNKNOWN); /* help, version or a usage error */
+  if (parsed == SW_STD_HELP || parsed == SW_STD_VERSION)
+    sw_signals_result(SW_UNKNOWN);
   switch (parsed) {
   case SW_STD_HELP: p->help(stdout); break;
   case SW_STD_VERSION:
@@ -77,10 +113,11 @@ int sw_plugin_main(const sw_plugin *p, void *cfg, int argc, char **argv) {
     sw_signals_deadline(std->timeout, std->timeout_state);
     state = p->run(cfg, &d);
     break;
-  default: printf("%s UNKNOWN - %s\n", p->service, err.msg); break;
+  default: print_unknown(p, &args, err.msg); break;
   }
   if (p->free_cfg)
     p->free_cfg(cfg);
+out:
   sw_strvec_free(&args);
   fflush(stdout);
   sw_signals_done();

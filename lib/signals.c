@@ -23,7 +23,7 @@
 static struct {
   const char *service;          /* "API" */
   double start;                 /* sw_now() when the run began */
-  char alarm_line[96];          /* "API CRITICAL - timed out after 10 s\n" */
+  char alarm_line[128];         /* "API CRITICAL - timed out after 10 s\n" */
   size_t alarm_len;             /* strlen(alarm_line) */
   int alarm_code;               /* the -t STATE */
   volatile sig_atomic_t result; /* state being printed, or -1 */
@@ -149,7 +149,10 @@ static void arm_at(double at) {
   setitimer(ITIMER_REAL, &it, NULL);
 }
 
-void sw_signals_deadline(double timeout, sw_state state) {
+/* Prepares the alarm line "SERVICE STATE - timed out after T s[ STAGE]"
+ * and arms the alarm for start + timeout + margin. */
+static void arm_deadline(double timeout, sw_state state, const char *stage,
+                         double margin) {
   mask_handled(SIG_BLOCK);
   size_t len = 0;
   char *l = sig_state.alarm_line;
@@ -160,11 +163,28 @@ void sw_signals_deadline(double timeout, sw_state state) {
   put_str(l, n, &len, sw_state_name(state));
   put_str(l, n, &len, " - timed out after ");
   put_decimal(l, n, &len, timeout, 3, 1);
-  put_str(l, n, &len, " s\n");
+  put_str(l, n, &len, " s");
+  if (stage) {
+    put_str(l, n, &len, " ");
+    put_str(l, n, &len, stage);
+  }
+  /* the newline even when the line was cut: one whole line, always */
+  if (len + 1 >= n)
+    len = n - 2;
+  l[len++] = '\n';
+  l[len] = '\0';
   sig_state.alarm_len = len;
   sig_state.alarm_code = (int)state;
-  arm_at(sig_state.start + timeout + SW_SIGNALS_MARGIN);
+  arm_at(sig_state.start + timeout + margin);
   mask_handled(SIG_UNBLOCK);
+}
+
+void sw_signals_deadline(double timeout, sw_state state) {
+  arm_deadline(timeout, state, NULL, SW_SIGNALS_MARGIN);
+}
+
+void sw_signals_reading(double timeout) {
+  arm_deadline(timeout, SW_UNKNOWN, "while reading options and files", 0);
 }
 
 /* Opens /dev/null on whichever of fds 0, 1, 2 is closed. Otherwise the

@@ -42,14 +42,58 @@ enum {
     "bearer-env", required_argument, NULL, SW_HOPT_BEARER_ENV                  \
   }
 
+/* The longest bearer token accepted (--bearer, --bearer-file,
+ * --bearer-env, --token-cache): large JWTs with many claims run to a few
+ * KiB, some to tens; 64 KiB is also sw_secret_file's limit. */
+#define SW_BEARER_MAX 65536
+
+/* The longest -k header value accepted. */
+#define SW_HEADER_MAX 65536
+
 /* Applies one shared HTTP option (c as getopt_long returned it) to r, or
- * -k to headers. Returns 0, 1 when c is not a shared HTTP option, or -1
- * with err naming the option. */
+ * -k to headers. -k takes "Name: value" with Name a token and no control
+ * character but HTAB in the value (CR/LF would inject headers); its
+ * errors name -k and at most the header name, never the value.
+ * --ca-file, --client-cert and --client-key must name regular files
+ * (sw_file_check). Returns 0, 1 when c is not a shared HTTP option, or
+ * -1 with err naming the option. */
 int sw_http_option(sw_http_req *r, sw_strvec *headers, int c, const char *arg,
                    sw_err *err);
 
-/* Reads a bearer token option into *bearer (freeing the old one).
- * Returns 0, 1 when c is not a bearer option, or -1 with err. */
+/* Reads a bearer token option into *bearer (freeing the old one): the
+ * literal, a file's content (sw_secret_file) or an environment variable.
+ * The token must be 1 to SW_BEARER_MAX bytes without blanks or control
+ * characters (header injection). Returns 0, 1 when c is not a bearer
+ * option, or -1 with err naming the option and never showing the token
+ * (*bearer is then NULL). */
 int sw_bearer_option(char **bearer, int c, const char *arg, sw_err *err);
+
+/* Checks a bearer token from any source (also a token cache): 1 to
+ * SW_BEARER_MAX bytes, no blank, no control character. Returns 0, or -1
+ * with err "OPT: invalid token: why (the token is not shown)" after
+ * freeing *bearer and setting it to NULL. */
+int sw_bearer_check(char **bearer, const char *opt, sw_err *err);
+
+/* A URL given with userinfo ("https://user:password@host/path") split
+ * into the URL without it and the credentials, so that the password
+ * never shows where the URL is shown (output, trace, hop names) and goes
+ * only as HTTP authentication (sw_http_req username/password), to the
+ * URL's own origin. The plugin adds password to its masks; argv is wiped
+ * by sw_args_wipe already. */
+typedef struct {
+  char *url;      /* without "user:password@" (owned) */
+  char *username; /* percent-decoded, or NULL (owned) */
+  char *password; /* percent-decoded, or NULL (owned, a secret) */
+} sw_http_url;
+
+/* Fills u (zeroed or from an earlier call: freed first) from arg, given
+ * to option opt ("-u"). Returns 0, or -1 with err naming opt and never
+ * showing the user name or password (a broken %-escape, a control
+ * character, out of memory). */
+int sw_http_url_parse(sw_http_url *u, const char *arg, const char *opt,
+                      sw_err *err);
+
+/* Frees what u holds (the password overwritten first); u is then zero. */
+void sw_http_url_free(sw_http_url *u);
 
 #endif

@@ -72,11 +72,32 @@ int sw_parse_timeout(const char *arg, double *seconds, sw_state *state,
 int sw_args_build(int argc, char **argv, const char *prog,
                   const char *const *secrets, sw_strvec *out, sw_err *err);
 
-/* Overwrites the value of every --NAME=VALUE / --NAME VALUE whose NAME is
- * in secrets (may be NULL), and of every credential header line
- * (sw_secret_header: "Authorization: ..." given to -k, --header=...,
- * -k...), in place. Can't fail. */
+/* Overwrites with 'x', in place, the value of every --NAME=VALUE /
+ * --NAME VALUE whose NAME is in secrets (may be NULL), of every
+ * credential header line (sw_secret_header: "Authorization: ..." given
+ * to -k, --header=..., -k...), and the password of every URL userinfo
+ * ("-u https://user:PASSWORD@host/", "--proxy=http://u:PASSWORD@p"),
+ * up to "--". Can't fail. */
 void sw_args_wipe(int argc, char **argv, const char *const *secrets);
+
+/* Appends to masks a copy of every secret sw_args_wipe would wipe in
+ * args (the vector sw_args_build made, ini options included; a header's
+ * credentials also without their scheme), so that a usage error, printed
+ * before the plugin knows its own masks, never shows one. Returns 0, or
+ * -1 when out of memory. */
+int sw_args_masks(const sw_strvec *args, const char *const *secrets,
+                  sw_strvec *masks);
+
+/* Finds -t in argv before anything is parsed or read, so that reading
+ * options and files runs under it: the last valid "-t V", "-tV",
+ * "--timeout=V", "--timeout V" (or an abbreviation down to "--ti"), also
+ * at the end of a cluster of standard flags ("-vt5"), before "--". A
+ * pre-scan, not a parse: a value of another option that looks like -t
+ * can fool it, which only moves the safety-net alarm until the options
+ * are parsed. Returns 1 with *seconds and *state (CRITICAL unless
+ * given), or 0 with them untouched. Can't fail. */
+int sw_timeout_prescan(int argc, char *const *argv, double *seconds,
+                       sw_state *state);
 
 /* Prints "check_x v1.2.3 (streamwatch 1.2.3; libs)" and a newline. */
 void sw_print_version(FILE *out, const char *prog, const char *libs);

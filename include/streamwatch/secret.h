@@ -10,9 +10,9 @@
 #include "streamwatch/strvec.h"
 
 /* A secret from a file (read with sw_read_file, streamwatch/file.h: a
- * regular file only, at most 64 KiB): its content without one trailing
- * newline (\n or \r\n), as editors and `echo` leave. An empty secret is
- * an error. Defined in lib/file.c. */
+ * regular file only, at most 64 KiB and a line end): its content without
+ * one trailing newline (\n or \r\n), as editors and `echo` leave. An
+ * empty secret is an error. Defined in lib/file.c. */
 int sw_secret_file(const char *path, const char *opt, char **out, sw_err *err);
 
 /* A secret from an environment variable; unset or empty is an error

@@ -37,6 +37,15 @@ void sw_signals_init(const char *service, double start);
  * with state. */
 void sw_signals_deadline(double timeout, sw_state state);
 
+/* Arms the alarm for the time options and files are read (before the
+ * plugin's own deadline logic runs): it fires at start + timeout, with no
+ * margin since nothing else keeps time then, and reports "SERVICE UNKNOWN
+ * - timed out after TIMEOUT s while reading options and files". UNKNOWN,
+ * not the -t STATE: a file that never answers (a hung mount) is a local
+ * problem, not the service's. sw_signals_deadline replaces it once the
+ * options are parsed. */
+void sw_signals_reading(double timeout);
+
 /* Says that the result with state is being printed to stdout now: from
  * here on a signal only exits with state. */
 void sw_signals_result(sw_state state);

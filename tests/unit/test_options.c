@@ -15,7 +15,7 @@ static void test_timeout(void) {
     double seconds;
     sw_state state;
   } good[] = {
-      {"10", 10, SW_CRITICAL},         {"2.5", 2.5, SW_CRITICAL},
+      {"10", 10, SW_CRITICAL},          {"2.5", 2.5, SW_CRITICAL},
       {"2.5:warning", 2.5, SW_WARNING}, {"3:ok", 3, SW_OK},
       {"1:UNKNOWN", 1, SW_UNKNOWN},     {"0.001:critical", 0.001, SW_CRITICAL},
   };
@@ -30,8 +30,8 @@ static void test_timeout(void) {
            sw_state_name(good[i].state));
   }
 
-  static const char *const bad[] = {"0",  "-1",    "abc", "5:bogus", "",
-                                    "1e3", "5:",   ":ok", " 5",      "5 ",
+  static const char *const bad[] = {"0",    "-1",  "abc", "5:bogus", "",
+                                    "1e3",  "5:",  ":ok", " 5",      "5 ",
                                     "0:ok", "nan", "inf", "0x10",    "-0.5:ok"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     double s = -7;
@@ -81,7 +81,8 @@ static void test_std_option(void) {
   ok(strstr(err.msg, "-w") != NULL, "-w error names -w (%s)", err.msg);
 
   is_int(sw_std_option(&o, 'c', "~:10", &err), SW_STD_DONE, "-c done");
-  ok(o.crit.set && sw_range_alerts(&o.crit, 11) && !sw_range_alerts(&o.crit, -5),
+  ok(o.crit.set && sw_range_alerts(&o.crit, 11) &&
+         !sw_range_alerts(&o.crit, -5),
      "-c sets the critical range");
   memset(&err, 0, sizeof err);
   is_int(sw_std_option(&o, 'c', "10x", &err), SW_STD_ERROR, "-c 10x is ERROR");
@@ -125,8 +126,8 @@ static const char *joined(const sw_strvec *sv) {
   size_t used = 0;
   buf[0] = '\0';
   for (size_t i = 0; i < sv->n; i++) {
-    int l = snprintf(buf + used, sizeof buf - used, "%s%s", i ? " " : "",
-                     sv->v[i]);
+    int l =
+        snprintf(buf + used, sizeof buf - used, "%s%s", i ? " " : "", sv->v[i]);
     if (l < 0 || (size_t)l >= sizeof buf - used)
       break;
     used += (size_t)l;
@@ -279,8 +280,7 @@ static void test_wipe(void) {
   }
   {
     const char *l[] = {"check_x", "--password", "hunter2", "-v", NULL};
-    wipe_case(l, 2, 0, "check_x --password hunter2 -v",
-              "--password hunter2");
+    wipe_case(l, 2, 0, "check_x --password hunter2 -v", "--password hunter2");
   }
   {
     const char *l[] = {"check_x", "--pass=hunter2", NULL};
@@ -310,9 +310,16 @@ static void test_wipe(void) {
   /* Non-secret options, longer names that only start like a secret, and
    * anything after "--" are left alone. */
   static const char *const secrets[] = {"password", NULL};
-  const char *l[] = {"check_x", "--host=hunter2", "--passwordfile=hunter2",
-                     "--port", "hunter2", "-p", "hunter2", "--",
-                     "--password=hunter2", NULL};
+  const char *l[] = {"check_x",
+                     "--host=hunter2",
+                     "--passwordfile=hunter2",
+                     "--port",
+                     "hunter2",
+                     "-p",
+                     "hunter2",
+                     "--",
+                     "--password=hunter2",
+                     NULL};
   int argc;
   char **argv = make_argv(l, &argc);
   if (argv) {
@@ -391,9 +398,133 @@ static void test_wipe(void) {
   }
 }
 
+/* ------------------------------------------------------------ prescan */
+
+/* sw_timeout_prescan over a NULL-terminated list: found, seconds, state. */
+static void prescan_case(const char *const *list, int want, double secs,
+                         sw_state st, const char *name) {
+  int argc = 0;
+  while (list[argc])
+    argc++;
+  double s = -1;
+  sw_state state = SW_OK;
+  is_int(sw_timeout_prescan(argc, (char *const *)list, &s, &state), want,
+         "prescan %s: %s", name, want ? "found" : "none");
+  if (want) {
+    is_num(s, secs, "prescan %s: seconds", name);
+    is_int(state, st, "prescan %s: state", name);
+  } else {
+    ok(s == -1 && state == SW_OK, "prescan %s: outputs untouched", name);
+  }
+}
+
+static void test_prescan(void) {
+  {
+    const char *l[] = {"p", "--bearer-file", "/f", "-t", "2", NULL};
+    prescan_case(l, 1, 2, SW_CRITICAL, "-t 2 after a file option");
+  }
+  {
+    const char *l[] = {"p", "-t2.5:unknown", NULL};
+    prescan_case(l, 1, 2.5, SW_UNKNOWN, "-t2.5:unknown");
+  }
+  {
+    const char *l[] = {"p", "--timeout=3", NULL};
+    prescan_case(l, 1, 3, SW_CRITICAL, "--timeout=3");
+  }
+  {
+    const char *l[] = {"p", "--time", "4:warning", NULL};
+    prescan_case(l, 1, 4, SW_WARNING, "--time 4:warning (abbreviated)");
+  }
+  {
+    const char *l[] = {"p", "-vvt1", NULL};
+    prescan_case(l, 1, 1, SW_CRITICAL, "-vvt1 (cluster)");
+  }
+  {
+    const char *l[] = {"p", "-4t", "1.5", NULL};
+    prescan_case(l, 1, 1.5, SW_CRITICAL, "-4t 1.5 (cluster, next word)");
+  }
+  {
+    const char *l[] = {"p", "-t", "9", "--timeout=2", NULL};
+    prescan_case(l, 1, 2, SW_CRITICAL, "the last -t wins, as in getopt");
+  }
+  {
+    const char *l[] = {"p", "-t", "0", NULL};
+    prescan_case(l, 0, 0, SW_OK, "-t 0 (invalid: left to the parser)");
+  }
+  {
+    const char *l[] = {"p", "-kt: 5", "--token-cache", "/f", "--t=3", NULL};
+    prescan_case(l, 0, 0, SW_OK, "-k's value, --token-cache, ambiguous --t");
+  }
+  {
+    const char *l[] = {"p", "--", "-t", "3", NULL};
+    prescan_case(l, 0, 0, SW_OK, "after --");
+  }
+  {
+    const char *l[] = {"p", "-t", NULL};
+    prescan_case(l, 0, 0, SW_OK, "a trailing -t");
+  }
+}
+
+/* ------------------------------------------------------------ masks */
+
+static void test_url_wipe_and_masks(void) {
+  static const char *const secrets[] = {"password", NULL};
+  const char *l[] = {"check_x",
+                     "-u",
+                     "https://alice:hunter2@api.example/p?x=a@b",
+                     "--proxy=http://bob:s3cret@proxy:3128",
+                     "-uhttp://carol:pa%3Ass@h",
+                     "--url",
+                     "http://dave@h/x:y@z",
+                     "-k",
+                     "X-Api-Key: k3y",
+                     "--password",
+                     "pw1",
+                     NULL};
+  const char *want[] = {"check_x",
+                        "-u",
+                        "https://alice:xxxxxxx@api.example/p?x=a@b",
+                        "--proxy=http://bob:xxxxxx@proxy:3128",
+                        "-uhttp://carol:xxxxxxx@h",
+                        "--url",
+                        "http://dave@h/x:y@z",
+                        "-k",
+                        "X-Api-Key: xxx",
+                        "--password",
+                        "xxx"};
+  int argc;
+  char **argv = make_argv(l, &argc);
+  sw_strvec args = {0}, masks = {0};
+  for (int i = 0; argv && i < argc; i++)
+    sw_strvec_add(&args, argv[i]);
+  is_int(sw_args_masks(&args, secrets, &masks), 0, "masks from the args");
+  is_str(joined(&masks), "hunter2 s3cret pa%3Ass k3y pw1",
+         "masks: URL passwords, the header value, the secret option");
+  if (argv) {
+    sw_args_wipe(argc, argv, secrets);
+    for (int i = 0; i < argc; i++)
+      is_str(argv[i], want[i], "URL userinfo wipe: '%s'", l[i]);
+    free_argv(argv);
+  }
+  sw_strvec_free(&masks);
+  const char *l2[] = {"check_x", "-k", "Authorization: Bearer tok", NULL};
+  sw_strvec a2 = {0};
+  for (int i = 0; l2[i]; i++)
+    sw_strvec_add(&a2, l2[i]);
+  is_int(sw_args_masks(&a2, NULL, &masks), 0, "masks of a scheme header");
+  is_str(joined(&masks), "Bearer tok tok",
+         "masks: the header value and the credentials alone");
+  is_int(sw_args_masks(NULL, secrets, &masks), 0, "no args: no masks");
+  sw_strvec_free(&masks);
+  sw_strvec_free(&a2);
+  sw_strvec_free(&args);
+}
+
 int main(void) {
   test_timeout();
   test_std_option();
+  test_prescan();
+  test_url_wipe_and_masks();
 
   const char *base = getenv("TMPDIR");
   snprintf(tmpdir, sizeof tmpdir, "%s/sw-opt-XXXXXX",
