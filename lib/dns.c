@@ -10,6 +10,7 @@
 #include <sys/random.h>
 
 #include "streamwatch/dns.h"
+#include "streamwatch/strbuf.h"
 
 typedef struct {
   sw_dns_query *q;
@@ -17,6 +18,7 @@ typedef struct {
   const sw_dns_opts *o;
   double sent;
   bool *refused; /* per server: an ICMP port unreachable was seen */
+  size_t *kept;  /* bytes of parsed replies kept so far (SW_DNS_MAX_KEPT) */
 } query_ctx;
 
 /* Leaves this much of the deadline for judging and printing. */
@@ -27,16 +29,41 @@ static long print_margin_ms(const sw_deadline *d) {
 
 static void trace_reply(const query_ctx *c, const unsigned char *buf, int len) {
   char line[200];
-  int n = snprintf(line, sizeof line,
-                   "reply from %s for %s, %d bytes:", c->srv->label, c->q->name,
-                   len);
+  sw_buf b;
+  sw_buf_fixed(&b, line, sizeof line);
+  sw_buf_addf(&b, "reply from %s for %s, %d bytes:", c->srv->label, c->q->name,
+              len);
   c->o->trace(c->o->trace_arg, line);
-  for (int i = 0; i < len; i += 16) {
-    n = 0;
-    for (int j = i; j < len && j < i + 16; j++)
-      n += snprintf(line + n, sizeof line - (size_t)n, " %02x", buf[j]);
+  /* the first 4 KiB: 64 names x 32 resolvers of 64 KiB TCP answers would
+   * otherwise make the kept trace hundreds of MiB */
+  int shown = len < 4096 ? len : 4096;
+  for (int i = 0; i < shown; i += 16) {
+    sw_buf_fixed(&b, line, sizeof line);
+    for (int j = i; j < shown && j < i + 16; j++)
+      sw_buf_addf(&b, " %02x", buf[j]);
     c->o->trace(c->o->trace_arg, line);
   }
+  if (shown < len) {
+    sw_buf_fixed(&b, line, sizeof line);
+    sw_buf_addf(&b, " ... %d more bytes not shown", len - shown);
+    c->o->trace(c->o->trace_arg, line);
+  }
+}
+
+/* Keeps a parsed reply only while the run's budget allows: past it the
+ * query is SW_DNS_LIMIT, judged as the limit it is, not as the server. */
+static void keep_reply(query_ctx *c) {
+  sw_dns_query *q = c->q;
+  if (*c->kept + q->reply.bytes <= SW_DNS_MAX_KEPT) {
+    *c->kept += q->reply.bytes;
+    q->outcome = SW_DNS_REPLY;
+    return;
+  }
+  sw_dns_reply_free(&q->reply);
+  q->outcome = SW_DNS_LIMIT;
+  snprintf(q->err, sizeof q->err,
+           "answers past the run's limit of %zu MiB of parsed records",
+           SW_DNS_MAX_KEPT >> 20);
 }
 
 /* c-ares' answer callback: records how the query ended. */
@@ -55,7 +82,7 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf,
       trace_reply(c, abuf, alen);
     if (sw_dns_reply_parse(abuf, (size_t)alen, c->o->qtype, &q->reply, &err) ==
         0) {
-      q->outcome = SW_DNS_REPLY;
+      keep_reply(c);
     } else {
       q->outcome = SW_DNS_MALFORMED;
       snprintf(q->err, sizeof q->err, "%s", err.msg);
@@ -214,6 +241,7 @@ int sw_dns_run(const sw_dns_server *servers, size_t nservers, sw_dns_query *q,
   query_ctx *ctx = calloc(nq ? nq : 1, sizeof *ctx);
   unsigned short *ids = calloc(nq ? nq : 1, sizeof *ids);
   bool *refused = calloc(nservers ? nservers : 1, sizeof *refused);
+  size_t kept = 0;
   if (!chs || !ctx || !ids || !refused) {
     sw_fail(err, "out of memory");
     goto out;
@@ -229,8 +257,11 @@ int sw_dns_run(const sw_dns_server *servers, size_t nservers, sw_dns_query *q,
       goto out;
   random_ids(ids, q, nq);
   for (size_t i = 0; i < nq; i++) {
-    ctx[i] = (query_ctx){
-        .q = &q[i], .srv = &servers[q[i].server], .o = o, .refused = refused};
+    ctx[i] = (query_ctx){.q = &q[i],
+                         .srv = &servers[q[i].server],
+                         .o = o,
+                         .refused = refused,
+                         .kept = &kept};
     query_send(chs[q[i].server], &ctx[i], ids[i]);
   }
   for (;;) {

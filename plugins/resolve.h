@@ -13,11 +13,18 @@ enum {
   RESOLVE_MAX_EXPECT = 32
 };
 
-/* One -a: an address or CIDR block, or a text (a target name, TXT). */
+/* --resolv-conf files larger than this are refused (real ones are a
+ * few hundred bytes; glibc reads only 3 nameservers of them). */
+#define RESOLVE_MAX_RESOLV_CONF ((size_t)1 << 20)
+
+/* One -a: an address or CIDR block, or a text (a target name, TXT). No
+ * length limit: a DKIM key's TXT is 400+ characters. */
 typedef struct {
-  char text[256]; /* as given, for messages */
-  char key[256];  /* text form lowercased without trailing dot */
-  int family;     /* AF_INET/AF_INET6 for addresses, 0 for text */
+  const char *text; /* as given (not owned: argv lives as long), for
+                       messages and as the text to match */
+  size_t keylen;    /* how much of text a name is compared on: all but a
+                       trailing dot ("." for the root: 0) */
+  int family;       /* AF_INET/AF_INET6 for addresses, 0 for text */
   unsigned char addr[16];
   int prefix; /* CIDR prefix length (32/128 for one address) */
 } resolve_expect;
@@ -48,8 +55,17 @@ void resolve_help(FILE *out);
 /* Parses one -a value. Returns 0, or -1 with err naming -a. */
 int resolve_expect_parse(const char *text, resolve_expect *e, sw_err *err);
 
-/* Does answer record rr match expectation e? */
+/* Does answer record rr match expectation e? Addresses by CIDR; names
+ * (CNAME, NS, PTR, MX, SRV targets, SOA primary) exactly but for case
+ * (RFC 4343) and a trailing dot; TXT and CAA texts exactly, whole. */
 bool resolve_expect_match(const resolve_expect *e, const sw_dns_rr *rr);
+
+/* The perfdata label of the time of name on server (its label):
+ * "time_NAME@SERVER", or, when that would not fit n bytes (n >= 96),
+ * NAME cut with "~" and 8 hex digits of a hash of the whole NAME, so two
+ * long names keep distinct, stable labels. Can't fail. */
+void resolve_time_label(const char *name, const char *server, char *out,
+                        size_t n);
 
 /* Judges every query and fills the check: sub-check lines, summary,
  * perfdata, state. q holds cfg->nnames x cfg->nservers queries. */

@@ -1,15 +1,28 @@
 /* check_resolve's judgement: each query's outcome against the
- * expectations, failure counting, consistency, the summary and perfdata. */
+ * expectations, failure counting, consistency, the summary and perfdata.
+ * A pure function of the configuration and the queries' outcomes (no
+ * network), so tests and the whole-plugin fuzz target call it as main
+ * does. Every text is built with the capped builder (sw_buf): a cut text
+ * ends in a visible "...", never past its array. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "resolve.h"
+#include "streamwatch/strbuf.h"
+
+/* Characters of answers listed before "+N more" (the first answer is
+ * always shown, itself cut at 200 by the reply parser). */
+#define LIST_BUDGET 160
+/* Characters of failures named in the summary before ", ..." */
+#define SUMMARY_BUDGET 150
 
 typedef struct {
-  bool failed;
+  bool failed;    /* counts against --fail-warning/--fail-critical */
+  bool unknown;   /* a limit of ours, not the server: UNKNOWN */
   bool timed;     /* the duration is part of what (answers, timeouts) */
-  char what[400]; /* "SERVFAIL", "10.1.2.4 (TTL 300, 0.8 ms)", ... */
+  char what[600]; /* "SERVFAIL", "10.1.2.4 (TTL 300, 0.8 ms)", ... */
   char dur[32];
 } verdict;
 
@@ -20,24 +33,52 @@ static void fmt_dur(char *b, size_t n, double s) {
     snprintf(b, n, "%.1f s", s);
 }
 
+/* Appends "a, b, c, +N more" of the n records rrs[] (pointers) to b:
+ * answers while they fit LIST_BUDGET, then how many were left out,
+ * counted, whatever the answers' text holds. */
+static void list_rrs(sw_buf *b, const sw_dns_rr *const *rrs, size_t n) {
+  size_t start = b->len;
+  for (size_t i = 0; i < n; i++) {
+    size_t tl = strlen(rrs[i]->text) + (i ? 2 : 0);
+    if (i > 0 && b->len - start + tl > LIST_BUDGET) {
+      sw_buf_addf(b, ", +%zu more", n - i);
+      return;
+    }
+    sw_buf_addf(b, "%s%s", i ? ", " : "", rrs[i]->text);
+  }
+}
+
+/* The records of r as pointers, in wire order or sorted (exactly, by
+ * sw_dns_rr_cmp). NULL when out of memory or empty. */
+static int cmp_rrp(const void *a, const void *b) {
+  return sw_dns_rr_cmp(*(const sw_dns_rr *const *)a,
+                       *(const sw_dns_rr *const *)b);
+}
+
+static const sw_dns_rr **rr_ptrs(const sw_dns_reply *r, bool sorted) {
+  const sw_dns_rr **p = calloc(r->nrrs ? r->nrrs : 1, sizeof *p);
+  if (!p)
+    return NULL;
+  for (size_t i = 0; i < r->nrrs; i++)
+    p[i] = &r->rrs[i];
+  if (sorted)
+    qsort(p, r->nrrs, sizeof *p, cmp_rrp);
+  return p;
+}
+
 /* "10.1.2.4, 10.1.2.5 (TTL 300" with a cap on how many are listed. */
-static void list_answers(const sw_dns_reply *r, char *b, size_t n) {
-  size_t len = 0;
+static void list_answers(const sw_dns_reply *r, sw_buf *b) {
   unsigned long ttl = 0;
-  b[0] = '\0';
-  for (size_t i = 0; i < r->nrrs; i++) {
+  const sw_dns_rr **p = rr_ptrs(r, false);
+  for (size_t i = 0; i < r->nrrs; i++)
     if (i == 0 || r->rrs[i].ttl < ttl)
       ttl = r->rrs[i].ttl;
-    if (len > 160) {
-      if (i == r->nrrs - 1 || strstr(b, "more") == NULL)
-        len += (size_t)snprintf(b + len, n - len, ", +%zu more", r->nrrs - i);
-      break;
-    }
-    len += (size_t)snprintf(b + len, n - len, "%s%s", i ? ", " : "",
-                            r->rrs[i].text);
-    len = len < n ? len : n - 1;
-  }
-  snprintf(b + len, n - len, " (TTL %lu", ttl);
+  if (p)
+    list_rrs(b, p, r->nrrs);
+  else
+    sw_buf_addf(b, "%zu answers", r->nrrs);
+  free(p);
+  sw_buf_addf(b, " (TTL %lu", ttl);
 }
 
 /* The first answer that no -a covers, or NULL. Unless all (-L), NULL as
@@ -57,154 +98,223 @@ static const sw_dns_rr *unexpected(const resolve_cfg *cfg,
   return first_bad;
 }
 
-static void expected_list(const resolve_cfg *cfg, char *b, size_t n) {
-  size_t len = 0;
-  b[0] = '\0';
-  for (size_t e = 0; e < cfg->nexpects && len < n; e++)
-    len += (size_t)snprintf(b + len, n - len, "%s%s", e ? ", " : "",
-                            cfg->expects[e].text);
+static void expected_list(const resolve_cfg *cfg, sw_buf *b) {
+  for (size_t e = 0; e < cfg->nexpects; e++)
+    sw_buf_addf(b, "%s%s", e ? ", " : "", cfg->expects[e].text);
 }
 
 /* A NOERROR reply with records of the asked type. */
 static void judge_answers(const resolve_cfg *cfg, const sw_dns_query *q,
-                          verdict *v, const char *dur) {
+                          verdict *v, sw_buf *w) {
   const sw_dns_reply *r = &q->reply;
-  char list[300], exp[300];
-  list_answers(r, list, sizeof list);
+  char list[400];
+  sw_buf lb;
+  sw_buf_fixed(&lb, list, sizeof list);
+  list_answers(r, &lb);
   const sw_dns_rr *bad =
       cfg->nexpects ? unexpected(cfg, r, cfg->expect_all) : NULL;
   v->failed = true;
   if (cfg->expect_nxdomain) {
-    snprintf(v->what, sizeof v->what, "exists (expected NXDOMAIN): %s)", list);
+    sw_buf_addf(w, "exists (expected NXDOMAIN): %s)", list);
   } else if (bad) {
-    expected_list(cfg, exp, sizeof exp);
-    snprintf(v->what, sizeof v->what, "unexpected answer %s (expected %s)",
-             bad->text, exp);
+    sw_buf_addf(w, "unexpected answer %s (expected ", bad->text);
+    expected_list(cfg, w);
+    sw_buf_puts(w, ")");
   } else if (cfg->expect_aa && !r->aa) {
-    snprintf(v->what, sizeof v->what, "not authoritative (AA flag clear)");
+    sw_buf_puts(w, "not authoritative (AA flag clear)");
   } else {
     v->failed = false;
-    snprintf(v->what, sizeof v->what, "%s, %s)%s%s%s", list, dur,
-             cfg->std.verbose && r->chain[0] ? " via " : "",
-             cfg->std.verbose ? r->chain : "",
-             cfg->std.verbose && r->aa ? " (AA)" : "");
+    sw_buf_addf(w, "%s, %s)", list, v->dur);
+    if (cfg->std.verbose && r->chain[0])
+      sw_buf_addf(w, " via %s", r->chain);
+    if (cfg->std.verbose && r->aa)
+      sw_buf_puts(w, " (AA)");
+  }
+}
+
+/* NXDOMAIN (RFC 1035 4.1.1; RFC 6604: with a CNAME chain it is about the
+ * chain's end, so the asked name itself exists as an alias). */
+static void judge_nxdomain(const resolve_cfg *cfg, const sw_dns_reply *r,
+                           verdict *v, sw_buf *w) {
+  if (!cfg->expect_nxdomain) {
+    sw_buf_puts(w, "NXDOMAIN");
+    if (r->ncnames)
+      sw_buf_addf(w, " at the end of CNAME chain %s", r->chain);
+  } else if (r->ncnames) {
+    sw_buf_addf(w,
+                "exists (expected NXDOMAIN): CNAME chain %s to a "
+                "name that does not exist",
+                r->chain);
+  } else if (cfg->expect_aa && !r->aa) {
+    sw_buf_puts(w, "NXDOMAIN, but not authoritative (AA flag clear)");
+  } else {
+    v->failed = false;
+    sw_buf_puts(w, "NXDOMAIN as expected");
+  }
+}
+
+static void judge_reply(const resolve_cfg *cfg, const sw_dns_query *q,
+                        verdict *v, sw_buf *w) {
+  const sw_dns_reply *r = &q->reply;
+  char rc[16];
+  if (r->tc) {
+    /* c-ares retries a truncated UDP answer over TCP: a TC reply that
+     * still arrives is incomplete, and judging part of an answer set
+     * could pass -L or fail -C on records never seen */
+    sw_buf_puts(w, "truncated reply (TC bit set)");
+  } else if (r->rcode == 0 && r->nrrs > 0) {
+    judge_answers(cfg, q, v, w);
+    v->timed = !v->failed;
+  } else if (r->rcode == 0) {
+    sw_buf_addf(w, "%sno %s records",
+                cfg->expect_nxdomain ? "exists (expected NXDOMAIN), " : "",
+                sw_dns_qtype_name(cfg->dns.qtype));
+  } else if (r->rcode == 3) {
+    judge_nxdomain(cfg, r, v, w);
+  } else {
+    sw_buf_puts(w, sw_dns_rcode_name(r->rcode, rc, sizeof rc));
   }
 }
 
 static void judge_query(const resolve_cfg *cfg, const sw_dns_query *q,
                         verdict *v) {
-  char rc[16];
+  sw_buf w;
   memset(v, 0, sizeof *v);
+  sw_buf_fixed(&w, v->what, sizeof v->what);
   fmt_dur(v->dur, sizeof v->dur, q->elapsed);
   v->failed = true;
   switch (q->outcome) {
-  case SW_DNS_REPLY:
-    if (q->reply.rcode == 0 && q->reply.nrrs > 0) {
-      judge_answers(cfg, q, v, v->dur);
-      v->timed = !v->failed;
-    } else if (q->reply.rcode == 0) {
-      snprintf(v->what, sizeof v->what, "no %s records",
-               sw_dns_qtype_name(cfg->dns.qtype));
-    } else if (q->reply.rcode == 3 && cfg->expect_nxdomain) {
-      v->failed = false;
-      snprintf(v->what, sizeof v->what, "NXDOMAIN as expected");
-    } else {
-      snprintf(v->what, sizeof v->what, "%s",
-               sw_dns_rcode_name(q->reply.rcode, rc, sizeof rc));
-    }
-    break;
+  case SW_DNS_REPLY: judge_reply(cfg, q, v, &w); break;
   case SW_DNS_TIMEOUT:
     v->timed = true;
-    snprintf(v->what, sizeof v->what, "no answer within %.1f s", q->elapsed);
+    sw_buf_addf(&w, "no answer within %.1f s", q->elapsed);
     break;
-  case SW_DNS_CONNREFUSED:
-    snprintf(v->what, sizeof v->what, "connection refused");
-    break;
+  case SW_DNS_CONNREFUSED: sw_buf_puts(&w, "connection refused"); break;
   case SW_DNS_MALFORMED:
-    snprintf(v->what, sizeof v->what, "malformed response%s%s",
-             cfg->std.verbose ? ": " : "", cfg->std.verbose ? q->err : "");
+    sw_buf_puts(&w, "malformed response");
+    if (cfg->std.verbose)
+      sw_buf_addf(&w, ": %s", q->err);
     break;
-  default:
-    snprintf(v->what, sizeof v->what, "%s", q->err[0] ? q->err : "failed");
+  case SW_DNS_LIMIT:
+    v->failed = false;
+    v->unknown = true;
+    sw_buf_puts(&w, q->err);
     break;
+  default: sw_buf_puts(&w, q->err[0] ? q->err : "failed"); break;
   }
 }
 
-/* "NAME TYPE: what from SERVER, ...; NAME2 TYPE: ..." for every failed
- * query, cut at about 150 characters, then "(F/N failed)". */
-static void failure_summary(const resolve_cfg *cfg, const sw_dns_query *q,
-                            const verdict *v, size_t nq, size_t failed, char *b,
-                            size_t n) {
-  size_t len = 0;
+/* "NAME TYPE: what from SERVER, ...; NAME2 TYPE: ..." for every query
+ * whose verdict has the flag (failed or unknown), cut near
+ * SUMMARY_BUDGET characters with ", ...". */
+static void problem_list(const resolve_cfg *cfg, const sw_dns_query *q,
+                         const verdict *v, size_t nq, bool unknown, sw_buf *b) {
   const char *last_name = NULL;
-  b[0] = '\0';
-  for (size_t i = 0; i < nq && len < 150; i++) {
-    if (!v[i].failed)
+  size_t start = b->len;
+  for (size_t i = 0; i < nq; i++) {
+    if (unknown ? !v[i].unknown : !v[i].failed)
       continue;
+    if (b->len - start >= SUMMARY_BUDGET) {
+      sw_buf_puts(b, ", ...");
+      return;
+    }
     if (last_name != q[i].name)
-      len += (size_t)snprintf(b + len, n - len, "%s%s %s: ", len ? "; " : "",
-                              q[i].name, sw_dns_qtype_name(cfg->dns.qtype));
+      sw_buf_addf(b, "%s%s %s: ", b->len > start ? "; " : "", q[i].name,
+                  sw_dns_qtype_name(cfg->dns.qtype));
     else
-      len += (size_t)snprintf(b + len, n - len, ", ");
-    len += (size_t)snprintf(b + len, n - len, "%s from %s", v[i].what,
-                            cfg->servers[q[i].server].label);
+      sw_buf_puts(b, ", ");
+    sw_buf_addf(b, "%s from %s", v[i].what, cfg->servers[q[i].server].label);
     last_name = q[i].name;
-    if (len >= 150 && i + 1 < nq)
-      len += (size_t)snprintf(b + len, n - len, ", ...");
   }
-  if (len < n)
-    snprintf(b + len, n - len, " (%zu/%zu failed)", failed, nq);
 }
 
-/* The answers of a query as one comparable text: texts sorted. */
-static int cmp_text(const void *a, const void *b) {
-  return strcmp(((const sw_dns_rr *)a)->text, ((const sw_dns_rr *)b)->text);
+/* "S1 says a, b, S2 says c" and, when the lists cannot show it, where
+ * the exactly compared sets first differ. */
+static void disagreement(const resolve_cfg *cfg, const sw_dns_query *x0,
+                         const sw_dns_rr **s0, const sw_dns_query *x,
+                         const sw_dns_rr **s, size_t at, sw_buf *b) {
+  size_t n0 = x0->reply.nrrs, n = x->reply.nrrs;
+  sw_buf_addf(b, "resolvers disagree on %s: %s says ", x->name,
+              cfg->servers[x0->server].label);
+  list_rrs(b, s0, n0);
+  sw_buf_addf(b, ", %s says ", cfg->servers[x->server].label);
+  list_rrs(b, s, n);
+  if (n0 > 3 || n > 3)
+    sw_buf_addf(b, " (first difference at sorted answer %zu: %s vs %s)", at + 1,
+                at < n0 ? s0[at]->text : "none", at < n ? s[at]->text : "none");
 }
 
-static void answer_set(const sw_dns_query *q, char *b, size_t n) {
-  sw_dns_rr sorted[64];
-  size_t k = q->reply.nrrs < 64 ? q->reply.nrrs : 64, len = 0;
-  memcpy(sorted, q->reply.rrs, k * sizeof *sorted);
-  qsort(sorted, k, sizeof *sorted, cmp_text);
-  b[0] = '\0';
-  for (size_t i = 0; i < k && len < n; i++)
-    len += (size_t)snprintf(b + len, n - len, "%s%s", i ? ", " : "",
-                            sorted[i].text);
+/* Compares two sorted answer sets exactly and completely. Returns the
+ * index of the first difference, or SIZE_MAX when equal. */
+static size_t first_difference(const sw_dns_rr **a, size_t na,
+                               const sw_dns_rr **b, size_t nb) {
+  size_t i = 0;
+  for (; i < na && i < nb; i++)
+    if (sw_dns_rr_cmp(a[i], b[i]) != 0)
+      return i;
+  return na == nb ? SIZE_MAX : i;
+}
+
+/* Did x answer with records (the only replies -C compares)? */
+static bool answered(const sw_dns_query *x) {
+  return x->outcome == SW_DNS_REPLY && x->reply.rcode == 0 && !x->reply.tc &&
+         x->reply.nrrs > 0;
+}
+
+/* -C for one name's row: the first resolver that answered against each
+ * other one. Returns 1 when they differ (text in b), 0, or -1 when out
+ * of memory. */
+static int row_consistency(const resolve_cfg *cfg, const sw_dns_query *row,
+                           sw_buf *b) {
+  const sw_dns_query *first = NULL;
+  const sw_dns_rr **s0 = NULL;
+  int rc = 0;
+  for (size_t s = 0; s < cfg->nservers && rc == 0; s++) {
+    const sw_dns_query *x = &row[s];
+    if (!answered(x))
+      continue;
+    if (!first) {
+      first = x;
+      if (!(s0 = rr_ptrs(&x->reply, true)))
+        rc = -1;
+      continue;
+    }
+    const sw_dns_rr **set = rr_ptrs(&x->reply, true);
+    if (!set) {
+      rc = -1;
+      break;
+    }
+    size_t at = first_difference(s0, first->reply.nrrs, set, x->reply.nrrs);
+    if (at != SIZE_MAX) {
+      disagreement(cfg, first, s0, x, set, at, b);
+      rc = 1;
+    }
+    free(set);
+  }
+  free(s0);
+  return rc;
 }
 
 /* -C: for each name, the answer sets of all resolvers that answered
  * must be equal. Adds a WARNING sub-check per name that differs and
- * writes the first disagreement into b. Returns how many names differ. */
+ * writes the first disagreement into first. Returns how many differ. */
 static size_t check_consistency(const resolve_cfg *cfg, const sw_dns_query *q,
-                                sw_check *check, char *b, size_t n) {
+                                sw_check *check, sw_buf *first) {
   size_t differ = 0;
-  b[0] = '\0';
   for (size_t name = 0; name < cfg->nnames; name++) {
-    const sw_dns_query *row = q + name * cfg->nservers, *first = NULL;
-    char set0[512], set[512];
-    for (size_t s = 0; s < cfg->nservers; s++) {
-      const sw_dns_query *x = &row[s];
-      if (x->outcome != SW_DNS_REPLY || x->reply.rcode != 0 ||
-          x->reply.nrrs == 0)
-        continue;
-      if (!first) {
-        first = x;
-        answer_set(x, set0, sizeof set0);
-        continue;
-      }
-      answer_set(x, set, sizeof set);
-      if (strcmp(set, set0) == 0)
-        continue;
-      char text[1400];
-      snprintf(text, sizeof text,
-               "resolvers disagree on %s: %s says %s, %s says %s", x->name,
-               cfg->servers[first->server].label, set0,
-               cfg->servers[x->server].label, set);
-      sw_check_sub(check, SW_WARNING, "%s", text);
+    sw_buf text;
+    sw_buf_init(&text, 4096);
+    int rc = row_consistency(cfg, q + name * cfg->nservers, &text);
+    if (rc < 0 || text.nomem) {
+      sw_check_raise(check, SW_UNKNOWN);
+      sw_check_sub(check, SW_UNKNOWN, "%s: out of memory comparing answers",
+                   q[name * cfg->nservers].name);
+    } else if (rc > 0) {
+      sw_check_sub(check, SW_WARNING, "%s", sw_buf_str(&text));
       if (differ++ == 0)
-        snprintf(b, n, "%s", text);
-      break;
+        sw_buf_puts(first, sw_buf_str(&text));
     }
+    sw_buf_free(&text);
   }
   return differ;
 }
@@ -223,8 +333,8 @@ static void add_perfdata(const resolve_cfg *cfg, const sw_dns_query *q,
                  .crit = &cfg->std.crit,
                  .has_min = true,
                  .min = 0};
-    snprintf(p.label, sizeof p.label, "time_%s@%s", q[i].name,
-             cfg->servers[q[i].server].label);
+    resolve_time_label(q[i].name, cfg->servers[q[i].server].label, p.label,
+                       sizeof p.label);
     p.measured = q[i].outcome == SW_DNS_REPLY ||
                  q[i].outcome == SW_DNS_CONNREFUSED ||
                  q[i].outcome == SW_DNS_MALFORMED;
@@ -275,26 +385,64 @@ static size_t slowest(const sw_dns_query *q, size_t nq) {
 
 /* The OK summary: one query in full, many as a count. */
 static void ok_summary(const resolve_cfg *cfg, const sw_dns_query *q,
-                       const verdict *v, size_t nq, size_t slow, char *b,
-                       size_t n) {
+                       const verdict *v, size_t nq, size_t slow, sw_buf *b) {
   char dur[32];
   if (nq == 1) {
-    snprintf(b, n, "%s %s: %s%s%s", q[0].name,
-             sw_dns_qtype_name(cfg->dns.qtype), v[0].what,
-             v[0].timed ? "" : " in ", v[0].timed ? "" : v[0].dur);
+    sw_buf_addf(b, "%s %s: %s%s%s", q[0].name,
+                sw_dns_qtype_name(cfg->dns.qtype), v[0].what,
+                v[0].timed ? "" : " in ", v[0].timed ? "" : v[0].dur);
     return;
   }
   fmt_dur(dur, sizeof dur, slow < nq ? q[slow].elapsed : 0);
-  snprintf(b, n, "%zu name%s on %zu resolver%s in %s max", cfg->nnames,
-           cfg->nnames == 1 ? "" : "s", cfg->nservers,
-           cfg->nservers == 1 ? "" : "s", dur);
+  sw_buf_addf(b, "%zu name%s on %zu resolver%s in %s max", cfg->nnames,
+              cfg->nnames == 1 ? "" : "s", cfg->nservers,
+              cfg->nservers == 1 ? "" : "s", dur);
+}
+
+/* One line per query; failed ones carry the --fail-* state. -t's STATE
+ * caps what a timeout can give (default critical: no cap), so
+ * "-t 5:unknown" keeps black holes from paging. */
+static void add_lines(const resolve_cfg *cfg, const sw_dns_query *q,
+                      const verdict *v, size_t nq, sw_state fail_state,
+                      sw_check *check) {
+  sw_state timeout_state =
+      sw_state_rank(cfg->std.timeout_state) < sw_state_rank(fail_state)
+          ? cfg->std.timeout_state
+          : fail_state;
+  for (size_t i = 0; i < nq; i++) {
+    sw_state s = v[i].unknown                     ? SW_UNKNOWN
+                 : !v[i].failed                   ? SW_OK
+                 : q[i].outcome == SW_DNS_TIMEOUT ? timeout_state
+                                                  : fail_state;
+    sw_check_sub(check, s, "%s @%s: %s%s%s%s", q[i].name,
+                 cfg->servers[q[i].server].label, v[i].what,
+                 v[i].timed ? "" : " (", v[i].timed ? "" : v[i].dur,
+                 v[i].timed ? "" : ")");
+  }
+}
+
+/* The -w/-c part of the summary; returns the time state. */
+static sw_state time_summary(const resolve_cfg *cfg, const sw_dns_query *q,
+                             size_t nq, size_t slow, sw_buf *b) {
+  if (slow >= nq)
+    return SW_OK;
+  sw_state st = sw_range_state(&cfg->std.warn, &cfg->std.crit, q[slow].elapsed);
+  if (st == SW_OK)
+    return st;
+  char dur[32];
+  fmt_dur(dur, sizeof dur, q[slow].elapsed);
+  sw_buf_addf(b, "%sslowest answer %s from %s for %s (%s %s)",
+              b->len ? "; " : "", dur, cfg->servers[q[slow].server].label,
+              q[slow].name, st == SW_CRITICAL ? "-c" : "-w",
+              st == SW_CRITICAL ? cfg->std.crit.text : cfg->std.warn.text);
+  return st;
 }
 
 void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
                    sw_check *check) {
-  verdict *v = calloc(nq, sizeof *v);
-  char summary[1600], extra[1500];
-  size_t failed = 0;
+  verdict *v = calloc(nq ? nq : 1, sizeof *v);
+  size_t failed = 0, unknown = 0;
+  sw_buf sum;
   if (!v) {
     sw_check_raise(check, SW_UNKNOWN);
     sw_check_summary(check, "out of memory");
@@ -303,59 +451,40 @@ void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
   for (size_t i = 0; i < nq; i++) {
     judge_query(cfg, &q[i], &v[i]);
     failed += v[i].failed;
+    unknown += v[i].unknown;
   }
-  /* Failed queries count against --fail-warning/--fail-critical; their
-   * lines carry that state so one failure of many can merely warn. -t's
-   * STATE caps what a timeout can give (default critical: no cap), so
-   * "-t 5:unknown" keeps black holes from paging. */
   sw_state fail_state =
       sw_range_state(&cfg->fail_warn, &cfg->fail_crit, (double)failed);
-  sw_state timeout_state =
-      sw_state_rank(cfg->std.timeout_state) < sw_state_rank(fail_state)
-          ? cfg->std.timeout_state
-          : fail_state;
-  for (size_t i = 0; i < nq; i++) {
-    sw_state s = !v[i].failed                     ? SW_OK
-                 : q[i].outcome == SW_DNS_TIMEOUT ? timeout_state
-                                                  : fail_state;
-    sw_check_sub(check, s, "%s @%s: %s%s%s%s", q[i].name,
-                 cfg->servers[q[i].server].label, v[i].what,
-                 v[i].timed ? "" : " (", v[i].timed ? "" : v[i].dur,
-                 v[i].timed ? "" : ")");
+  add_lines(cfg, q, v, nq, fail_state, check);
+  /* The summary leads with what is wrong: failures, limits hit,
+   * disagreement, slow answers; the healthy overview comes last. */
+  sw_buf_init(&sum, 2048);
+  if (failed) {
+    problem_list(cfg, q, v, nq, false, &sum);
+    sw_buf_addf(&sum, " (%zu/%zu failed)", failed, nq);
   }
-  /* The summary leads with what is wrong: failures, disagreement, slow
-   * answers; the healthy overview comes last. */
-  size_t slow = slowest(q, nq), len = 0;
-  summary[0] = '\0';
-  if (failed)
-    failure_summary(cfg, q, v, nq, failed, summary, sizeof summary);
-  len = strlen(summary);
-  if (cfg->consistent &&
-      check_consistency(cfg, q, check, extra, sizeof extra) > 0)
-    len += (size_t)snprintf(summary + len, sizeof summary - len, "%s%s",
-                            len ? "; " : "", extra);
-  sw_state time_state =
-      slow < nq
-          ? sw_range_state(&cfg->std.warn, &cfg->std.crit, q[slow].elapsed)
-          : SW_OK;
-  if (time_state != SW_OK && len < sizeof summary) {
-    char dur[32];
-    fmt_dur(dur, sizeof dur, q[slow].elapsed);
-    len += (size_t)snprintf(
-        summary + len, sizeof summary - len,
-        "%sslowest answer %s from %s for %s (%s %s)", len ? "; " : "", dur,
-        cfg->servers[q[slow].server].label, q[slow].name,
-        time_state == SW_CRITICAL ? "-c" : "-w",
-        time_state == SW_CRITICAL ? cfg->std.crit.text : cfg->std.warn.text);
-    sw_check_raise(check, time_state);
+  if (unknown) {
+    sw_buf_puts(&sum, sum.len ? "; not judged: " : "not judged: ");
+    problem_list(cfg, q, v, nq, true, &sum);
   }
-  if (!failed && len < sizeof summary) {
-    if (len)
-      len += (size_t)snprintf(summary + len, sizeof summary - len, "; ");
-    if (len < sizeof summary)
-      ok_summary(cfg, q, v, nq, slow, summary + len, sizeof summary - len);
+  if (cfg->consistent) {
+    sw_buf first;
+    sw_buf_init(&first, 600);
+    if (check_consistency(cfg, q, check, &first) > 0)
+      sw_buf_addf(&sum, "%s%s", sum.len ? "; " : "", sw_buf_str(&first));
+    sw_buf_free(&first);
   }
-  sw_check_summary(check, "%s", summary);
+  size_t slow = slowest(q, nq);
+  sw_check_raise(check, time_summary(cfg, q, nq, slow, &sum));
+  if (!failed && !unknown) {
+    if (sum.len)
+      sw_buf_puts(&sum, "; ");
+    ok_summary(cfg, q, v, nq, slow, &sum);
+  }
+  if (sum.nomem)
+    sw_check_raise(check, SW_UNKNOWN);
+  sw_check_summary(check, "%s", sum.nomem ? "out of memory" : sw_buf_str(&sum));
+  sw_buf_free(&sum);
   add_perfdata(cfg, q, nq, failed, check);
   free(v);
 }

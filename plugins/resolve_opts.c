@@ -2,10 +2,12 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
 
 #include "resolve.h"
 #include "streamwatch/plugin.h"
+#include "streamwatch/file.h"
 #include "streamwatch/strparse.h"
 
 enum {
@@ -118,47 +120,74 @@ static int parse_family_prefix(const char *text, resolve_expect *e) {
 int resolve_expect_parse(const char *text, resolve_expect *e, sw_err *err) {
   memset(e, 0, sizeof *e);
   size_t len = strlen(text);
-  if (len == 0 || len >= sizeof e->text)
+  if (len == 0)
     return sw_fail(err, "-a: invalid expectation '%s'", text);
-  memcpy(e->text, text, len + 1);
+  e->text = text;
   int rc = parse_family_prefix(text, e);
   if (rc < 0)
     return sw_fail(err, "-a: invalid CIDR prefix in '%s'", text);
-  if (rc == 0) {
-    for (size_t i = 0; i < len; i++)
-      e->key[i] =
-          (char)((text[i] >= 'A' && text[i] <= 'Z') ? text[i] + 32 : text[i]);
-    if (len > 1 && e->key[len - 1] == '.')
-      e->key[len - 1] = '\0';
-  }
+  /* "host.example." and "host.example" name the same target; the root
+   * "." is the empty name */
+  e->keylen = text[len - 1] == '.' ? len - 1 : len;
   return 0;
 }
 
 bool resolve_expect_match(const resolve_expect *e, const sw_dns_rr *rr) {
-  if (!e->family)
-    return strcasecmp(e->key, rr->key) == 0;
-  if (rr->family != e->family)
+  if (e->family && rr->family) {
+    if (rr->family != e->family)
+      return false;
+    int whole = e->prefix / 8, bits = e->prefix % 8;
+    if (memcmp(e->addr, rr->addr, (size_t)whole) != 0)
+      return false;
+    unsigned char mask = (unsigned char)(0xff << (8 - bits));
+    return bits == 0 || (e->addr[whole] & mask) == (rr->addr[whole] & mask);
+  }
+  if (rr->family) /* an A/AAAA answer against a text */
     return false;
-  int whole = e->prefix / 8, bits = e->prefix % 8;
-  if (memcmp(e->addr, rr->addr, (size_t)whole) != 0)
-    return false;
-  unsigned char mask = (unsigned char)(0xff << (8 - bits));
-  return bits == 0 || (e->addr[whole] & mask) == (rr->addr[whole] & mask);
+  size_t kl;
+  const char *k = sw_dns_rr_key(rr, &kl);
+  if (rr->type == SW_DNS_TXT || rr->type == SW_DNS_CAA)
+    return strlen(e->text) == kl && memcmp(e->text, k, kl) == 0;
+  return e->keylen == kl && strncasecmp(e->text, k, kl) == 0;
 }
 
-/* Reads the default resolvers, filtered by -4/-6. */
+/* FNV-1a (32 bits) of s: a stable short tag for a cut label. */
+static unsigned long fnv1a(const char *s) {
+  unsigned long h = 2166136261UL;
+  for (; *s; s++)
+    h = ((h ^ (unsigned char)*s) * 16777619UL) & 0xffffffffUL;
+  return h;
+}
+
+void resolve_time_label(const char *name, const char *server, char *out,
+                        size_t n) {
+  size_t nl = strlen(name), sl = strlen(server);
+  if (5 + nl + 1 + sl < n) {
+    snprintf(out, n, "time_%s@%s", name, server);
+    return;
+  }
+  /* "time_" PREFIX "~" 8 hex "@" SERVER: server labels are < 64 bytes */
+  size_t keep = n - 1 - 5 - 1 - 8 - 1 - sl;
+  while (keep > 0 && ((unsigned char)name[keep] & 0xC0) == 0x80)
+    keep--; /* never half a UTF-8 character */
+  snprintf(out, n, "time_%.*s~%08lx@%s", (int)keep, name, fnv1a(name), server);
+}
+
+/* Reads the default resolvers, filtered by -4/-6: the whole file, up to
+ * RESOLVE_MAX_RESOLV_CONF (refused beyond: a nameserver line past a cut
+ * would be silently ignored). */
 static int load_resolv_conf(resolve_cfg *cfg, sw_err *err) {
   const char *path = cfg->resolv_conf ? cfg->resolv_conf : "/etc/resolv.conf";
-  char text[16384];
+  char *text = NULL;
+  size_t len = 0, n = 0;
   sw_dns_server all[RESOLVE_MAX_SERVERS];
-  size_t n = 0;
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return sw_fail(err, "--resolv-conf: cannot read %s: %m", path);
-  size_t len = fread(text, 1, sizeof text, f);
-  fclose(f);
-  if (sw_dns_resolv_conf_parse(text, len, all, RESOLVE_MAX_SERVERS, &n, err) <
-      0)
+  if (sw_read_file(path, RESOLVE_MAX_RESOLV_CONF, "--resolv-conf", &text, &len,
+                   err) < 0)
+    return -1;
+  int rc =
+      sw_dns_resolv_conf_parse(text, len, all, RESOLVE_MAX_SERVERS, &n, err);
+  free(text);
+  if (rc < 0)
     return -1;
   for (size_t i = 0; i < n; i++) {
     int fam = all[i].family == AF_INET ? 4 : 6;
@@ -239,6 +268,63 @@ static int reject_duplicates(const resolve_cfg *cfg, sw_err *err) {
   return 0;
 }
 
+/* An -a that can never match an answer of the asked type would page
+ * about a healthy service: A and AAAA answers are matched only by
+ * addresses of their family. */
+static int reject_impossible_expect(const resolve_cfg *cfg, sw_err *err) {
+  int qt = cfg->dns.qtype;
+  if (qt != SW_DNS_A && qt != SW_DNS_AAAA)
+    return 0;
+  int fam = qt == SW_DNS_A ? AF_INET : AF_INET6;
+  for (size_t i = 0; i < cfg->nexpects; i++)
+    if (cfg->expects[i].family != fam)
+      return sw_fail(err,
+                     "-a: '%s' can never match an %s answer (give an IPv%d "
+                     "address or CIDR block)",
+                     cfg->expects[i].text, sw_dns_qtype_name(qt),
+                     fam == AF_INET ? 4 : 6);
+  return 0;
+}
+
+typedef struct {
+  char quoted[2 * 160 + 3]; /* the label as perfdata prints it */
+  size_t name;
+} label_row;
+
+static int cmp_label(const void *a, const void *b) {
+  return strcmp(((const label_row *)a)->quoted, ((const label_row *)b)->quoted);
+}
+
+/* Every time label printed must differ (conventions: labels are unique):
+ * labels are compared as the printer writes them, after '=', '|' and
+ * control characters became '_'. Two -H that still clash are refused,
+ * naming both. */
+static int reject_label_clash(const resolve_cfg *cfg, sw_err *err) {
+  size_t n = cfg->nnames * cfg->nservers, k = 0;
+  label_row *rows = calloc(n ? n : 1, sizeof *rows);
+  int rc = 0;
+  if (!rows)
+    return sw_fail(err, "out of memory");
+  for (size_t i = 0; i < cfg->nnames; i++)
+    for (size_t s = 0; s < cfg->nservers; s++, k++) {
+      char label[160];
+      resolve_time_label(cfg->names[i], cfg->servers[s].label, label,
+                         sizeof label);
+      sw_perf_label(rows[k].quoted, sizeof rows[k].quoted, label);
+      rows[k].name = i;
+    }
+  qsort(rows, n, sizeof *rows, cmp_label);
+  for (k = 1; k < n && rc == 0; k++)
+    if (strcmp(rows[k].quoted, rows[k - 1].quoted) == 0)
+      rc = sw_fail(err,
+                   "-H: '%s' and '%s' give the same perfdata label %s; "
+                   "check them separately",
+                   cfg->names[rows[k - 1].name], cfg->names[rows[k].name],
+                   rows[k].quoted);
+  free(rows);
+  return rc;
+}
+
 /* Checks the options that only make sense together. */
 static int resolve_validate(resolve_cfg *cfg, sw_err *err) {
   if (cfg->nnames == 0)
@@ -247,17 +333,21 @@ static int resolve_validate(resolve_cfg *cfg, sw_err *err) {
     return -1;
   if (cfg->expect_all && cfg->nexpects == 0)
     return sw_fail(err, "-L: needs at least one -a");
+  if (reject_impossible_expect(cfg, err) < 0)
+    return -1;
   for (size_t i = 0; i < cfg->nservers; i++) {
     int fam = cfg->servers[i].family == AF_INET ? 4 : 6;
     if (cfg->std.family && cfg->std.family != fam)
       return sw_fail(err, "-s: %s is not an IPv%d address (-%d given)",
                      cfg->servers[i].label, cfg->std.family, cfg->std.family);
   }
-  if (cfg->nservers == 0)
-    return load_resolv_conf(cfg, err);
-  if (cfg->resolv_conf)
+  if (cfg->nservers == 0) {
+    if (load_resolv_conf(cfg, err) < 0)
+      return -1;
+  } else if (cfg->resolv_conf) {
     return sw_fail(err, "--resolv-conf: not used together with -s");
-  return 0;
+  }
+  return reject_label_clash(cfg, err);
 }
 
 sw_std_result resolve_parse(int argc, char **argv, resolve_cfg *cfg,

@@ -57,23 +57,52 @@ const char *sw_dns_rcode_name(int rcode, char *buf, size_t n);
 typedef struct {
   int type;
   unsigned long ttl;
-  char text[256]; /* as printed: 10.1.2.4, "10 mx.example.", ... */
-  char key[256];  /* what -a text matches: address, or the target
-                     name lowercased without trailing dot */
+  char text[256]; /* as printed: 10.1.2.4, "10 mx.example.", ...
+                     (sanitised, cut at 200 characters with "...") */
+  char key[256];  /* key as printed (sanitised, may be cut) */
   int family;     /* A/AAAA: AF_INET/AF_INET6, else 0 */
   unsigned char addr[16];
+  /* Owned, one allocation: keylen bytes of the exact key -a matches (never
+   * cut or sanitised: the address text, a target name lowercased without
+   * its trailing dot, the whole TXT text, the CAA text), a NUL, then
+   * canonlen bytes that identify the record exactly for -C (address
+   * bytes; numbers and lowercased names; raw TXT/CAA rdata). NULL in a
+   * record built by hand: key then stands in for both. */
+  unsigned char *exact;
+  size_t keylen, canonlen;
 } sw_dns_rr;
 
 typedef struct {
   int rcode;
   bool aa, tc;
-  sw_dns_rr *rrs; /* answers of the asked type, in wire order */
+  sw_dns_rr *rrs; /* answers of the asked type owned by the asked name
+                     or the end of its CNAME chain, in wire order */
   size_t nrrs;
-  char chain[256]; /* CNAME chain "a. -> b." ("" without CNAMEs) */
+  char chain[256]; /* CNAME chain "a. -> b." ("" without CNAMEs; cut
+                      with "..." when longer) */
+  size_t ncnames;  /* links followed in the chain */
+  size_t bytes;    /* heap memory the reply holds (the run's budget) */
 } sw_dns_reply;
+
+/* The parsed answers of one run may hold at most this much memory
+ * (SW_DNS_LIMIT beyond it), so that peak RSS stays bounded whatever the
+ * resolvers send: 64 names x 32 resolvers of ordinary answers need a few
+ * MiB; only replies of thousands of records come near it. */
+#define SW_DNS_MAX_KEPT ((size_t)24 << 20)
+
+/* The exact key of rr (see sw_dns_rr.exact) and its length. */
+const char *sw_dns_rr_key(const sw_dns_rr *rr, size_t *len);
+
+/* Orders records by their exact identity (type, then canonical bytes):
+ * 0 only for the same record whatever its TTL or case of names. A
+ * qsort comparator. */
+int sw_dns_rr_cmp(const void *a, const void *b);
 
 /* Parses a reply (RFC 1035 4.1) to a query of qtype: header flags, rcode,
  * and the answer section's records of qtype (CNAMEs become the chain).
+ * Only records owned by the question's name, or by the end of the CNAME
+ * chain that starts there (at most 16 links), are answers: a record for
+ * another name proves nothing about the asked one.
  * A pure function over bytes. Returns 0, or -1 with err when the message
  * is malformed (truncated section, bad name, rdata not of its type's
  * shape) or out of memory. */
@@ -88,6 +117,7 @@ typedef enum {
   SW_DNS_TIMEOUT,     /* no answer within the time given */
   SW_DNS_CONNREFUSED, /* ICMP port unreachable, TCP RST */
   SW_DNS_MALFORMED,   /* a reply that could not be parsed */
+  SW_DNS_LIMIT,       /* a reply past SW_DNS_MAX_KEPT: not judged */
   SW_DNS_ERROR        /* anything else; detail in err */
 } sw_dns_outcome;
 
