@@ -7,6 +7,7 @@
 
 #include "streamwatch/http.h"
 #include "streamwatch/sanitize.h"
+#include "streamwatch/strbuf.h"
 
 /* The phase a transfer was in when time ran out, from the timings it
  * reached (each is -1 while not reached), and how to say it. */
@@ -74,22 +75,23 @@ static const struct {
 
 void sw_http_explain(int code, const char *errbuf, long os_errno,
                      const char *url, bool https, double elapsed,
-                     sw_http_resp *resp) {
+                     const char *const *secrets, sw_http_resp *resp) {
   char why[256], safe_url[200];
-  sw_sanitize(safe_url, sizeof safe_url, url, strlen(url), 120);
+  sw_buf out;
+  sw_buf_fixed(&out, resp->err, sizeof resp->err);
   if (code == CURLE_OPERATION_TIMEDOUT) {
     const char *words;
     resp->timed_out = true;
     timeout_phase(resp, https, &resp->phase, &words);
-    snprintf(resp->err, sizeof resp->err, "timeout after %.1f s %s %s", elapsed,
-             words, safe_url);
+    sw_url_display(safe_url, sizeof safe_url, url, 120, secrets);
+    sw_buf_addf(&out, "timeout after %.1f s %s %s", elapsed, words, safe_url);
     return;
   }
   if (resp->too_big) {
     resp->phase = "reading body";
-    snprintf(resp->err, sizeof resp->err,
-             "reading body failed: larger than --max-size (%zu bytes read)",
-             resp->body_len);
+    sw_buf_addf(&out,
+                "reading body failed: larger than --max-size (%zu bytes read)",
+                resp->body_len);
     return;
   }
   resp->phase = "request";
@@ -116,6 +118,7 @@ void sw_http_explain(int code, const char *errbuf, long os_errno,
     what = strerror((int)os_errno);
   if (!what)
     what = strcmp(resp->phase, "TLS handshake") == 0 ? tls_reason(msg) : msg;
-  sw_sanitize(why, sizeof why, what, strlen(what), 160);
-  snprintf(resp->err, sizeof resp->err, "%s failed: %s", resp->phase, why);
+  /* libcurl's message may quote the URL, userinfo and all */
+  sw_text_safe(why, sizeof why, what, strlen(what), 160, secrets);
+  sw_buf_addf(&out, "%s failed: %s", resp->phase, why);
 }

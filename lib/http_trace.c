@@ -7,23 +7,25 @@
 #include "streamwatch/http.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/secret.h"
+#include "streamwatch/strbuf.h"
 
+/* One trace line: a credential header as "Name: ****"; any other line
+ * masked, then sanitised, then cut at 1000 characters (in that order: a
+ * cut never shows part of a secret). */
 static void emit(const sw_http_req *req, const char *prefix, const char *line,
                  size_t len) {
-  char raw[1024], safe[1100], out[1200];
+  char safe[4100], out[4200];
+  sw_buf b;
   while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
     len--;
   if (len == 0)
     return;
-  if (sw_secret_header(line, len)) { /* a credential: never shown */
-    size_t name = (size_t)((const char *)memchr(line, ':', len) - line);
-    snprintf(raw, sizeof raw, "%.*s: ****", (int)name, line);
-  } else {
-    snprintf(raw, sizeof raw, "%.*s", (int)(len < 1000 ? len : 1000), line);
-  }
-  sw_secret_mask(raw, req->secrets);
-  sw_sanitize(safe, sizeof safe, raw, strlen(raw), 0);
-  snprintf(out, sizeof out, "%s%s", prefix, safe);
+  size_t name = sw_secret_header(line, len)
+                    ? (size_t)((const char *)memchr(line, ':', len) - line)
+                    : 0;
+  sw_text_safe(safe, sizeof safe, line, name ? name : len, 1000, req->secrets);
+  sw_buf_fixed(&b, out, sizeof out);
+  sw_buf_addf(&b, "%s%s%s", prefix, safe, name ? ": ****" : "");
   req->trace(req->trace_arg, out);
 }
 

@@ -89,21 +89,37 @@ typedef struct {
   bool stopped;       /* on_data/on_tick ended a stream early */
   bool headers_done;  /* the last response's header block ended */
   /* Where the request went (see cred_origin): */
-  bool cred_withheld; /* credentials were not sent to a hop or request on
-                         another origin, or down to http */
-  bool downgraded;    /* a hop went from https to http (clear text) */
-  char hop[200];      /* the first such hop, sanitised, userinfo removed:
-                         "https://a/ -> http://b/x" */
-  const char *phase;  /* "DNS", "connect", "TLS handshake",
-                         "waiting for first byte", "reading headers",
-                         "reading body", "sending request" */
-  char err[256];      /* "TLS handshake failed: certificate has expired" */
+  bool cred_withheld;    /* credentials were not sent to a hop or request on
+                            another origin, or down to http */
+  bool downgraded;       /* a hop went from https to http (clear text) */
+  char hop[200];         /* the first hop down from https to http or, when
+                            none, the first to another origin (than the hop
+                            before); sanitised, masked, userinfo removed:
+                            "https://a/ -> http://b/x" */
+  char withheld_at[160]; /* with cred_withheld: the first origin they were
+                            not sent to, "http://other:8080/" */
+  const char *phase;     /* "DNS", "connect", "TLS handshake",
+                            "waiting for first byte", "reading headers",
+                            "reading body", "sending request" */
+  char err[256];         /* "TLS handshake failed: certificate has expired" */
 } sw_http_resp;
 
+/* The longest bearer token sent (bytes): a JWT with many claims is a
+ * few KiB; a longer one is refused (sw_http_perform fails with err set,
+ * the plugins say UNKNOWN). The option parsers refuse it first. */
+#define SW_HTTP_BEARER_MAX 65536
+
 /* Performs the request, finishing before the deadline (less a margin to
- * print). Returns 0 when a response arrived (whatever its status), -1 on
- * a transport failure with resp->phase and resp->err set, or -1 with
- * err set when libcurl cannot be set up (err->msg non-empty). */
+ * print). Redirects (with req->follow) are followed here, hop by hop, not
+ * by libcurl: each hop gets credentials only on their origin (see
+ * cred_origin), 303 turns into GET, 301/302 turn a POST into GET, 307/308
+ * keep method and body (RFC 9110 15.4). resp->t holds the phases of the
+ * last hop and the total of all. Returns 0 when a response arrived
+ * (whatever its status), -1 on a transport failure with resp->phase and
+ * resp->err set (also: too many redirects, a secret body that would go
+ * to another origin: phase "redirect" or "request"), or -1 with err set
+ * when the request cannot be set up (err->msg non-empty: out of memory,
+ * a bearer longer than SW_HTTP_BEARER_MAX, a bad --connect-to). */
 int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
                     sw_http_resp *resp, sw_err *err);
 
@@ -125,7 +141,7 @@ const char *sw_http_session_url(const sw_http_session *s);
  * as reached). */
 void sw_http_explain(int code, const char *errbuf, long os_errno,
                      const char *url, bool https, double elapsed,
-                     sw_http_resp *resp);
+                     const char *const *secrets, sw_http_resp *resp);
 
 /* Internal: libcurl's debug callback target; masks Authorization,
  * Cookie and every req->secrets string, sanitises, and passes complete
@@ -151,6 +167,15 @@ int sw_url_origin(const char *url, char *buf, size_t n);
 /* Are the two URLs of one origin (scheme, host and port)? false when
  * either cannot be parsed. */
 bool sw_same_origin(const char *a, const char *b);
+
+/* Is url an https:// one (scheme in any case)? */
+bool sw_url_https(const char *url);
+
+/* Writes url as output may show it into dst (size n): without userinfo
+ * ("user:password@"), every string of secrets masked, sanitised, at most
+ * max characters (0: no limit). Returns the length written. */
+size_t sw_url_display(char *dst, size_t n, const char *url, size_t max,
+                      const char *const *secrets);
 
 /* "libcurl/7.88.1 OpenSSL/3.0.19 ..." */
 const char *sw_http_version(char *buf, size_t n);

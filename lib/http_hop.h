@@ -1,0 +1,77 @@
+/* Internal to lib/http*.c: one request's way through its redirects, hop
+ * by hop, and what each hop may carry (credentials stay with their
+ * origin: conventions.md). */
+#ifndef STREAMWATCH_HTTP_HOP_H
+#define STREAMWATCH_HTTP_HOP_H
+
+#include <stdbool.h>
+#include "streamwatch/http.h"
+
+#include <curl/curl.h>
+
+/* A sequence of requests on one libcurl handle (see http.h). */
+struct sw_http_session {
+  CURL *h;
+  bool used;        /* a request was made: the cookie engine is on */
+  char *cookie_jar; /* NULL: cookies in memory only */
+  char url[1024];   /* where the last request ended */
+};
+
+/* libcurl's cumulative times, in microseconds, by CURLINFO order. */
+enum { T_DNS, T_CONNECT, T_APP, T_PRE, T_START, T_TOTAL, T_COUNT };
+
+typedef struct {
+  const sw_http_req *req;
+  sw_http_resp *resp;
+  size_t cap;
+  CURL *handle;
+  curl_socket_t fd;         /* the socket libcurl connects, for phases */
+  curl_off_t seen[T_COUNT]; /* the times as last seen during the transfer */
+  bool redirect; /* this response is a 3xx to follow: its body is not the
+                    answer (libcurl's own follow dropped it too) */
+} sw_http_ctx;
+
+/* libcurl's callbacks (lib/http_io.c); arg is the sw_http_ctx. */
+int sw_http_on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+                        curl_off_t ultotal, curl_off_t ulnow);
+int sw_http_on_sockopt(void *arg, curl_socket_t fd, curlsocktype purpose);
+size_t sw_http_on_body(char *data, size_t size, size_t nmemb, void *arg);
+size_t sw_http_on_header(char *data, size_t size, size_t nmemb, void *arg);
+int sw_http_on_debug(CURL *h, curl_infotype type, char *data, size_t size,
+                     void *arg);
+
+/* After a hop's transfer: its phases (see sw_http_times), and the
+ * leaf certificate's days left (resp->have_cert, cert_days). */
+void sw_http_read_times(CURL *h, sw_http_ctx *c, bool https, sw_http_times *t);
+void sw_http_read_cert(CURL *h, sw_http_resp *r);
+
+typedef struct {
+  char *url;          /* where this hop goes (owned) */
+  const char *method; /* NULL: GET; else "HEAD", "POST" or req->method */
+  bool body;          /* req->body goes with this hop */
+  bool creds;         /* credentials go with this hop */
+  long redirects;     /* redirects followed so far */
+} sw_http_hop;
+
+/* Does req carry a credential (bearer, username, a credential header,
+ * a secret body)? */
+bool sw_http_has_creds(const sw_http_req *req);
+
+/* The first hop: req->url as asked. Returns 0, or -1 with resp->phase
+ * and resp->err set (a secret body for another origin), or -1 with err
+ * set (out of memory). */
+int sw_http_hop_first(sw_http_hop *hop, const sw_http_req *req,
+                      sw_http_resp *resp, sw_err *err);
+
+/* After a response with this status whose Location resolved to target
+ * (NULL: none): moves hop on to the next one (RFC 9110 15.4 method
+ * rules). Returns 1 to follow, 0 when the response is the final one, or
+ * -1 with resp->phase and resp->err set (too many redirects; a secret
+ * body that would go to another origin), or -1 with err set (out of
+ * memory). */
+int sw_http_hop_next(sw_http_hop *hop, const sw_http_req *req, long status,
+                     const char *target, sw_http_resp *resp, sw_err *err);
+
+void sw_http_hop_free(sw_http_hop *hop);
+
+#endif
