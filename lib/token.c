@@ -8,8 +8,14 @@
 #include <unistd.h>
 
 #include "streamwatch/secret.h"
+#include "streamwatch/strbuf.h"
 #include "streamwatch/strparse.h"
 #include "streamwatch/token.h"
+
+/* The latest expiry a cache may hold (seconds since the epoch, far past
+ * any real token): a bound, so no reader or writer does arithmetic on a
+ * server's number unchecked. */
+#define TOKEN_MAX_EXPIRES_AT 1000000000000000LL
 
 /* Writes text to a new file beside path and renames it over path: the
  * file is either the old one or the whole new one, never half (rename is
@@ -57,28 +63,35 @@ int sw_token_save(const char *path, const sw_token *t, const char *opt,
                    "%s: cannot write %s: the token is empty or holds a "
                    "line break",
                    opt, path);
-  size_t need = strlen(t->access_token) + 200;
-  char *text = malloc(need);
-  if (!text)
-    return sw_fail(err, "%s: out of memory", opt);
-  snprintf(text, need,
-           "# streamwatch token cache (check_login); do not edit\n"
-           "token_type=%s\nexpires_at=%lld\naccess_token=%s\n",
-           t->token_type, t->expires_at, t->access_token);
-  int rc = write_atomic(path, text, opt, err);
-  sw_secret_free(text);
+  /* The same bound the reader holds (token_line): an expiry a reader
+   * would refuse is never written. */
+  if (t->expires_at < 0 || t->expires_at > TOKEN_MAX_EXPIRES_AT)
+    return sw_fail(err, "%s: cannot write %s: expiry %lld out of range", opt,
+                   path, t->expires_at);
+  sw_buf b;
+  sw_buf_init(&b, strlen(t->access_token) + strlen(t->token_type) + 200);
+  sw_buf_addf(&b,
+              "# streamwatch token cache (check_login); do not edit\n"
+              "token_type=%s\nexpires_at=%lld\naccess_token=%s\n",
+              t->token_type, t->expires_at, t->access_token);
+  int rc = b.nomem || b.cut ? sw_fail(err, "%s: out of memory", opt)
+                            : write_atomic(path, sw_buf_str(&b), opt, err);
+  if (b.p)
+    memset(b.p, 0, b.len);
+  sw_buf_free(&b);
   return rc;
 }
 
 int sw_secret_save(const char *path, const char *secret, const char *opt,
                    sw_err *err) {
-  size_t need = strlen(secret) + 2;
-  char *text = malloc(need);
-  if (!text)
-    return sw_fail(err, "%s: out of memory", opt);
-  snprintf(text, need, "%s\n", secret);
-  int rc = write_atomic(path, text, opt, err);
-  sw_secret_free(text);
+  sw_buf b;
+  sw_buf_init(&b, strlen(secret) + 1);
+  sw_buf_addf(&b, "%s\n", secret);
+  int rc = b.nomem || b.cut ? sw_fail(err, "%s: out of memory", opt)
+                            : write_atomic(path, sw_buf_str(&b), opt, err);
+  if (b.p)
+    memset(b.p, 0, b.len);
+  sw_buf_free(&b);
   return rc;
 }
 
@@ -97,7 +110,8 @@ static int token_line(const char *b, const char *e, sw_token *t, int *seen,
     *seen |= 1;
   } else if (kl == 10 && memcmp(b, "expires_at", 10) == 0) {
     double x;
-    if (sw_parse_double_n(v, vl, &x) < 0 || x < 0 || x > 1e15)
+    if (sw_parse_double_n(v, vl, &x) < 0 || x < 0 ||
+        x > (double)TOKEN_MAX_EXPIRES_AT)
       return sw_fail(err, "bad expires_at");
     t->expires_at = (long long)x;
     *seen |= 2;

@@ -14,6 +14,7 @@
 #include "streamwatch/plugin.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/secret.h"
+#include "streamwatch/strbuf.h"
 #include "streamwatch/strvec.h"
 
 /* time (total), time_stepN, the phases of the slowest step, token_ttl,
@@ -59,33 +60,53 @@ static double add_perfdata(const login_cfg *cfg, const login_run *run,
 /* The summary of a login that worked, and the time thresholds. */
 static void ok_summary(const login_cfg *cfg, const login_run *run, double total,
                        sw_check *check) {
-  char url[160], ttl[64] = "";
+  char url[160], ttl[64] = "", slow[96] = "";
+  sw_buf b;
   sw_state s = sw_range_state(&cfg->std.warn, &cfg->std.crit, total);
-  sw_sanitize(url, sizeof url, cfg->url, strlen(cfg->url), 120);
-  if (run->ttl > 0)
-    snprintf(ttl, sizeof ttl, ", token valid %lld s", run->ttl);
+  login_url_show(cfg, cfg->url, url, sizeof url, 120);
+  if (run->ttl > 0) {
+    sw_buf_fixed(&b, ttl, sizeof ttl);
+    sw_buf_addf(&b, ", token valid %lld s", run->ttl);
+  }
+  if (s != SW_OK) {
+    sw_buf_fixed(&b, slow, sizeof slow);
+    sw_buf_addf(&b, "slow login: %s %s; ", s == SW_CRITICAL ? "-c" : "-w",
+                s == SW_CRITICAL ? cfg->std.crit.text : cfg->std.warn.text);
+  }
   sw_check_raise(check, s);
-  sw_check_summary(
-      check, "%s%s%s%s%s as %s at %s in %.3f s%s",
-      s == SW_OK ? "" : "slow login: ",
-      s == SW_OK ? "" : (s == SW_CRITICAL ? "-c " : "-w "),
-      s == SW_OK ? ""
-                 : (s == SW_CRITICAL ? cfg->std.crit.text : cfg->std.warn.text),
-      s == SW_OK ? "" : "; ", login_flow_name(cfg->flow),
-      run->who ? run->who : "?", url, total, ttl);
+  sw_check_summary(check, "%s%s as %s at %s in %.3f s%s", slow,
+                   login_flow_name(cfg->flow), run->who ? run->who : "?", url,
+                   total, ttl);
+}
+
+/* A flow that ended without its verdict: something failed inside it (an
+ * allocation), and the result is UNKNOWN with a summary, never OK. */
+static void no_verdict(const login_cfg *cfg, const login_run *run,
+                       sw_check *check) {
+  sw_check_raise(check, SW_UNKNOWN);
+  if (!check->summary)
+    sw_check_summary(check,
+                     "internal failure (out of memory?): the %s flow ended "
+                     "without a result after %d of its steps",
+                     login_flow_name(cfg->flow), run->n);
 }
 
 /* HTTP Basic's base64 of USER:PW (escaped first for RFC 6749 2.3.1), or
  * NULL when out of memory. */
 static char *basic_b64(const char *user, const char *pw, bool escape) {
   char *u = escape ? curl_easy_escape(NULL, user, 0) : NULL;
-  char *p = escape ? curl_easy_escape(NULL, pw, 0) : NULL, *both = NULL;
-  char *out = NULL;
-  if ((!escape || (u && p)) &&
-      asprintf(&both, "%s:%s", escape ? u : user, escape ? p : pw) >= 0) {
-    out = sw_base64(both, strlen(both));
-    sw_secret_free(both);
+  char *p = escape ? curl_easy_escape(NULL, pw, 0) : NULL, *out = NULL;
+  sw_buf both;
+  sw_buf_init(&both, strlen(u ? u : user) + strlen(p ? p : pw) + 1);
+  if (!escape || (u && p)) {
+    sw_buf_addf(&both, "%s:%s", escape ? u : user, escape ? p : pw);
+    out = both.nomem ? NULL : sw_base64(sw_buf_str(&both), both.len);
   }
+  if (both.p)
+    memset(both.p, 0, both.len);
+  sw_buf_free(&both);
+  if (p)
+    memset(p, 0, strlen(p));
   curl_free(u);
   curl_free(p);
   return out;
@@ -98,23 +119,16 @@ static int masks_take(sw_strvec *m, char *s) {
   return rc;
 }
 
-/* The run's secrets and the forms they take on the wire: form-urlencoded,
- * base64, and the base64 of HTTP Basic's ID:SECRET (RFC 6749 2.3.1 and the
- * basic flow); and credential headers (-k). The trace and the printer mask
- * every one of them. Returns 0 or -1 when out of memory. */
+/* The run's secrets (sw_masks_add adds the forms a server echoes them
+ * in), the base64 of HTTP Basic's ID:SECRET (RFC 6749 2.3.1 and the basic
+ * flow, also when given as -u's userinfo), and credential headers (-k).
+ * The trace and the printer mask every one of them. Returns 0 or -1 when
+ * out of memory. */
 static int masks_build(const login_cfg *cfg, sw_strvec *m) {
   const char *raw[] = {cfg->client_secret, cfg->password, cfg->refresh_token};
-  for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++) {
-    if (!raw[i] || !*raw[i])
-      continue;
-    char *e = curl_easy_escape(NULL, raw[i], 0);
-    int rc = e ? sw_masks_add(m, raw[i]) : -1;
-    if (rc == 0 && strcmp(e, raw[i]) != 0)
-      rc = sw_masks_add(m, e);
-    curl_free(e);
-    if (rc < 0 || masks_take(m, sw_base64(raw[i], strlen(raw[i]))) < 0)
+  for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
+    if (sw_masks_add(m, raw[i]) < 0)
       return -1;
-  }
   if (cfg->client_id && cfg->client_secret &&
       masks_take(m, basic_b64(cfg->client_id, cfg->client_secret, true)) < 0)
     return -1;
@@ -140,15 +154,16 @@ static int run(void *vcfg, const sw_deadline *d) {
   cfg->base.trace_arg = &trace;
   sw_check_init(&check, "LOGIN");
   check.secrets = (const char *const *)masks.v;
+  check.trace = &trace;
   login_flow_run(cfg, d, &r, &check);
   double total = add_perfdata(cfg, &r, &check);
-  if (!check.summary)
+  if (!r.ok && (!check.summary || sw_check_state(&check) == SW_OK))
+    no_verdict(cfg, &r, &check);
+  else if (!check.summary)
     ok_summary(cfg, &r, total, &check);
   if (cfg->base.insecure && check.summary) /* said out loud, as check_api */
     sw_check_summary_append(&check, " [TLS verification off]");
   sw_state state = sw_check_print(&check, stdout);
-  for (size_t i = 0; i < trace.n; i++)
-    printf("%s\n", trace.v[i]);
   for (int i = 0; i < r.n; i++)
     sw_http_resp_free(&r.steps[i].resp);
   sw_http_session_close(r.session);

@@ -5,22 +5,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "login.h"
 #include "login_form.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/secret.h"
+#include "streamwatch/strbuf.h"
 
-/* Appends name=value to an application/x-www-form-urlencoded body. */
+/* Appends name=value to an application/x-www-form-urlencoded body. The
+ * body may hold a secret: every copy let go of is wiped. */
 static int form_add(char **body, const char *name, const char *value) {
   char *n = curl_easy_escape(NULL, name, 0),
-       *v = curl_easy_escape(NULL, value, 0);
+       *v = curl_easy_escape(NULL, value, 0), *grown = NULL;
   size_t old = *body ? strlen(*body) : 0;
-  char *grown = n && v ? malloc(old + strlen(n) + strlen(v) + 3) : NULL;
+  sw_buf b;
+  sw_buf_init(&b, old + (n ? strlen(n) : 0) + (v ? strlen(v) : 0) + 2);
+  if (n && v) {
+    sw_buf_addf(&b, "%s%s%s=%s", old ? *body : "", old ? "&" : "", n, v);
+    grown = b.nomem || b.cut ? NULL : sw_buf_take(&b);
+  }
+  if (b.p)
+    memset(b.p, 0, b.len);
+  sw_buf_free(&b);
   if (grown) {
-    snprintf(grown, old + strlen(n) + strlen(v) + 3, "%s%s%s=%s",
-             old ? *body : "", old ? "&" : "", n, v);
-    sw_secret_free(*body); /* bodies carry secrets */
+    sw_secret_free(*body);
     *body = grown;
   }
   if (v)
@@ -30,35 +39,50 @@ static int form_add(char **body, const char *name, const char *value) {
   return grown ? 0 : -1;
 }
 
-/* "POST /token": the method and the URL's path, for messages. */
-static void step_name(char *b, size_t n, const char *method, const char *url) {
+/* "POST /token": the method and the URL's path, for messages (masked:
+ * a query may hold a secret). */
+static void step_name(const login_cfg *cfg, char *b, size_t n,
+                      const char *method, const char *url) {
   const char *p = strstr(url, "://");
   p = p ? strchr(p + 3, '/') : NULL;
   char path[120];
-  sw_sanitize(path, sizeof path, p ? p : "/", strlen(p ? p : "/"), 80);
-  snprintf(b, n, "%s %s", method, path);
+  sw_buf out;
+  sw_text_safe(path, sizeof path, p ? p : "/", strlen(p ? p : "/"), 80,
+               cfg->base.secrets);
+  sw_buf_fixed(&out, b, n);
+  sw_buf_addf(&out, "%s %s", method, path);
 }
+
+/* One request of a flow: what it sends, and to which origin its
+ * credentials belong (sw_http_req.cred_origin, body_secret). */
+typedef struct {
+  const char *method, *url, *body;
+  const char *cred_origin; /* NULL: url's own */
+  bool auth;               /* HTTP Basic/Digest with cfg's user */
+  bool body_secret;        /* the body holds a password or secret */
+} step_req;
 
 /* Runs one request as step run->n + 1 of total. Returns 0 when an answer
  * came; -1 after setting the check's state and summary. */
 static int step(const login_cfg *cfg, const sw_deadline *d, login_run *run,
-                int total, const char *method, const char *url,
-                const char *body, bool auth, sw_check *check) {
+                int total, const step_req *q, sw_check *check) {
   login_step *s = &run->steps[run->n++];
   sw_http_req r = cfg->base;
   sw_err err = {""};
-  r.url = url;
-  r.method = method;
-  r.body = body;
-  r.body_len = body ? strlen(body) : 0;
+  r.url = q->url;
+  r.method = q->method;
+  r.body = q->body;
+  r.body_len = q->body ? strlen(q->body) : 0;
+  r.cred_origin = q->cred_origin;
+  r.body_secret = q->body_secret;
   r.session = run->session;
   r.follow = run->session != NULL;
-  if (auth) {
+  if (q->auth) {
     r.username = cfg->username;
     r.password = cfg->password;
     r.digest = cfg->digest;
   }
-  step_name(s->what, sizeof s->what, method, url);
+  step_name(cfg, s->what, sizeof s->what, q->method, q->url);
   if (sw_http_perform(&r, d, &s->resp, &err) == 0)
     return 0;
   s->failed = true;
@@ -75,9 +99,35 @@ static int step(const login_cfg *cfg, const sw_deadline *d, login_run *run,
   return -1;
 }
 
-/* RFC 6749 4.4, 6 and 4.3: one POST to the token endpoint. */
-static void token_flow(const login_cfg *cfg, const sw_deadline *d,
-                       login_run *run, sw_check *check) {
+/* Where a step's redirects went (sw_http_resp.hop): a hop down to http
+ * is CRITICAL (returns -1, the flow stops); another origin that got no
+ * credentials is named on a WARNING line (the login may still work). A
+ * 307/308 that would re-post the password: repost_refused. */
+static int judge_hop(const login_run *run, int total, bool password,
+                     sw_check *check) {
+  const login_step *s = &run->steps[run->n - 1];
+  if (!s->resp.cred_withheld && !s->resp.downgraded)
+    return 0;
+  const char *hop = s->resp.hop[0] ? s->resp.hop : "(hop not recorded)";
+  if (s->resp.downgraded) {
+    sw_check_raise(check, SW_CRITICAL);
+    sw_check_summary(check,
+                     "step %d/%d %s was redirected from https down to http "
+                     "(clear text): %s%s",
+                     run->n, total, s->what, hop,
+                     password ? "; the password was not re-sent" : "");
+    return -1;
+  }
+  sw_check_sub(check, SW_WARNING,
+               "step %d/%d %s was redirected to another origin, which got "
+               "no credentials: %s",
+               run->n, total, s->what, hop);
+  return 0;
+}
+
+/* The token request's form body (RFC 6749 4.4.2, 6, 4.3.2), or NULL
+ * when out of memory. */
+static char *token_body(const login_cfg *cfg) {
   static const char *const grants[] = {"client_credentials", "refresh_token",
                                        "password"};
   char *body = NULL;
@@ -97,27 +147,62 @@ static void token_flow(const login_cfg *cfg, const sw_deadline *d,
     bad |= form_add(&body, "client_secret", cfg->client_secret);
   }
   if (bad) {
+    sw_secret_free(body);
+    return NULL;
+  }
+  return body;
+}
+
+/* RFC 6749 4.4, 6 and 4.3: one POST to the token endpoint. The
+ * credentials belong to the token URL the user gave (-u), which may be
+ * another origin than any login page: that is OAuth2's design. */
+static void token_flow(const login_cfg *cfg, const sw_deadline *d,
+                       login_run *run, sw_check *check) {
+  char *body = token_body(cfg);
+  /* RFC 6749 2.3.1: id and secret are form-urlencoded, then Basic. */
+  login_cfg basic = *cfg;
+  char *id = curl_easy_escape(NULL, cfg->client_id, 0);
+  char *secret = curl_easy_escape(NULL, cfg->client_secret, 0);
+  run->who = cfg->flow == FLOW_PASSWORD ? cfg->username : cfg->client_id;
+  if (!body || !id || !secret) {
     sw_check_raise(check, SW_UNKNOWN);
-    sw_check_summary(check, "out of memory");
+    sw_check_summary(check, "out of memory while building the token request");
   } else {
-    /* RFC 6749 2.3.1: id and secret are form-urlencoded, then Basic. */
-    login_cfg basic = *cfg;
-    char *id = curl_easy_escape(NULL, cfg->client_id, 0);
-    char *secret = curl_easy_escape(NULL, cfg->client_secret, 0);
     basic.username = id;
     basic.password = secret;
     basic.digest = false;
-    if (id && secret &&
-        step(&basic, d, run, 1, "POST", cfg->url, body, !cfg->client_auth_post,
-             check) == 0)
+    step_req q = {.method = "POST",
+                  .url = cfg->url,
+                  .body = body,
+                  .cred_origin = cfg->url,
+                  .auth = !cfg->client_auth_post,
+                  .body_secret =
+                      cfg->client_auth_post || cfg->flow != FLOW_CLIENT};
+    if (step(&basic, d, run, 1, &q, check) == 0)
       login_judge_token(cfg, run, check);
-    if (secret)
-      memset(secret, 0, strlen(secret));
-    curl_free(id);
-    curl_free(secret);
   }
+  if (secret)
+    memset(secret, 0, strlen(secret));
+  curl_free(id);
+  curl_free(secret);
   sw_secret_free(body);
-  run->who = cfg->flow == FLOW_PASSWORD ? cfg->username : cfg->client_id;
+}
+
+/* A non-2xx answer of the basic flow: rejected, rate limited or broken. */
+static void basic_refused(const login_cfg *cfg, const sw_http_resp *r,
+                          const char *url, sw_check *check) {
+  char note[200];
+  if (r->status == 401 || r->status == 403) {
+    sw_check_raise(check, cfg->rejected_state);
+    sw_check_summary(check, "credentials rejected: HTTP %ld from %s", r->status,
+                     url);
+    return;
+  }
+  login_redirect_note(cfg, r, note, sizeof note);
+  sw_check_raise(check, r->status == 429 ? SW_WARNING : SW_CRITICAL);
+  sw_check_summary(check, "%s: HTTP %ld %s from %s%s",
+                   r->status == 429 ? "rate limited" : "login service error",
+                   r->status, r->reason, url, note);
 }
 
 /* GET a protected URL with credentials; with --verify-rejects also
@@ -126,29 +211,26 @@ static void basic_flow(const login_cfg *cfg, const sw_deadline *d,
                        login_run *run, sw_check *check) {
   int total = cfg->verify_rejects ? 2 : 1;
   char url[160];
-  sw_sanitize(url, sizeof url, cfg->url, strlen(cfg->url), 120);
+  step_req q = {.method = "GET", .url = cfg->url, .auth = true};
+  login_url_show(cfg, cfg->url, url, sizeof url, 120);
   run->who = cfg->username;
-  if (step(cfg, d, run, total, "GET", cfg->url, NULL, true, check) < 0)
+  if (step(cfg, d, run, total, &q, check) < 0)
     return;
   long status = run->steps[0].resp.status;
-  if (status == 401 || status == 403) {
-    sw_check_raise(check, cfg->rejected_state);
-    sw_check_summary(check, "credentials rejected: HTTP %ld from %s", status,
-                     url);
+  if (status < 200 || status > 299) {
+    basic_refused(cfg, &run->steps[0].resp, url, check);
     return;
   }
-  if (status == 429 || status < 200 || status > 299) {
-    sw_check_raise(check, status == 429 ? SW_WARNING : SW_CRITICAL);
-    sw_check_summary(check, "%s: HTTP %ld %s from %s",
-                     status == 429 ? "rate limited" : "login service error",
-                     status, run->steps[0].resp.reason, url);
+  q.auth = false;
+  if (!cfg->verify_rejects) {
+    run->ok = true;
     return;
   }
-  if (!cfg->verify_rejects ||
-      step(cfg, d, run, total, "GET", cfg->url, NULL, false, check) < 0)
+  if (step(cfg, d, run, total, &q, check) < 0)
     return;
   status = run->steps[1].resp.status;
   if (status == 401 || status == 403) {
+    run->ok = true;
     sw_check_sub(check, SW_OK, "refused without credentials (HTTP %ld)",
                  status);
     return;
@@ -177,9 +259,9 @@ static char *form_body(const login_cfg *cfg, const html_form *f,
     bad |= form_add(&body, cfg->csrf_field, csrf);
   for (size_t i = 0; i < cfg->form_fields.n; i++) {
     const char *nv = cfg->form_fields.v[i], *eq = strchr(nv, '=');
-    char name[256];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - nv), nv);
-    bad |= form_add(&body, name, eq + 1);
+    char *name = strndup(nv, (size_t)(eq - nv));
+    bad |= name ? form_add(&body, name, eq + 1) : -1;
+    free(name);
   }
   bad |= form_add(&body, cfg->user_field, cfg->username);
   bad |= form_add(&body, cfg->password_field, cfg->password);
@@ -196,17 +278,19 @@ static bool find_csrf(const login_cfg *cfg, const sw_http_resp *page,
                       const html_form *f, char *csrf, size_t n,
                       sw_check *check) {
   regmatch_t m[2];
+  sw_buf b;
+  sw_buf_fixed(&b, csrf, n);
   if (cfg->has_csrf_re) {
     if (regexec(&cfg->csrf_re, page->body ? page->body : "", 2, m, 0) == 0 &&
         m[1].rm_so >= 0) {
-      snprintf(csrf, n, "%.*s", (int)(m[1].rm_eo - m[1].rm_so),
-               page->body + m[1].rm_so);
+      sw_buf_add(&b, page->body + m[1].rm_so,
+                 (size_t)(m[1].rm_eo - m[1].rm_so));
       return true;
     }
   } else {
     const form_input *in = form_input_get(f, cfg->csrf_field);
     if (in) {
-      snprintf(csrf, n, "%s", in->value);
+      sw_buf_puts(&b, in->value);
       return true;
     }
   }
@@ -228,17 +312,74 @@ static char *resolve_action(const char *page_url, const char *action) {
   return copy;
 }
 
+/* May the form post the password to action? Only to -u's origin (or
+ * --form-origin's), and never in clear text when -u or the page is
+ * https: else CRITICAL naming the action, before a byte is sent. */
+static bool action_allowed(const login_cfg *cfg, const char *page,
+                           const char *action, sw_check *check) {
+  char shown[160];
+  bool https = strncasecmp(cfg->url, "https:", 6) == 0 ||
+               strncasecmp(page, "https:", 6) == 0;
+  bool clear = strncasecmp(action, "https:", 6) != 0;
+  bool ours = sw_same_origin(action, cfg->url) ||
+              (cfg->form_origin && sw_same_origin(action, cfg->form_origin));
+  if ((!https || !clear) && ours)
+    return true;
+  login_url_show(cfg, action, shown, sizeof shown, 120);
+  sw_check_raise(check, SW_CRITICAL);
+  if (https && clear)
+    sw_check_summary(check,
+                     "login page changed: form action %s would send the "
+                     "password in clear text (not sent)",
+                     shown);
+  else
+    sw_check_summary(check,
+                     "login page changed: form action %s would send the "
+                     "password to another origin (not sent; --form-origin "
+                     "allows one)",
+                     shown);
+  return false;
+}
+
+/* After the POST: a 307/308 towards another origin would re-post the
+ * password there. libcurl does not follow it (body_secret); this says
+ * so whatever sw_http_resp's flags hold. Returns -1 when it did. */
+static int repost_refused(const login_cfg *cfg, const login_run *run,
+                          const char *action, int total, sw_check *check) {
+  const sw_http_resp *r = &run->steps[run->n - 1].resp;
+  char *to;
+  char from[160], shown[160];
+  if ((r->status != 307 && r->status != 308) || !r->location[0])
+    return 0;
+  to = resolve_action(action, r->location);
+  if (to && sw_same_origin(to, action) &&
+      !(strncasecmp(action, "https:", 6) == 0 &&
+        strncasecmp(to, "https:", 6) != 0)) {
+    free(to);
+    return 0;
+  }
+  login_url_show(cfg, action, from, sizeof from, 80);
+  login_url_show(cfg, to ? to : r->location, shown, sizeof shown, 80);
+  free(to);
+  sw_check_raise(check, SW_CRITICAL);
+  sw_check_summary(check,
+                   "step %d/%d %s: HTTP %ld would re-post the password to "
+                   "another origin: %s -> %s (not followed)",
+                   run->n, total, run->steps[run->n - 1].what, r->status, from,
+                   shown);
+  return -1;
+}
+
 /* The final page of a form login: rejected, logged in, or not. */
-static void judge_form_page(const login_cfg *cfg, const login_run *run,
+static void judge_form_page(const login_cfg *cfg, login_run *run,
                             sw_check *check) {
   const sw_http_resp *r = &run->steps[run->n - 1].resp;
   const char *body = r->body ? r->body : "";
   char url[200], shown[120];
-  sw_sanitize(url, sizeof url, sw_http_session_url(run->session),
-              strlen(sw_http_session_url(run->session)), 120);
+  login_url_show(cfg, sw_http_session_url(run->session), url, sizeof url, 120);
   if (cfg->failure_string && strstr(body, cfg->failure_string)) {
-    sw_sanitize(shown, sizeof shown, cfg->failure_string,
-                strlen(cfg->failure_string), 60);
+    sw_text_safe(shown, sizeof shown, cfg->failure_string,
+                 strlen(cfg->failure_string), 60, cfg->base.secrets);
     sw_check_raise(check, cfg->rejected_state);
     sw_check_summary(check, "credentials rejected: '%s' on %s", shown, url);
   } else if (r->status < 200 || r->status > 299) {
@@ -251,25 +392,34 @@ static void judge_form_page(const login_cfg *cfg, const login_run *run,
     sw_check_raise(check, SW_CRITICAL);
     sw_check_summary(check, "login failed: the success %s is not on %s",
                      cfg->success_string ? "string" : "regex", url);
+  } else {
+    run->ok = true;
   }
 }
 
-static void form_flow(const login_cfg *cfg, const sw_deadline *d,
-                      login_run *run, sw_check *check) {
-  int total = cfg->success_url ? 3 : 2;
-  char csrf[1024], url[160];
+/* Step 1 of a form login: the page, its form and its CSRF token. Returns
+ * the form (free it), or NULL after setting the check's summary. */
+static html_form *form_page(const login_cfg *cfg, const sw_deadline *d,
+                            login_run *run, int total, char *csrf, size_t n,
+                            sw_check *check) {
+  char url[160];
+  step_req q = {.method = "GET", .url = cfg->url, .cred_origin = cfg->url};
   html_form *f = calloc(1, sizeof *f);
-  char *action = NULL, *body = NULL;
-  run->who = cfg->username;
-  sw_sanitize(url, sizeof url, cfg->url, strlen(cfg->url), 120);
-  if (!f || step(cfg, d, run, total, "GET", cfg->url, NULL, false, check) < 0)
-    goto out;
+  if (!f) {
+    sw_check_raise(check, SW_UNKNOWN);
+    sw_check_summary(check, "out of memory before the login page");
+    return NULL;
+  }
+  if (step(cfg, d, run, total, &q, check) < 0 ||
+      judge_hop(run, total, false, check) < 0)
+    goto fail;
   const sw_http_resp *page = &run->steps[0].resp;
   if (page->status < 200 || page->status > 299) {
+    login_url_show(cfg, cfg->url, url, sizeof url, 120);
     sw_check_raise(check, page->status == 429 ? SW_WARNING : SW_CRITICAL);
     sw_check_summary(check, "login service error: HTTP %ld %s from %s",
                      page->status, page->reason, url);
-    goto out;
+    goto fail;
   }
   if (form_find(page->body ? page->body : "", page->body_len,
                 cfg->password_field, f) < 0 ||
@@ -277,23 +427,61 @@ static void form_flow(const login_cfg *cfg, const sw_deadline *d,
     sw_check_raise(check, SW_CRITICAL);
     sw_check_summary(check, "login page changed: no field %s",
                      cfg->password_field);
-    goto out;
+    goto fail;
   }
-  if (cfg->csrf_field && !find_csrf(cfg, page, f, csrf, sizeof csrf, check))
-    goto out;
+  if (cfg->csrf_field && !find_csrf(cfg, page, f, csrf, n, check))
+    goto fail;
+  return f;
+fail:
+  free(f);
+  return NULL;
+}
+
+/* Steps 2 and 3: the POST of the password to the form's action (checked
+ * first), then --success-url. Returns 0, or -1 with the summary set. */
+static int form_post(const login_cfg *cfg, const sw_deadline *d, login_run *run,
+                     int total, const char *action, const char *body,
+                     sw_check *check) {
+  step_req post = {.method = "POST",
+                   .url = action,
+                   .body = body,
+                   .cred_origin = action,
+                   .body_secret = true};
+  /* a --success-url the user gave is the origin its credentials are for */
+  step_req done = {.method = "GET",
+                   .url = cfg->success_url,
+                   .cred_origin = cfg->success_url};
+  if (!action_allowed(cfg, sw_http_session_url(run->session), action, check))
+    return -1;
+  if (step(cfg, d, run, total, &post, check) < 0 ||
+      repost_refused(cfg, run, action, total, check) < 0 ||
+      judge_hop(run, total, true, check) < 0)
+    return -1;
+  if (cfg->success_url && (step(cfg, d, run, total, &done, check) < 0 ||
+                           judge_hop(run, total, false, check) < 0))
+    return -1;
+  return 0;
+}
+
+static void form_flow(const login_cfg *cfg, const sw_deadline *d,
+                      login_run *run, sw_check *check) {
+  int total = cfg->success_url ? 3 : 2;
+  char csrf[1024] = "";
+  char *action = NULL, *body = NULL;
+  html_form *f;
+  run->who = cfg->username;
+  if (!(f = form_page(cfg, d, run, total, csrf, sizeof csrf, check)))
+    return;
   action = resolve_action(sw_http_session_url(run->session), f->action);
   body = form_body(cfg, f, cfg->csrf_field ? csrf : NULL);
   if (!action || !body) {
     sw_check_raise(check, SW_UNKNOWN);
-    sw_check_summary(check, "out of memory, or a form action that is no URL");
-    goto out;
+    sw_check_summary(check, "%s",
+                     !body ? "out of memory building the form"
+                           : "the form's action is no URL");
+  } else if (form_post(cfg, d, run, total, action, body, check) == 0) {
+    judge_form_page(cfg, run, check);
   }
-  if (step(cfg, d, run, total, "POST", action, body, false, check) < 0 ||
-      (cfg->success_url && step(cfg, d, run, total, "GET", cfg->success_url,
-                                NULL, false, check) < 0))
-    goto out;
-  judge_form_page(cfg, run, check);
-out:
   memset(csrf, 0, sizeof csrf);
   sw_secret_free(body);
   free(action);
@@ -304,6 +492,7 @@ void login_flow_run(const login_cfg *cfg, const sw_deadline *d, login_run *run,
                     sw_check *check) {
   sw_err err;
   run->ttl = -1;
+  run->ok = false;
   if (cfg->flow == FLOW_FORM &&
       sw_http_session_open(&run->session, cfg->cookie_jar, &err) < 0) {
     sw_check_raise(check, SW_UNKNOWN);

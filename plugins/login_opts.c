@@ -34,6 +34,7 @@ enum {
   OPT_REJECTED_STATE,
   OPT_DIGEST,
   OPT_VERIFY_REJECTS,
+  OPT_FORM_ORIGIN,
   /* secrets: literal (wiped from argv), -file, -env for each */
   OPT_SECRET = 0x1200
 };
@@ -78,8 +79,10 @@ void login_help(FILE *out) {
       "once)\n"
       "     --scope=S, --audience=A  added to token requests\n"
       " -k, --header='Name: value'  extra request header; repeatable (a\n"
-      "                           credential's value -- Authorization, Cookie,\n"
-      "                           a name with Token, Key, Secret... -- is wiped\n"
+      "                           credential's value -- Authorization, "
+      "Cookie,\n"
+      "                           a name with Token, Key, Secret... -- is "
+      "wiped\n"
       "                           from argv and masked in the output)\n"
       "     --digest              HTTP Digest instead of Basic (basic flow)\n"
       "     --verify-rejects      basic: the URL must refuse a request "
@@ -93,7 +96,10 @@ void login_help(FILE *out) {
       "     --success-string=S, --success-regex=RE  the final page must show "
       "it\n"
       "     --failure-string=S    text of a rejected login\n"
-      "     --cookie-jar=F        keep the session's cookies in F (mode 0600)\n"
+      "     --form-origin=URL     the form may post the password to this\n"
+      "                           origin too (default: -u's origin only)\n"
+      "     --cookie-jar=F        keep the session's cookies in F (mode 0600;\n"
+      "                           a symbolic link is refused)\n"
       "     --token-cache=F       save the token for check_api --token-cache\n"
       "     --save-refresh-token=F  save a new refresh token (mode 0600)\n"
       "     --ttl-warning=RANGE, --ttl-critical=RANGE  on expires_in, seconds\n"
@@ -200,6 +206,7 @@ static int flow_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
                             "--success-regex", REG_NOSUB, err);
   case OPT_FAILURE_STRING: cfg->failure_string = arg; return 0;
   case OPT_COOKIE_JAR: cfg->cookie_jar = arg; return 0;
+  case OPT_FORM_ORIGIN: cfg->form_origin = arg; return 0;
   case OPT_TOKEN_CACHE: cfg->token_cache = arg; return 0;
   case OPT_SAVE_REFRESH: cfg->save_refresh = arg; return 0;
   case OPT_TTL_WARN:
@@ -226,6 +233,64 @@ static int any_option(void *vcfg, int c, const char *arg, sw_err *err) {
   return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
 }
 
+/* --form-origin: an http or https URL whose origin the password may go
+ * to besides -u's; never http when -u is https (clear text). */
+static int form_origin_check(const login_cfg *cfg, sw_err *err) {
+  char origin[300];
+  const char *o = cfg->form_origin;
+  if (!o)
+    return 0;
+  if ((strncasecmp(o, "http://", 7) && strncasecmp(o, "https://", 8)) ||
+      sw_url_origin(o, origin, sizeof origin) < 0)
+    return sw_fail(err, "--form-origin: not an http:// or https:// URL");
+  if (strncasecmp(cfg->url, "https:", 6) == 0 &&
+      strncasecmp(o, "https:", 6) != 0)
+    return sw_fail(err,
+                   "--form-origin: %s would send the password in clear "
+                   "text (-u is https)",
+                   origin);
+  return 0;
+}
+
+/* -u's userinfo ("https://user:pw@host/..."), split off the URL by
+ * sw_http_url_parse: HTTP Basic credentials, so the basic flow's only;
+ * the other flows would send them nowhere or to the wrong place. */
+static int url_userinfo(login_cfg *cfg, sw_err *err) {
+  sw_http_url *u = &cfg->url_parts;
+  if (sw_http_url_parse(u, cfg->url, "-u", err) < 0)
+    return -1;
+  cfg->url = u->url;
+  if (!u->username && !u->password)
+    return 0;
+  if (cfg->flow != FLOW_BASIC)
+    return sw_fail(err,
+                   "-u: a user name or password in the URL is not used "
+                   "by the %s flow (--username, --password-file)",
+                   login_flow_name(cfg->flow));
+  if (cfg->username || cfg->password)
+    return sw_fail(err, "-u: credentials in the URL and --username or "
+                        "--password: give them once");
+  cfg->username = u->username;
+  if (u->password && !(cfg->password = strdup(u->password)))
+    return sw_fail(err, "-u: out of memory");
+  return 0;
+}
+
+/* --success-url and --form-origin carry no credentials of their own. */
+static int no_userinfo(const char *url, const char *opt, sw_err *err) {
+  sw_http_url u = {0};
+  if (!url)
+    return 0;
+  int rc = sw_http_url_parse(&u, url, opt, err);
+  if (rc == 0 && (u.username || u.password))
+    rc = sw_fail(err,
+                 "%s: a user name or password in the URL is not used "
+                 "(the form's --username and --password are)",
+                 opt);
+  sw_http_url_free(&u);
+  return rc;
+}
+
 /* What each flow needs, given before anything is sent. */
 static int login_validate(login_cfg *cfg, sw_err *err) {
   login_flow f = cfg->flow;
@@ -234,6 +299,10 @@ static int login_validate(login_cfg *cfg, sw_err *err) {
   if (strncasecmp(cfg->url, "http://", 7) &&
       strncasecmp(cfg->url, "https://", 8))
     return sw_fail(err, "-u: '%s' is not an http:// or https:// URL", cfg->url);
+  if (url_userinfo(cfg, err) < 0 ||
+      no_userinfo(cfg->success_url, "--success-url", err) < 0 ||
+      no_userinfo(cfg->form_origin, "--form-origin", err) < 0)
+    return -1;
   if (f <= FLOW_PASSWORD && (!cfg->client_id || !cfg->client_secret))
     return sw_fail(err,
                    "--client-id and --client-secret(-file/-env) are "
@@ -264,6 +333,8 @@ static int login_validate(login_cfg *cfg, sw_err *err) {
       {cfg->csrf_field != NULL, "--csrf-field"},
       {cfg->has_csrf_re, "--csrf-regex"},
       {cfg->form_fields.n > 0, "--form-field"},
+      {cfg->form_origin != NULL, "--form-origin"},
+      {cfg->cookie_jar != NULL, "--cookie-jar"},
   };
   for (size_t i = 0; f != FLOW_FORM && i < sizeof form_only / sizeof *form_only;
        i++)
@@ -278,6 +349,9 @@ static int login_validate(login_cfg *cfg, sw_err *err) {
   if (cfg->token_cache && f > FLOW_PASSWORD)
     return sw_fail(err, "--token-cache: the %s flow obtains no token",
                    login_flow_name(f));
+  if (form_origin_check(cfg, err) < 0 ||
+      (cfg->cookie_jar && login_jar_check(cfg->cookie_jar, err) < 0))
+    return -1;
   cfg->base.headers = &cfg->headers;
   cfg->base.family = cfg->std.family;
   cfg->base.verbose = cfg->std.verbose;
@@ -288,6 +362,7 @@ static int login_validate(login_cfg *cfg, sw_err *err) {
 }
 
 void login_cfg_free(login_cfg *cfg) {
+  sw_http_url_free(&cfg->url_parts);
   sw_strvec_free(&cfg->headers);
   sw_strvec_free(&cfg->form_fields);
   sw_secret_free(cfg->client_secret);
@@ -329,6 +404,7 @@ sw_std_result login_parse(int argc, char **argv, login_cfg *cfg, sw_err *err) {
       {"success-regex", required_argument, NULL, OPT_SUCCESS_REGEX},
       {"failure-string", required_argument, NULL, OPT_FAILURE_STRING},
       {"cookie-jar", required_argument, NULL, OPT_COOKIE_JAR},
+      {"form-origin", required_argument, NULL, OPT_FORM_ORIGIN},
       {"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
       {"save-refresh-token", required_argument, NULL, OPT_SAVE_REFRESH},
       {"ttl-warning", required_argument, NULL, OPT_TTL_WARN},

@@ -6,7 +6,7 @@
 lab_init
 P=$PLUGINDIR/check_login
 U=http://127.0.0.1:1/token
-CC="--client-id c --client-secret s"
+CC="--client-id c --client-secret cs-0123456"
 
 bad() { # bad OPTION ARGS...: UNKNOWN naming the option, one line
   name=$1
@@ -26,7 +26,7 @@ empty=$LAB_DIR/empty
 nl_only=$LAB_DIR/nl
 printf '\n' >"$nl_only"
 
-bad -u --client-id c --client-secret s
+bad -u --client-id c --client-secret cs-0123456
 bad -u -u ftp://x/ $CC
 bad --flow -u $U --flow magic $CC
 bad --client-id -u $U
@@ -38,15 +38,15 @@ bad --client-secret-env -u $U --client-id c --client-secret-env STREAMWATCH_UNSE
 bad --username -u $U --flow password $CC
 bad --password-file -u $U --flow password $CC --username a --password-file /nonexistent/pw
 bad --refresh-token -u $U --flow refresh-token $CC
-bad --success-string -u $U --flow form --username a --password p
-bad --csrf-regex -u $U --flow form --username a --password p --success-string x --csrf-regex 'v="(.*)"'
-bad --csrf-regex -u $U --flow form --username a --password p --success-string x --csrf-field f --csrf-regex '('
-bad --success-regex -u $U --flow form --username a --password p --success-regex '(a{1,100}){1,100}'
+bad --success-string -u $U --flow form --username a --password pw-0123456
+bad --csrf-regex -u $U --flow form --username a --password pw-0123456 --success-string x --csrf-regex 'v="(.*)"'
+bad --csrf-regex -u $U --flow form --username a --password pw-0123456 --success-string x --csrf-field f --csrf-regex '('
+bad --success-regex -u $U --flow form --username a --password pw-0123456 --success-regex '(a{1,100}){1,100}'
 first_line_matches 'too complex' "--success-regex: a regex too costly to compile is named so"
-bad --token-cache -u $U --flow basic --username a --password p --token-cache /tmp/x
-bad --success-string -u $U --flow basic --username a --password p --success-string zzz
+bad --token-cache -u $U --flow basic --username a --password pw-0123456 --token-cache /tmp/x
+bad --success-string -u $U --flow basic --username a --password pw-0123456 --success-string zzz
 bad --failure-string -u $U $CC --failure-string Invalid
-bad --csrf-field -u $U --flow password $CC --username a --password p --csrf-field t
+bad --csrf-field -u $U --flow password $CC --username a --password pw-0123456 --csrf-field t
 bad --form-field -u $U $CC --form-field a=b
 bad --client-auth -u $U $CC --client-auth header
 bad --ttl-warning -u $U $CC --ttl-warning 10x
