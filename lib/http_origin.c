@@ -44,6 +44,18 @@ bool sw_url_https(const char *url) {
   return url && strncasecmp(url, "https:", 6) == 0;
 }
 
+bool sw_url_has_userinfo(const char *url) {
+  CURLU *u = curl_url();
+  char *user = NULL;
+  bool has = u &&
+             curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ==
+                 CURLUE_OK &&
+             curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK;
+  curl_free(user);
+  curl_url_cleanup(u);
+  return has;
+}
+
 /* url without "user:password@" (a URL curl cannot parse is shown as it
  * is, with whatever sits between "//" and the last '@' of the authority
  * dropped by hand). */

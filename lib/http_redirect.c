@@ -24,7 +24,8 @@ static bool creds_allowed(const sw_http_req *req, const char *url) {
 }
 
 bool sw_http_has_creds(const sw_http_req *req) {
-  if (req->bearer || req->username || (req->body && req->body_secret))
+  if (req->bearer || req->username || (req->body && req->body_secret) ||
+      sw_url_has_userinfo(req->url))
     return true;
   for (size_t i = 0; req->headers && i < req->headers->n; i++)
     if (sw_secret_header(req->headers->v[i], strlen(req->headers->v[i])))

@@ -171,6 +171,10 @@ bool sw_same_origin(const char *a, const char *b);
 /* Is url an https:// one (scheme in any case)? */
 bool sw_url_https(const char *url);
 
+/* Does url hold "user[:password]@" (credentials libcurl sends as
+ * Basic authentication)? */
+bool sw_url_has_userinfo(const char *url);
+
 /* Writes url as output may show it into dst (size n): without userinfo
  * ("user:password@"), every string of secrets masked, sanitised, at most
  * max characters (0: no limit). Returns the length written. */
