@@ -379,19 +379,20 @@ static int read_answers(const msg *m, size_t off, unsigned an, char *qname,
   size_t bad = 0;
   long rc = read_section(m, off, an, &at, &nomem);
   int krc = 0;
+  if (rc == 0 && !nomem && qname) {
+    krc =
+        qtype == SW_DNS_CNAME ? 0 : follow_chain(m, at, an, &qname, out, &bad);
+    if (krc == 0)
+      krc = keep_answers(m, at, an, qtype, qname, out, &bad);
+  }
+  if (qname)
+    ares_free_string(qname);
   if (rc < 0) {
     free(at);
     return sw_fail(err, "answer record %ld is malformed", -rc);
   }
   if (nomem)
     return sw_fail(err, "out of memory");
-  if (qname) {
-    krc =
-        qtype == SW_DNS_CNAME ? 0 : follow_chain(m, at, an, &qname, out, &bad);
-    if (krc == 0)
-      krc = keep_answers(m, at, an, qtype, qname, out, &bad);
-    ares_free_string(qname);
-  }
   free(at);
   if (krc == -1)
     return sw_fail(err, "answer record %zu is malformed", bad + 1);

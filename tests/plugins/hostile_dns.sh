@@ -87,4 +87,82 @@ done
 grep -q '^accepted$' "$LAB_DIR/TH.log"
 ok $? "the TCP black hole accepted the --tcp query"
 
+# --- issue 12: server bytes between the parser and the printer ----------
+dns_start_fake G 127.0.0.62 || bail_out "fakedns G did not start"
+dns_start_fake G2 127.0.0.63 --variant b || bail_out "fakedns G2 did not start"
+dns_start_fake G3 127.0.0.64 || bail_out "fakedns G3 did not start"
+G=$DNS_SERVER_G G2=$DNS_SERVER_G2 G3=$DNS_SERVER_G3
+RSS_SKIP=
+if [ -n "${SW_VALGRIND:-}" ]; then RSS_SKIP="valgrind's RSS, not the plugin's"
+elif sanitized "$PLUGINDIR/check_resolve"; then RSS_SKIP="ASan's shadow memory, not the plugin's"
+fi
+# rss_run CMD...: run under /usr/bin/time; RSS = peak RSS in KiB
+rss_run() {
+  run /usr/bin/time -f '%M' -o "$LAB_DIR/rss" "$@"
+  RSS=$(tail -n 1 "$LAB_DIR/rss")
+}
+rss_ok() {
+  if [ -n "$RSS_SKIP" ]; then
+    skip_one "$1: peak RSS under 64 MiB" "$RSS_SKIP"
+  else
+    [ "$RSS" -lt 65536 ] 2>/dev/null
+    ok $? "$1: peak RSS ${RSS} KiB under 64 MiB"
+  fi
+}
+no_crash() {
+  printf '%s\n' "$ERR" | grep -Eq 'Sanitizer|runtime error:|Segmentation|Aborted|stack smashing'
+  ok $((1 - $?)) "$1: nothing crashed or reported on stderr"
+}
+
+A150=$(printf '%150s' '' | tr ' ' a)
+rss_run $R -H txtlong.fault.test -q TXT -s "$G"
+is_rc 0 "TXT 150/200/1 characters: exit 0"
+first_line_matches "^RESOLVE OK - txtlong\.fault\.test TXT: $A150, \+2 more \(TTL 300, [0-9.]+ ms\) \|" \
+  "TXT 150/200/1: the first answer, then '+2 more' counted"
+is "$(lines_count)" 2 "TXT 150/200/1: status line and one sub-line"
+perf_ok "TXT 150/200/1: perfdata parses"
+is "$(perf_value answers)" 3 "TXT 150/200/1: answers=3"
+no_crash "TXT 150/200/1"
+rss_ok "TXT 150/200/1"
+
+rss_run $R -H txtmore.fault.test -q TXT -s "$G"
+is_rc 0 "12 TXT answers holding 'more': exit 0"
+first_line_matches "^RESOLVE OK - txtmore\.fault\.test TXT: more and more answers 0, .*, \+[0-9]+ more \(TTL 300" \
+  "answers holding 'more': '+N more' still shown"
+n=$(first_line | sed -n 's/.*, +\([0-9]*\) more (TTL.*/\1/p')
+shown=$(first_line | sed 's/ (TTL.*//' | grep -o 'more and more answers' | wc -l)
+is "$((n + shown))" 12 "answers holding 'more': shown + N = all 12 answers"
+perf_ok "answers holding 'more': perfdata parses"
+rss_ok "answers holding 'more'"
+
+rss_run $R -H many.fault.test -s "$G" -s "$G2" -C
+is_rc 1 "-C, 70 answers differing after the 64th: WARNING"
+first_line_matches "^RESOLVE WARNING - resolvers disagree on many\.fault\.test: .*first difference at sorted answer 70: 10\.3\.9\.9 vs 10\.3\.9\.8" \
+  "-C past the 64th answer: the difference is named"
+perf_ok "-C past the 64th answer: perfdata parses"
+is "$(perf_value answers)" 140 "-C past the 64th answer: answers=140 (over TCP after TC)"
+rss_ok "-C past the 64th answer"
+rss_run $R -H many.fault.test -s "$G" -s "$G3" -C
+is_rc 0 "-C, the same 70 answers on both: OK"
+
+L60=$(printf '%60s' '' | tr ' ' l)
+N1="$L60.$L60.${L60}1.fault.test" N2="$L60.$L60.${L60}2.fault.test"
+rss_run $R -H "$N1" -H "$N2" -s "$G"
+is_rc 0 "two 195-character -H differing at the end: exit 0"
+perf_ok "two long -H: perfdata parses, every label unique"
+is "$(perf_values | cut -f1 | grep -c '^time_')" 2 "two long -H: two time labels"
+rss_ok "two long -H"
+
+# 64 names of 4000 A records (64 KB over TCP) each: the answers kept are
+# bounded by the run's budget; past it the queries are UNKNOWN naming it
+set --
+for i in $(seq 1 64); do set -- "$@" -H "huge$i.fault.test"; done
+rss_run $R -t 10 "$@" -s "$G"
+is_rc 3 "64 names x 4000 answers: UNKNOWN (the budget of parsed answers)"
+first_line_matches "^RESOLVE UNKNOWN - not judged: huge[0-9]+\.fault\.test A: answers past the run's limit of [0-9]+ MiB" \
+  "past the budget: the limit is named"
+perf_ok "64 names x 4000 answers: perfdata parses"
+no_crash "64 names x 4000 answers"
+rss_ok "64 names x 4000 answers"
+
 plan_done

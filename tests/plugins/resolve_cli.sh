@@ -38,6 +38,12 @@ bad -s -H a -s 127.0.0.1 -s 127.0.0.1:53
 bad -s -H a -s 127.0.0.1 -6
 bad -H -H a -H A -s 127.0.0.1
 bad -a -H a -s 127.0.0.1 -a 10.0.0.0/33
+# an -a that can never match the asked type would page about a healthy
+# service (issue 12): refused
+bad -a -H a -s 127.0.0.1 -a host.example.
+bad -a -H a -s 127.0.0.1 -q AAAA -a 10.0.0.0/8
+# two -H whose labels print the same ('=' and '|' become '_')
+bad -H -H 'a=b.test' -H 'a|b.test' -s 127.0.0.1
 bad -L -H a -s 127.0.0.1 -L
 bad --retries -H a -s 127.0.0.1 --retries 0
 bad --retries -H a -s 127.0.0.1 --retries 6
@@ -52,6 +58,19 @@ printf 'search example\noptions ndots:2\n' >"$conf"
 bad --resolv-conf -H a --resolv-conf "$conf"
 printf 'nameserver ::1\n' >"$conf"
 bad --resolv-conf -H a --resolv-conf "$conf" -4
+
+# --resolv-conf was read up to 16 KiB and the rest ignored: a nameserver
+# after 16 KiB of comments was lost (issue 12). Now the whole file, up to
+# 1 MiB, and a larger one is refused naming the option and the limit.
+awk 'BEGIN { for (i = 0; i < 600; i++) print "# a long comment line, forty bytes or so"; print "nameserver 127.0.0.253" }' >"$conf"
+run "$P" -H a.stream.test --resolv-conf "$conf"
+is_rc 2 "--resolv-conf: nameserver after 16 KiB -> asked (refused: CRITICAL)"
+first_line_matches 'connection refused from 127\.0\.0\.253 \(1/1 failed\)' \
+  "--resolv-conf: the nameserver past 16 KiB is used"
+head -c 1048577 /dev/zero | tr '\0' '#' >"$conf"
+bad --resolv-conf -H a --resolv-conf "$conf"
+first_line_matches 'larger than 1048576 bytes' "--resolv-conf over 1 MiB: the limit is named"
+bad --resolv-conf -H a --resolv-conf /dev/null
 
 run "$P" --help
 is_rc 3 "--help exits 3"

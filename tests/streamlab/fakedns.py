@@ -42,6 +42,19 @@ does not serve):
             "\\xff\\xfe\\x1b]0;t\\x07" (invalid UTF-8, OSC, BEL), for TXT
             queries; CNAME queries get a CNAME to a name whose label holds
             '|', ESC and 0xFF; else as ok
+  txtlong   TXT answers of 150, 200 and 1 characters (a, b, c repeated)
+            for TXT queries, else as ok
+  txtmore   12 TXT answers "more and more answers N" for TXT queries,
+            else as ok
+  many      70 A records: 10.3.0.1 .. 10.3.0.69 and 10.3.9.9 (10.3.9.8
+            with --variant b): two servers that differ only after the
+            64th answer; AAAA as ok
+  huge*     (any first label starting "huge") about 4000 A records,
+            10.4.x.y, a 64 KB answer: only over TCP
+Any UDP reply longer than 512 bytes is sent as RFC 1035 4.2.1 wants
+(queries here carry no EDNS): TC set, no records, so the client moves to
+TCP.
+--variant a|b: the answer set "many" gives (default a).
 --mode overrides everything: silent (black hole), servfail, refused, or
 slow (every reply delayed by --delay). Default mode: normal.
 EDNS OPT records in the query are ignored (replies carry no OPT).
@@ -199,6 +212,25 @@ def respond(pkt, transport, opts):
                    (("10.2.0.1", 300), ("10.2.0.2", 60), ("10.2.0.3", 120))]
             return reply(ans=ans), delay, "multi: 3 A"
         return reply(ans=address_rrs(QNAME, qtype)), delay, "multi"
+    if what == "txtlong" and qtype == T_TXT:
+        ans = [rr(QNAME, T_TXT, 300, bytes([n]) + c * n)
+               for n, c in ((150, b"a"), (200, b"b"), (1, b"c"))]
+        return reply(ans=ans), delay, "txtlong: TXT 150/200/1"
+    if what == "txtmore" and qtype == T_TXT:
+        ans = []
+        for i in range(12):
+            t = b"more and more answers %d" % i
+            ans.append(rr(QNAME, T_TXT, 300, bytes([len(t)]) + t))
+        return reply(ans=ans), delay, "txtmore: 12 TXT"
+    if what == "many" and qtype == T_A:
+        last = "10.3.9.9" if opts.variant == "a" else "10.3.9.8"
+        ips = ["10.3.0.%d" % i for i in range(1, 70)] + [last]
+        ans = [rr(QNAME, T_A, 300, a(ip)) for ip in ips]
+        return reply(ans=ans), delay, "many: 70 A, variant " + opts.variant
+    if what.startswith("huge") and qtype == T_A:
+        ans = [rr(QNAME, T_A, 300, bytes([10, 4, i >> 8, i & 255]))
+               for i in range(4000)]
+        return reply(ans=ans), delay, "huge: 4000 A"
     if what == "evil" and qtype == T_TXT:
         text = b"a|b\nc\x1b[31m"
         return reply(ans=[rr(QNAME, T_TXT, 300, bytes([len(text)]) + text)]), delay, "evil: TXT"
@@ -231,6 +263,10 @@ def serve_udp(sock, opts):
                                       " (after %.3f s)" % delay if out and delay else ""))
         if out is None:
             continue
+        if len(out) > 512:  # RFC 1035 4.2.1: no EDNS, so TC and no records
+            q = parse_query(pkt)
+            out = build(q[0], q[1], q[4], NOERROR, (), TC)
+            log("udp: reply over 512 bytes sent truncated (TC)")
         src = opts.alt if what.startswith("wrongport") else sock
         if delay > 0:  # a timer thread, so other queries are not held up
             t = threading.Timer(delay, src.sendto, (out, peer))
@@ -341,6 +377,7 @@ def main():
                     choices=("normal", "silent", "servfail", "refused", "slow"))
     ap.add_argument("--delay", type=float, default=0.3)
     ap.add_argument("--trickle", type=float, default=1.0)
+    ap.add_argument("--variant", default="a", choices=("a", "b"))
     opts = ap.parse_args()
     try:
         udp, tcp, port = bind_both(opts.addr, opts.port)
