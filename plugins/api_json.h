@@ -16,6 +16,22 @@
  * tight for some real APIs, and without a limit 10000 '[' would recurse. */
 enum { API_JSON_MAX_DEPTH = 64 };
 
+/* The memory json-c may take for one body's tree, in bytes, estimated
+ * before parsing (api_json_load): with check_api's baseline (about 10
+ * MiB) and a --max-size body of 4 MiB this keeps the whole plugin under
+ * 64 MiB (conventions.md, Bounded by design). It admits about 200000
+ * values in objects of a few members, e.g. 3.5 MB of a real track list. */
+enum { API_JSON_MAX_COST = 40 << 20 };
+
+/* How api_json_load went: only API_JSON_INVALID says the server sent
+ * something that is not JSON; API_JSON_LIMIT is this check's limit (or
+ * memory) and is UNKNOWN, never a CRITICAL about the service. */
+typedef enum {
+  API_JSON_OK = 0,
+  API_JSON_INVALID = -1,
+  API_JSON_LIMIT = -2
+} api_json_status;
+
 typedef enum { API_J_EXISTS, API_J_EQ, API_J_NE, API_J_MATCH } api_j_op;
 
 typedef struct {
@@ -57,12 +73,22 @@ void api_assert_free(api_assert *a);
  *           `/tracks/items/5 is missing`,
  *           `/title "Sine 440" does not match ^Foo`
  * A missing value fails every operator, != included. Numbers compare by
- * value (3 == 3.0), strings byte for byte, arrays and objects member by
- * member with the same rules (key order does not matter). MATCH applies to
- * strings as they are (up to an embedded NUL) and to other values as their
- * JSON text. The pointer "" is shown as "document". */
+ * exact decimal value (3 == 3.0 == 3e0, but 9007199254740993 is not
+ * 9007199254740992.0 and 18446744073709551616 is not 18446744073709551615:
+ * nothing is rounded or clamped into a verdict), strings byte for byte,
+ * arrays and objects member by member with the same rules (key order does
+ * not matter). MATCH applies to strings as they are (up to an embedded
+ * NUL) and to other values as their JSON text (its first MiB). The
+ * pointer "" is shown as "document". */
 int api_assert_eval(const api_assert *a, struct json_object *root, char *msg,
                     size_t n);
+
+/* api_assert_eval, with every value, pointer and expected text in msg
+ * shown through sw_text_safe with secrets (NULL-terminated, NULL: none):
+ * masked, then sanitised, then cut, so a value that echoes a token never
+ * shows part of it. */
+int api_assert_eval_masked(const api_assert *a, struct json_object *root,
+                           const char *const *secrets, char *msg, size_t n);
 
 typedef struct {
   char label[64]; /* perfdata label */
@@ -87,6 +113,26 @@ int api_metric_parse(const char *text, api_metric *m, sw_err *err);
 int api_metric_eval(const api_metric *m, struct json_object *root,
                     double *value, char *msg, size_t n);
 
+/* api_metric_eval with msg's texts masked as api_assert_eval_masked. */
+int api_metric_eval_masked(const api_metric *m, struct json_object *root,
+                           const char *const *secrets, double *value, char *msg,
+                           size_t n);
+
+/* Parses body (len bytes, need not be NUL-terminated) as exactly one JSON
+ * document, like api_json_parse, and says which kind of failure it was:
+ * API_JSON_OK with *out (caller json_object_put()s it); API_JSON_INVALID
+ * (not JSON, messages as api_json_parse's); API_JSON_LIMIT when the body
+ * is past a limit of this check, msg naming it: `JSON body has 1398101
+ * values (1398101 objects, 0 arrays) needing about 1067 MiB, more than
+ * the 40 MiB this check parses (limit)`, `JSON number at byte 7 has an
+ * exponent of more than 15 digits (limit)`, or out of memory.
+ * The cost is counted in one pass before json-c allocates anything
+ * (json-c has no allocation hooks). Integers beyond 64 bits are kept
+ * exactly (json-c alone would clamp them to INT64_MIN or UINT64_MAX):
+ * they become doubles holding their text, shown as written. */
+api_json_status api_json_load(const char *body, size_t len,
+                              struct json_object **out, char *msg, size_t n);
+
 /* Parses body (len bytes, need not be NUL-terminated) as exactly one JSON
  * document: json-c's strict mode, at most API_JSON_MAX_DEPTH levels,
  * whitespace around it allowed, anything else after it refused. Bytes that
@@ -96,7 +142,9 @@ int api_metric_eval(const api_metric *m, struct json_object *root,
  * `JSON ends early (unexpected end of data)`, `trailing data after JSON at
  * byte 12`, `JSON nested deeper than 64 levels`, `JSON document is null`
  * (json-c has no non-NULL null, and no assertion other than "==null" on
- * the whole document could hold on it). */
+ * the whole document could hold on it), or a limit as api_json_load says
+ * (kept for callers that treat every failure alike: use api_json_load
+ * to tell a limit, UNKNOWN, from a body that is not JSON). */
 struct json_object *api_json_parse(const char *body, size_t len, char *msg,
                                    size_t n);
 
