@@ -1,4 +1,6 @@
 /* The cost bound on user regular expressions; see regex.h. */
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "streamwatch/regex.h"
@@ -130,4 +132,87 @@ int sw_regex_compile(regex_t *re, bool *has, const char *text, const char *opt,
   *has = regcomp(re, text, REG_EXTENDED | flags) == 0;
   return *has ? 0
               : sw_fail(err, "%s: invalid regular expression '%s'", opt, text);
+}
+
+/* The monotonic time by which a search gives up: half of what is left of
+ * d (the rest is for what the plugin still has to do and print), or
+ * SW_REGEX_DEFAULT_BUDGET seconds without a deadline. */
+static double search_stop(const sw_deadline *d, double now) {
+  if (!d)
+    return now + SW_REGEX_DEFAULT_BUDGET;
+  double left = d->end - now;
+  return now + (left > 0 ? left / 2 : 0);
+}
+
+/* "2.6 MB", "512.0 kB" or "300-byte": the subject's size for a message. */
+static void size_words(char *buf, size_t n, size_t len) {
+  if (len >= 1000 * 1000)
+    snprintf(buf, n, "%.1f MB", (double)len / 1e6);
+  else if (len >= 1000)
+    snprintf(buf, n, "%.1f kB", (double)len / 1e3);
+  else
+    snprintf(buf, n, "%zu-byte", len);
+}
+
+static int too_costly(const char *opt, size_t len, size_t done, double spent,
+                      sw_err *err) {
+  char size[32];
+  size_words(size, sizeof size, len);
+  return sw_fail(err,
+                 "%s: regular expression too costly for a %s subject "
+                 "(gave up after %.1f s with %zu%% of the start positions "
+                 "tried; avoid .* at the start or several .* in a row)",
+                 opt, size, spent, len ? done * 100 / len : 100);
+}
+
+/* The next chunk of start positions: doubled while a chunk takes under a
+ * millisecond, halved when one takes over 20 ms, so the clock is read
+ * often enough to stop in time and seldom enough to cost nothing. */
+static size_t next_chunk(size_t chunk, double took) {
+  if (took < 0.001 && chunk < ((size_t)1 << 20))
+    return chunk * 2;
+  if (took > 0.02 && chunk > 1)
+    return chunk / 2;
+  return chunk;
+}
+
+int sw_regex_search(const regex_t *re, const char *subject, size_t len,
+                    size_t nmatch, regmatch_t *m, const sw_deadline *d,
+                    const char *opt, sw_err *err) {
+  /* re_search takes a non-const buffer: regcomp compiled its fastmap, so
+   * it only reads it (regs is NULL). */
+  regex_t *rx = (regex_t *)re;
+  double t0 = sw_now(), stop = search_stop(d, t0);
+  size_t start = 0, chunk = 1;
+  regoff_t found = -1;
+  if (len > (size_t)INT_MAX)
+    return sw_fail(err, "%s: subject larger than 2 GiB", opt);
+  for (;;) {
+    size_t range = len - start < chunk - 1 ? len - start : chunk - 1;
+    double c0 = sw_now();
+    found = re_search(rx, subject, (regoff_t)len, (regoff_t)start,
+                      (regoff_t)range, NULL);
+    if (found >= 0 || found == -2)
+      break;
+    start += range + 1;
+    if (start > len)
+      return 0;
+    double c1 = sw_now();
+    if (c1 >= stop)
+      return too_costly(opt, len, start, c1 - t0, err);
+    chunk = next_chunk(chunk, c1 - c0);
+  }
+  if (found == -2)
+    return sw_fail(err, "%s: out of memory while matching", opt);
+  if (nmatch == 0 || !m)
+    return 1;
+  /* The submatches of the one match found: one attempt at its start. */
+  m[0].rm_so = found;
+  m[0].rm_eo = (regoff_t)len;
+  int rc = regexec(re, subject, nmatch, m, REG_STARTEND);
+  if (rc == 0)
+    return 1;
+  return rc == REG_NOMATCH
+             ? 0
+             : sw_fail(err, "%s: out of memory while matching", opt);
 }
