@@ -40,7 +40,8 @@ void resolve_help(FILE *out) {
       "[2001:db8::1]:53\n"
       "                           (default: each nameserver of --resolv-conf)\n"
       "     --resolv-conf=FILE    where default resolvers come from "
-      "(/etc/resolv.conf)\n"
+      "(/etc/resolv.conf;\n"
+      "                           a regular file of at most 1 MiB)\n"
       " -q, --querytype=TYPE      A (default), AAAA, CNAME, MX, NS, TXT, SRV, "
       "SOA,\n"
       "                           PTR or CAA\n"
@@ -206,6 +207,28 @@ static int load_resolv_conf(resolve_cfg *cfg, sw_err *err) {
   return 0;
 }
 
+/* RFC 1035 2.3.4: a name of at most 253 characters (255 bytes on the
+ * wire), labels of 1 to 63 bytes. c-ares refuses to build a query for
+ * anything else, which would be a CRITICAL about a healthy resolver. */
+static int check_name(const char *name) {
+  size_t len = strlen(name), label = 0;
+  if (strcmp(name, ".") == 0)
+    return 0; /* the root */
+  if (len == 0 || len > 253)
+    return -1;
+  for (size_t i = 0; i <= len; i++) {
+    if (name[i] != '.' && name[i] != '\0') {
+      if (++label > 63)
+        return -1;
+      continue;
+    }
+    if (label == 0 && !(name[i] == '\0' && i == len && i > 0))
+      return -1; /* an empty label: "a..b", ".a" */
+    label = 0;
+  }
+  return 0;
+}
+
 /* One plugin option; returns 0 or -1 with err. */
 static int resolve_option(void *vcfg, int c, const char *arg, sw_err *err) {
   resolve_cfg *cfg = vcfg;
@@ -214,8 +237,11 @@ static int resolve_option(void *vcfg, int c, const char *arg, sw_err *err) {
   case 'H':
     if (cfg->nnames == RESOLVE_MAX_NAMES)
       return sw_fail(err, "-H: at most %d names", RESOLVE_MAX_NAMES);
-    if (arg[0] == '\0' || strlen(arg) > 253)
-      return sw_fail(err, "-H: invalid name '%s'", arg);
+    if (check_name(arg) < 0)
+      return sw_fail(err,
+                     "-H: invalid name '%s' (at most 253 characters, labels "
+                     "of 1 to 63 between dots)",
+                     arg);
     cfg->names[cfg->nnames++] = arg;
     return 0;
   case 's':

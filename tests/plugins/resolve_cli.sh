@@ -37,6 +37,11 @@ bad -s -H a -s 127.0.0.1:99999
 bad -s -H a -s 127.0.0.1 -s 127.0.0.1:53
 bad -s -H a -s 127.0.0.1 -6
 bad -H -H a -H A -s 127.0.0.1
+# names c-ares cannot put in a query were a CRITICAL "cannot build query"
+# about a healthy resolver (issue 12): refused
+bad -H -H "$(printf '%64s' '' | tr ' ' a).test" -s 127.0.0.1
+bad -H -H a..test -s 127.0.0.1
+bad -H -H .a.test -s 127.0.0.1
 bad -a -H a -s 127.0.0.1 -a 10.0.0.0/33
 # an -a that can never match the asked type would page about a healthy
 # service (issue 12): refused
