@@ -6,6 +6,7 @@
 #ifndef STREAMWATCH_FUZZ_H
 #define STREAMWATCH_FUZZ_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -120,6 +121,32 @@ static inline size_t fuzz_chunk(fuzz_chunker *c, size_t max) {
   size_t lim = (x & 3) == 0 ? 4096 : (x & 3) == 1 ? 200 : 17;
   size_t k = 1 + (x >> 8) % lim;
   return k < max ? k : max;
+}
+
+/* A command line for a whole-plugin target: writable heap copies, as a
+ * plugin may write into argv (getopt permutes, secrets are wiped), with
+ * the NULL that ends argv. */
+typedef struct {
+  char *v[64];
+  int n;
+} fuzz_argv;
+
+__attribute__((format(printf, 2, 3))) static inline void
+fuzz_arg(fuzz_argv *a, const char *fmt, ...) {
+  va_list ap;
+  if (a->n + 1 >= (int)(sizeof a->v / sizeof a->v[0]))
+    abort();
+  va_start(ap, fmt);
+  if (vasprintf(&a->v[a->n], fmt, ap) < 0)
+    abort();
+  va_end(ap);
+  a->v[++a->n] = NULL;
+}
+
+static inline void fuzz_argv_free(fuzz_argv *a) {
+  for (int i = 0; i < a->n; i++)
+    free(a->v[i]);
+  a->n = 0;
 }
 
 #endif

@@ -1,0 +1,102 @@
+/* check_api as a whole: the server's status line, headers and body go
+ * in, the plugin's own run() (masks, judge, printer) comes out, and the
+ * oracle (oracle.h) judges what it printed.
+ *
+ * Input: byte 0 chooses the configuration (the bits below), the rest is
+ * the fake server's script (fake_http.h): usually one response, more
+ * when a redirect is followed.
+ *
+ * The configuration is a real command line through api_parse: -j
+ * assertions, -s, -r, a bearer token and an X-Api-Key credential header,
+ * the secrets the oracle looks for. run() is check_api.c's own, included
+ * here with its main renamed: it is static, and the plugin's flow from
+ * masks to printer is what this target is about. */
+#include "fake_http.h"
+#include "fuzz.h"
+#include "oracle.h"
+
+#define main check_api_main /* libFuzzer has the main */
+int check_api_main(int argc, char **argv);
+#include "check_api.c"
+#undef main
+
+/* The planted secrets: '/', '+', '=', '|' and '"' make their encoded and
+ * sanitised forms differ from the raw one. */
+#define BEARER "SECRETtok3n-4f9a/b+c=Zq8xWv2Lr7uY"
+#define API_KEY "K3y|Vq9\"x7Lm2Np-Rt5wQ"
+
+enum {
+  CFG_NO_FOLLOW = 1,   /* -f critical: a 3xx is judged, not followed */
+  CFG_INVERT = 2,      /* --invert: -s and -r must not match */
+  CFG_VERBOSE = 4,     /* -v */
+  CFG_HTTPS = 8,       /* https:// (certificate days, TLS phase) */
+  CFG_METRIC = 16,     /* -M with ranges */
+  CFG_CODES = 32,      /* -e 200,204 */
+  CFG_TIME = 64,       /* -w/-c on the total time */
+  CFG_RATE_LIMIT = 128 /* --rate-limit-state critical */
+};
+
+static void build_args(unsigned cfg, fuzz_argv *a) {
+  fuzz_arg(a, "check_api");
+  fuzz_arg(a, "-u%s://api.example.com/v1/health",
+           cfg & CFG_HTTPS ? "https" : "http");
+  fuzz_arg(a, "-j/status==ok");
+  fuzz_arg(a, "-j/items/0/id");
+  fuzz_arg(a, "-j/name~=^[a-z]+$");
+  fuzz_arg(a, "-shealthy");
+  fuzz_arg(a, "-r\"version\": *\"[0-9.]+\"");
+  fuzz_arg(a, "--bearer=%s", BEARER);
+  fuzz_arg(a, "-kX-Api-Key: %s", API_KEY);
+  fuzz_arg(a, "-kAccept: application/json");
+  if (cfg & CFG_NO_FOLLOW)
+    fuzz_arg(a, "-fcritical");
+  if (cfg & CFG_INVERT)
+    fuzz_arg(a, "--invert");
+  if (cfg & CFG_VERBOSE)
+    fuzz_arg(a, "-v");
+  if (cfg & CFG_METRIC)
+    fuzz_arg(a, "-Mtracks=/total;1:;1:");
+  if (cfg & CFG_CODES)
+    fuzz_arg(a, "-e200,204");
+  if (cfg & CFG_TIME) {
+    fuzz_arg(a, "-w0.5");
+    fuzz_arg(a, "-c2");
+  }
+  if (cfg & CFG_RATE_LIMIT)
+    fuzz_arg(a, "--rate-limit-state=critical");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
+  static const char *const secrets[] = {BEARER, API_KEY, NULL};
+  fuzz_argv args = {0};
+  api_cfg cfg;
+  sw_err err = {""};
+  sw_deadline dl;
+  fake_http srv;
+  fuzz_capture cap;
+  char *out;
+  size_t len;
+  if (n < 1)
+    return 0;
+  build_args(d[0], &args);
+  if (api_parse(args.n, args.v, &cfg, &err) != SW_STD_DONE) {
+    /* the command line is the target's, not the input's */
+    fprintf(stderr, "fuzz_api_plugin: configuration refused: %s\n", err.msg);
+    abort();
+  }
+  sw_deadline_start(&dl, cfg.std.timeout);
+  fake_http_begin(&srv, d + 1, n - 1);
+  fuzz_capture_begin(&cap);
+  int state = run(&cfg, &dl);
+  fuzz_capture_end(&cap, &out, &len);
+  fake_http_end(&srv);
+  fuzz_oracle o = {.service = "API",
+                   .secrets = secrets,
+                   .server = d + 1,
+                   .server_len = n - 1};
+  fuzz_oracle_check(&o, out, len, state);
+  free(out);
+  api_cfg_free(&cfg);
+  fuzz_argv_free(&args);
+  return 0;
+}

@@ -1,0 +1,160 @@
+/* check_login as a whole: a token endpoint's (or a login page's) answers
+ * go in, the plugin's own run() (masks, flow, token judging, summary,
+ * perfdata, printer) comes out, and the oracle (oracle.h) judges it.
+ *
+ * Input: byte 0 chooses the flow (bits 0-2, mod 5) and its options (the
+ * bits below), the rest is the fake server's script (fake_http.h): one
+ * answer per step of the flow (token POST; GET, POST form and GET
+ * success page; or GET with and without credentials).
+ *
+ * The secrets are planted as a real run gets them: --client-secret,
+ * --password, --refresh-token and a Private-Token credential header.
+ * run() is check_login.c's own, included with its main renamed. */
+#include <unistd.h>
+
+#include "fake_http.h"
+#include "fuzz.h"
+#include "oracle.h"
+
+#define main check_login_main /* libFuzzer has the main */
+int check_login_main(int argc, char **argv);
+#include "check_login.c"
+#undef main
+
+#define CLIENT_ID "labclient"
+#define CLIENT_SECRET "cl1ent-S3CR3T/abc+def=ghi~jkl"
+#define USERNAME "alice"
+/* a space, UTF-8, '|' and '"': every form differs from the raw one */
+#define PASSWORD "p4ss w\xc3\xb6rd/S3cr3t|x\"y!"
+#define REFRESH "rt-R3FR3SH/tok+en==QmX"
+#define PRIVATE_TOKEN "PRIV4te-T0ken/xyz+Q9w"
+
+enum {
+  CFG_HTTPS = 8,    /* https:// URLs */
+  CFG_VERBOSE = 16, /* -v */
+  CFG_OPT_A = 32,   /* client-auth post | verify-rejects | csrf field */
+  CFG_OPT_B = 64,   /* ttl ranges | digest | success regex */
+  CFG_OPT_C = 128   /* token cache | rejected-state | success URL */
+};
+
+/* The options of the token flows (client credentials, refresh token,
+ * password grant). */
+static void token_args(unsigned cfg, const char *cache, fuzz_argv *a) {
+  fuzz_arg(a, "--client-id=" CLIENT_ID);
+  fuzz_arg(a, "--client-secret=" CLIENT_SECRET);
+  fuzz_arg(a, "--scope=read:status");
+  if (cfg & CFG_OPT_A)
+    fuzz_arg(a, "--client-auth=post");
+  if (cfg & CFG_OPT_B) {
+    fuzz_arg(a, "--ttl-warning=300:");
+    fuzz_arg(a, "--ttl-critical=60:");
+  }
+  if (cfg & CFG_OPT_C)
+    fuzz_arg(a, "--token-cache=%s", cache);
+}
+
+/* The form flow's options. */
+static void form_args(unsigned cfg, const char *scheme, fuzz_argv *a) {
+  if (cfg & CFG_OPT_A)
+    fuzz_arg(a, "--csrf-field=csrf_token");
+  if (cfg & CFG_OPT_B)
+    fuzz_arg(a, "--success-regex=Welcome,? [a-z]+");
+  else
+    fuzz_arg(a, "--success-string=Welcome");
+  if (cfg & CFG_OPT_C) {
+    fuzz_arg(a, "--success-url=%s://login.example.com/account", scheme);
+    fuzz_arg(a, "--failure-string=Invalid password");
+  }
+}
+
+static void build_args(unsigned cfg, const char *cache, fuzz_argv *a) {
+  static const char *const flows[] = {"client-credentials", "refresh-token",
+                                      "password", "basic", "form"};
+  static const char *const paths[] = {"oauth/token", "oauth/token",
+                                      "oauth/token", "admin", "login"};
+  unsigned f = (cfg & 7) % 5;
+  const char *scheme = cfg & CFG_HTTPS ? "https" : "http";
+  fuzz_arg(a, "check_login");
+  fuzz_arg(a, "-u%s://login.example.com/%s", scheme, paths[f]);
+  fuzz_arg(a, "--flow=%s", flows[f]);
+  fuzz_arg(a, "-kPrivate-Token: " PRIVATE_TOKEN);
+  if (cfg & CFG_VERBOSE)
+    fuzz_arg(a, "-v");
+  if (f == 1)
+    fuzz_arg(a, "--refresh-token=" REFRESH);
+  if (f >= 2) {
+    fuzz_arg(a, "--username=" USERNAME);
+    fuzz_arg(a, "--password=" PASSWORD);
+  }
+  if (f <= 2)
+    token_args(cfg, cache, a);
+  else if (f == 3) {
+    if (cfg & CFG_OPT_A)
+      fuzz_arg(a, "--verify-rejects");
+    if (cfg & CFG_OPT_B)
+      fuzz_arg(a, "--digest");
+    if (cfg & CFG_OPT_C)
+      fuzz_arg(a, "--rejected-state=warning");
+  } else {
+    form_args(cfg, scheme, a);
+  }
+}
+
+/* The forms of the secrets on the wire beyond those the oracle derives:
+ * HTTP Basic's base64 of ID:SECRET (RFC 6749 2.3.1, form-urlencoded
+ * first) and of USER:PASSWORD (the basic flow). */
+static void basic_forms(char *forms[3]) {
+  char *id = curl_easy_escape(NULL, CLIENT_ID, 0);
+  char *sec = curl_easy_escape(NULL, CLIENT_SECRET, 0);
+  char both[256];
+  snprintf(both, sizeof both, "%s:%s", id, sec);
+  forms[0] = sw_base64(both, strlen(both));
+  snprintf(both, sizeof both, "%s", USERNAME ":" PASSWORD);
+  forms[1] = sw_base64(both, strlen(both));
+  forms[2] = NULL;
+  curl_free(id);
+  curl_free(sec);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
+  static const char *const secrets[] = {CLIENT_SECRET, PASSWORD, REFRESH,
+                                        PRIVATE_TOKEN, NULL};
+  char cache[64], *forms[3], *out;
+  fuzz_argv args = {0};
+  login_cfg cfg;
+  sw_err err = {""};
+  sw_deadline dl;
+  fake_http srv;
+  fuzz_capture cap;
+  size_t len;
+  if (n < 1)
+    return 0;
+  /* a token cache of this process's own, on tmpfs: written, then gone */
+  snprintf(cache, sizeof cache, "/dev/shm/fuzz_login_plugin.%ld.tok",
+           (long)getpid());
+  build_args(d[0], cache, &args);
+  if (login_parse(args.n, args.v, &cfg, &err) != SW_STD_DONE) {
+    fprintf(stderr, "fuzz_login_plugin: configuration refused: %s\n", err.msg);
+    abort(); /* the command line is the target's, not the input's */
+  }
+  basic_forms(forms);
+  sw_deadline_start(&dl, cfg.std.timeout);
+  fake_http_begin(&srv, d + 1, n - 1);
+  fuzz_capture_begin(&cap);
+  int state = run(&cfg, &dl);
+  fuzz_capture_end(&cap, &out, &len);
+  fake_http_end(&srv);
+  unlink(cache);
+  fuzz_oracle o = {.service = "LOGIN",
+                   .secrets = secrets,
+                   .forms = (const char *const *)forms,
+                   .server = d + 1,
+                   .server_len = n - 1};
+  fuzz_oracle_check(&o, out, len, state);
+  free(out);
+  free(forms[0]);
+  free(forms[1]);
+  login_cfg_free(&cfg);
+  fuzz_argv_free(&args);
+  return 0;
+}
