@@ -101,6 +101,21 @@ Form login (text/html; charset=utf-8):
                      (?s=S on the GET: S seconds)
   /slowpost/login    the same; only the POST answered after 3 s
   Location headers are relative paths.
+
+Origin tests (tests/plugins/origin_login.sh; nothing above changes):
+  --dump FILE        every request, whole (request line, headers, body,
+                     bytes outside printable ASCII as \\xHH), appended to
+                     FILE: what a server on another origin received,
+                     secrets included. Tests only: the stderr log stays
+                     secret-free.
+  /redir/CODE?to=URL   any method: the body is read and dropped, reply
+                     CODE (301 302 303 307 308) with Location: URL
+  /xform/login?action=URL  GET: the login page of /login (presession
+                     cookie, csrf_token) whose form posts to URL;
+                     POST /xform/login: as POST /login
+  /fault/ttl/token?v=JSON  the token endpoint (same checks) whose success
+                     reply has "expires_in": JSON, the text written as
+                     given (1e300, 9223372036854775807, "3600", -1, ...)
 """
 import base64
 import binascii
@@ -131,7 +146,9 @@ FORM_VARIANTS = {  # prefix -> (csrf field name, GET delay, POST delay)
     "/changed": ("authenticity_token", 0, 0),
     "/slowform": ("csrf_token", 3, 3),
     "/slowpost": ("csrf_token", 0, 3),
+    "/xform": ("csrf_token", 0, 0),
 }
+DUMP = [None]  # --dump FILE
 TOKEN_FAULTS = ("nojson", "notbearer", "zero", "short", "slow")
 
 
@@ -139,18 +156,21 @@ def jdump(obj):
     return json.dumps(obj, separators=(",", ":"))
 
 
-def login_page(prefix, csrf, error=None):
+def login_page(prefix, csrf, error=None, action=None):
     field = FORM_VARIANTS[prefix][0]
+    if action is None:
+        action = prefix + "/login"
     err = '<p class="error">Invalid username or password</p>\n' if error else ""
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
             "<title>Sign in - streamlab</title></head>\n<body>\n<h1>Sign in</h1>\n%s"
-            "<form action=\"%s/login\" method=\"post\">\n"
+            "<form action=\"%s\" method=\"post\">\n"
             "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n"
             "<input type=\"hidden\" name=\"next\" value=\"/account\">\n"
             "<label>Username <input type=\"text\" name=\"username\"></label>\n"
             "<label>Password <input type=\"password\" name=\"password\"></label>\n"
             "<button type=\"submit\">Sign in</button>\n"
-            "</form>\n</body></html>\n") % (err, prefix, field, html.escape(csrf))
+            "</form>\n</body></html>\n") % (err, html.escape(action), field,
+                                              html.escape(csrf))
 
 
 class OAuthError(Exception):
@@ -251,6 +271,14 @@ class Handler(labhttp.Handler):
         self.grant_type = self.client_id = None
         q = {k: v[-1] for k, v in parse_qs(url.query).items()}
         body = self.read_body()
+        self.dump(body)
+        m = re.fullmatch(r"/redir/(301|302|303|307|308)", path)
+        if m and "to" in q:
+            return self.reply(int(m.group(1)), "", "text/plain", [("Location", q["to"])])
+        if path == "/fault/ttl/token":
+            return self.token(body, "ttl", q)
+        if path == "/xform/login" and self.command != "POST":
+            return self.login_form("/xform", action=q.get("action", "/xform/login"))
         if path == "/token":
             return self.token(body, None, q)
         m = re.fullmatch(r"/fault/([a-z0-9]+)/token", path)
@@ -287,7 +315,7 @@ class Handler(labhttp.Handler):
             return self.reply(200, "welcome anyone\n", "text/plain")
         if path == "/digest/protected":
             return self.digest()
-        m = re.fullmatch(r"(|/changed|/slowform|/slowpost)/login", path)
+        m = re.fullmatch(r"(|/changed|/slowform|/slowpost|/xform)/login", path)
         if m:
             return self.login(m.group(1), body, q)
         if path == "/login/done":
@@ -315,6 +343,16 @@ class Handler(labhttp.Handler):
             return self.dispatch
         raise AttributeError(name)
 
+    def dump(self, body):
+        if not DUMP[0]:
+            return
+        raw = ("%s %s %s\n" % (self.command, self.path, self.request_version)).encode() + \
+            b"".join(("%s: %s\n" % (k, v)).encode("utf-8", "replace") for k, v in self.headers.items()) + \
+            b"\n" + body + b"\n--\n"
+        text = "".join(chr(c) if 32 <= c < 127 or c == 10 else "\\x%02x" % c for c in raw)
+        with LOCK, open(DUMP[0], "a") as f:
+            f.write(text)
+
     # --- OAuth2 token endpoint
     def token(self, body, fault, q):
         nostore = [("Cache-Control", "no-store"), ("Pragma", "no-cache")]
@@ -339,7 +377,10 @@ class Handler(labhttp.Handler):
             out["scope"] = res["scope"]
         if fault == "nojson":
             out = {"token_type": "Bearer", "expires_in": 3600}
-        return self.reply(200, jdump(out), headers=nostore)
+        text = jdump(out)
+        if fault == "ttl":  # the value exactly as the test wrote it
+            text = text.replace('"expires_in":3600', '"expires_in":' + q.get("v", "3600"))
+        return self.reply(200, text, headers=nostore)
 
     def grant(self, body):
         if self.command != "POST":
@@ -466,7 +507,7 @@ class Handler(labhttp.Handler):
             time.sleep(float(q.get("s", get_delay)))
         return self.login_form(prefix)
 
-    def login_form(self, prefix, error=False, pre=None):
+    def login_form(self, prefix, error=False, pre=None, action=None):
         csrf = secrets.token_urlsafe(24)
         hdrs = []
         if pre is None:
@@ -474,7 +515,7 @@ class Handler(labhttp.Handler):
             hdrs.append(("Set-Cookie", "presession=%s; HttpOnly; Path=/" % pre))
         with LOCK:
             PRESESSIONS[pre] = csrf
-        return self.html(200, login_page(prefix, csrf, error), hdrs)
+        return self.html(200, login_page(prefix, csrf, error, action), hdrs)
 
     def login_post(self, prefix, field, body):
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -506,7 +547,10 @@ class Handler(labhttp.Handler):
 
 
 def main():
-    a = labhttp.arguments("streamlab login server (OAuth2 + form login)").parse_args()
+    ap = labhttp.arguments("streamlab login server (OAuth2 + form login)")
+    ap.add_argument("--dump", help="append every request, whole, to this file (tests only)")
+    a = ap.parse_args()
+    DUMP[0] = a.dump
     labhttp.serve(labhttp.Server, Handler, a)
 
 
