@@ -53,6 +53,15 @@ static int parse_bounds(const char *s, sw_range *r) {
   return sw_parse_double(colon + 1, &r->end);
 }
 
+/* Bounds stay within int64's span: every value a plugin measures (bytes,
+ * counts, seconds, a JSON integer) fits it, and a bound beyond it is a
+ * typo or an overflow upstream, refused rather than clamped. */
+static bool in_int64(const sw_range *r) {
+  const double lim = 9223372036854775808.0; /* 2^63 */
+  return (r->start_inf || (r->start >= -lim && r->start < lim)) &&
+         (r->end_inf || (r->end >= -lim && r->end < lim));
+}
+
 int sw_range_parse(const char *text, const char *opt, sw_range *r,
                    sw_err *err) {
   sw_range tmp;
@@ -72,6 +81,9 @@ int sw_range_parse(const char *text, const char *opt, sw_range *r,
   tmp.inside = text[0] == '@';
   if (parse_bounds(tmp.inside ? text + 1 : text, &tmp) != 0)
     return range_fail(err, opt, text, NULL);
+  if (!in_int64(&tmp))
+    return range_fail(err, opt, text,
+                      "beyond -9223372036854775808..9223372036854775807");
   if (!tmp.start_inf && !tmp.end_inf && tmp.start > tmp.end)
     return range_fail(err, opt, text, "start is greater than end");
   memcpy(tmp.text, text, len + 1);

@@ -1,6 +1,7 @@
 /* Strict number parsing: the only place in streamwatch where text becomes a
  * number. */
 #include <float.h>
+#include <stdint.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -107,5 +108,50 @@ int sw_parse_ulong(const char *s, unsigned long min, unsigned long max,
   if (v < min || v > max)
     return -1;
   *out = v;
+  return 0;
+}
+
+int sw_parse_int64_n(const char *s, size_t len, int64_t min, int64_t max,
+                     int64_t *out) {
+  /* The magnitude is gathered in uint64_t, which holds |INT64_MIN|, and
+   * checked before each step: no signed arithmetic can overflow. */
+  const uint64_t limit_neg = (uint64_t)INT64_MAX + 1, limit_pos = INT64_MAX;
+  uint64_t v = 0;
+  size_t i = 0;
+  int neg = 0;
+
+  if (!s || !out)
+    return -1;
+  if (i < len && (s[i] == '-' || s[i] == '+'))
+    neg = s[i++] == '-';
+  if (i == len)
+    return -1;
+  uint64_t limit = neg ? limit_neg : limit_pos;
+  for (; i < len; i++) {
+    if (!is_digit(s[i]))
+      return -1;
+    uint64_t d = (uint64_t)(s[i] - '0');
+    if (v > (limit - d) / 10)
+      return -1; /* beyond int64: refused, never clamped */
+    v = v * 10 + d;
+  }
+  int64_t r = !neg ? (int64_t)v : v == limit_neg ? INT64_MIN : -(int64_t)v;
+  if (r < min || r > max)
+    return -1;
+  *out = r;
+  return 0;
+}
+
+int sw_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out) {
+  return s ? sw_parse_int64_n(s, strlen(s), min, max, out) : -1;
+}
+
+int sw_int64_from_double(double v, int64_t *out) {
+  /* -2^63 is exact in a double; 2^63 is the first value beyond int64 and
+   * INT64_MAX itself rounds up to it, so the upper test is strict. */
+  const double lo = -9223372036854775808.0, hi = 9223372036854775808.0;
+  if (!(v >= lo && v < hi) || v != (double)(int64_t)v)
+    return -1;
+  *out = (int64_t)v;
   return 0;
 }

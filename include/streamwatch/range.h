@@ -4,7 +4,8 @@
  *   ~:10    alert when x > 10
  *   10:20   alert when x < 10 or x > 20
  *   @10:20  alert when 10 <= x <= 20
- * Parsing is strict: "10x", "5:3", ":", "", NaN and inf are refused. */
+ * Parsing is strict: "10x", "5:3", ":", "", NaN and inf are refused, and
+ * so is a bound beyond int64's span (|x| >= 2^63): refused, not clamped. */
 #ifndef STREAMWATCH_RANGE_H
 #define STREAMWATCH_RANGE_H
 
