@@ -15,17 +15,6 @@
 #include "streamwatch/secret.h"
 #include "streamwatch/strvec.h"
 
-/* --type auto: by the URL's extension; progressive finds .m3u, .pls and
- * HLS playlists by their content too. */
-static stream_type guess_type(const char *url) {
-  size_t len = strcspn(url, "?#");
-  if (len >= 5 && strncasecmp(url + len - 5, ".m3u8", 5) == 0)
-    return ST_HLS;
-  if (len >= 4 && strncasecmp(url + len - 4, ".mpd", 4) == 0)
-    return ST_DASH;
-  return ST_PROGRESSIVE;
-}
-
 /* The summary leads with the worst problem; the overview follows. */
 static void lead_with_problem(sw_check *check) {
   sw_state worst = sw_check_state(check);
@@ -49,7 +38,8 @@ static int run(void *vcfg, const sw_deadline *d) {
   stream_meas m = {.ttfb = -1, .rate = -1, .playlist_age = -1};
   /* the bearer and credential headers (-k): masked wherever a server
    * echoes them, in the trace and in the output */
-  if (sw_masks_http(&masks, cfg->bearer, &cfg->headers) < 0) {
+  if (sw_masks_http(&masks, cfg->bearer, &cfg->headers) < 0 ||
+      stream_masks_userinfo(&masks, cfg->url) < 0) {
     sw_masks_free(&masks);
     printf("STREAM UNKNOWN - out of memory\n");
     return SW_UNKNOWN;
@@ -59,7 +49,8 @@ static int run(void *vcfg, const sw_deadline *d) {
   cfg->base.trace_arg = &trace;
   sw_check_init(&check, "STREAM");
   check.secrets = (const char *const *)masks.v;
-  stream_type t = cfg->type == ST_AUTO ? guess_type(cfg->url) : cfg->type;
+  stream_type t =
+      cfg->type == ST_AUTO ? stream_guess_type(cfg->url) : cfg->type;
   if (t == ST_HLS)
     stream_hls(cfg, cfg->url, d, &m, &check);
   else if (t == ST_DASH)
@@ -67,6 +58,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   else
     stream_progressive(cfg, cfg->url, d, &m, &check);
   stream_judge(cfg, &m, &check);
+  stream_origins_report(cfg, &m, &check);
   lead_with_problem(&check);
   if (cfg->base.insecure && check.summary) /* said out loud, as check_api */
     sw_check_summary_append(&check, " [TLS verification off]");

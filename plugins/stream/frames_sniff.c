@@ -99,7 +99,20 @@ static sf_format sniff_media(const unsigned char *b, size_t n, const char *ct) {
   return SF_UNKNOWN;
 }
 
-/* What text the bytes are, or NULL when they are not clearly text. */
+/* Whether the first n bytes could be text: no control byte other than
+ * tab, CR and LF. Compressed media fails this within a few hundred bytes;
+ * an error page, a playlist or JSON passes. */
+static int looks_text(const unsigned char *b, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if ((b[i] < 0x20 && b[i] != '\t' && b[i] != '\r' && b[i] != '\n') ||
+        b[i] == 0x7F)
+      return 0;
+  return 1;
+}
+
+/* What text the bytes are, or NULL when they are not clearly text. One
+ * character ('<', '{', '[') is weak evidence: a stream joined mid-frame
+ * starts with it one time in ninety, so the rest must look like text. */
 static const char *sniff_text(const unsigned char *b, size_t n) {
   size_t i = 0, look = n < 512 ? n : 512;
 
@@ -113,21 +126,18 @@ static const char *sniff_text(const unsigned char *b, size_t n) {
   if (starts_ci(b, n, "<!doctype html") || starts_ci(b, n, "<html") ||
       (n > 0 && b[0] == '<' && has_ci(b, look, "<html")))
     return "text/html";
-  if (n > 0 && b[0] == '<')
+  if (n > 0 && b[0] == '<' && looks_text(b, look))
     return has_ci(b, look, "<MPD") ? "application/dash+xml" : "application/xml";
   if (starts_ci(b, n, "#EXTM3U"))
     return "application/vnd.apple.mpegurl";
   if (starts_ci(b, n, "[playlist]"))
     return "audio/x-scpls";
-  if (n > 0 && (b[0] == '{' || b[0] == '['))
+  if (n > 0 && (b[0] == '{' || b[0] == '[') && looks_text(b, look))
     return "application/json";
   if (starts_ci(b, n, "http://") || starts_ci(b, n, "https://") ||
       starts_ci(b, n, "#EXTINF"))
     return "audio/x-mpegurl";
-  for (i = 0; i < look; i++)
-    if (b[i] < 0x20 && b[i] != '\t' && b[i] != '\r' && b[i] != '\n')
-      return NULL;
-  return look > 0 ? "text/plain" : NULL;
+  return look > 0 && looks_text(b, look) ? "text/plain" : NULL;
 }
 
 /* The Content-Type's verdict: a format, or a text reason in *why. */

@@ -49,7 +49,7 @@ static void meta_done(icy_state *s) {
     n--;
   s->blocks++;
   if (meta_value(m, n, "StreamTitle='", &v, &vlen)) {
-    sw_sanitize(s->title, sizeof s->title, v, vlen, ICY_TITLE_MAX);
+    sw_text_safe(s->title, sizeof s->title, v, vlen, ICY_TITLE_MAX, s->secrets);
     s->has_title = 1;
   }
 }
@@ -146,13 +146,13 @@ int icy_header_line(icy_headers *h, const char *line, size_t len, sw_err *err) {
   if (ICY_IS("icy-metaint"))
     return header_metaint(h, v, n, err);
   if (ICY_IS("icy-name"))
-    sw_sanitize(h->name, sizeof h->name, v, n, 0);
+    sw_text_safe(h->name, sizeof h->name, v, n, 0, h->secrets);
   else if (ICY_IS("icy-genre"))
-    sw_sanitize(h->genre, sizeof h->genre, v, n, 0);
+    sw_text_safe(h->genre, sizeof h->genre, v, n, 0, h->secrets);
   else if (ICY_IS("icy-description"))
-    sw_sanitize(h->description, sizeof h->description, v, n, 0);
+    sw_text_safe(h->description, sizeof h->description, v, n, 0, h->secrets);
   else if (ICY_IS("icy-url"))
-    sw_sanitize(h->url, sizeof h->url, v, n, 0);
+    sw_text_safe(h->url, sizeof h->url, v, n, 0, h->secrets);
   else
     return 0;
 #undef ICY_IS

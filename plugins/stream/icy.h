@@ -35,6 +35,8 @@ typedef struct {
   unsigned long blocks;           /* metadata blocks with L > 0 completed */
   int has_title;                  /* a StreamTitle was seen */
   char title[ICY_TITLE_MAX + 4];  /* the last one, sanitised, capped */
+  const char *const *secrets;     /* masked in the title (sw_text_safe);
+                                     set after icy_init, may be NULL */
 } icy_state;
 
 /* Starts de-framing a body whose headers said icy-metaint: metaint (0 for
@@ -55,10 +57,12 @@ typedef struct {
   unsigned long br;      /* icy-br, kbit/s, 0 when absent */
   unsigned long metaint; /* icy-metaint, 0 when absent */
   int has_metaint;
-  char name[128];        /* icy-name */
-  char genre[128];       /* icy-genre */
-  char description[256]; /* icy-description */
-  char url[256];         /* icy-url */
+  char name[128];             /* icy-name */
+  char genre[128];            /* icy-genre */
+  char description[256];      /* icy-description */
+  char url[256];              /* icy-url */
+  const char *const *secrets; /* masked in the strings above (a server may
+                                 echo a token); set after icy_headers_init */
 } icy_headers;
 
 void icy_headers_init(icy_headers *h);

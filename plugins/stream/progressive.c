@@ -10,9 +10,13 @@
 #include "playlist.h"
 #include "stream.h"
 #include "streamwatch/sanitize.h"
+#include "streamwatch/strbuf.h"
 #include "streamwatch/strparse.h"
 
-enum { SNIFF_BYTES = 512, TEXT_MAX = 1 << 20 };
+/* The first bytes decide what arrived: enough for SF_MAX_JUNK bytes of
+ * a stream joined mid-frame and two of the longest MP3 frames after it
+ * (sf_sniff's contract), so a frame sync is found, not guessed at. */
+enum { SNIFF_BYTES = SF_MAX_JUNK + 4096, TEXT_MAX = PLAYLIST_MAX_BYTES };
 
 typedef struct {
   const stream_cfg *cfg;
@@ -40,20 +44,15 @@ static void on_header(void *arg, const char *line, size_t len) {
   double v;
   if (len > 5 && strncmp(line, "HTTP/", 5) == 0) { /* a new response */
     icy_headers_init(&p->ih);
+    p->ih.secrets = p->cfg->base.secrets;
     p->ctype[0] = '\0';
     p->length = -1;
     return;
   }
   icy_header_line(&p->ih, line, len, &err);
-  if (len > 13 && strncasecmp(line, "content-type:", 13) == 0) {
-    const char *s = line + 13;
-    size_t l = len - 13;
-    while (l && (*s == ' ' || *s == '\t'))
-      s++, l--;
-    while (l && (s[l - 1] == '\r' || s[l - 1] == '\n' || s[l - 1] == ' '))
-      l--;
-    sw_sanitize(p->ctype, sizeof p->ctype, s, l, 80);
-  } else if (len > 15 && strncasecmp(line, "content-length:", 15) == 0) {
+  if (stream_header_ctype(p->cfg, line, len, p->ctype, sizeof p->ctype))
+    return;
+  if (len > 15 && strncasecmp(line, "content-length:", 15) == 0) {
     const char *s = line + 15;
     size_t l = len - 15;
     while (l && *s == ' ')
@@ -112,6 +111,7 @@ static const unsigned char *strip_icy(prog *p, const unsigned char *data,
                                       size_t *n) {
   if (!p->icy_on) {
     icy_init(&p->icy, p->ih.has_metaint ? p->ih.metaint : 0);
+    p->icy.secrets = p->cfg->base.secrets;
     p->icy_on = true;
   }
   if (!p->icy.metaint)
@@ -184,15 +184,19 @@ static void conclude(prog *p, const sw_http_resp *r, double end,
   if (p->icy.has_title && p->cfg->std.verbose)
     sw_check_sub(check, SW_OK, "now playing: %s (%lu metadata blocks)",
                  p->icy.title, p->icy.blocks);
-  if (p->ih.name[0])
-    snprintf(m->where, sizeof m->where, "\"%s\"", p->ih.name);
+  if (p->ih.name[0]) {
+    sw_buf b;
+    sw_buf_fixed(&b, m->where, sizeof m->where);
+    sw_buf_addf(&b, "\"%s\"", p->ih.name);
+  }
   if (p->last > 0 && end - p->last > p->cfg->stall) { /* silent at the end */
     m->stalls++;
     if (end - p->last > m->longest_stall)
       m->longest_stall = end - p->last;
   }
   if (p->not_media) {
-    sw_check_sub(check, SW_CRITICAL, "not audio: %s", p->not_media);
+    if (!stream_wrong_type(p->cfg, p->sniff, p->sniffed, p->ctype, check))
+      sw_check_sub(check, SW_CRITICAL, "not audio: %s", p->not_media);
     return;
   }
   m->format = p->v.format;
@@ -233,8 +237,10 @@ static void follow_playlist(const stream_cfg *cfg, prog *p, const char *url,
                  depth > 0 ? "points to another playlist" : err.msg);
     return;
   }
+  char shown[160];
+  stream_url_shown(cfg, e.url, shown, sizeof shown, 120);
   sw_check_sub(check, SW_OK, "playlist: first of %zu entries is %s", e.entries,
-               e.url);
+               shown);
   progressive_at(cfg, e.url, d, m, check, depth + 1);
   playlist_free(&e);
 }
@@ -249,13 +255,14 @@ static void progressive_at(const stream_cfg *cfg, const char *url,
     sw_check_sub(check, SW_UNKNOWN, "out of memory");
     return;
   }
-  sw_http_req req = cfg->base;
+  sw_http_req req;
   snprintf(m->kind, sizeof m->kind, "progressive");
   p->cfg = cfg;
   p->m = m;
   p->length = -1;
   icy_headers_init(&p->ih);
-  req.url = url;
+  p->ih.secrets = cfg->base.secrets;
+  stream_request(cfg, url, &req);
   req.on_data = on_data;
   req.on_tick = on_tick;
   req.on_header = on_header;
@@ -263,16 +270,14 @@ static void progressive_at(const stream_cfg *cfg, const char *url,
   p->start = sw_now();
   int rc = sw_http_perform(&req, d, &r, &err);
   double end = sw_now();
+  stream_note_hop(cfg, url, depth ? "playlist entry" : "stream", &r, m);
   if (!p->decided && p->sniffed && decide(p) && p->text) /* a short body */
     keep_text(p, p->sniff, p->sniffed);
   if (rc < 0) {
     sw_check_sub(check, r.timed_out ? cfg->std.timeout_state : SW_CRITICAL,
                  "%s", err.msg[0] ? err.msg : r.err);
   } else if (r.status < 200 || r.status > 299) {
-    char u[160];
-    sw_sanitize(u, sizeof u, url, strlen(url), 120);
-    sw_check_sub(check, SW_CRITICAL, "HTTP %ld %s from %s", r.status, r.reason,
-                 u);
+    stream_http_failed(cfg, url, NULL, &r, check);
   } else if (p->text) {
     follow_playlist(cfg, p, url, d, m, check, depth);
   }

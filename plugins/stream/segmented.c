@@ -12,48 +12,133 @@
 #include "streamwatch/sanitize.h"
 
 /* The last path element of a URL, for messages ("1234.ts"). */
-static void seg_name(const char *url, char *b, size_t n) {
+static void seg_name(const stream_cfg *cfg, const char *url, char *b,
+                     size_t n) {
   const char *q = strchr(url, '?');
   size_t len = q ? (size_t)(q - url) : strlen(url);
   const char *slash = url + len;
   while (slash > url && slash[-1] != '/')
     slash--;
-  sw_sanitize(b, n, slash, (size_t)(url + len - slash), 60);
+  sw_text_safe(b, n, slash, (size_t)(url + len - slash), 60, cfg->base.secrets);
 }
 
-/* Fetches one segment, validates its frames (unless encrypted) and adds
- * its bytes, frames and timings to m. Returns the download time, or -1. */
+enum { SEG_SNIFF = 8192 };
+
+/* One segment as it arrives: never kept whole (a 4K segment may pass
+ * any sensible memory bound), only sniffed and fed to the validator. */
+typedef struct {
+  const stream_cfg *cfg;
+  bool encrypted, decided;
+  char ctype[96];
+  const char *why; /* not media: what it is */
+  sf_validator v;
+  unsigned char sniff[SEG_SNIFF];
+  size_t sniffed;
+} seg_reader;
+
+static void seg_header(void *arg, const char *line, size_t len) {
+  seg_reader *s = arg;
+  if (len > 5 && strncmp(line, "HTTP/", 5) == 0) { /* a new response */
+    s->ctype[0] = '\0';
+    s->sniffed = 0;
+    s->decided = false;
+    s->why = NULL;
+    return;
+  }
+  stream_header_ctype(s->cfg, line, len, s->ctype, sizeof s->ctype);
+}
+
+static void seg_decide(seg_reader *s) {
+  s->decided = true;
+  sf_init(&s->v, sf_sniff(s->sniff, s->sniffed, s->ctype, &s->why));
+  if (!s->why)
+    sf_feed(&s->v, s->sniff, s->sniffed);
+}
+
+static bool seg_data(void *arg, const unsigned char *data, size_t n,
+                     double now) {
+  seg_reader *s = arg;
+  (void)now;
+  if (s->encrypted) /* not media until decrypted: counted only */
+    return true;
+  if (!s->decided) {
+    size_t take = n < SEG_SNIFF - s->sniffed ? n : SEG_SNIFF - s->sniffed;
+    memcpy(s->sniff + s->sniffed, data, take);
+    s->sniffed += take;
+    data += take;
+    n -= take;
+    if (s->sniffed < SEG_SNIFF)
+      return true;
+    seg_decide(s);
+  }
+  if (!s->why && n)
+    sf_feed(&s->v, data, n);
+  return true;
+}
+
+/* Requests one segment, streaming it through a seg_reader. Returns 0 for
+ * a 2xx answer, else -1 after a sub-check. */
+static int get_segment(const stream_cfg *cfg, const char *url, const char *what,
+                       seg_reader *s, const sw_deadline *d, sw_http_resp *r,
+                       stream_meas *m, sw_check *check) {
+  sw_http_req req;
+  sw_err err = {""};
+  stream_request(cfg, url, &req);
+  req.on_data = seg_data;
+  req.on_header = seg_header;
+  req.stream_arg = s;
+  int rc = sw_http_perform(&req, d, r, &err);
+  stream_note_hop(cfg, url, what, r, m);
+  if (rc < 0 && !r->stopped) {
+    sw_check_sub(check, r->timed_out ? cfg->std.timeout_state : SW_CRITICAL,
+                 "%s: %s", what, err.msg[0] ? err.msg : r->err);
+    return -1;
+  }
+  if (r->status < 200 || r->status > 299) {
+    stream_http_failed(cfg, url, what, r, check);
+    return -1;
+  }
+  if (!s->decided && s->sniffed)
+    seg_decide(s);
+  return 0;
+}
+
+/* Fetches one segment (kind: "segment", "init segment"), validates its
+ * frames (unless encrypted) and adds its bytes, frames and timings to m.
+ * Returns the download time, or -1. */
 static double fetch_segment(const stream_cfg *cfg, const char *url,
-                            double duration, bool encrypted,
+                            const char *kind, double duration, bool encrypted,
                             const sw_deadline *d, stream_meas *m,
                             sw_check *check) {
   sw_http_resp r;
   char name[80], what[100];
-  seg_name(url, name, sizeof name);
-  snprintf(what, sizeof what, "segment %s", name);
+  seg_reader *s = calloc(1, sizeof *s);
+  if (!s) {
+    sw_check_sub(check, SW_UNKNOWN, "out of memory");
+    return -1;
+  }
+  s->cfg = cfg;
+  s->encrypted = encrypted;
+  seg_name(cfg, url, name, sizeof name);
+  snprintf(what, sizeof what, "%s %s", kind, name);
   double t0 = sw_now();
-  int rc = stream_fetch(cfg, url, what, d, &r, check);
+  int rc = get_segment(cfg, url, what, s, d, &r, m, check);
   double took = sw_now() - t0;
   if (rc == 0 && r.body_len == 0) {
     sw_check_sub(check, SW_CRITICAL, "%s: empty", what);
     rc = -1;
   }
   if (rc == 0 && !encrypted) {
-    const char *why = NULL;
-    sf_validator v;
-    sf_init(&v, sf_sniff((unsigned char *)r.body, r.body_len, r.content_type,
-                         &why));
-    if (why) {
-      sw_check_sub(check, SW_CRITICAL, "%s: not media: %s", what, why);
+    if (s->why) {
+      sw_check_sub(check, SW_CRITICAL, "%s: not media: %s", what, s->why);
       rc = -1;
     } else {
-      sf_feed(&v, (unsigned char *)r.body, r.body_len);
-      if (v.error[0])
-        sw_check_sub(check, SW_CRITICAL, "%s: %s", what, v.error);
-      m->format = v.format;
-      m->frames += v.frames;
-      if (v.bitrate_kbps)
-        m->bitrate_kbps = v.bitrate_kbps;
+      if (s->v.error[0])
+        sw_check_sub(check, SW_CRITICAL, "%s: %s", what, s->v.error);
+      m->format = s->v.format;
+      m->frames += s->v.frames;
+      if (s->v.bitrate_kbps)
+        m->bitrate_kbps = s->v.bitrate_kbps;
     }
   }
   if (m->segments == 0 && rc == 0)
@@ -65,6 +150,7 @@ static double fetch_segment(const stream_cfg *cfg, const char *url,
     m->media_bytes += r.body_len;
   }
   sw_http_resp_free(&r);
+  free(s);
   return rc == 0 ? took : -1;
 }
 
@@ -80,16 +166,18 @@ static bool wait_for(double seconds, const sw_deadline *d) {
   return true;
 }
 
-/* Fetches and parses a playlist; -1 after saying why. */
+/* Fetches and parses a playlist; -1 after saying why. The first one
+ * (first) must be a playlist at all: --type hls on anything else is a
+ * configuration mistake. */
 static int load_playlist(const stream_cfg *cfg, const char *url,
-                         const char *what, const sw_deadline *d,
-                         hls_playlist *pl, sw_check *check) {
+                         const char *what, bool first, const sw_deadline *d,
+                         hls_playlist *pl, stream_meas *m, sw_check *check) {
   sw_http_resp r;
   sw_err err;
-  int rc = stream_fetch(cfg, url, what, d, &r, check);
+  int rc = stream_fetch(cfg, url, what, HLS_MAX_BYTES, first, d, m, &r, check);
   if (rc == 0 &&
       hls_parse(r.body ? r.body : "", r.body_len, url, pl, &err) < 0) {
-    sw_check_sub(check, SW_CRITICAL, "%s: %s", what, err.msg);
+    stream_parse_failed(what, err.msg, check);
     rc = -1;
   }
   sw_http_resp_free(&r);
@@ -115,7 +203,8 @@ static void check_moving(const stream_cfg *cfg, const char *url,
                  pl->target_duration);
     return;
   }
-  if (load_playlist(cfg, url, "media playlist (again)", d, &again, check) < 0)
+  if (load_playlist(cfg, url, "media playlist (again)", false, d, &again, m,
+                    check) < 0)
     return;
   unsigned long before = pl->media_sequence + pl->n_segments;
   unsigned long after = again.media_sequence + again.n_segments;
@@ -140,7 +229,7 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   const char *media_url = url;
   snprintf(m->kind, sizeof m->kind, "HLS");
   m->download = true;
-  if (load_playlist(cfg, url, "playlist", d, &master, check) < 0)
+  if (load_playlist(cfg, url, "playlist", true, d, &master, m, check) < 0)
     return;
   if (master.kind == HLS_MASTER) {
     long v = hls_pick_variant(&master, cfg->variant);
@@ -152,7 +241,8 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
              master.n_variants, master.variants[v].bandwidth);
     m->declared_bps = master.variants[v].bandwidth;
     media_url = master.variants[v].uri;
-    if (load_playlist(cfg, media_url, "media playlist", d, &media, check) < 0)
+    if (load_playlist(cfg, media_url, "media playlist", false, d, &media, m,
+                      check) < 0)
       goto out;
   } else {
     media = master;
@@ -168,10 +258,13 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
                  "encrypted (%s): segments checked for "
                  "arrival and size only",
                  media.key_method);
+  const char *map = n ? hls_segment_map(&media, first) : NULL;
+  if (map && fetch_segment(cfg, map, "init segment", 0, false, d, m, check) < 0)
+    goto out;
   for (size_t i = first; i < first + n; i++) {
     const hls_segment *s = &media.segments[i];
-    double t =
-        fetch_segment(cfg, s->uri, s->duration, s->encrypted, d, m, check);
+    double t = fetch_segment(cfg, s->uri, "segment", s->duration, s->encrypted,
+                             d, m, check);
     if (t < 0)
       break;
     took += t;
@@ -224,10 +317,11 @@ static void dash_moving(const stream_cfg *cfg, const char *url,
     sw_check_sub(check, SW_OK, "no time left to see the MPD move");
     return;
   }
-  if (stream_fetch(cfg, url, "MPD (again)", d, &r, check) < 0)
+  if (stream_fetch(cfg, url, "MPD (again)", MPD_MAX_BYTES, false, d, m, &r,
+                   check) < 0)
     return;
   if (mpd_parse(r.body ? r.body : "", r.body_len, url, &again, &err) < 0)
-    sw_check_sub(check, SW_CRITICAL, "MPD (again): %s", err.msg);
+    stream_parse_failed("MPD (again)", err.msg, check);
   else if (dash_last_listed(&again, mpd_pick(&again, cfg->variant), &start1,
                             &number1) == 0 &&
            (start1 > start0 || number1 > number0))
@@ -251,10 +345,10 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   mpd_seglist list = {0};
   snprintf(m->kind, sizeof m->kind, "DASH");
   m->download = true;
-  if (stream_fetch(cfg, url, "MPD", d, &r, check) < 0)
+  if (stream_fetch(cfg, url, "MPD", MPD_MAX_BYTES, true, d, m, &r, check) < 0)
     goto out;
   if (mpd_parse(r.body ? r.body : "", r.body_len, url, &mp, &err) < 0) {
-    sw_check_sub(check, SW_CRITICAL, "MPD: %s", err.msg);
+    stream_parse_failed("MPD", err.msg, check);
     goto out;
   }
   m->live = mp.dynamic;
@@ -268,12 +362,13 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   snprintf(m->where, sizeof m->where, "(representation %s, %lu b/s)",
            mp.reps[rep].id ? mp.reps[rep].id : "?", mp.reps[rep].bandwidth);
   m->declared_bps = mp.reps[rep].bandwidth;
-  if (list.init && fetch_segment(cfg, list.init, 0, false, d, m, check) < 0)
+  if (list.init &&
+      fetch_segment(cfg, list.init, "init segment", 0, false, d, m, check) < 0)
     goto out;
   double took = 0, dur = 0;
   for (size_t i = 0; i < list.n; i++) {
-    double t = fetch_segment(cfg, list.segs[i].url, list.segs[i].duration,
-                             false, d, m, check);
+    double t = fetch_segment(cfg, list.segs[i].url, "segment",
+                             list.segs[i].duration, false, d, m, check);
     if (t < 0)
       break;
     took += t;

@@ -14,8 +14,12 @@ typedef struct {
   sw_std_opts std;
   sw_http_req base; /* TLS, headers, --connect-to: every request */
   sw_strvec headers;
+  /* the -k headers that are not credentials (sw_secret_header): all a
+   * request to another origin than -u's gets */
+  sw_strvec plain_headers;
   char *bearer; /* secret, owned */
   const char *url;
+  bool has_creds; /* a bearer, a -k credential header or URL userinfo */
   stream_type type;
   double duration;        /* progressive sample, seconds */
   const char *variant;    /* lowest | highest | BANDWIDTH */
@@ -28,6 +32,15 @@ typedef struct {
   sw_range stall_crit;           /* on the number of stalls (default 0) */
   double max_age;                /* live playlists, seconds; 0: 3 x target */
 } stream_cfg;
+
+/* Where the requests went: credentials stay with the origin (scheme,
+ * host, port) of -u, and what left it is named in the output. */
+typedef struct {
+  unsigned long other;    /* requests to another origin */
+  char other_origin[120]; /* the first such origin, "" none */
+  char other_what[100];   /* what was fetched there ("segment 1.ts") */
+  char downgrade[240];    /* the first https -> http hop, shown safe */
+} stream_origins;
 
 /* What a sample of the stream showed; -1 for what was not measured. */
 typedef struct {
@@ -48,9 +61,18 @@ typedef struct {
   double media_seconds;
   unsigned long long media_bytes; /* of the segments in media_seconds */
   unsigned long declared_bps;     /* HLS BANDWIDTH, DASH @bandwidth; 0 */
+  stream_origins origins;
 } stream_meas;
 
 sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg, sw_err *err);
+
+/* --type auto: by the URL's extension (.m3u8 HLS, .mpd DASH, else
+ * progressive, which finds .m3u, .pls and HLS playlists by content). */
+stream_type stream_guess_type(const char *url);
+
+/* Adds the user name and password of url's userinfo (if any) to the
+ * run's masks. Returns 0, or -1 when out of memory. */
+int stream_masks_userinfo(sw_strvec *masks, const char *url);
 void stream_cfg_free(stream_cfg *cfg);
 void stream_help(FILE *out);
 
@@ -69,10 +91,59 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
 /* Judges m against the thresholds and adds the summary and perfdata. */
 void stream_judge(const stream_cfg *cfg, const stream_meas *m, sw_check *check);
 
-/* Fetches url whole (a playlist, an MPD, a segment) into resp, bounded.
- * Returns 0 for a 2xx answer; otherwise adds a CRITICAL sub-check
- * "what: HTTP 404" or the transport failure, and returns -1. */
+/* The request for url: cfg->base, with the bearer and credential
+ * headers only when url is of -u's origin (decided here, and again by
+ * lib/http.c for every redirect hop through cred_origin). */
+void stream_request(const stream_cfg *cfg, const char *url, sw_http_req *req);
+
+/* After a request to url ("what" names it): notes in m where it went
+ * (another origin, https -> http) from url and resp's hop report. */
+void stream_note_hop(const stream_cfg *cfg, const char *url, const char *what,
+                     const sw_http_resp *resp, stream_meas *m);
+
+/* The sub-checks for what stream_note_hop noted: another origin (OK,
+ * naming it; credentials not sent there), https -> http (WARNING: clear
+ * text, which players on https pages refuse as mixed content). */
+void stream_origins_report(const stream_cfg *cfg, const stream_meas *m,
+                           sw_check *check);
+
+/* A failed answer to url as a sub-check: CRITICAL "what: HTTP 403
+ * Forbidden", with "(credentials withheld: another origin, ORIGIN)" when
+ * a 401/403 came from an origin the credentials were not sent to. */
+void stream_http_failed(
+    const stream_cfg *cfg, const char *url, const char *what,
+    const sw_http_resp *resp,
+    sw_check *check); /* what NULL: "HTTP 404 ... from URL" */
+
+/* A parser refused a playlist or MPD: UNKNOWN naming check_stream's limit
+ * when it was one (more than N segments, larger than N bytes: not a fault
+ * of the service), else CRITICAL "what: why". */
+void stream_parse_failed(const char *what, const char *why, sw_check *check);
+
+/* url for the output: userinfo removed, the run's secrets masked,
+ * sanitised, at most max characters. */
+void stream_url_shown(const stream_cfg *cfg, const char *url, char *buf,
+                      size_t n, size_t max);
+
+/* The Content-Type value of a header line ("Content-Type: audio/mpeg"),
+ * made safe to print into buf; false for any other line. */
+bool stream_header_ctype(const stream_cfg *cfg, const char *line, size_t len,
+                         char *buf, size_t n);
+
+/* Fetches url whole (a playlist or an MPD) into resp, at most max bytes.
+ * first: the URL the user gave, whose kind must match --type (media
+ * arriving ends the transfer early). Returns 0 for a 2xx answer;
+ * otherwise adds a sub-check (CRITICAL "what: HTTP 404" or the transport
+ * failure; UNKNOWN naming the limit when the body passed max, or naming
+ * --type) and returns -1. */
 int stream_fetch(const stream_cfg *cfg, const char *url, const char *what,
-                 const sw_deadline *d, sw_http_resp *resp, sw_check *check);
+                 size_t max, bool first, const sw_deadline *d, stream_meas *m,
+                 sw_http_resp *resp, sw_check *check);
+
+/* --type was given and the URL serves another kind (media where a
+ * playlist was expected, an MPD for HLS, ...): a configuration mistake,
+ * UNKNOWN naming --type. Returns true when it said so. body may be NULL. */
+bool stream_wrong_type(const stream_cfg *cfg, const unsigned char *body,
+                       size_t n, const char *ctype, sw_check *check);
 
 #endif

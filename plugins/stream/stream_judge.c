@@ -1,27 +1,167 @@
 /* check_stream's judgement of a sample, its summary and perfdata, and the
  * bounded fetch of playlists and segments. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "playlist.h"
 #include "stream.h"
 #include "streamwatch/sanitize.h"
 
+/* A playlist or MPD as it arrives, kept up to max bytes. With sniff
+ * (the URL the user gave, --type set) the first bytes are looked at: an
+ * endless media stream ends the transfer at once instead of at -t. */
+typedef struct {
+  const stream_cfg *cfg;
+  char *p;
+  size_t len, cap, max;
+  bool too_big, sniff, media;
+  char ctype[96];
+} collector;
+
+static void collect_header(void *arg, const char *line, size_t len) {
+  collector *c = arg;
+  if (len > 5 && strncmp(line, "HTTP/", 5) == 0) { /* a new response */
+    c->len = 0;
+    c->ctype[0] = '\0';
+    return;
+  }
+  stream_header_ctype(c->cfg, line, len, c->ctype, sizeof c->ctype);
+}
+
+static bool collect_data(void *arg, const unsigned char *data, size_t n,
+                         double now) {
+  collector *c = arg;
+  const char *why;
+  (void)now;
+  if (n > c->max - c->len) {
+    c->too_big = true;
+    return false;
+  }
+  if (c->len + n + 1 > c->cap) {
+    size_t cap = c->cap ? c->cap : 16384;
+    while (cap < c->len + n + 1)
+      cap *= 2;
+    char *grown = realloc(c->p, cap);
+    if (!grown)
+      return false;
+    c->p = grown;
+    c->cap = cap;
+  }
+  memcpy(c->p + c->len, data, n);
+  c->len += n;
+  c->p[c->len] = '\0';
+  if (c->sniff && c->len >= SF_MAX_JUNK) {
+    c->sniff = false;
+    c->media =
+        sf_sniff((unsigned char *)c->p, c->len, c->ctype, &why) != SF_UNKNOWN &&
+        !why;
+    return !c->media;
+  }
+  return true;
+}
+
 int stream_fetch(const stream_cfg *cfg, const char *url, const char *what,
-                 const sw_deadline *d, sw_http_resp *resp, sw_check *check) {
-  sw_http_req req = cfg->base;
+                 size_t max, bool first, const sw_deadline *d, stream_meas *m,
+                 sw_http_resp *resp, sw_check *check) {
+  sw_http_req req;
   sw_err err = {""};
-  req.url = url;
-  if (sw_http_perform(&req, d, resp, &err) < 0) {
+  collector c = {.cfg = cfg, .max = max, .sniff = first};
+  stream_request(cfg, url, &req);
+  req.on_data = collect_data;
+  req.on_header = collect_header;
+  req.stream_arg = &c;
+  int rc = sw_http_perform(&req, d, resp, &err);
+  resp->body = c.p; /* ours, freed by sw_http_resp_free as its own */
+  resp->body_len = c.len;
+  stream_note_hop(cfg, url, what, resp, m);
+  if (c.too_big) { /* check_stream's own bound, not a fault of the service */
+    sw_check_sub(check, SW_UNKNOWN,
+                 "%s: larger than %zu bytes, check_stream's limit for "
+                 "it (see check_stream(1))",
+                 what, max);
+    return -1;
+  }
+  if (rc < 0 && !resp->stopped) {
     sw_check_sub(check, resp->timed_out ? cfg->std.timeout_state : SW_CRITICAL,
                  "%s: %s", what, err.msg[0] ? err.msg : resp->err);
     return -1;
   }
   if (resp->status < 200 || resp->status > 299) {
-    sw_check_sub(check, SW_CRITICAL, "%s: HTTP %ld %s", what, resp->status,
-                 resp->reason);
+    stream_http_failed(cfg, url, what, resp, check);
     return -1;
   }
+  if (first && stream_wrong_type(cfg, (unsigned char *)resp->body,
+                                 resp->body_len, c.ctype, check))
+    return -1;
   return 0;
+}
+
+void stream_parse_failed(const char *what, const char *why, sw_check *check) {
+  /* the parsers' bounds (HLS_MAX_SEGMENTS, MPD_MAX_ITEMS, ...) say
+   * "more than N ..." or "larger than N bytes" */
+  if (strstr(why, "more than ") || strstr(why, "larger than ") ||
+      strstr(why, "too many "))
+    sw_check_sub(check, SW_UNKNOWN,
+                 "%s: %s: a limit of check_stream (see "
+                 "check_stream(1)), not a fault of the service",
+                 what, why);
+  else
+    sw_check_sub(check, SW_CRITICAL, "%s: %s", what, why);
+}
+
+bool stream_header_ctype(const stream_cfg *cfg, const char *line, size_t len,
+                         char *buf, size_t n) {
+  if (len <= 13 || strncasecmp(line, "content-type:", 13) != 0)
+    return false;
+  const char *s = line + 13;
+  size_t l = len - 13;
+  while (l && (*s == ' ' || *s == '\t'))
+    s++, l--;
+  while (l && (s[l - 1] == '\r' || s[l - 1] == '\n' || s[l - 1] == ' '))
+    l--;
+  sw_text_safe(buf, n, s, l, 80, cfg->base.secrets);
+  return true;
+}
+
+/* What kind of URL the first bytes are: ST_HLS, ST_DASH, ST_PROGRESSIVE
+ * (media, or a .m3u/.pls radio playlist), or ST_AUTO when they do not
+ * tell (an error page, nothing). *name says what they are. */
+static stream_type arrived(const unsigned char *b, size_t n, const char *ct,
+                           const char **name) {
+  const char *why = NULL;
+  playlist_kind pk = playlist_detect((const char *)b, n);
+  sf_format f = sf_sniff(b, n, ct, &why);
+  *name = why;
+  if (pk == PL_HLS)
+    return *name = "an HLS playlist", ST_HLS;
+  if (pk != PL_UNKNOWN)
+    return *name = "a .m3u/.pls radio playlist", ST_PROGRESSIVE;
+  if (why && strcmp(why, "application/dash+xml") == 0)
+    return *name = "a DASH MPD", ST_DASH;
+  if (!why && f != SF_UNKNOWN)
+    return *name = sf_format_name(f), ST_PROGRESSIVE;
+  return ST_AUTO;
+}
+
+bool stream_wrong_type(const stream_cfg *cfg, const unsigned char *body,
+                       size_t n, const char *ctype, sw_check *check) {
+  static const char *const names[] = {"auto", "progressive", "hls", "dash"};
+  const char *name;
+  if (cfg->type == ST_AUTO || !body || n == 0)
+    return false;
+  stream_type t = arrived(body, n, ctype, &name);
+  /* a progressive URL may be an HLS playlist: it is followed */
+  if (t == ST_AUTO || t == cfg->type ||
+      (cfg->type == ST_PROGRESSIVE && t == ST_HLS))
+    return false;
+  sw_check_sub(check, SW_UNKNOWN,
+               "--type %s does not match what the URL serves: %s%s (use "
+               "--type %s, or auto)",
+               names[cfg->type], name,
+               t == ST_PROGRESSIVE && name[0] != 'a' ? " media" : "", names[t]);
+  return true;
 }
 
 /* The rate against its ranges: the caller's, or the defaults for a

@@ -1,4 +1,5 @@
 /* check_stream's command line and help. */
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,8 +157,73 @@ static int any_option(void *vcfg, int c, const char *arg, sw_err *err) {
   return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
 }
 
+stream_type stream_guess_type(const char *url) {
+  size_t len = strcspn(url, "?#");
+  if (len >= 5 && strncasecmp(url + len - 5, ".m3u8", 5) == 0)
+    return ST_HLS;
+  if (len >= 4 && strncasecmp(url + len - 4, ".mpd", 4) == 0)
+    return ST_DASH;
+  return ST_PROGRESSIVE;
+}
+
+int stream_masks_userinfo(sw_strvec *masks, const char *url) {
+  CURLU *u = curl_url();
+  char *user = NULL, *pass = NULL;
+  int rc = u ? 0 : -1;
+  if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
+    curl_url_get(u, CURLUPART_USER, &user, CURLU_URLDECODE);
+    curl_url_get(u, CURLUPART_PASSWORD, &pass, CURLU_URLDECODE);
+    if (sw_masks_add(masks, pass) < 0)
+      rc = -1;
+  }
+  if (pass)
+    memset(pass, 0, strlen(pass));
+  curl_free(user);
+  curl_free(pass);
+  curl_url_cleanup(u);
+  return rc;
+}
+
+/* Does url carry userinfo ("user:pass@")? Basic credentials for libcurl. */
+static bool has_userinfo(const char *url) {
+  const char *auth = strstr(url, "://");
+  if (!auth)
+    return false;
+  auth += 3;
+  size_t n = strcspn(auth, "/?#");
+  return memchr(auth, '@', n) != NULL;
+}
+
+/* The credentials, and the headers that may go to any origin. */
+static int split_headers(stream_cfg *cfg, sw_err *err) {
+  cfg->has_creds = cfg->bearer || has_userinfo(cfg->url);
+  for (size_t i = 0; i < cfg->headers.n; i++) {
+    const char *h = cfg->headers.v[i];
+    if (sw_secret_header(h, strlen(h)))
+      cfg->has_creds = true;
+    else if (sw_strvec_add(&cfg->plain_headers, h) < 0)
+      return sw_fail(err, "out of memory");
+  }
+  return 0;
+}
+
+/* A progressive sample runs --duration seconds after the first byte; with
+ * the connection, the first byte and the result it must fit in -t, or a
+ * healthy stream ends as a timeout: a configuration that cannot work. */
+static int sample_fits(const stream_cfg *cfg, sw_err *err) {
+  stream_type t =
+      cfg->type == ST_AUTO ? stream_guess_type(cfg->url) : cfg->type;
+  if (t != ST_PROGRESSIVE || cfg->duration + 1.0 <= cfg->std.timeout)
+    return 0;
+  return sw_fail(err,
+                 "--duration %g s does not fit in -t %g s: the sample "
+                 "needs -t of at least %g s (raise -t or lower --duration)",
+                 cfg->duration, cfg->std.timeout, cfg->duration + 1.0);
+}
+
 void stream_cfg_free(stream_cfg *cfg) {
   sw_strvec_free(&cfg->headers);
+  sw_strvec_free(&cfg->plain_headers);
   sw_secret_free(cfg->bearer);
   cfg->bearer = NULL;
 }
@@ -196,8 +262,9 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
     return sw_fail(err, "-u: the stream URL is required"), SW_STD_ERROR;
   if (strncasecmp(cfg->url, "http://", 7) &&
       strncasecmp(cfg->url, "https://", 8))
-    return sw_fail(err, "-u: '%s' is not an http:// or https:// URL", cfg->url),
-           SW_STD_ERROR;
+    return sw_fail(err, "-u: not an http:// or https:// URL"), SW_STD_ERROR;
+  if (split_headers(cfg, err) < 0 || sample_fits(cfg, err) < 0)
+    return SW_STD_ERROR;
   cfg->base.headers = &cfg->headers;
   cfg->base.bearer = cfg->bearer;
   cfg->base.family = cfg->std.family;

@@ -36,6 +36,22 @@ bad -t -u $U -t 0
 bad -w -u $U -w 10x
 bad --bogus -u $U --bogus
 
+# A sample longer than -t cannot work: UNKNOWN naming both options, before
+# any request (never a CRITICAL about a healthy stream).
+run "$P" -u "$U" -t 3
+is_rc 3 "-t 3 with the default --duration 5: exit 3"
+first_line_matches '^STREAM UNKNOWN - --duration 5 s does not fit in -t 3 s: the sample needs -t of at least 6 s \(raise -t or lower --duration\)$' \
+  "-t 3 with --duration 5: UNKNOWN naming both"
+is "$(lines_count)" 1 "-t 3 with --duration 5: one line"
+run "$P" -u "$U" -t 4 --duration 3
+is_rc 2 "-t 4 --duration 3 fits: runs (connection refused, exit 2)"
+run "$P" -u "http://127.0.0.1:1/live.m3u8" -t 3
+is_rc 2 "-t 3 on HLS: --duration does not apply, runs"
+# URL userinfo is a credential: never echoed
+run "$P" -u "ftp://user:pw-in-url-77@127.0.0.1/x"
+is_rc 3 "-u ftp:// with userinfo: exit 3"
+no_line_matches 'pw-in-url-77' "-u error: the password in the URL is not shown"
+
 run "$P" --help
 is_rc 3 "--help exits 3"
 line_matches '^Usage: check_stream -u URL' "--help has the usage"
@@ -44,7 +60,7 @@ run "$P" -V
 is_rc 3 "-V exits 3"
 first_line_matches '^check_stream v[0-9.]+ \(streamwatch [0-9.]+; libcurl/' "-V names libcurl"
 
-run "$P" -u "$U" -t 2
+run "$P" -u "$U" -t 2 --duration 1
 is_rc 2 "nothing listening: exit 2"
 first_line_matches '^STREAM CRITICAL - connect failed: Connection refused ' "connection refused named"
 perf_ok "perfdata parses on failure"

@@ -64,7 +64,7 @@ first_line_matches '^STREAM CRITICAL - media arrives at 0\.7[0-9]x real time \(c
 run "$P" -u "$FAULT_URL_F/html"
 is_rc 2 "HTML at the stream URL: exit 2"
 first_line_matches '^STREAM CRITICAL - not audio: text/html ' "not audio named"
-run "$P" -u "$FAULT_URL_F/slow-ttfb?s=30" -t 2
+run "$P" -u "$FAULT_URL_F/slow-ttfb?s=30" -t 2 --duration 1
 is_rc 2 "no first byte within -t 2: exit 2"
 first_line_matches 'timeout after 1\.[0-9] s waiting for first byte' "the phase named"
 wall_below 2.0 "returns before -t"
@@ -79,6 +79,49 @@ first_line_matches '^STREAM OK - progressive live MP3 ' ".pls: the MP3 stream ju
 run "$P" -u "$HTTP_URL_W/radio.m3u" --duration 2 -v
 is_rc 0 ".m3u followed: exit 0"
 line_matches '^\\_ \[OK\] playlist: first of 1 entries is ' ".m3u: the entry shown"
+
+# A stream joined mid-frame: an MP3 cut where a byte '{', '[' or '<' starts
+# it, far from the next frame sync, served by nginx as audio/mpeg. The
+# first bytes look like JSON or XML for one character only: it is MP3, not
+# "not audio: application/json".
+media_serve W || bail_out "nginx /media/ did not start"
+"$MEDIA_FFMPEG" -nostdin -hide_banner -loglevel error -y -f lavfi \
+  -i sine=frequency=440:duration=4 -c:a libmp3lame -b:a 128k "$MEDIA_ROOT/whole.mp3" ||
+  bail_out "ffmpeg could not make the MP3"
+cut=$("$LAB_PY" -c '
+import re, sys
+b = open(sys.argv[1], "rb").read()
+syncs = [m.start() for m in re.finditer(rb"\xff[\xfa\xfb]", b)]
+for at in range(1024, len(b) - 8192):
+    nxt = min([s for s in syncs if s > at] or [len(b)])
+    if b[at:at + 1] in (b"{", b"[", b"<") and nxt - at > 120:
+        open(sys.argv[2], "wb").write(b[at:])
+        print(at, chr(b[at]))
+        break
+' "$MEDIA_ROOT/whole.mp3" "$MEDIA_ROOT/joined.mp3")
+[ -n "$cut" ] || bail_out "no cut point in the MP3"
+diag "MP3 cut at byte $cut"
+run "$P" -u "$HTTP_URL_W/media/joined.mp3" --duration 1 --expect-format mp3
+is_rc 0 "MP3 joined mid-frame at '${cut#* }': exit 0"
+first_line_matches '^STREAM OK - progressive MP3 128 kb/s, [0-9]+ bytes at [0-9.]+x real time' \
+  "joined mid-frame: MP3, not text"
+perf_ok "joined mid-frame: perfdata parses"
+# The real thing stays caught: JSON served as audio/mpeg is not audio.
+printf '{"error": "no such mount", "code": 404}\n' >"$MEDIA_ROOT/error.mp3"
+run "$P" -u "$HTTP_URL_W/media/error.mp3" --duration 1
+is_rc 2 "JSON labelled audio/mpeg: exit 2"
+first_line_matches '^STREAM CRITICAL - not audio: application/json ' "JSON labelled audio/mpeg: not audio"
+
+# --type that does not match what arrives is a configuration mistake:
+# UNKNOWN naming --type, at once (not after reading a live stream to -t).
+run "$P" -u "$MEDIA_URL_MP3" --type hls
+is_rc 3 "--type hls on an Icecast MP3 stream: exit 3"
+first_line_matches '^STREAM UNKNOWN - --type hls does not match what the URL serves: MP3 media \(use --type progressive, or auto\)' \
+  "--type hls on MP3: UNKNOWN naming --type"
+wall_below 3 "--type hls on MP3: no wait for -t"
+run "$P" -u "$MEDIA_URL_MP3" --type dash
+is_rc 3 "--type dash on an Icecast MP3 stream: exit 3"
+first_line_matches '^STREAM UNKNOWN - --type dash does not match' "--type dash on MP3: UNKNOWN naming --type"
 
 # The source goes away: Icecast drops the mount.
 media_stop MP3

@@ -103,6 +103,42 @@ run "$P" -u "$HLS_URL_VOD"
 is_rc 2 "404 segment: exit 2"
 first_line_matches "^STREAM CRITICAL - segment $MEDIA_BROKEN_VOD: HTTP 404 Not Found " "the 404 segment named"
 
+# --type that does not match what arrives: UNKNOWN naming --type.
+run "$P" -u "$HLS_URL_VOD" --type dash
+is_rc 3 "--type dash on an HLS playlist: exit 3"
+first_line_matches '^STREAM UNKNOWN - --type dash does not match what the URL serves: an HLS playlist \(use --type hls, or auto\)' \
+  "--type dash on HLS: UNKNOWN naming --type"
+run "$P" -u "$DASH_URL_DV" --type hls
+is_rc 3 "--type hls on a DASH MPD: exit 3"
+first_line_matches '^STREAM UNKNOWN - --type hls does not match what the URL serves: a DASH MPD \(use --type dash, or auto\)' \
+  "--type hls on DASH: UNKNOWN naming --type"
+run "$P" -u "$DASH_URL_DV" --type progressive
+is_rc 3 "--type progressive on a DASH MPD: exit 3"
+first_line_matches '^STREAM UNKNOWN - --type progressive does not match' \
+  "--type progressive on DASH: UNKNOWN naming --type"
+
+# check_stream's own limits are named, UNKNOWN, never a CRITICAL about
+# the service: a media playlist of more segments than it reads, and one
+# larger than it keeps.
+big=$HLS_DIR_VOD/v0/huge.m3u8
+awk 'BEGIN { print "#EXTM3U"; print "#EXT-X-TARGETDURATION:2"
+  for (i = 0; i < 10001; i++) { print "#EXTINF:1.0,"; printf "seg%05d.ts\n", i % 10 }
+  print "#EXT-X-ENDLIST" }' >"$big"
+run "$P" -u "$(dirname "$HLS_MEDIA_URL_VOD")/huge.m3u8"
+is_rc 3 "10001 segments: exit 3"
+first_line_matches '^STREAM UNKNOWN - playlist: .*10000.*a limit of check_stream \(see check_stream\(1\)\), not a fault of the service' \
+  "10001 segments: the limit named"
+perf_ok "limit: perfdata parses"
+awk 'BEGIN { print "#EXTM3U"; print "#EXT-X-TARGETDURATION:2"
+  pad = sprintf("%0200d", 0)
+  for (i = 0; i < 11000; i++) { printf "#EXT-X-X-PAD:%s%s\n", pad, pad; printf "#EXT-X-X-PAD:%s%s\n", pad, pad }
+  for (i = 0; i < 10; i++) { print "#EXTINF:1.0,"; printf "seg%05d.ts\n", i }
+  print "#EXT-X-ENDLIST" }' >"$big"
+run "$P" -u "$(dirname "$HLS_MEDIA_URL_VOD")/huge.m3u8"
+is_rc 3 "a playlist over 8 MiB: exit 3"
+first_line_matches '^STREAM UNKNOWN - playlist: larger than 8388608 bytes, check_stream.s limit for it \(see check_stream\(1\)\)' \
+  "a playlist over 8 MiB: the limit named"
+
 media_freeze LIVE
 run "$P" -u "$HLS_URL_LIVE"
 is_rc 2 "stale live playlist: exit 2"

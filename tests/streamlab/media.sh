@@ -117,6 +117,12 @@
 #       Representation (~2 s). vod: 10 s at once, type="static".
 #     Sets DASH_URL_<NAME> (.../media/NAME/manifest.mpd), DASH_DIR_<NAME>.
 #
+#   media_serve NGINXNAME
+#     only the /media/ and /slow/BPS/ locations above (no writer): files put
+#     under $LAB_DIR/NGINXNAME/www/media/ are served with the media types
+#     (.mp3 audio/mpeg, .aac audio/aac, ...). Sets MEDIA_ROOT_<NGINXNAME>
+#     (that directory) and MEDIA_ROOT.
+#
 # == Faults
 #   media_freeze NAME    SIGSTOP the ffmpeg writer/source: HLS/DASH files
 #                        stay as they are (stale live playlist: the media
@@ -450,6 +456,13 @@ media_stop() {
     media__py wait-gone "$_m_url" "$LAB_WAIT" || return 1
   fi
   return 0
+}
+
+media_serve() {
+  [ $# -eq 1 ] || { echo "usage: media_serve NGINXNAME" >&2; return 1; }
+  media__nginx_setup "$1" || return 1
+  MEDIA_ROOT=$LAB_DIR/$1/www/media
+  eval "MEDIA_ROOT_$1=\$MEDIA_ROOT"
 }
 
 # media__nginx_setup NGINXNAME: /media/ and /slow/BPS/ on that nginx

@@ -1,0 +1,127 @@
+/* Credentials stay with their origin: a playlist, a variant, a segment,
+ * an init segment or an MPD BaseURL may name any host, and check_stream
+ * must not hand the user's bearer or credential headers to it (nor send
+ * them in clear text when -u is https). The decision is made here for
+ * every request, and lib/http.c makes it again for every redirect hop
+ * (cred_origin); whatever left the origin is named in the output. */
+#include <curl/curl.h>
+#include <string.h>
+#include <strings.h>
+
+#include "stream.h"
+#include "streamwatch/sanitize.h"
+#include "streamwatch/strbuf.h"
+
+void stream_request(const stream_cfg *cfg, const char *url, sw_http_req *req) {
+  *req = cfg->base;
+  req->url = url;
+  req->cred_origin = cfg->url;
+  if (sw_same_origin(url, cfg->url))
+    return;
+  /* Another origin (another host, port or scheme, https -> http among
+   * them): only the headers that are not credentials go there. */
+  req->bearer = NULL;
+  req->headers = &cfg->plain_headers;
+  req->username = NULL;
+  req->password = NULL;
+}
+
+static bool is_scheme(const char *url, const char *scheme) {
+  return strncasecmp(url, scheme, strlen(scheme)) == 0;
+}
+
+void stream_url_shown(const stream_cfg *cfg, const char *url, char *buf,
+                      size_t n, size_t max) {
+  CURLU *u = curl_url();
+  char *clean = NULL;
+  const char *show = url;
+  /* userinfo ("user:pass@") is a credential: never shown */
+  if (u &&
+      curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ==
+          CURLUE_OK &&
+      curl_url_set(u, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
+      curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_URL, &clean, 0) == CURLUE_OK)
+    show = clean;
+  else if (strchr(url, '@'))
+    show = "(a URL that does not parse)";
+  sw_text_safe(buf, n, show, strlen(show), max, cfg->base.secrets);
+  curl_free(clean);
+  curl_url_cleanup(u);
+}
+
+void stream_note_hop(const stream_cfg *cfg, const char *url, const char *what,
+                     const sw_http_resp *resp, stream_meas *m) {
+  stream_origins *o = &m->origins;
+  char shown[160], from[160];
+  if (!sw_same_origin(url, cfg->url)) {
+    if (o->other++ == 0) {
+      if (sw_url_origin(url, o->other_origin, sizeof o->other_origin) < 0)
+        stream_url_shown(cfg, url, o->other_origin, sizeof o->other_origin,
+                         100);
+      sw_text_safe(o->other_what, sizeof o->other_what, what, strlen(what), 90,
+                   cfg->base.secrets);
+    }
+  } else if (resp && resp->cred_withheld && resp->hop[0] && o->other++ == 0) {
+    /* a redirect took a request of our origin elsewhere (lib/http.c) */
+    sw_text_safe(o->other_origin, sizeof o->other_origin, resp->hop,
+                 strlen(resp->hop), 110, cfg->base.secrets);
+    sw_text_safe(o->other_what, sizeof o->other_what, what, strlen(what), 90,
+                 cfg->base.secrets);
+  }
+  if (o->downgrade[0])
+    return;
+  if (is_scheme(cfg->url, "https://") && is_scheme(url, "http://")) {
+    sw_buf b;
+    stream_url_shown(cfg, cfg->url, from, sizeof from, 100);
+    stream_url_shown(cfg, url, shown, sizeof shown, 100);
+    sw_buf_fixed(&b, o->downgrade, sizeof o->downgrade);
+    sw_buf_addf(&b, "%s names %s", from, shown);
+  } else if (resp && resp->downgraded && resp->hop[0]) {
+    sw_text_safe(o->downgrade, sizeof o->downgrade, resp->hop,
+                 strlen(resp->hop), 200, cfg->base.secrets);
+  }
+}
+
+void stream_origins_report(const stream_cfg *cfg, const stream_meas *m,
+                           sw_check *check) {
+  const stream_origins *o = &m->origins;
+  const char *creds = cfg->has_creds ? "; credentials not sent there" : "";
+  if (o->downgrade[0])
+    sw_check_sub(check, SW_WARNING,
+                 "clear text: https -> http, %s (players on https pages "
+                 "refuse it as mixed content%s)",
+                 o->downgrade, cfg->has_creds ? "; credentials not sent" : "");
+  if (o->other)
+    sw_check_sub(check, SW_OK,
+                 "%lu request%s to another origin than -u's: %s (%s)%s",
+                 o->other, o->other == 1 ? "" : "s", o->other_origin,
+                 o->other_what, creds);
+}
+
+void stream_http_failed(const stream_cfg *cfg, const char *url,
+                        const char *what, const sw_http_resp *resp,
+                        sw_check *check) {
+  char origin[120] = "", note[200] = "";
+  sw_buf b;
+  bool elsewhere = !sw_same_origin(url, cfg->url) || resp->cred_withheld;
+  if (cfg->has_creds && elsewhere &&
+      (resp->status == 401 || resp->status == 403)) {
+    if (sw_url_origin(url, origin, sizeof origin) < 0 ||
+        sw_same_origin(url, cfg->url))
+      sw_text_safe(origin, sizeof origin, resp->hop, strlen(resp->hop), 100,
+                   cfg->base.secrets);
+    sw_buf_fixed(&b, note, sizeof note);
+    sw_buf_addf(&b, " (credentials withheld from %s: another origin than -u's)",
+                origin);
+  }
+  if (what) {
+    sw_check_sub(check, SW_CRITICAL, "%s: HTTP %ld %s%s", what, resp->status,
+                 resp->reason, note);
+    return;
+  }
+  char shown[160];
+  stream_url_shown(cfg, url, shown, sizeof shown, 120);
+  sw_check_sub(check, SW_CRITICAL, "HTTP %ld %s from %s%s", resp->status,
+               resp->reason, shown, note);
+}
