@@ -164,6 +164,88 @@ run "$PLUGINDIR/check_api" -u "$U/api/me" --token-cache "$LAB_DIR/none"
 is_rc 3 "check_api with no cache: UNKNOWN"
 first_line_matches "^API UNKNOWN - --token-cache: cannot read " "missing cache named"
 
+# expires_in from the server: judged exactly, never overflowed or clamped
+# (1e300 and INT64_MAX once overflowed time() + ttl under UBSan, wrote a
+# bogus expires_at and printed token_ttl=9223372036854775808).
+uenc() { "$LAB_PY" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+now=$(date +%s)
+ttlcache=$LAB_DIR/ttl.cache
+for v in '3600:3600' '"3600":3600' '3600.0:3600' '1E3:1000' '315360000:315360000' '"0003600":3600'; do
+  raw=${v%:*} want=${v##*:}
+  rm -f "$ttlcache"
+  run "$P" -u "$U/fault/ttl/token?v=$(uenc "$raw")" $CC --token-cache "$ttlcache"
+  is_rc 0 "expires_in $raw: exit 0"
+  first_line_matches "token valid $want s \|" "expires_in $raw: valid $want s"
+  is "$(perf_value token_ttl)" "$want" "expires_in $raw: token_ttl=$want"
+  at=$(sed -n 's/^expires_at=//p' "$ttlcache")
+  [ -n "$at" ] && [ "$at" -ge $((now + want)) ] && [ "$at" -le $((now + want + 60)) ]
+  ok $? "expires_in $raw: the cache expires at now + $want ($at)"
+done
+for v in '1e300:more than 10 years' '9223372036854775807:more than 10 years' \
+    '18446744073709551616:more than 10 years' '-9223372036854775809:no positive' \
+    '315360001:more than 10 years' '"99999999999999999999":more than 10 years' \
+    '1e400:more than 10 years' '-1:no positive' '0:no positive' '-0.5:no positive' \
+    '1.5:not a whole number of seconds \(1\.5\)' '"3600x":not a number' \
+    '"+3600":not a number' '" 3600":not a number' '"":not a number' 'true:not a number' \
+    'null:no positive' '[3600]:not a number' '{}:not a number'; do
+  raw=${v%%:*} why=${v#*:}
+  rm -f "$ttlcache"
+  run "$P" -u "$U/fault/ttl/token?v=$(uenc "$raw")" $CC --token-cache "$ttlcache"
+  is_rc 2 "expires_in $raw: exit 2"
+  first_line_matches "^LOGIN CRITICAL - .*$why" "expires_in $raw: $why"
+  first_line_matches "expires_in" "expires_in $raw: the field named"
+  is "$(perf_value token_ttl)" U "expires_in $raw: token_ttl=U"
+  perf_ok "expires_in $raw: perfdata parses"
+  [ ! -e "$ttlcache" ]
+  ok $? "expires_in $raw: no token cache written"
+done
+
+# An --cookie-jar planted as a symbolic link: libcurl would open it with
+# fopen(path, "w") when the session ends and truncate what it names.
+victim=$LAB_DIR/victim
+printf 'precious\n' >"$victim"
+ln -s "$victim" "$LAB_DIR/jar-link"
+run "$P" -u "$U/login" $FORM --success-string 'Welcome back' --cookie-jar "$LAB_DIR/jar-link"
+is_rc 3 "--cookie-jar a symbolic link: exit 3"
+first_line_matches "^LOGIN UNKNOWN - --cookie-jar: .*jar-link is a symbolic link" "--cookie-jar link: named"
+is "$(cat "$victim")" precious "--cookie-jar link: the file it names is untouched"
+ln -s "$LAB_DIR/not-there" "$LAB_DIR/jar-dangling"
+run "$P" -u "$U/login" $FORM --success-string 'Welcome back' --cookie-jar "$LAB_DIR/jar-dangling"
+is_rc 3 "--cookie-jar a dangling symbolic link: exit 3"
+[ ! -e "$LAB_DIR/not-there" ]
+ok $? "--cookie-jar dangling link: nothing created where it points"
+mkfifo "$LAB_DIR/jar-fifo"
+run "$P" -u "$U/login" $FORM --success-string 'Welcome back' --cookie-jar "$LAB_DIR/jar-fifo" -t 3
+is_rc 3 "--cookie-jar a FIFO: exit 3"
+first_line_matches "^LOGIN UNKNOWN - --cookie-jar: .*jar-fifo is not a regular file" "--cookie-jar FIFO: named"
+wall_below 2 "--cookie-jar FIFO: no wait"
+run "$P" -u "$U/login" $FORM --success-string 'Welcome back' --cookie-jar "$LAB_DIR"
+is_rc 3 "--cookie-jar a directory: exit 3"
+ln "$victim" "$LAB_DIR/jar-hard"
+run "$P" -u "$U/login" $FORM --success-string 'Welcome back' --cookie-jar "$LAB_DIR/jar-hard"
+is_rc 3 "--cookie-jar with another hard link: exit 3"
+is "$(cat "$victim")" precious "--cookie-jar hard link: the other file is untouched"
+printf '# Netscape HTTP Cookie File\n' >"$LAB_DIR/jar-open"
+chmod 644 "$LAB_DIR/jar-open"
+run "$P" -u "$U/login" $FORM --success-string 'Welcome back' --cookie-jar "$LAB_DIR/jar-open"
+is_rc 0 "--cookie-jar readable by others: exit 0"
+is "$(stat -c %a "$LAB_DIR/jar-open")" 600 "--cookie-jar: made owner-only"
+run "$P" -u "$U/token" $CC --cookie-jar "$LAB_DIR/jar-cc"
+is_rc 3 "--cookie-jar with a token flow: exit 3 (it keeps no session)"
+[ ! -e "$LAB_DIR/jar-cc" ]
+ok $? "--cookie-jar with a token flow: no file made"
+
+# URL userinfo: the basic flow's credentials, never shown; refused by the
+# flows that would not use it.
+run "$P" --flow basic -u "http://$LOGIN_USER:$LOGIN_PASSWORD@${U#http://}/basic/protected"
+is_rc 0 "basic flow with the credentials in -u: exit 0"
+no_line_matches "$LOGIN_PASSWORD" "userinfo: the password is not shown"
+no_line_matches "$LOGIN_USER:" "userinfo: no user:password@ in the URL shown"
+run "$P" -u "http://labclient:$LOGIN_CLIENT_SECRET@${U#http://}/token" $CC
+is_rc 3 "userinfo with a token flow: exit 3"
+first_line_matches "^LOGIN UNKNOWN - -u: a user name or password in the URL is not used by the client-credentials flow" "userinfo with a token flow: named"
+no_line_matches "$LOGIN_CLIENT_SECRET" "userinfo with a token flow: not shown"
+
 # Secrets from an --extra-opts ini section work like any other option.
 ini=$LAB_DIR/plugins.ini
 printf '[login_lab]\nurl=%s/token\nclient-id=%s\nclient-secret=%s\n' "$U" \
