@@ -37,6 +37,7 @@ typedef struct {
   unsigned char *p;
   size_t len, cap, keylen;
   bool nomem;
+  char text[256]; /* the record as printed, stored after key and canon */
 } exact_buf;
 
 static unsigned get16(const unsigned char *p) {
@@ -121,17 +122,6 @@ static int ex_name(const msg *m, size_t off, exact_buf *e, bool as_key) {
   return 0;
 }
 
-/* The key -a texts match, as printed: lowercased, no trailing dot. */
-static void set_key(sw_dns_rr *rr, const char *name) {
-  size_t i = 0;
-  for (; name[i] && i + 1 < sizeof rr->key; i++)
-    rr->key[i] =
-        (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] + 32 : name[i]);
-  if (i > 1 && rr->key[i - 1] == '.')
-    i--;
-  rr->key[i] = '\0';
-}
-
 /* TXT (RFC 1035 3.3.14): character-strings joined; CAA (RFC 8659 4.1):
  * flags tag "value". The key is the whole text, the identity the rdata. */
 static int format_strings(const msg *m, size_t off, size_t rdlen, sw_dns_rr *rr,
@@ -159,9 +149,8 @@ static int format_strings(const msg *m, size_t off, size_t rdlen, sw_dns_rr *rr,
   }
   if (e->nomem)
     return -2;
-  sw_sanitize(rr->text, sizeof rr->text, e->p ? (const char *)e->p : "", e->len,
+  sw_sanitize(e->text, sizeof e->text, e->p ? (const char *)e->p : "", e->len,
               200);
-  snprintf(rr->key, sizeof rr->key, "%s", rr->text);
   ex_end_key(e);
   ex_add(e, d, rdlen);
   return 0;
@@ -169,7 +158,7 @@ static int format_strings(const msg *m, size_t off, size_t rdlen, sw_dns_rr *rr,
 
 /* MX, SRV: the numbers before the target, the target as key. */
 static int format_target(const msg *m, size_t off, size_t rdlen, size_t nums,
-                         sw_dns_rr *rr, exact_buf *e) {
+                         exact_buf *e) {
   char name[256];
   long nl;
   const unsigned char *p = m->buf + off;
@@ -178,19 +167,17 @@ static int format_target(const msg *m, size_t off, size_t rdlen, size_t nums,
       (size_t)nl + nums > rdlen)
     return -1;
   if (nums == 2)
-    snprintf(rr->text, sizeof rr->text, "%u %s", get16(p), name);
+    snprintf(e->text, sizeof e->text, "%u %s", get16(p), name);
   else
-    snprintf(rr->text, sizeof rr->text, "%u %u %u %s", get16(p), get16(p + 2),
+    snprintf(e->text, sizeof e->text, "%u %u %u %s", get16(p), get16(p + 2),
              get16(p + 4), name);
-  set_key(rr, name);
   if (ex_name(m, off + nums, e, true) < 0)
     return -1;
   ex_add(e, p, nums);
   return 0;
 }
 
-static int format_soa(const msg *m, size_t off, size_t rdlen, sw_dns_rr *rr,
-                      exact_buf *e) {
+static int format_soa(const msg *m, size_t off, size_t rdlen, exact_buf *e) {
   char name[256], name2[256];
   long nl, n2;
   if ((nl = read_name(m, off, name, sizeof name)) < 0 ||
@@ -198,10 +185,9 @@ static int format_soa(const msg *m, size_t off, size_t rdlen, sw_dns_rr *rr,
       (size_t)(nl + n2 + 20) != rdlen)
     return -1;
   const unsigned char *p = m->buf + off + nl + n2;
-  snprintf(rr->text, sizeof rr->text, "%.100s %.100s %lu %lu %lu %lu %lu", name,
+  snprintf(e->text, sizeof e->text, "%.100s %.100s %lu %lu %lu %lu %lu", name,
            name2, get32(p), get32(p + 4), get32(p + 8), get32(p + 12),
            get32(p + 16));
-  set_key(rr, name);
   if (ex_name(m, off, e, true) < 0 || ex_name(m, off + (size_t)nl, e, false))
     return -1;
   ex_add(e, p, 20);
@@ -221,9 +207,8 @@ static int format_rdata(const msg *m, size_t off, size_t rdlen, sw_dns_rr *rr,
     if (rdlen != (rr->type == SW_DNS_A ? 4u : 16u))
       return -1;
     memcpy(rr->addr, m->buf + off, rdlen);
-    inet_ntop(rr->family, rr->addr, rr->text, sizeof rr->text);
-    snprintf(rr->key, sizeof rr->key, "%s", rr->text);
-    ex_add(e, rr->text, strlen(rr->text));
+    inet_ntop(rr->family, rr->addr, e->text, sizeof e->text);
+    ex_add(e, e->text, strlen(e->text));
     ex_end_key(e);
     ex_add(e, rr->addr, rdlen);
     return 0;
@@ -232,12 +217,11 @@ static int format_rdata(const msg *m, size_t off, size_t rdlen, sw_dns_rr *rr,
   case SW_DNS_PTR:
     if ((nl = read_name(m, off, name, sizeof name)) < 0 || (size_t)nl > rdlen)
       return -1;
-    snprintf(rr->text, sizeof rr->text, "%s", name);
-    set_key(rr, name);
+    snprintf(e->text, sizeof e->text, "%s", name);
     return ex_name(m, off, e, true);
-  case SW_DNS_MX: return format_target(m, off, rdlen, 2, rr, e);
-  case SW_DNS_SRV: return format_target(m, off, rdlen, 6, rr, e);
-  case SW_DNS_SOA: return format_soa(m, off, rdlen, rr, e);
+  case SW_DNS_MX: return format_target(m, off, rdlen, 2, e);
+  case SW_DNS_SRV: return format_target(m, off, rdlen, 6, e);
+  case SW_DNS_SOA: return format_soa(m, off, rdlen, e);
   default: return format_strings(m, off, rdlen, rr, e);
   }
 }
@@ -256,14 +240,24 @@ static int make_rr(const msg *m, const rr_at *a, sw_dns_rr *rr) {
     free(e.p);
     return rc;
   }
-  ex_add(&e, "", 1); /* a NUL after the canon too: never read, but safe */
+  /* key NUL canon NUL text NUL, in one allocation */
+  size_t canon = e.keylen + 1, canonlen = e.len - canon;
+  ex_add(&e, "", 1);
+  ex_add(&e, e.text, strlen(e.text) + 1);
   if (e.nomem) {
     free(e.p);
     return -2;
   }
+  unsigned char *fit = realloc(e.p, e.len); /* give the spare room back */
+  if (fit)
+    e.p = fit, e.cap = e.len;
   rr->exact = e.p;
-  rr->canonlen = e.len - e.keylen - 2;
+  rr->key = (const char *)e.p;
   rr->keylen = e.keylen;
+  rr->canon = e.p + canon;
+  rr->canonlen = canonlen;
+  rr->text = (const char *)e.p + canon + canonlen + 1;
+  rr->bytes = e.cap;
   return 0;
 }
 
@@ -363,7 +357,7 @@ static int keep_answers(const msg *m, const rr_at *at, size_t n, int qtype,
       *bad = i;
       return rc;
     }
-    r->bytes += r->rrs[r->nrrs].keylen + r->rrs[r->nrrs].canonlen + 2;
+    r->bytes += r->rrs[r->nrrs].bytes + 16; /* malloc's own header */
     r->nrrs++;
   }
   r->bytes += cap * sizeof *r->rrs;
@@ -446,11 +440,7 @@ void sw_dns_reply_free(sw_dns_reply *r) {
 }
 
 const char *sw_dns_rr_key(const sw_dns_rr *rr, size_t *len) {
-  if (rr->exact) {
-    *len = rr->keylen;
-    return (const char *)rr->exact;
-  }
-  *len = strlen(rr->key);
+  *len = rr->exact ? rr->keylen : strlen(rr->key);
   return rr->key;
 }
 
@@ -458,10 +448,8 @@ int sw_dns_rr_cmp(const void *va, const void *vb) {
   const sw_dns_rr *a = va, *b = vb;
   if (a->type != b->type)
     return a->type < b->type ? -1 : 1;
-  const unsigned char *ca =
-      a->exact ? a->exact + a->keylen + 1 : (const unsigned char *)a->key;
-  const unsigned char *cb =
-      b->exact ? b->exact + b->keylen + 1 : (const unsigned char *)b->key;
+  const unsigned char *ca = a->exact ? a->canon : (const unsigned char *)a->key;
+  const unsigned char *cb = b->exact ? b->canon : (const unsigned char *)b->key;
   size_t la = a->exact ? a->canonlen : strlen(a->key);
   size_t lb = b->exact ? b->canonlen : strlen(b->key);
   int c = memcmp(ca, cb, la < lb ? la : lb);

@@ -53,23 +53,31 @@ const char *sw_dns_qtype_name(int qtype);
  * 3 NXDOMAIN, 4 NOTIMP, 5 REFUSED, ...; "RCODE<n>" for the rest. */
 const char *sw_dns_rcode_name(int rcode, char *buf, size_t n);
 
-/* One answer record of the asked type. */
+/* One answer record of the asked type: about 100 bytes and its texts,
+ * so that thousands of answers stay small. */
 typedef struct {
   int type;
   unsigned long ttl;
-  char text[256]; /* as printed: 10.1.2.4, "10 mx.example.", ...
-                     (sanitised, cut at 200 characters with "...") */
-  char key[256];  /* key as printed (sanitised, may be cut) */
-  int family;     /* A/AAAA: AF_INET/AF_INET6, else 0 */
+  int family; /* A/AAAA: AF_INET/AF_INET6, else 0 */
   unsigned char addr[16];
-  /* Owned, one allocation: keylen bytes of the exact key -a matches (never
-   * cut or sanitised: the address text, a target name lowercased without
-   * its trailing dot, the whole TXT text, the CAA text), a NUL, then
-   * canonlen bytes that identify the record exactly for -C (address
-   * bytes; numbers and lowercased names; raw TXT/CAA rdata). NULL in a
-   * record built by hand: key then stands in for both. */
-  unsigned char *exact;
-  size_t keylen, canonlen;
+  /* As printed: 10.1.2.4, "10 mx.example.", ... (sanitised, cut at 200
+   * characters with "..."). */
+  const char *text;
+  /* The exact key -a matches, keylen bytes (never cut or sanitised, may
+   * hold NUL bytes for TXT; a NUL follows): the address text, a target
+   * name lowercased without its trailing dot, the whole TXT text, the
+   * CAA text. */
+  const char *key;
+  size_t keylen;
+  /* canonlen bytes that identify the record exactly for -C: address
+   * bytes; numbers and lowercased names; raw TXT/CAA rdata. */
+  const unsigned char *canon;
+  size_t canonlen;
+  /* The one allocation text, key and canon point into (free it), and
+   * its size; NULL in a record built by hand, whose key (a C string)
+   * then stands in for keylen and canon. */
+  void *exact;
+  size_t bytes;
 } sw_dns_rr;
 
 typedef struct {

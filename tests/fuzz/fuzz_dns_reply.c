@@ -2,8 +2,10 @@
  * as a resolver sends it, parsed as the answer to each query type
  * check_resolve asks, with every record formatted for output.
  * Properties: records come back only of the asked type; every text the
- * plugin prints (record, key, CNAME chain) is terminated inside its
- * array and cannot add an output line or a '|'; A/AAAA records carry
+ * plugin prints (record, CNAME chain) is terminated inside its array and
+ * cannot add an output line or a '|'; the exact key (what -a matches)
+ * and canonical bytes (what -C compares) lie inside the record's one
+ * allocation; A/AAAA records carry
  * their family; a malformed reply has a message and owns nothing. */
 #include <sys/socket.h>
 
@@ -29,9 +31,11 @@ static void check(const unsigned char *buf, size_t n, int qtype) {
   for (size_t i = 0; i < r.nrrs; i++) {
     const sw_dns_rr *rr = &r.rrs[i];
     FUZZ_ASSERT(rr->type == qtype);
-    FUZZ_ASSERT(memchr(rr->text, '\0', sizeof rr->text) != NULL);
-    FUZZ_ASSERT(memchr(rr->key, '\0', sizeof rr->key) != NULL);
-    FUZZ_ASSERT(fuzz_printable(rr->text) && fuzz_printable(rr->key));
+    /* the text is printed: short, one line; the key and canonical bytes
+     * are what -a and -C judge, exact, never printed */
+    FUZZ_ASSERT(strlen(rr->text) < 256 && fuzz_printable(rr->text));
+    FUZZ_ASSERT(rr->key[rr->keylen] == '\0' && rr->canonlen <= n);
+    FUZZ_ASSERT(rr->keylen + rr->canonlen + strlen(rr->text) + 3 <= rr->bytes);
     FUZZ_ASSERT(rr->ttl <= 0x7FFFFFFFUL);
     if (qtype == SW_DNS_A || qtype == SW_DNS_AAAA)
       FUZZ_ASSERT(rr->family == (qtype == SW_DNS_A ? AF_INET : AF_INET6));

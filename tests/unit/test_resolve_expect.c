@@ -20,8 +20,8 @@ static sw_dns_rr rr_addr(const char *text) {
     rr.family = AF_INET6;
     rr.type = SW_DNS_AAAA;
   }
-  snprintf(rr.text, sizeof rr.text, "%s", text);
-  snprintf(rr.key, sizeof rr.key, "%s", text);
+  rr.text = text;
+  rr.key = text;
   return rr;
 }
 
@@ -30,8 +30,8 @@ static sw_dns_rr rr_name(const char *text, const char *key) {
   sw_dns_rr rr;
   memset(&rr, 0, sizeof rr);
   rr.type = SW_DNS_CNAME;
-  snprintf(rr.text, sizeof rr.text, "%s", text);
-  snprintf(rr.key, sizeof rr.key, "%s", key);
+  rr.text = text;
+  rr.key = key;
   return rr;
 }
 
@@ -153,12 +153,14 @@ static void test_match(void) {
   other[399] = 'X';
   sw_dns_rr t = rr_name("display", "display");
   t.type = SW_DNS_TXT;
-  t.exact = (unsigned char *)longtxt;
+  t.exact = longtxt; /* as the parser sets it: key and its length */
+  t.key = longtxt;
   t.keylen = 400;
   match(longtxt, &t, 1);
   match(other, &t, 0);
   longtxt[0] = 'K';
-  t.exact = (unsigned char *)other;
+  t.exact = other;
+  t.key = other;
   match(longtxt, &t, 0);
   sw_dns_rr t2 = rr_name("v=spf1 -all", "v=spf1 -all");
   t2.type = SW_DNS_TXT;
