@@ -12,8 +12,26 @@
 
 #define MPD_MAX_BYTES (8UL * 1024 * 1024)
 #define MPD_MAX_REPS 256
-/* S, SegmentURL elements summed over all Representations. */
+/* S, SegmentURL elements summed over all Representations, and in the
+ * document (a SegmentTimeline of 100000 S is about 28 hours of 1 s
+ * segments without @r, more than any real DVR window). */
 #define MPD_MAX_ITEMS 100000
+/* Bounded by design (conventions.md): libxml2 has no allocation hooks,
+ * so these keep an MPD within MPD_MAX_BYTES under 64 MiB of peak RSS.
+ * Elements and attributes in the whole document, counted before libxml2
+ * sees it (it interns every name and checks every attribute of an element
+ * against the others): */
+#define MPD_MAX_ELEMENTS 120000
+#define MPD_MAX_ATTRS 320000
+#define MPD_MAX_TAG_ATTRS 64
+/* Distinct element and attribute names (the DASH schema has about 300;
+ * libxml2's dictionary slows and grows with every new one). */
+#define MPD_MAX_NAMES 1024
+/* Elements and attributes kept in the tree besides S and SegmentURL,
+ * which are read straight into arrays (40 bytes an S instead of 400):
+ * only what the model reads is kept (MPD, the first Period, its
+ * AdaptationSets, Representations, BaseURLs and Segment* elements). */
+#define MPD_MAX_NODES 20000
 /* Segments mpd_segments() returns at most. */
 #define MPD_MAX_SEGMENTS 10000
 #define MPD_RANGE_MAX 64
@@ -44,7 +62,9 @@ typedef struct {
   unsigned long duration;     /* in timescale units, 0 when absent */
   unsigned long start_number; /* default 1 */
   unsigned long pto;          /* presentationTimeOffset */
-  mpd_s *timeline;            /* SegmentTimeline, n_timeline entries */
+  mpd_s *timeline;            /* SegmentTimeline, n_timeline entries; not owned:
+                                 it points into the mpd's store, shared by every
+                                 Representation that inherits it */
   size_t n_timeline;
   char **list; /* SegmentList SegmentURL@media, resolved */
   size_t n_list;
@@ -77,6 +97,7 @@ typedef struct {
   size_t n_adaptations;
   mpd_rep *reps; /* of the first Period, document order */
   size_t n_reps;
+  void *store; /* the S and SegmentURL arrays read while parsing; owned */
 } mpd;
 
 /* Parses text[0..len) fetched from mpd_url (BaseURLs resolve against it,
@@ -87,7 +108,11 @@ typedef struct {
  * root other than MPD, a type other than static/dynamic, malformed
  * numbers, durations (ISO 8601) or dates, no Period, no Representation,
  * a Representation without bandwidth, more than MPD_MAX_REPS
- * Representations or MPD_MAX_ITEMS S/SegmentURL elements. Returns 0/-1. */
+ * Representations or MPD_MAX_ITEMS S/SegmentURL elements, and past the
+ * memory limits above (MPD_MAX_ELEMENTS, MPD_MAX_ATTRS, MPD_MAX_TAG_ATTRS,
+ * MPD_MAX_NAMES, MPD_MAX_NODES), the message ending in "(limit)": `MPD has
+ * 838861 elements, more than the 120000 this check parses (limit)`. Returns
+ * 0/-1. */
 int mpd_parse(const char *text, size_t len, const char *mpd_url, mpd *out,
               sw_err *err);
 

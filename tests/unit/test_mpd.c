@@ -15,15 +15,15 @@
 #define MPD_URL "https://origin.example/live/manifest.mpd"
 #define AST 1709294400.0 /* 2024-03-01T12:00:00Z */
 
-#define HEAD                                                              \
-  "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"                         \
-  "<MPD xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"       \
-  "\txmlns=\"urn:mpeg:dash:schema:mpd:2011\"\n"                          \
+#define HEAD                                                                   \
+  "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"                               \
+  "<MPD xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"             \
+  "\txmlns=\"urn:mpeg:dash:schema:mpd:2011\"\n"                                \
   "\tprofiles=\"urn:mpeg:dash:profile:isoff-live:2011\"\n"
 
 /* As ffmpeg -f dash -use_timeline 1 -use_template 1 writes a live MPD. */
-static const char ffmpeg_live[] =
-    HEAD "\ttype=\"dynamic\"\n\tminimumUpdatePeriod=\"PT500S\"\n"
+static const char ffmpeg_live[] = HEAD
+    "\ttype=\"dynamic\"\n\tminimumUpdatePeriod=\"PT500S\"\n"
     "\tsuggestedPresentationDelay=\"PT4S\"\n"
     "\tavailabilityStartTime=\"2024-03-01T12:00:00.000Z\"\n"
     "\tpublishTime=\"2024-03-01T12:01:00.000Z\"\n"
@@ -121,7 +121,8 @@ static void test_ffmpeg_live(void) {
   is_int(l.segs[1].number, 10, "number of the tenth");
   mpd_seglist_free(&l);
   ok(mpd_segments(&m, 0, 2, AST + 1, &l, &err) == -1 &&
-     strstr(err.msg, "no segment"), "nothing complete yet (%s)", err.msg);
+         strstr(err.msg, "no segment"),
+     "nothing complete yet (%s)", err.msg);
   ok(mpd_segments(&m, 0, 2, AST - 60, &l, &err) == -1, "before the start");
   ok(mpd_segments(&m, 5, 2, AST, &l, &err) == -1, "no such Representation");
   ok(mpd_segments(&m, 0, 0, AST, &l, &err) == -1, "n = 0");
@@ -130,8 +131,8 @@ static void test_ffmpeg_live(void) {
   mpd_free(NULL);
 }
 
-static const char seglist[] =
-    HEAD "\ttype=\"static\" mediaPresentationDuration=\"PT0H0M10.000S\" "
+static const char seglist[] = HEAD
+    "\ttype=\"static\" mediaPresentationDuration=\"PT0H0M10.000S\" "
     "minBufferTime=\"PT1.5S\">\n"
     " <BaseURL>http://media.example/vod/</BaseURL>\n"
     " <Period>\n  <AdaptationSet mimeType=\"audio/mp4\" codecs=\"mp4a.40.2\">\n"
@@ -171,8 +172,8 @@ static void test_segment_list(void) {
   mpd_free(&m);
 }
 
-static const char segbase[] =
-    HEAD "\ttype=\"static\" mediaPresentationDuration=\"PT1M30S\">\n"
+static const char segbase[] = HEAD
+    "\ttype=\"static\" mediaPresentationDuration=\"PT1M30S\">\n"
     "<Period><AdaptationSet mimeType=\"video/mp4\" codecs=\"avc1.4d401f\">\n"
     "<Representation id=\"v\" bandwidth=\"500000\" width=\"640\" "
     "height=\"360\">\n<BaseURL>video_500k.mp4</BaseURL>\n"
@@ -192,7 +193,8 @@ static void test_segment_base(void) {
   is_str(m.reps[0].seg.init_range, "0-841", "Initialization range");
   is_int(mpd_segments(&m, 0, 2, 0, &l, &err), 0, "segments");
   is_int(l.n, 1, "one file");
-  is_str(l.segs[0].url, "https://origin.example/live/video_500k.mp4", "its URL");
+  is_str(l.segs[0].url, "https://origin.example/live/video_500k.mp4",
+         "its URL");
   is_num(l.segs[0].duration, 90, "the whole presentation");
   is_str(l.index_range, "842-1189", "indexRange");
   ok(l.init == NULL, "no init URL");
@@ -208,15 +210,15 @@ static void test_segment_base(void) {
 
 static const char number_live[] =
     HEAD "\ttype=\"dynamic\" availabilityStartTime=\"2024-03-01T12:00:00Z\" "
-    "minimumUpdatePeriod=\"PT2S\">\n<Period start=\"PT0S\">\n"
-    "<AdaptationSet mimeType=\"video/mp4\">\n"
-    "<SegmentTemplate timescale=\"90000\" duration=\"180000\" "
-    "startNumber=\"100\" media=\"$RepresentationID$/$Number$-$Bandwidth$"
-    "-$$.m4s\" initialization=\"$RepresentationID$/init.mp4\"/>\n"
-    "<Representation id=\"v1\" bandwidth=\"800000\"/>\n"
-    "<Representation id=\"v2\" bandwidth=\"2400000\">"
-    "<SegmentTemplate startNumber=\"200\"/></Representation>\n"
-    "</AdaptationSet></Period></MPD>\n";
+         "minimumUpdatePeriod=\"PT2S\">\n<Period start=\"PT0S\">\n"
+         "<AdaptationSet mimeType=\"video/mp4\">\n"
+         "<SegmentTemplate timescale=\"90000\" duration=\"180000\" "
+         "startNumber=\"100\" media=\"$RepresentationID$/$Number$-$Bandwidth$"
+         "-$$.m4s\" initialization=\"$RepresentationID$/init.mp4\"/>\n"
+         "<Representation id=\"v1\" bandwidth=\"800000\"/>\n"
+         "<Representation id=\"v2\" bandwidth=\"2400000\">"
+         "<SegmentTemplate startNumber=\"200\"/></Representation>\n"
+         "</AdaptationSet></Period></MPD>\n";
 
 static void test_number_live(void) {
   mpd m;
@@ -239,8 +241,8 @@ static void test_number_live(void) {
          "startNumber overridden, media inherited");
   mpd_seglist_free(&l);
   ok(mpd_segments(&m, 0, 1, AST - 1, &l, &err) == -1 &&
-     strstr(err.msg, "no segment"), "before availabilityStartTime (%s)",
-     err.msg);
+         strstr(err.msg, "no segment"),
+     "before availabilityStartTime (%s)", err.msg);
   ok(mpd_segments(&m, 0, 1, AST + 1e30, &l, &err) == -1, "absurd now");
   mpd_free(&m);
 }
@@ -275,7 +277,8 @@ static void test_templates(void) {
   is_str(l.segs[4].url, "https://origin.example/live/x005.ts", "%%03d");
   mpd_seglist_free(&l);
   ok(template_try("$Foo$", "duration=\"4\"", &l, &err) == -1 &&
-     strstr(err.msg, "Foo"), "unknown identifier (%s)", err.msg);
+         strstr(err.msg, "Foo"),
+     "unknown identifier (%s)", err.msg);
   ok(template_try("$Number%5d$", "duration=\"4\"", &l, &err) == -1,
      "format without 0");
   ok(template_try("$Number%0999d$", "duration=\"4\"", &l, &err) == -1,
@@ -283,14 +286,19 @@ static void test_templates(void) {
   ok(template_try("$RepresentationID%05d$", "duration=\"4\"", &l, &err) == -1,
      "format on RepresentationID");
   ok(template_try("a$Number", "duration=\"4\"", &l, &err) == -1 &&
-     strstr(err.msg, "unbalanced"), "unbalanced $");
+         strstr(err.msg, "unbalanced"),
+     "unbalanced $");
   ok(template_try("$Time$", "duration=\"4\"", &l, &err) == -1,
      "$Time$ without timeline");
   ok(template_try("$Number$", "", &l, &err) == -1 &&
-     strstr(err.msg, "without duration"), "no duration, no timeline");
-  ok(template_try("$Number$", "duration=\"4\" startNumber="
-                  "\"18446744073709551615\"", &l, &err) == -1 &&
-     strstr(err.msg, "overflow"), "$Number$ overflow (%s)", err.msg);
+         strstr(err.msg, "without duration"),
+     "no duration, no timeline");
+  ok(template_try("$Number$",
+                  "duration=\"4\" startNumber="
+                  "\"18446744073709551615\"",
+                  &l, &err) == -1 &&
+         strstr(err.msg, "overflow"),
+     "$Number$ overflow (%s)", err.msg);
   is_int(template_try("$Number$", "duration=\"4\" timescale=\"0\"", &l, &err),
          -2, "timescale 0 refused");
   is_int(template_try("$Number$", "duration=\"-4\"", &l, &err), -2,
@@ -306,8 +314,9 @@ static void refused(const char *text, const char *want, const char *what) {
   ok(m.reps == NULL, "%s: nothing to free", what);
 }
 
-#define REP "<Period><AdaptationSet><Representation id=\"r\" bandwidth=\"1\"/>" \
-            "</AdaptationSet></Period></MPD>"
+#define REP                                                                    \
+  "<Period><AdaptationSet><Representation id=\"r\" bandwidth=\"1\"/>"          \
+  "</AdaptationSet></Period></MPD>"
 
 static void test_errors(void) {
   refused("<html><body>404</body></html>", "root", "HTML");
@@ -316,38 +325,43 @@ static void test_errors(void) {
   refused("<MPD type=\"live\">" REP, "static nor dynamic", "bad type");
   refused("<MPD mediaPresentationDuration=\"1H\">" REP, "duration",
           "bad duration");
-  refused("<MPD mediaPresentationDuration=\"PT99999999999999999999"
-          "999999999999999999999999999999999999999999999999999999999999"
-          "999999999999999999999999999999999999999999999999999999999999"
-          "999999999999999999999999999999999999999999999999999999999999"
-          "999999999999999999999999999999999999999999999999999999999999"
-          "999999999999999999999999999999999999999999999999999999999999S\">"
-          REP, "duration", "overflowing duration");
+  refused(
+      "<MPD mediaPresentationDuration=\"PT99999999999999999999"
+      "999999999999999999999999999999999999999999999999999999999999"
+      "999999999999999999999999999999999999999999999999999999999999"
+      "999999999999999999999999999999999999999999999999999999999999"
+      "999999999999999999999999999999999999999999999999999999999999"
+      "999999999999999999999999999999999999999999999999999999999999S\">" REP,
+      "duration", "overflowing duration");
   refused("<MPD availabilityStartTime=\"yesterday\">" REP, "availability",
           "bad date");
   refused("<MPD></MPD>", "without Period", "no Period");
   refused("<MPD><Period><AdaptationSet/></Period></MPD>",
           "without Representation", "no Representation");
   refused("<MPD><Period><AdaptationSet><Representation id=\"r\"/>"
-          "</AdaptationSet></Period></MPD>", "without bandwidth",
-          "no bandwidth");
+          "</AdaptationSet></Period></MPD>",
+          "without bandwidth", "no bandwidth");
   refused("<MPD><Period><AdaptationSet><Representation id=\"r\" "
-          "bandwidth=\"1e6\"/></AdaptationSet></Period></MPD>", "bandwidth",
-          "bandwidth junk");
+          "bandwidth=\"1e6\"/></AdaptationSet></Period></MPD>",
+          "bandwidth", "bandwidth junk");
   refused("<MPD><Period><AdaptationSet><Representation id=\"r\" "
           "bandwidth=\"99999999999999999999999\"/></AdaptationSet></Period>"
-          "</MPD>", "bandwidth", "bandwidth overflow");
+          "</MPD>",
+          "bandwidth", "bandwidth overflow");
   refused("<MPD><Period><AdaptationSet><Representation id=\"r\" bandwidth="
           "\"1\"><SegmentTemplate media=\"a\"><SegmentTimeline><S t=\"0\"/>"
           "</SegmentTimeline></SegmentTemplate></Representation>"
-          "</AdaptationSet></Period></MPD>", "without d", "S without d");
+          "</AdaptationSet></Period></MPD>",
+          "without d", "S without d");
   refused("<MPD><Period><AdaptationSet><Representation id=\"r\" bandwidth="
           "\"1\"><SegmentTemplate media=\"a\"><SegmentTimeline><S d=\"1\" "
           "r=\"-2\"/></SegmentTimeline></SegmentTemplate></Representation>"
-          "</AdaptationSet></Period></MPD>", "bad number", "S@r=-2");
+          "</AdaptationSet></Period></MPD>",
+          "bad number", "S@r=-2");
   refused("<MPD><Period><AdaptationSet><Representation id=\"r\" bandwidth="
           "\"1\"><BaseURL>http://a b/</BaseURL></Representation>"
-          "</AdaptationSet></Period></MPD>", "resolve", "bad BaseURL");
+          "</AdaptationSet></Period></MPD>",
+          "resolve", "bad BaseURL");
 }
 
 static void test_timeline_hostile(void) {
@@ -396,7 +410,8 @@ static void test_xxe(void) {
            path);
   ok(parse(text, &m, &err) == -1 && !strstr(err.msg, "TOPSECRET"),
      "external entity refused (%s)", err.msg);
-  snprintf(text, sizeof text, "<?xml version=\"1.0\"?>\n<!DOCTYPE MPD [\n"
+  snprintf(text, sizeof text,
+           "<?xml version=\"1.0\"?>\n<!DOCTYPE MPD [\n"
            "<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]>"
            "<MPD><BaseURL>http://a/&b;/</BaseURL>" REP);
   ok(parse(text, &m, &err) == -1, "internal entities refused");
@@ -465,6 +480,127 @@ static void test_durations(void) {
   ok(st_duration("pt5s", 4, &s) == -1, "lower case");
 }
 
+/* Builds head, then n copies of item, then tail, in a malloc'd string. */
+static char *mpd_of(const char *head, const char *item, size_t n,
+                    const char *tail) {
+  size_t hl = strlen(head), il = strlen(item), tl = strlen(tail), i;
+  char *t = malloc(hl + n * il + tl + 1), *p = t;
+
+  if (!t)
+    return NULL;
+  memcpy(p, head, hl);
+  p += hl;
+  for (i = 0; i < n; i++, p += il)
+    memcpy(p, item, il);
+  memcpy(p, tail, tl + 1);
+  return t;
+}
+
+#define TL_HEAD                                                                \
+  "<MPD type=\"static\" mediaPresentationDuration=\"PT100H\"><Period>"         \
+  "<AdaptationSet mimeType=\"video/mp4\"><SegmentTemplate timescale=\"1\" "    \
+  "media=\"s$Number$.m4s\"><SegmentTimeline>"
+#define TL_TAIL                                                                \
+  "</SegmentTimeline></SegmentTemplate>"                                       \
+  "<Representation id=\"a\" bandwidth=\"1\"/>"                                 \
+  "<Representation id=\"b\" bandwidth=\"2\"/></AdaptationSet></Period></MPD>"
+
+/* Parses a built MPD: want NULL for success, else the refusal's text. */
+static void built(char *text, const char *want, const char *what) {
+  mpd m;
+  sw_err err = {""};
+  int rc;
+
+  if (!ok(text != NULL, "%s: built", what))
+    return;
+  rc = mpd_parse(text, strlen(text), MPD_URL, &m, &err);
+  if (want)
+    ok(rc == -1 && strstr(err.msg, want), "%s: refused (%s)", what, err.msg);
+  else
+    ok(rc == 0, "%s: parses (%s)", what, err.msg);
+  if (rc == 0)
+    mpd_free(&m);
+  free(text);
+}
+
+/* libxml2 has no allocation hooks: an 8 MB MPD of 838k <S d="1"/> or 2M
+ * unknown elements took about 300 MB as a tree. Counted before libxml2
+ * runs, the sheer number is refused naming the limit; only what the
+ * model reads is kept in the tree, and S/SegmentURL go to arrays. */
+static void test_memory_limits(void) {
+  char wide[2048] = "<MPD ", *p = wide + 5;
+  int i;
+
+  built(mpd_of(TL_HEAD, "<S d=\"1\"/>", 838000, TL_TAIL),
+        "MPD has 838007 elements, more than the 120000 this check parses "
+        "(limit)",
+        "838000 S");
+  built(mpd_of(TL_HEAD "<S d=\"1\"/>", "<x/>", 2000000, TL_TAIL),
+        "elements, more than the 120000", "2M unknown elements");
+  built(
+      mpd_of(TL_HEAD, "<S d=\"1\" t=\"1\" r=\"0\" x=\"1\"/>", 100000, TL_TAIL),
+      "attributes, more than the 320000", "400000 attributes");
+  built(mpd_of(TL_HEAD, "<S d=\"1\"/>", 100001, TL_TAIL),
+        "more than 100000 S and SegmentURL elements (limit)", "100001 S");
+  /* the longest real timelines: 100000 S, shared by every Representation */
+  built(mpd_of(TL_HEAD, "<S d=\"2\" r=\"0\"/>", 100000, TL_TAIL), NULL,
+        "100000 S under two Representations");
+  for (i = 0; i < 65; i++)
+    p += sprintf(p, "a%d=\"1\" ", i);
+  strcpy(p, ">" REP);
+  built(strdup(wide), "has more than 64 attributes (limit)", "65 attributes");
+  {
+    char *t = malloc(2000 * 16 + 200), *q = t;
+    q += sprintf(q, "%s", TL_HEAD "<S d=\"1\"/>");
+    for (i = 0; i < 2000; i++)
+      q += sprintf(q, "<e%d/>", i);
+    strcpy(q, TL_TAIL);
+    built(t, "more than 1024 distinct element and attribute names (limit)",
+          "2000 distinct names");
+  }
+  built(mpd_of(TL_HEAD "<S d=\"1\"/></SegmentTimeline></SegmentTemplate>",
+               "<Representation bandwidth=\"1\"/>", 20001,
+               "</AdaptationSet></Period></MPD>"),
+        "more than 20000 elements and attributes besides S", "tree nodes");
+}
+
+/* What the model does not read is not kept: an unknown element hides
+ * what it holds, a second Period is not read, and SegmentURL@media keeps
+ * its '&' (libxml2 hands it over as "&#38;"). */
+static void test_pruned(void) {
+  mpd m;
+  mpd_seglist l;
+  sw_err err = {""};
+
+  ok(parse("<MPD><Period><AdaptationSet><Ext><Representation id=\"x\" "
+           "bandwidth=\"9\"/></Ext><Representation id=\"r\" bandwidth=\"1\"/>"
+           "</AdaptationSet></Period><Period><AdaptationSet><Representation "
+           "id=\"y\" bandwidth=\"5\"/></AdaptationSet></Period></MPD>",
+           &m, &err) == 0,
+     "unknown elements and a second Period parse (%s)", err.msg);
+  is_int(m.n_reps, 1, "only the first Period's direct Representation");
+  if (m.n_reps)
+    is_str(m.reps[0].id, "r", "the one read is r");
+  mpd_free(&m);
+  ok(parse("<MPD type=\"static\" mediaPresentationDuration=\"PT4S\"><Period>"
+           "<AdaptationSet><Representation id=\"r\" bandwidth=\"1\">"
+           "<SegmentList duration=\"2\"><SegmentURL media=\"a?x=1&amp;y=2\"/>"
+           "<SegmentURL media=\"b&#38;c\"/></SegmentList></Representation>"
+           "</AdaptationSet></Period></MPD>",
+           &m, &err) == 0,
+     "SegmentList with &amp; parses (%s)", err.msg);
+  if (mpd_segments(&m, 0, 2, 0, &l, &err) == 0) {
+    ok(l.n == 2 && strstr(l.segs[0].url, "a?x=1&y=2") &&
+           strstr(l.segs[1].url, "b&c"),
+       "'&' decoded (%s, %s)", l.n ? l.segs[0].url : "",
+       l.n > 1 ? l.segs[1].url : "");
+    mpd_seglist_free(&l);
+  } else {
+    ok(0, "segments (%s)", err.msg);
+  }
+  mpd_free(&m);
+}
+
 int main(void) {
   test_ffmpeg_live();
   test_segment_list();
@@ -476,5 +612,7 @@ int main(void) {
   test_xxe();
   test_quiet();
   test_durations();
+  test_memory_limits();
+  test_pruned();
   return tap_done();
 }
