@@ -28,6 +28,7 @@ typedef struct {
   double extinf;
   int discontinuity, encrypted, map, has_pdt;
   double pdt;
+  size_t uri_bytes; /* resolved URIs kept so far (HLS_MAX_URI_BYTES) */
 } hls_ctx;
 
 static int starts(slice s, const char *prefix) {
@@ -93,17 +94,22 @@ static int attr_ulong(hls_ctx *c, slice list, const char *name,
 
 /* Makes room for element n of arr (n in use, capacity doubling at powers
  * of two). Returns the array, perhaps moved, or NULL (the bound max is
- * reached, or out of memory) with arr untouched. */
-static void *grow(void *arr, size_t n, size_t size, size_t max) {
-  if (n >= max)
+ * reached, or out of memory: *full says which) with arr untouched. */
+static void *grow(void *arr, size_t n, size_t size, size_t max, int *full) {
+  *full = n >= max;
+  if (*full)
     return NULL;
   if (n == 0 || (n & (n - 1)) == 0)
     return realloc(arr, (n ? n * 2 : 1) * size);
   return arr;
 }
 
+/* The URI resolved against the playlist's URL (malloc'd), or NULL with
+ * err. Every URI is kept resolved, and a short relative one against a
+ * long base grows to ST_URL_MAX bytes: 10000 of them were 40 MB, so their
+ * sum is bounded by HLS_MAX_URI_BYTES (bounded by design). */
 static char *resolve(hls_ctx *c, slice uri) {
-  char buf[ST_URL_MAX + 1];
+  char buf[ST_URL_MAX + 1], *r;
 
   if (uri.n > ST_URL_MAX) {
     sw_fail(c->err, "line %zu: URI too long", c->lineno);
@@ -111,7 +117,18 @@ static char *resolve(hls_ctx *c, slice uri) {
   }
   memcpy(buf, uri.p, uri.n);
   buf[uri.n] = '\0';
-  return st_resolve(c->base, buf, c->err);
+  if (!(r = st_resolve(c->base, buf, c->err)))
+    return NULL;
+  c->uri_bytes += strlen(r) + 1;
+  if (c->uri_bytes > HLS_MAX_URI_BYTES) {
+    free(r);
+    sw_fail(c->err,
+            "line %zu: the playlist's URIs, resolved, are more than %lu "
+            "bytes (limit)",
+            c->lineno, (unsigned long)HLS_MAX_URI_BYTES);
+    return NULL;
+  }
+  return r;
 }
 
 /* EXT-X-STREAM-INF (section 4.3.4.2): remembered until its URI line. */
@@ -170,15 +187,20 @@ static int tag_map(hls_ctx *c, slice a) {
   hls_playlist *pl = c->pl;
   slice u;
   char **maps, *uri;
+  int full;
 
   if (attr_get(a, "URI", &u) <= 0)
     return sw_fail(c->err, "line %zu: EXT-X-MAP without URI", c->lineno);
   if (!(uri = resolve(c, u)))
     return -1;
-  maps = grow(pl->maps, pl->n_maps, sizeof *maps, HLS_MAX_SEGMENTS);
+  maps = grow(pl->maps, pl->n_maps, sizeof *maps, HLS_MAX_SEGMENTS, &full);
   if (!maps) {
     free(uri);
-    return sw_fail(c->err, "too many EXT-X-MAP tags or out of memory");
+    return full ? sw_fail(c->err,
+                          "line %zu: more than %d EXT-X-MAP tags "
+                          "(limit)",
+                          c->lineno, HLS_MAX_SEGMENTS)
+                : sw_fail(c->err, "out of memory");
   }
   pl->maps = maps;
   maps[pl->n_maps] = uri;
@@ -287,15 +309,15 @@ static void segment_pdt(hls_ctx *c, hls_segment *s) {
 
 static int add_variant(hls_ctx *c, char *uri) {
   hls_playlist *pl = c->pl;
+  int full;
   hls_variant *v =
-      grow(pl->variants, pl->n_variants, sizeof *v, HLS_MAX_VARIANTS);
+      grow(pl->variants, pl->n_variants, sizeof *v, HLS_MAX_VARIANTS, &full);
 
   if (!v) {
     free(uri);
-    return sw_fail(c->err,
-                   "line %zu: more than %d variants (or out of "
-                   "memory)",
-                   c->lineno, HLS_MAX_VARIANTS);
+    return full ? sw_fail(c->err, "line %zu: more than %d variants (limit)",
+                          c->lineno, HLS_MAX_VARIANTS)
+                : sw_fail(c->err, "out of memory");
   }
   pl->variants = v;
   v[pl->n_variants] = c->variant;
@@ -306,15 +328,15 @@ static int add_variant(hls_ctx *c, char *uri) {
 
 static int add_segment(hls_ctx *c, char *uri) {
   hls_playlist *pl = c->pl;
+  int full;
   hls_segment *s =
-      grow(pl->segments, pl->n_segments, sizeof *s, HLS_MAX_SEGMENTS);
+      grow(pl->segments, pl->n_segments, sizeof *s, HLS_MAX_SEGMENTS, &full);
 
   if (!s) {
     free(uri);
-    return sw_fail(c->err,
-                   "line %zu: more than %d segments (or out of "
-                   "memory)",
-                   c->lineno, HLS_MAX_SEGMENTS);
+    return full ? sw_fail(c->err, "line %zu: more than %d segments (limit)",
+                          c->lineno, HLS_MAX_SEGMENTS)
+                : sw_fail(c->err, "out of memory");
   }
   pl->segments = s;
   s += pl->n_segments++;

@@ -9,9 +9,16 @@
 #include "streamwatch/state.h"
 
 /* Bounds that keep a hostile playlist from costing unbounded memory. */
-#define HLS_MAX_SEGMENTS 10000
+/* Segments (and EXT-X-MAP tags) of one media playlist: a 24-hour DVR
+ * window of 2-second segments is 43200. */
+#define HLS_MAX_SEGMENTS 50000
 #define HLS_MAX_VARIANTS 1000
 #define HLS_MAX_BYTES (8UL * 1024 * 1024)
+/* Every segment, map and variant URI is kept resolved: their sum is
+ * bounded so that a playlist within HLS_MAX_BYTES stays far below 64 MiB
+ * (a short relative URI against a 4 KiB base URL is 4 KiB each). 50000
+ * signed CDN URLs of 160 bytes fit. */
+#define HLS_MAX_URI_BYTES (8UL * 1024 * 1024)
 
 typedef enum { HLS_MASTER = 1, HLS_MEDIA = 2 } hls_kind;
 
@@ -73,7 +80,8 @@ typedef struct {
  * master and media tags or neither (4.3.4), EXTINF or EXT-X-STREAM-INF
  * without a URI line after it, a media URI without EXTINF, a media
  * playlist without EXT-X-TARGETDURATION (4.3.3.1), malformed numbers or
- * dates, more than HLS_MAX_SEGMENTS segments or HLS_MAX_VARIANTS variants,
+ * dates, more than HLS_MAX_SEGMENTS segments or HLS_MAX_VARIANTS variants
+ * or HLS_MAX_URI_BYTES of resolved URIs (messages end in "(limit)"),
  * more than HLS_MAX_BYTES bytes. Returns 0, or -1. */
 int hls_parse(const char *text, size_t len, const char *base_url,
               hls_playlist *out, sw_err *err);

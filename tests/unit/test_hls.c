@@ -143,7 +143,9 @@ static void test_no_base(void) {
   sw_err err = {""};
 
   is_int(parse("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\na.ts\n"
-               "#EXTINF:2\nb.ts", NULL, &pl, &err), 0, "no base, no final LF");
+               "#EXTINF:2\nb.ts",
+               NULL, &pl, &err),
+         0, "no base, no final LF");
   is_str(pl.segments[0].uri, "a.ts", "URI as written without a base");
   is_str(pl.segments[1].uri, "b.ts", "EXTINF without comma accepted");
   hls_free(&pl);
@@ -160,36 +162,42 @@ static void test_errors(void) {
   refused("\xEF\xBB\xBF#EXTM3U\n#EXT-X-TARGETDURATION:2\n", "#EXTM3U", "BOM");
   refused(" #EXTM3U\n", "#EXTM3U", "leading blank");
   refused("#EXTM3U\n", "neither", "no tags");
-  refused("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n", "EXTINF without URI",
-          "EXTINF at the end");
+  refused("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n",
+          "EXTINF without URI", "EXTINF at the end");
   refused("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n#EXTINF:2,\na.ts\n",
           "EXTINF without URI", "EXTINF twice");
-  refused("#EXTM3U\n#EXT-X-TARGETDURATION:2\na.ts\n", "URI without", "bare URI");
+  refused("#EXTM3U\n#EXT-X-TARGETDURATION:2\na.ts\n", "URI without",
+          "bare URI");
   refused("#EXTM3U\n#EXTINF:2,\na.ts\n", "TARGETDURATION", "no target");
   refused("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n", "without URI",
           "STREAM-INF at the end");
   refused("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n#EXT-X-STREAM-INF:"
-          "BANDWIDTH=2\na.m3u8\n", "without URI", "STREAM-INF twice");
+          "BANDWIDTH=2\na.m3u8\n",
+          "without URI", "STREAM-INF twice");
   refused("#EXTM3U\n#EXT-X-STREAM-INF:RESOLUTION=1x1\na.m3u8\n", "BANDWIDTH",
           "no BANDWIDTH");
   refused("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=12k\na.m3u8\n", "BANDWIDTH",
           "BANDWIDTH junk");
   refused("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=99999999999999999999999\n"
-          "a.m3u8\n", "BANDWIDTH", "BANDWIDTH overflow");
+          "a.m3u8\n",
+          "BANDWIDTH", "BANDWIDTH overflow");
   refused("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,RESOLUTION=1280*720\na\n",
           "RESOLUTION", "bad RESOLUTION");
   refused("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,CODECS=\"avc1\na\n",
           "malformed", "unterminated quote");
   refused("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH\na\n", "malformed", "no '='");
   refused("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\na\n#EXT-X-TARGETDURATION:2"
-          "\n", "both", "master and media");
+          "\n",
+          "both", "master and media");
   refused("#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO\n", "master playlist without",
           "master without variants");
   refused("#EXTM3U\n#EXT-X-TARGETDURATION:2.5\n", "TARGETDURATION",
           "decimal target");
-  refused("#EXTM3U\n#EXT-X-TARGETDURATION:0\n", "TARGETDURATION", "zero target");
+  refused("#EXTM3U\n#EXT-X-TARGETDURATION:0\n", "TARGETDURATION",
+          "zero target");
   refused("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:"
-          "18446744073709551616\n", "MEDIA-SEQUENCE", "huge sequence");
+          "18446744073709551616\n",
+          "MEDIA-SEQUENCE", "huge sequence");
   refused("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:-1\n",
           "MEDIA-SEQUENCE", "negative sequence");
   refused("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:abc,\na\n", "EXTINF",
@@ -205,7 +213,8 @@ static void test_errors(void) {
   refused("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-PLAYLIST-TYPE:LIVE\n",
           "PLAYLIST-TYPE", "bad type");
   refused("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-PROGRAM-DATE-TIME:"
-          "2024-02-30T00:00:00Z\n", "PROGRAM-DATE-TIME", "February 30th");
+          "2024-02-30T00:00:00Z\n",
+          "PROGRAM-DATE-TIME", "February 30th");
   refused("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-KEY:URI=\"k\"\n", "METHOD",
           "KEY without METHOD");
   refused("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MAP:BYTERANGE=\"1@0\"\n",
@@ -223,7 +232,8 @@ static void test_binary_and_bounds(void) {
   char *big = malloc(cap);
 
   ok(hls_parse(nul, sizeof nul - 1, BASE, &pl, &err) == -1 &&
-     strstr(err.msg, "binary"), "NUL byte refused");
+         strstr(err.msg, "binary"),
+     "NUL byte refused");
   ok(hls_parse(NULL, 0, BASE, &pl, &err) == -1, "NULL text refused");
   ok(hls_parse("x", 1, BASE, NULL, &err) == -1, "NULL out refused");
   len = (size_t)snprintf(big, cap, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n");
@@ -236,10 +246,40 @@ static void test_binary_and_bounds(void) {
   hls_free(&pl);
   len += (size_t)snprintf(big + len, cap - len, "#EXTINF:2,\nx\n");
   ok(hls_parse(big, len, BASE, &pl, &err) == -1 &&
-     strstr(err.msg, "more than"), "one more refused (%s)", err.msg);
+         strstr(err.msg, "more than 50000 segments (limit)"),
+     "one more refused, naming the limit (%s)", err.msg);
   ok(hls_parse(big, HLS_MAX_BYTES + 1, BASE, &pl, &err) == -1,
      "over HLS_MAX_BYTES refused");
   free(big);
+}
+
+/* Every URI is kept resolved: short relative URIs against a long base
+ * URL grew 10000 segments to 40 MB. Their sum is bounded, named as a
+ * limit; a large real playlist still parses. */
+static void test_uri_budget(void) {
+  size_t n = 3000, cap = n * 16 + 64, len, i;
+  char *text = malloc(cap), *base = malloc(4001);
+  hls_playlist pl;
+  sw_err err = {""};
+
+  if (!ok(text && base, "malloc"))
+    return;
+  memcpy(base, "http://cdn.example/", 19);
+  memset(base + 19, 'p', 3980);
+  base[3999] = '/';
+  base[4000] = '\0';
+  len = (size_t)snprintf(text, cap, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n");
+  for (i = 0; i < n; i++)
+    len += (size_t)snprintf(text + len, cap - len, "#EXTINF:2,\n%zu\n", i % 10);
+  ok(hls_parse(text, len, base, &pl, &err) == -1 &&
+         strstr(err.msg, "URIs, resolved, are more than 8388608 bytes "
+                         "(limit)"),
+     "3000 URIs of 4 KB resolved refused (%s)", err.msg);
+  is_int(hls_parse(text, len, BASE, &pl, &err), 0, "the same, short base");
+  is_int(pl.n_segments, n, "all kept");
+  hls_free(&pl);
+  free(text);
+  free(base);
 }
 
 static void test_codecs_sanitised(void) {
@@ -247,7 +287,8 @@ static void test_codecs_sanitised(void) {
   sw_err err = {""};
 
   is_int(parse("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,CODECS=\"a|b\tc\"\nx\n",
-               BASE, &pl, &err), 0, "hostile CODECS parses");
+               BASE, &pl, &err),
+         0, "hostile CODECS parses");
   is_str(pl.variants[0].codecs, "a/b?c", "CODECS sanitised");
   hls_free(&pl);
 }
@@ -280,5 +321,6 @@ int main(void) {
   test_binary_and_bounds();
   test_codecs_sanitised();
   test_datetime();
+  test_uri_budget();
   return tap_done();
 }
