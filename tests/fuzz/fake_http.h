@@ -1,23 +1,28 @@
 /* A scripted HTTP server for the whole-plugin fuzz targets: the fuzz
- * input's responses are served to a plugin's requests in order, filling
- * sw_http_resp as lib/http.c would, with no network and a clock of its
- * own (so a run is the same every time).
+ * input's responses are served to a plugin's requests in order, with no
+ * network and a clock of its own (so a run is the same every time).
+ * sw_http_resp is filled by lib/http_io.c's own libcurl callbacks (each
+ * header line, then the body in chunks), and redirects go through
+ * lib/http_redirect.c's hop rules (which hop gets credentials), so the
+ * plugin sees what lib/http.c would give it.
  *
- * The targets link with -Wl,--wrap=sw_http_perform (and sw_now,
+ * The targets link with -Wl,--wrap=sw_http_perform (and sw_now, time,
  * sw_http_session_url, nanosleep): every call the plugin's objects make
- * lands in __wrap_* here, the real lib/http.c stays linked and unused.
+ * lands in __wrap_* here; the real lib/http.c stays linked and unused.
  *
  * Script: responses separated by FAKE_HTTP_SEP. Each one is
  *   "HTTP/1.1 503 Reason\r\nHeader: v\r\n\r\nbody"  a response (LF alone
- *                       ends lines too; no empty line: cut in the headers)
- *   "FAIL N"             a transport failure with CURLcode N (28: timeout)
+ *                       ends lines too; no empty line: cut in the headers;
+ *                       a 1xx before the final status line is skipped)
+ *   "FAIL N [K]"         a transport failure with CURLcode N (28: timeout)
+ *                       after K of the phases dns, connect, tls, ttfb,
+ *                       transfer
  *   anything else        a 200 whose body it is, with no headers
  * A request past the script's end fails as "connection refused".
- * Pseudo-headers the plugin never sees: X-Fuzz-Time: SECONDS (the total
- * time of this response, default 0.05) and X-Fuzz-Cert-Days: DAYS (an
- * https certificate's expiry, default 90). A 301/302/303/307/308 with a
- * Location is followed (when the request follows) into the next
- * response, as libcurl would, with the hop's origin change recorded. */
+ * Pseudo-headers the plugin never sees: X-Fuzz-Time: SECONDS (this hop's
+ * total time, default 0.05) and X-Fuzz-Cert-Days: DAYS (an https
+ * certificate's expiry, default 90). With req->follow, a 3xx's Location
+ * is followed into the next response. */
 #ifndef STREAMWATCH_FUZZ_FAKE_HTTP_H
 #define STREAMWATCH_FUZZ_FAKE_HTTP_H
 

@@ -103,22 +103,37 @@ static void build_args(unsigned cfg, const char *cache, fuzz_argv *a) {
 /* The forms of the secrets on the wire beyond those the oracle derives:
  * HTTP Basic's base64 of ID:SECRET (RFC 6749 2.3.1, form-urlencoded
  * first) and of USER:PASSWORD (the basic flow). */
-static void basic_forms(char *forms[3]) {
+static void basic_forms(unsigned cfg, char *forms[3]) {
   char *id = curl_easy_escape(NULL, CLIENT_ID, 0);
   char *sec = curl_easy_escape(NULL, CLIENT_SECRET, 0);
   char both[256];
+  unsigned f = (cfg & 7) % 5, k = 0;
+  forms[0] = forms[1] = forms[2] = NULL;
   snprintf(both, sizeof both, "%s:%s", id, sec);
-  forms[0] = sw_base64(both, strlen(both));
+  forms[k] = f <= 2 ? sw_base64(both, strlen(both)) : NULL;
+  k += forms[k] != NULL;
   snprintf(both, sizeof both, "%s", USERNAME ":" PASSWORD);
-  forms[1] = sw_base64(both, strlen(both));
-  forms[2] = NULL;
+  forms[k] = f >= 2 ? sw_base64(both, strlen(both)) : NULL;
   curl_free(id);
   curl_free(sec);
 }
 
+/* The secrets this run's flow was given (a flow that has no refresh
+ * token cannot be blamed for showing one). */
+static void planted(unsigned cfg, const char *secrets[5]) {
+  unsigned f = (cfg & 7) % 5, k = 0;
+  secrets[k++] = PRIVATE_TOKEN;
+  if (f <= 2)
+    secrets[k++] = CLIENT_SECRET;
+  if (f == 1)
+    secrets[k++] = REFRESH;
+  if (f >= 2)
+    secrets[k++] = PASSWORD;
+  secrets[k] = NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
-  static const char *const secrets[] = {CLIENT_SECRET, PASSWORD, REFRESH,
-                                        PRIVATE_TOKEN, NULL};
+  const char *secrets[5];
   char cache[64], *forms[3], *out;
   fuzz_argv args = {0};
   login_cfg cfg;
@@ -137,7 +152,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
     fprintf(stderr, "fuzz_login_plugin: configuration refused: %s\n", err.msg);
     abort(); /* the command line is the target's, not the input's */
   }
-  basic_forms(forms);
+  basic_forms(d[0], forms);
+  planted(d[0], secrets);
   sw_deadline_start(&dl, cfg.std.timeout);
   fake_http_begin(&srv, d + 1, n - 1);
   fuzz_capture_begin(&cap);
@@ -153,7 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
   fuzz_oracle_check(&o, out, len, state);
   free(out);
   free(forms[0]);
-  free(forms[1]);
+  free(forms[1]); /* both may be NULL */
   login_cfg_free(&cfg);
   fuzz_argv_free(&args);
   return 0;

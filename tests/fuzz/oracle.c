@@ -267,6 +267,10 @@ static void check_perf(const report *r, const char *perf, size_t len) {
 typedef struct {
   char *v[MAX_FORMS];
   size_t n;
+  /* v[0..wire): what a secret is sent or echoed as, and masked as; the
+   * rest (a sanitised form) only shows how printed text may carry one,
+   * so a server sending it is sending something else */
+  size_t wire;
 } forms;
 
 static void forms_add(forms *f, char *s) {
@@ -323,6 +327,17 @@ static char *sanitised_form(const char *s) {
   return o;
 }
 
+/* Longest first: blanking a short form inside a longer one would leave
+ * the longer one's tail to pass as the server's own text. */
+static void sort_longest_first(char **v, size_t n) {
+  for (size_t i = 1; i < n; i++)
+    for (size_t j = i; j > 0 && strlen(v[j]) > strlen(v[j - 1]); j--) {
+      char *t = v[j];
+      v[j] = v[j - 1];
+      v[j - 1] = t;
+    }
+}
+
 static void forms_build(const fuzz_oracle *o, forms *f) {
   f->n = 0;
   for (size_t i = 0; o->secrets && o->secrets[i]; i++) {
@@ -331,18 +346,13 @@ static void forms_build(const fuzz_oracle *o, forms *f) {
     forms_add(f, url_form(s));
     forms_add(f, sw_base64(s, strlen(s)));
     forms_add(f, json_form(s));
-    forms_add(f, sanitised_form(s));
   }
   for (size_t i = 0; o->forms && o->forms[i]; i++)
     forms_add(f, strdup(o->forms[i]));
-  /* longest first: blanking a short form inside a longer one would
-   * leave the longer one's tail to pass as the server's own text */
-  for (size_t i = 1; i < f->n; i++)
-    for (size_t j = i; j > 0 && strlen(f->v[j]) > strlen(f->v[j - 1]); j--) {
-      char *t = f->v[j];
-      f->v[j] = f->v[j - 1];
-      f->v[j - 1] = t;
-    }
+  sort_longest_first(f->v, f->n);
+  f->wire = f->n;
+  for (size_t i = 0; o->secrets && o->secrets[i]; i++)
+    forms_add(f, sanitised_form(o->secrets[i]));
 }
 
 static void forms_free(forms *f) {
@@ -483,16 +493,30 @@ static size_t url_unescape(const unsigned char *s, size_t n,
   return (size_t)(o - out);
 }
 
+/* Blanks every whole form in buf[0..n) (longest first): those a plugin
+ * must mask, so they are no excuse for a fragment. */
+static void blank_forms(const forms *f, unsigned char *buf, size_t n) {
+  for (size_t i = 0; i < f->wire; i++) {
+    size_t fl = strlen(f->v[i]);
+    unsigned char *p = buf;
+    while ((p = memmem(p, n - (size_t)(p - buf), f->v[i], fl)))
+      memset(p, 0, fl);
+  }
+}
+
 /* Did the server send the window w itself, apart from every whole
- * secret form, in one of the ways the plugin may have read its bytes? */
+ * secret form, in one of the ways the plugin may have read its bytes
+ * (as sent, JSON-, XML- or URL-decoded; each also sanitised as the
+ * printer does: a raw "a|b" fragment is shown as "a/b")? */
 static bool server_sent(const fuzz_oracle *o, const forms *f, const char *w,
                         size_t wl) {
   typedef size_t (*decoder)(const unsigned char *, size_t, unsigned char *);
   static const decoder views[] = {NULL, json_unescape, xml_unescape,
                                   url_unescape};
-  unsigned char *buf = malloc(4 * o->server_len + 1);
+  unsigned char *buf = malloc(o->server_len + 1);
+  char *safe = malloc(o->server_len + 1);
   bool found = false;
-  if (!buf)
+  if (!buf || !safe)
     abort();
   for (size_t v = 0; v < sizeof views / sizeof views[0] && !found; v++) {
     size_t n = o->server_len;
@@ -500,16 +524,14 @@ static bool server_sent(const fuzz_oracle *o, const forms *f, const char *w,
       n = views[v](o->server, o->server_len, buf);
     else if (n)
       memcpy(buf, o->server, n);
-    /* whole forms blanked (longest first): those a plugin must mask */
-    for (size_t i = 0; i < f->n; i++) {
-      size_t fl = strlen(f->v[i]);
-      unsigned char *p = buf;
-      while ((p = memmem(p, n - (size_t)(p - buf), f->v[i], fl)))
-        memset(p, 0, fl);
-    }
+    blank_forms(f, buf, n);
     found = memmem(buf, n, w, wl) != NULL;
+    size_t sn = sw_sanitize(safe, o->server_len + 1, (const char *)buf, n, 0);
+    blank_forms(f, (unsigned char *)safe, sn);
+    found = found || memmem(safe, sn, w, wl) != NULL;
   }
   free(buf);
+  free(safe);
   return found;
 }
 
