@@ -11,8 +11,9 @@
 #include "streamwatch/plugin.h"
 #include "streamwatch/strvec.h"
 
-/* -vv/-vvv trace lines are kept and printed after the result, so the
- * first line stays the status line. */
+/* -vv/-vvv trace lines are kept and printed after the result by the one
+ * printer (masked and sanitised as every line), so the first line stays
+ * the status line and no line bypasses it. */
 static int run(void *vcfg, const sw_deadline *d) {
   const resolve_cfg *cfg = vcfg;
   size_t nq = cfg->nnames * cfg->nservers;
@@ -25,24 +26,24 @@ static int run(void *vcfg, const sw_deadline *d) {
   dns.trace = sw_strvec_add_line;
   dns.trace_arg = &trace;
   sw_check_init(&check, "RESOLVE");
+  check.trace = &trace;
   if (!q) {
-    printf("RESOLVE UNKNOWN - out of memory\n");
-    return SW_UNKNOWN;
-  }
-  for (size_t n = 0; n < cfg->nnames; n++)
-    for (size_t s = 0; s < cfg->nservers; s++)
-      q[n * cfg->nservers + s] =
-          (sw_dns_query){.name = cfg->names[n], .server = s};
-  if (sw_dns_run(cfg->servers, cfg->nservers, q, nq, &dns, d, &err) < 0) {
     sw_check_raise(&check, SW_UNKNOWN);
-    sw_check_summary(&check, "%s", err.msg);
+    sw_check_summary(&check, "out of memory");
   } else {
-    resolve_judge(cfg, q, nq, &check);
+    for (size_t n = 0; n < cfg->nnames; n++)
+      for (size_t s = 0; s < cfg->nservers; s++)
+        q[n * cfg->nservers + s] =
+            (sw_dns_query){.name = cfg->names[n], .server = s};
+    if (sw_dns_run(cfg->servers, cfg->nservers, q, nq, &dns, d, &err) < 0) {
+      sw_check_raise(&check, SW_UNKNOWN);
+      sw_check_summary(&check, "%s", err.msg);
+    } else {
+      resolve_judge(cfg, q, nq, &check);
+    }
   }
   sw_state state = sw_check_print(&check, stdout);
-  for (size_t i = 0; i < trace.n; i++)
-    printf("%s\n", trace.v[i]);
-  for (size_t i = 0; i < nq; i++)
+  for (size_t i = 0; q && i < nq; i++)
     sw_dns_reply_free(&q[i].reply);
   free(q);
   sw_strvec_free(&trace);
