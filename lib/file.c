@@ -15,7 +15,7 @@
  * of size 0 in /proc or /sys still has text). */
 #define FILE_FIRST_CHUNK 4096
 
-/* A secret file holds at most 64 KiB of secret (SW_BEARER_MAX: large
+/* A secret file holds at most 64 KiB of secret (SW_HTTP_BEARER_MAX: large
  * JWTs) and the line end an editor adds. */
 #define SECRET_FILE_MAX (64 * 1024 + 2)
 

@@ -99,12 +99,14 @@ int sw_http_option(sw_http_req *r, sw_strvec *headers, int c, const char *arg,
 /* A token goes into "Authorization: Bearer TOKEN": RFC 6750's b64token
  * holds no blank and no control byte, and a CR or LF would inject
  * headers. */
+_Static_assert(SW_HTTP_BEARER_MAX == 65536, "the message below says 65536");
+
 int sw_bearer_check(char **bearer, const char *opt, sw_err *err) {
   size_t n = strlen(*bearer);
   const char *why = NULL;
   if (n == 0)
     why = "empty";
-  else if (n > SW_BEARER_MAX)
+  else if (n > SW_HTTP_BEARER_MAX)
     why = "longer than the 65536-byte limit";
   for (size_t i = 0; !why && i < n; i++) {
     unsigned char c = (unsigned char)(*bearer)[i];

@@ -42,11 +42,6 @@ enum {
     "bearer-env", required_argument, NULL, SW_HOPT_BEARER_ENV                  \
   }
 
-/* The longest bearer token accepted (--bearer, --bearer-file,
- * --bearer-env, --token-cache): large JWTs with many claims run to a few
- * KiB, some to tens; 64 KiB is also sw_secret_file's limit. */
-#define SW_BEARER_MAX 65536
-
 /* The longest -k header value accepted. */
 #define SW_HEADER_MAX 65536
 
@@ -62,14 +57,14 @@ int sw_http_option(sw_http_req *r, sw_strvec *headers, int c, const char *arg,
 
 /* Reads a bearer token option into *bearer (freeing the old one): the
  * literal, a file's content (sw_secret_file) or an environment variable.
- * The token must be 1 to SW_BEARER_MAX bytes without blanks or control
+ * The token must be 1 to SW_HTTP_BEARER_MAX bytes without blanks or control
  * characters (header injection). Returns 0, 1 when c is not a bearer
  * option, or -1 with err naming the option and never showing the token
  * (*bearer is then NULL). */
 int sw_bearer_option(char **bearer, int c, const char *arg, sw_err *err);
 
 /* Checks a bearer token from any source (also a token cache): 1 to
- * SW_BEARER_MAX bytes, no blank, no control character. Returns 0, or -1
+ * SW_HTTP_BEARER_MAX bytes, no blank, no control character. Returns 0, or -1
  * with err "OPT: invalid token: why (the token is not shown)" after
  * freeing *bearer and setting it to NULL. */
 int sw_bearer_check(char **bearer, const char *opt, sw_err *err);

@@ -88,7 +88,7 @@ static void test_bearer(const char *dir) {
                  "--bearer-file with CR LF inside");
 
   /* 64 KiB: a large JWT works; one byte more is refused naming the limit */
-  size_t n = SW_BEARER_MAX;
+  size_t n = SW_HTTP_BEARER_MAX;
   char *big = malloc(n + 2);
   if (!big)
     return;
