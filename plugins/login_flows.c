@@ -91,8 +91,11 @@ static int step(const login_cfg *cfg, const sw_deadline *d, login_run *run,
     sw_check_summary(check, "step %d/%d %s: %s", run->n, total, s->what,
                      err.msg);
   } else {
-    sw_check_raise(check,
-                   s->resp.timed_out ? cfg->std.timeout_state : SW_CRITICAL);
+    /* libcurl's CURLE_OUT_OF_MEMORY is ours, not the service's */
+    bool nomem = strcasestr(s->resp.err, "out of memory") != NULL;
+    sw_check_raise(check, nomem               ? SW_UNKNOWN
+                          : s->resp.timed_out ? cfg->std.timeout_state
+                                              : SW_CRITICAL);
     sw_check_summary(check, "step %d/%d %s: %s", run->n, total, s->what,
                      s->resp.err);
   }
