@@ -239,9 +239,14 @@ static void disagreement(const resolve_cfg *cfg, const sw_dns_query *x0,
   list_rrs(b, s0, n0);
   sw_buf_addf(b, ", %s says ", cfg->servers[x->server].label);
   list_rrs(b, s, n);
-  if (n0 > 3 || n > 3)
-    sw_buf_addf(b, " (first difference at sorted answer %zu: %s vs %s)", at + 1,
-                at < n0 ? s0[at]->text : "none", at < n ? s[at]->text : "none");
+  /* records that print the same (a TXT cut at 200 characters, bytes
+   * shown as '?') still differ: say so rather than show equal lists */
+  bool same = at < n0 && at < n && strcmp(s0[at]->text, s[at]->text) == 0;
+  if (n0 > 3 || n > 3 || same)
+    sw_buf_addf(b, " (first difference at sorted answer %zu: %s vs %s%s)",
+                at + 1, at < n0 ? s0[at]->text : "none",
+                at < n ? s[at]->text : "none",
+                same ? ", which differ past what is shown" : "");
 }
 
 /* Compares two sorted answer sets exactly and completely. Returns the

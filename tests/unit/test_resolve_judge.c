@@ -271,6 +271,8 @@ static void test_consistency_long_txt(void) {
   answer(&r, 1, &p2);
   judge(&r);
   is_int(r.state, 1, "-C, TXT differing after 200 characters: WARNING");
+  ok(has(&r, "which differ past what is shown"),
+     "-C, TXT differing after 200: the hidden difference is said");
   done(&r);
 }
 
