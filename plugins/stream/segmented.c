@@ -184,6 +184,25 @@ static int load_playlist(const stream_cfg *cfg, const char *url,
   return rc;
 }
 
+/* The playlist moved between two fetches: how (a restart of the
+ * packager resets the media sequence; that is alive too). */
+static void moved(const hls_playlist *a, const hls_playlist *b, double age,
+                  double max_age, sw_check *check) {
+  unsigned long before = a->media_sequence + a->n_segments;
+  unsigned long after = b->media_sequence + b->n_segments;
+  if (age > max_age)
+    sw_check_sub(check, SW_CRITICAL,
+                 "live playlist moved %.1f s ago, longer than --max-age %g s",
+                 age, max_age);
+  else if (after < before)
+    sw_check_sub(check, SW_OK,
+                 "playlist restarted (media sequence %lu, then %lu)",
+                 a->media_sequence, b->media_sequence);
+  else
+    sw_check_sub(check, SW_OK, "playlist moving (%lu new segment%s)",
+                 after - before, after - before == 1 ? "" : "s");
+}
+
 /* A live media playlist must move: fetch it again a target duration
  * later and compare the media sequence (RFC 8216 6.2.1: the server must
  * add segments at least every target duration). */
@@ -209,17 +228,23 @@ static void check_moving(const stream_cfg *cfg, const char *url,
   unsigned long before = pl->media_sequence + pl->n_segments;
   unsigned long after = again.media_sequence + again.n_segments;
   double max_age = cfg->max_age > 0 ? cfg->max_age : 3.0 * pl->target_duration;
-  if (after == before && (m->playlist_age < 0 || m->playlist_age < wait))
-    m->playlist_age = wait;
-  if (after == before || m->playlist_age > max_age)
+  if (after == before) {
+    if (m->playlist_age < wait)
+      m->playlist_age = wait;
     sw_check_sub(check, SW_CRITICAL,
                  "live playlist stuck: no new segment "
                  "in %.1f s (media sequence %lu, target duration %lu s)",
-                 m->playlist_age > wait ? m->playlist_age : wait,
-                 again.media_sequence, pl->target_duration);
-  else
-    sw_check_sub(check, SW_OK, "playlist moving (%lu new segment%s)",
-                 after - before, after - before == 1 ? "" : "s");
+                 m->playlist_age, again.media_sequence, pl->target_duration);
+  } else {
+    /* Seen moving within wait: that is when it last moved, whatever the
+     * program date-times say (a packager's clock behind ours, or a
+     * delayed channel keeping its original times, is not a stuck one). */
+    if (m->playlist_age > wait)
+      m->playlist_age = wait;
+    else if (pl->has_last_pdt && m->playlist_age < 0)
+      m->playlist_age = 0;
+    moved(pl, &again, m->playlist_age, max_age, check);
+  }
   hls_free(&again);
 }
 

@@ -239,20 +239,18 @@ static void add_perf(const stream_cfg *cfg, const stream_meas *m,
   };
   for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
     sw_check_perf(check, &p[i]);
-  if (m->playlist_age >= 0) {
-    sw_perf age = {.label = "playlist_age",
-                   .measured = true,
-                   .value = m->playlist_age,
-                   .uom = "s"};
-    sw_check_perf(check, &age);
-  }
-  if (m->segments) {
-    sw_perf seg = {.label = "segments",
-                   .measured = true,
-                   .value = (double)m->segments,
-                   .uom = ""};
-    sw_check_perf(check, &seg);
-  }
+  /* every label in every run (U when unmeasured): graphs never gain or
+   * lose a series when a run is progressive or fails early */
+  sw_perf age = {.label = "playlist_age",
+                 .measured = m->playlist_age >= 0,
+                 .value = m->playlist_age,
+                 .uom = "s"};
+  sw_check_perf(check, &age);
+  sw_perf seg = {.label = "segments",
+                 .measured = m->segments > 0,
+                 .value = (double)m->segments,
+                 .uom = ""};
+  sw_check_perf(check, &seg);
 }
 
 void stream_judge(const stream_cfg *cfg, const stream_meas *m,

@@ -24,6 +24,8 @@ is "$(perf_value stalls)" 0 "MP3: no stall"
 is "$(perf_value bitrate)" 128000 "MP3: bitrate from the frame headers"
 is "$(perf_field rate 4)" 0.95: "live default warning range on rate"
 is "$(perf_field ttfb 4)" 1 "ttfb carries -w"
+is "$(perf_value playlist_age)" U "playlist_age in every run: U for progressive"
+is "$(perf_value segments)" U "segments in every run: U for progressive"
 perf_value frames | grep -Eq '^[1-9][0-9]+$'
 ok $? "MP3 frames counted"
 

@@ -139,6 +139,18 @@ is_rc 3 "a playlist over 8 MiB: exit 3"
 first_line_matches '^STREAM UNKNOWN - playlist: larger than 8388608 bytes, check_stream.s limit for it \(see check_stream\(1\)\)' \
   "a playlist over 8 MiB: the limit named"
 
+# A live playlist whose program date-times lag our clock by a minute (a
+# packager's clock behind, or a delayed channel keeping its times) but
+# that moves: alive, not "stuck" (the date-times only estimate when it
+# last moved; two fetches see it).
+media_start_relay PDT "$HTTP_URL_W" --pdt-shift 60 || bail_out "relay did not start"
+run "$P" -u "$RELAY_URL_PDT/media/LIVE/master.m3u8"
+is_rc 0 "moving playlist with date-times 60 s behind: exit 0"
+first_line_matches '^STREAM OK - HLS live ' "date-times behind: OK"
+line_matches '^\\_ \[OK\] playlist moving \([0-9]+ new segments?\)$' "date-times behind: moving"
+awk -v a="$(perf_value playlist_age)" 'BEGIN { exit !(a >= 0 && a <= 2) }'
+ok $? "date-times behind: playlist_age at most the wait ($(perf_value playlist_age) s)"
+
 media_freeze LIVE
 run "$P" -u "$HLS_URL_LIVE"
 is_rc 2 "stale live playlist: exit 2"

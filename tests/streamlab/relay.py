@@ -26,10 +26,18 @@ Shaping of the body, per connection, counted in body bytes sent:
   --stall-after BYTES    once BYTES body bytes have been sent, send nothing
   --stall SECONDS        for SECONDS (float; default 2), once per connection,
                          then carry on
+  --pdt-shift SECONDS    HLS playlists (a path ending in .m3u8) are read
+                         whole and every EXT-X-PROGRAM-DATE-TIME moved
+                         SECONDS (float) into the past, in the same format
+                         (a packager whose clock is behind, or a delayed
+                         channel that keeps its original times); the rest
+                         of the playlist and every other body unchanged
 Works for progressive streams (Icecast) as well as HLS/DASH files (nginx).
 """
 import argparse
+import datetime
 import http.client
+import re
 import socket
 import socketserver
 import sys
@@ -86,16 +94,27 @@ class Handler(socketserver.StreamRequestHandler):
                              % (len(body), body))
             log('"%s %s" 502 (%s)' % (method, target, e))
             return
+        whole = None
+        if opts.pdt_shift and method == "GET" and \
+                target.split("?")[0].endswith(".m3u8"):
+            whole = shift_pdt(resp.read(), opts.pdt_shift)
         out = ["HTTP/1.1 %d %s" % (resp.status, resp.reason)]
         for name, value in resp.getheaders():
-            if name.lower() not in HOP:
+            if name.lower() not in HOP and not (
+                    whole is not None and name.lower() == "content-length"):
                 out.append("%s: %s" % (name, value))
+        if whole is not None:
+            out.append("Content-Length: %d" % len(whole))
         out.append("Connection: close")
         self.sent, self.note = 0, ""
         try:
             self.wfile.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1"))
             self.wfile.flush()
-            if method != "HEAD":
+            if whole is not None:
+                self.wfile.write(whole)
+                self.sent = len(whole)
+                self.note = " (program date-times %g s earlier)" % opts.pdt_shift
+            elif method != "HEAD":
                 self.relay_body(resp, opts)
         except OSError:
             self.note += " (client left)"
@@ -139,6 +158,25 @@ class Handler(socketserver.StreamRequestHandler):
                     t_burst += opts.stall  # the stall is not made up for
 
 
+PDT = re.compile(rb"^(#EXT-X-PROGRAM-DATE-TIME:)(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)"
+                 rb"(\.\d+)?(.*)$", re.M)
+
+
+def shift_pdt(body, seconds):
+    """Every EXT-X-PROGRAM-DATE-TIME of body moved seconds earlier, its
+    fraction digits and zone kept as written."""
+    def one(m):
+        frac = m.group(3) or b""
+        t = datetime.datetime.strptime(m.group(2).decode(), "%Y-%m-%dT%H:%M:%S")
+        t += datetime.timedelta(seconds=float(frac or b"0") - seconds)
+        text = t.strftime("%Y-%m-%dT%H:%M:%S").encode()
+        if frac:
+            digits = len(frac) - 1
+            text += (".%0*d" % (digits, int(t.microsecond / 10 ** (6 - digits)))).encode()
+        return m.group(1) + text + m.group(4)
+    return PDT.sub(one, body)
+
+
 class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -153,6 +191,7 @@ def main():
     ap.add_argument("--burst", type=int, default=0)
     ap.add_argument("--stall-after", type=int, default=None)
     ap.add_argument("--stall", type=float, default=2.0)
+    ap.add_argument("--pdt-shift", type=float, default=0)
     opts = ap.parse_args()
     opts.up = urlsplit(opts.upstream)
     if opts.up.scheme not in ("http", "https") or not opts.up.hostname:
