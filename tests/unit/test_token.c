@@ -29,8 +29,7 @@ static void parse_bad(const char *text, const char *want, const char *what) {
   sw_err err = {{0}};
 
   is_int(parse(text, &t, &err), -1, "%s: refused", what);
-  ok(strstr(err.msg, want) != NULL, "%s: says '%s' (%s)", what, want,
-     err.msg);
+  ok(strstr(err.msg, want) != NULL, "%s: says '%s' (%s)", what, want, err.msg);
   ok(t.access_token == NULL, "%s: nothing left allocated", what);
 }
 
@@ -47,17 +46,16 @@ static void test_parse_good(void) {
   ok(t.access_token == NULL, "sw_token_free clears the pointer");
   sw_token_free(&t); /* twice is harmless */
 
-  static const char other[] =
-      "# a comment\n"
-      "#token_type=Evil\n"
-      "\n"
-      "access_token=abc\n"
-      "\n"
-      "color=blue\n"
-      "refresh_token=ignored\n"
-      "expires_at=0\n"
-      "# access_token=evil\n"
-      "token_type=Bearer"; /* no final newline */
+  static const char other[] = "# a comment\n"
+                              "#token_type=Evil\n"
+                              "\n"
+                              "access_token=abc\n"
+                              "\n"
+                              "color=blue\n"
+                              "refresh_token=ignored\n"
+                              "expires_at=0\n"
+                              "# access_token=evil\n"
+                              "token_type=Bearer"; /* no final newline */
   is_int(parse(other, &t, &err), 0,
          "any order, comments, blank lines, unknown keys, no final newline");
   is_str(t.access_token, "abc", "commented-out access_token not taken");
@@ -73,8 +71,7 @@ static void test_parse_good(void) {
   is_int(t.expires_at, 2, "repeated expires_at: the last one");
   sw_token_free(&t);
 
-  is_int(parse("token_type=Bearer\nexpires_at=+42\naccess_token=x\n", &t,
-               &err),
+  is_int(parse("token_type=Bearer\nexpires_at=+42\naccess_token=x\n", &t, &err),
          0, "expires_at with '+' parses");
   is_int(t.expires_at, 42, "expires_at +42");
   sw_token_free(&t);
@@ -104,14 +101,14 @@ static void test_parse_bad(void) {
   parse_bad("token_type=0123456789012345678901234567890123456789\n"
             "expires_at=1\naccess_token=x\n",
             "incomplete", "token_type longer than its buffer");
-  parse_bad("TOKEN_TYPE=Bearer\nexpires_at=1\naccess_token=x\n",
-            "incomplete", "keys are case-sensitive");
-  parse_bad(" token_type=Bearer\nexpires_at=1\naccess_token=x\n",
-            "incomplete", "a blank before a key makes another key");
+  parse_bad("TOKEN_TYPE=Bearer\nexpires_at=1\naccess_token=x\n", "incomplete",
+            "keys are case-sensitive");
+  parse_bad(" token_type=Bearer\nexpires_at=1\naccess_token=x\n", "incomplete",
+            "a blank before a key makes another key");
 
-  static const char *const bad_exp[] = {"abc", "-1",  "1e3", "",   "1 ",
-                                        " 1",  "0x10", "nan", "inf",
-                                        "99999999999999999"};
+  static const char *const bad_exp[] = {
+      "abc", "-1",   "1e3", "",    "1 ",
+      " 1",  "0x10", "nan", "inf", "99999999999999999"};
   for (size_t i = 0; i < sizeof bad_exp / sizeof bad_exp[0]; i++) {
     char text[128], what[64];
     snprintf(text, sizeof text,
@@ -245,6 +242,19 @@ static void test_save_load(const char *dir) {
   t3.access_token = "";
   is_int(sw_token_save(path, &t3, "--token-cache", &err), -1,
          "empty token refused");
+  /* An expiry a reader would refuse (beyond 1e15, or negative, as an
+   * overflowed time() + expires_in gave) is never written. */
+  t3.access_token = "abc";
+  t3.expires_at = 9223372036854775807LL;
+  is_int(sw_token_save(path, &t3, "--token-cache", &err), -1,
+         "expires_at INT64_MAX refused");
+  ok(strstr(err.msg, "out of range") != NULL, "says why (%s)", err.msg);
+  t3.expires_at = -9223372036854775807LL - 1;
+  is_int(sw_token_save(path, &t3, "--token-cache", &err), -1,
+         "a negative expires_at refused");
+  t3.expires_at = 1000000000000001LL;
+  is_int(sw_token_save(path, &t3, "--token-cache", &err), -1,
+         "expires_at just past the reader's bound refused");
   is_int(entries(dir), 1, "refused saves leave no file behind");
   is_int(sw_token_load(path, "--token-cache", &got, &err), 0,
          "refused saves keep the old file");
@@ -303,8 +313,8 @@ static void test_secret(const char *dir) {
 
   snprintf(path, sizeof path, "%s/refresh", dir);
   mode_t old_umask = umask(0);
-  is_int(sw_secret_save(path, "r3fresh-t0ken", "--save-refresh-token", &err),
-         0, "secret saved (%s)", err.msg);
+  is_int(sw_secret_save(path, "r3fresh-t0ken", "--save-refresh-token", &err), 0,
+         "secret saved (%s)", err.msg);
   umask(old_umask);
   is_int(slurp(path, buf, sizeof buf), 14, "secret file length");
   is_str(buf, "r3fresh-t0ken\n", "secret file: the secret and a newline");
