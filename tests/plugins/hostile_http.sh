@@ -8,16 +8,26 @@
 # (fast and slow), reset mid-body, break chunked encoding, cut the header
 # block, stall the TLS handshake or redirect in a loop.
 #
+# Memory bombs inside the documented limits, served by filehttp.py (files
+# to GET and POST alike: a token endpoint is POSTed to): JSON bodies
+# of 4 MB ([{},{},...], [[],[],...], [1,1,...], deep nesting, one long
+# string, many keys) to check_api and check_login, DASH MPDs of 8 MB (838k
+# <S d="1"/>, 2M unknown elements) and an HLS playlist one segment past
+# its limit to check_stream.
+#
 # Each run asserts: the exit code of the right state (CRITICAL, or what
-# -t STATE says on a timeout), the state word and the stage in the first
-# line, WALL below -t plus a margin (the deadline is a correctness
-# property), perfdata that parses, and memory bounded: every run is under
-# prlimit --as=128 MiB and must still end with its clean result line (never
-# a crash, never an exit code above 3). Under ASan (or valgrind, make
-# check-valgrind) a 128 MiB address space cannot work: the same assertions
-# then run without prlimit, each said by a diag line; under valgrind lib.sh
-# skips the time bounds, and a run memcheck slows past its own deadline may
-# end on the -t alarm's line ("timed out after 3 s", no stage, no perfdata).
+# -t STATE says on a timeout; UNKNOWN naming the limit for a bomb), the
+# state word and the stage in the first line, WALL below -t plus a margin
+# (the deadline is a correctness property), perfdata that parses, and
+# memory bounded by design: the peak RSS /usr/bin/time measures is at most
+# 64 MiB (65536 KiB) and the run ends with its clean result line (never a
+# crash, never an exit code above 3). prlimit --as=1 GiB stays only as a
+# safety net for the machine. Under ASan (or valgrind, make
+# check-valgrind) neither prlimit nor the RSS bound can work: the other
+# assertions then run alone, each said by a diag line; under valgrind
+# lib.sh skips the time bounds, and a run memcheck slows past its own
+# deadline may end on the -t alarm's line ("timed out after 3 s", no
+# stage, no perfdata).
 #
 # Runs go in parallel batches (most of them wait out -t). Each prints a
 # "# table: plugin|server|state|key text|wall s (-t)" line: the table of
@@ -28,9 +38,11 @@
 . "$top_srcdir/tests/streamlab/http.sh"
 . "$top_srcdir/tests/plugins/hostile_lib.sh"
 need_cmd prlimit "prlimit (util-linux) not found"
+need_cmd /usr/bin/time "/usr/bin/time (Debian package time) not found"
 lab_init
 http_start_fault F 127.0.0.1 || bail_out "faulthttp did not start"
 http_start_fault S 127.0.0.1 --stall-tls || bail_out "faulthttp --stall-tls did not start"
+mkdir -p "$LAB_DIR/bombs"
 F=$FAULT_URL_F
 TLS=$FAULT_URL_S # https://, the handshake never starts
 BATCH=10 # runs at once
@@ -40,11 +52,48 @@ sec=$LAB_DIR/client.secret
 printf 'h0stile-client-secret\n' >"$sec"
 API="$PLUGINDIR/check_api -t $T"
 LOGIN="$PLUGINDIR/check_login --client-id hostile --client-secret-file $sec -t $T"
-PROG="$PLUGINDIR/check_stream --type progressive -t $T"
+# --duration 1: a 5 s sample does not fit in -t 3 (UNKNOWN, conventions.md)
+PROG="$PLUGINDIR/check_stream --type progressive --duration 1 -t $T"
+DASH="$PLUGINDIR/check_stream --type dash -t $T"
 HLS="$PLUGINDIR/check_stream --type hls -t $T"
 
 # hls_seg PATH: faulthttp's good HLS playlist whose one segment is PATH
 hls_seg() { printf '%s/hls?seg=%s' "$F" "$(printf '%s' "$1" | sed 's/?/%3F/; s/&/%26/g; s/=/%3D/g')"; }
+
+# memory_bombs DIR: the bodies of the memory rows, each within the limit
+# its plugin documents (check_api --max-size 4 MiB, MPD and HLS 8 MiB)
+memory_bombs() {
+  "$LAB_PY" - "$1" <<'EOF' || bail_out "could not write the memory bombs"
+import sys
+d, n = sys.argv[1], 4 * 1024 * 1024
+def rep(item):
+    return "[" + ",".join([item] * ((n - 2) // (len(item) + 1))) + "]"
+def put(name, text):
+    with open(d + "/" + name, "w") as f:
+        f.write(text)
+put("objects.json", rep("{}"))
+put("arrays.json", rep("[]"))
+put("ones.json", rep("1"))
+put("deep.json", "[" * 100000 + "]" * 100000)
+put("string.json", '{"s":"' + "a" * (n - 16) + '"}')
+put("keys.json", "{" + ",".join('"k%d":1' % i for i in range(300000)) + "}")
+head = ('<?xml version="1.0"?>\n<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" '
+        'type="static" mediaPresentationDuration="PT10H"><Period>'
+        '<AdaptationSet mimeType="audio/mp4"><SegmentTemplate timescale="1" '
+        'media="s$Number$.m4s"><SegmentTimeline><S d="1"/>')
+tail = ('</SegmentTimeline></SegmentTemplate><Representation id="a" '
+        'bandwidth="1"/></AdaptationSet></Period></MPD>')
+room = 8 * 1024 * 1024 - len(head) - len(tail)
+put("s.mpd", head + '<S d="1"/>' * (room // 10) + tail)
+put("unknown.mpd", head + "<x/>" * (room // 4) + tail)
+put("segments.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:2\n" +
+    "#EXTINF:2,\ns.ts\n" * 50001 + "#EXT-X-ENDLIST\n")
+EOF
+}
+memory_bombs "$LAB_DIR/bombs"
+lab_spawn_ready W "$LAB_PY" "$top_srcdir/tests/plugins/filehttp.py" --addr 127.0.0.1 --dir "$LAB_DIR/bombs" ||
+  bail_out "filehttp.py did not start"
+B=http://127.0.0.1:$LAB_READY_PORT # the bombs, as files
 
 # --- the matrix ---------------------------------------------------------
 # accepts, reads the request, never answers
@@ -63,7 +112,8 @@ row "check_stream progressive" "blackhole, -t 3:warning" 1 STREAM WARNING "$K" $
 K='timeout after 2\.[0-9] s reading the body of '
 row check_api "body 1 byte/s" 2 API CRITICAL "GET $K" $API -u "$F/trickle"
 row check_login "body 1 byte/s" 2 LOGIN CRITICAL "step 1/1 POST /trickle: $K" $LOGIN -u "$F/trickle"
-row "check_stream progressive" "body 1 byte/s" 2 STREAM CRITICAL "$K" $PROG -u "$F/trickle"
+# (progressive: the 1 s sample ends first and judges what came)
+row "check_stream progressive" "body 1 byte/s" 2 STREAM CRITICAL "not audio: application/json" $PROG -u "$F/trickle"
 row "check_stream HLS playlist" "body 1 byte/s" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/trickle"
 row "check_stream HLS segment" "body 1 byte/s" 2 STREAM CRITICAL "segment trickle: $K" $HLS -u "$(hls_seg /trickle)"
 
@@ -89,23 +139,26 @@ row check_api "endless body" 2 API CRITICAL "GET .*/endless-body: $K" $API -u "$
 row check_login "endless body" 2 LOGIN CRITICAL "step 1/1 POST /endless-body: $K" $LOGIN -u "$F/endless-body"
 row "check_stream progressive" "endless body (x bytes)" 2 STREAM CRITICAL "not audio: " $PROG -u "$F/endless-body"
 row "check_stream progressive" "endless body (MP3), --duration 1" 0 STREAM OK "progressive live MP3 128 kb/s, [0-9]+ bytes at [0-9.]+x real time" \
-  $PROG --duration 1 -u "$F/endless-body?mp3=1"
-row "check_stream HLS playlist" "endless body" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/endless-body"
-row "check_stream HLS segment" "endless body" 2 STREAM CRITICAL "segment endless-body: $K" $HLS -u "$(hls_seg /endless-body)"
+  $PROG -u "$F/endless-body?mp3=1"
+# a playlist past HLS_MAX_BYTES is check_stream's limit (UNKNOWN); segments
+# are judged as they stream, never buffered whole
+P="playlist: larger than 8388608 bytes, check_stream's limit for it"
+row "check_stream HLS playlist" "endless body" 3 STREAM UNKNOWN "$P" $HLS -u "$F/endless-body"
+row "check_stream HLS segment" "endless body" 2 STREAM CRITICAL "segment endless-body: timeout after 2\.[0-9] s reading the body of " $HLS -u "$(hls_seg /endless-body)"
 
 # Content-Length: 1 GiB, sent as fast as it is read
 row check_api "1 GiB Content-Length, fast" 2 API CRITICAL "GET .*/gigabyte: $K" $API -u "$F/gigabyte"
 row check_login "1 GiB Content-Length, fast" 2 LOGIN CRITICAL "step 1/1 POST /gigabyte: $K" $LOGIN -u "$F/gigabyte"
 row "check_stream progressive" "1 GiB Content-Length (MP3), fast, --duration 1" 0 STREAM OK "progressive MP3 128 kb/s, [0-9]+ bytes at [0-9.]+x real time" \
-  $PROG --duration 1 -u "$F/gigabyte?mp3=1"
-row "check_stream HLS playlist" "1 GiB Content-Length, fast" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/gigabyte"
-row "check_stream HLS segment" "1 GiB Content-Length, fast" 2 STREAM CRITICAL "segment gigabyte: $K" $HLS -u "$(hls_seg /gigabyte)"
+  $PROG -u "$F/gigabyte?mp3=1"
+row "check_stream HLS playlist" "1 GiB Content-Length, fast" 3 STREAM UNKNOWN "$P" $HLS -u "$F/gigabyte"
+row "check_stream HLS segment" "1 GiB Content-Length, fast" 2 STREAM CRITICAL "segment gigabyte: not media: text/plain" $HLS -u "$(hls_seg /gigabyte)"
 
 # Content-Length: 1 GiB, then 1 KiB (or one MP3 frame) a second
 K='timeout after 2\.[0-9] s reading the body of '
 row check_api "1 GiB Content-Length, 1 KiB/s" 2 API CRITICAL "GET $K" $API -u "$F/gigabyte?interval=1"
 row check_login "1 GiB Content-Length, 1 KiB/s" 2 LOGIN CRITICAL "step 1/1 POST /gigabyte\?interval=1: $K" $LOGIN -u "$F/gigabyte?interval=1"
-row "check_stream progressive" "1 GiB Content-Length (MP3), 1 frame/s" 2 STREAM CRITICAL "$K" $PROG -u "$F/gigabyte?mp3=1&interval=1"
+row "check_stream progressive" "1 GiB Content-Length (MP3), 1 frame/s" 2 STREAM CRITICAL "media arrives at 0\.[0-9]+x real time \(critical below 1:\)" $PROG -u "$F/gigabyte?mp3=1&interval=1"
 row "check_stream HLS playlist" "1 GiB Content-Length, 1 KiB/s" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/gigabyte?interval=1"
 row "check_stream HLS segment" "1 GiB Content-Length, 1 KiB/s" 2 STREAM CRITICAL "segment gigabyte: $K" $HLS -u "$(hls_seg '/gigabyte?interval=1')"
 
@@ -149,5 +202,19 @@ row check_login "redirect loop" 2 LOGIN CRITICAL "login service error: HTTP 302 
 row "check_stream progressive" "redirect loop" 2 STREAM CRITICAL "$K" $PROG -u "$F/redirect-loop"
 row "check_stream HLS playlist" "redirect loop" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/redirect-loop"
 row "check_stream HLS segment" "redirect loop" 2 STREAM CRITICAL "segment redirect-loop: $K" $HLS -u "$(hls_seg /redirect-loop)"
+# memory bombs within the documented limits: the parsers' budgets refuse
+# them as UNKNOWN naming the limit (not a CRITICAL about the service),
+# or parse them, and the peak RSS stays under 64 MiB either way
+K='more than the 40 MiB this check parses \(limit\)'
+row check_api "4 MB JSON [{},{},...]" 3 API UNKNOWN "JSON body has 1398101 values \(1398100 objects, 1 arrays\) needing about [0-9]+ MiB, $K" $API -u "$B/objects.json" -j /0
+row check_api "4 MB JSON [[],[],...]" 3 API UNKNOWN "JSON body has 1398101 values \(0 objects, 1398101 arrays\) needing about [0-9]+ MiB, $K" $API -u "$B/arrays.json" -j /0
+row check_api "4 MB JSON [1,1,...]" 3 API UNKNOWN "JSON body has 2097152 values .*$K" $API -u "$B/ones.json" -j /0
+row check_api "4 MB JSON, 300000 keys" 3 API UNKNOWN "JSON body has 300001 values .*$K" $API -u "$B/keys.json" -j /k1
+row check_api "JSON nested 100000 deep" 3 API UNKNOWN "JSON nested deeper than 64 levels \(limit\)" $API -u "$B/deep.json" -j /0
+row check_api "4 MB JSON string" 0 API OK "1 assertion holds" $API -u "$B/string.json" -j /s
+row check_login "4 MB JSON [{},{},...] as token" 2 LOGIN CRITICAL "" $LOGIN -u "$B/objects.json"
+row "check_stream DASH" "8 MB MPD of <S d=\"1\"/>" 3 STREAM UNKNOWN "MPD has 838[0-9]{3} elements, more than the 120000 this check parses \(limit\)" $DASH -u "$B/s.mpd"
+row "check_stream DASH" "8 MB MPD of unknown elements" 3 STREAM UNKNOWN "MPD has 2097[0-9]{3} elements, more than the 120000 this check parses \(limit\)" $DASH -u "$B/unknown.mpd"
+row "check_stream HLS playlist" "50001 segments" 3 STREAM UNKNOWN "more than 50000 segments \(limit\)" $HLS -u "$B/segments.m3u8"
 hostile_assert
 plan_done
