@@ -298,7 +298,8 @@ static void parse_error(enum json_tokener_error e, size_t off, char *msg,
 
   sw_buf_fixed(&b, msg, n);
   if (e == json_tokener_error_depth)
-    sw_buf_addf(&b, "JSON nested deeper than %d levels", API_JSON_MAX_DEPTH);
+    sw_buf_addf(&b, "JSON nested deeper than %d levels (limit)",
+                API_JSON_MAX_DEPTH);
   else
     sw_buf_addf(&b, "invalid JSON at byte %zu: %s", off,
                 json_tokener_error_desc(e));
@@ -361,7 +362,8 @@ static void feed_all(feeder *f, const char *s, size_t len, bool big) {
 /* Runs the tokener over all len bytes. Once they are used up it is fed a
  * NUL, which json-c takes as the end of input: a number at top level has
  * no closing byte of its own ("12" alone would wait for more digits).
- * Returns 0 with *out (NULL for the document `null`), or -1 with msg. */
+ * Returns 0 with *out (NULL for the document `null`), or with msg -1 (not
+ * JSON) or -2 (nested past API_JSON_MAX_DEPTH: a limit). */
 static int tokenize(struct json_tokener *tok, const char *s, size_t len,
                     bool big, struct json_object **out, char *msg, size_t n) {
   feeder f = {tok, NULL, json_tokener_continue, 0};
@@ -380,9 +382,9 @@ static int tokenize(struct json_tokener *tok, const char *s, size_t len,
     *out = f.o;
     return 0;
   }
-  if (f.e != json_tokener_success) {
+  if (f.e != json_tokener_success) { /* the depth is this check's limit */
     parse_error(f.e, f.stop, msg, n);
-    return -1;
+    return f.e == json_tokener_error_depth ? -2 : -1;
   }
   /* Strict mode refuses most trailing bytes itself, but json-c stops at a
    * NUL and calls that the end, so "{}\0junk" has to be caught here. */
@@ -434,7 +436,7 @@ static api_json_status parse_one(const char *s, size_t len,
   json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
   rc = tokenize(tok, s, len, sh.big_ints > 0, out, msg, n);
   json_tokener_free(tok);
-  return rc == 0 ? API_JSON_OK : API_JSON_INVALID;
+  return rc == 0 ? API_JSON_OK : rc == -2 ? API_JSON_LIMIT : API_JSON_INVALID;
 }
 
 api_json_status api_json_load(const char *body, size_t len,

@@ -124,8 +124,9 @@ int api_metric_eval_masked(const api_metric *m, struct json_object *root,
  * (not JSON, messages as api_json_parse's); API_JSON_LIMIT when the body
  * is past a limit of this check, msg naming it: `JSON body has 1398101
  * values (1398101 objects, 0 arrays) needing about 1067 MiB, more than
- * the 40 MiB this check parses (limit)`, `JSON number at byte 7 has an
- * exponent of more than 15 digits (limit)`, or out of memory.
+ * the 40 MiB this check parses (limit)`, `JSON nested deeper than 64
+ * levels (limit)`, `JSON number at byte 7 has an exponent of more than 15
+ * digits (limit)`, or out of memory.
  * The cost is counted in one pass before json-c allocates anything
  * (json-c has no allocation hooks). Integers beyond 64 bits are kept
  * exactly (json-c alone would clamp them to INT64_MIN or UINT64_MAX):

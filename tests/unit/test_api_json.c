@@ -521,6 +521,9 @@ static void test_budget(void) {
           "a 16-digit exponent");
   load_is("[1e123456789012345]", 19, API_JSON_OK, NULL, "a 15-digit exponent");
   load_is("<html>", 6, API_JSON_INVALID, "invalid JSON at byte 0", "HTML");
+  load_is("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]",
+          66, API_JSON_LIMIT, "JSON nested deeper than 64 levels (limit)",
+          "65 levels are this check's limit, not a broken body");
 }
 
 /* Judges -j text against body: want 1 (holds) or 0, msg holding show. */
