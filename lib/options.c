@@ -253,9 +253,10 @@ int sw_args_masks(const sw_strvec *args, const char *const *secrets,
 /* Is arg a long option naming --timeout, in full or abbreviated down to
  * "--ti" (shorter is ambiguous with --tls-min, --token-cache...)? */
 static int names_timeout(const char *arg) {
+  if (strncmp(arg, "--", 2) != 0)
+    return 0;
   size_t nl = strcspn(arg + 2, "=");
-  return strncmp(arg, "--", 2) == 0 && nl >= 2 && nl <= 7 &&
-         strncmp(arg + 2, "timeout", nl) == 0;
+  return nl >= 2 && nl <= 7 && strncmp(arg + 2, "timeout", nl) == 0;
 }
 
 int sw_timeout_prescan(int argc, char *const *argv, double *seconds,

@@ -463,6 +463,10 @@ static void test_prescan(void) {
     const char *l[] = {"p", "-t", NULL};
     prescan_case(l, 0, 0, SW_OK, "a trailing -t");
   }
+  {
+    const char *l[] = {"p", "c", "", "-", "--", NULL};
+    prescan_case(l, 0, 0, SW_OK, "one-byte and empty words (read in bounds)");
+  }
 }
 
 /* ------------------------------------------------------------ masks */
