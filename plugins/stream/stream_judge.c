@@ -99,10 +99,11 @@ int stream_fetch(const stream_cfg *cfg, const char *url, const char *what,
 }
 
 void stream_parse_failed(const char *what, const char *why, sw_check *check) {
-  /* the parsers' bounds (HLS_MAX_SEGMENTS, MPD_MAX_ITEMS, ...) say
-   * "more than N ..." or "larger than N bytes" */
-  if (strstr(why, "more than ") || strstr(why, "larger than ") ||
-      strstr(why, "too many "))
+  /* the parsers' bounds (HLS_MAX_SEGMENTS, MPD_MAX_ITEMS, ...) end
+   * their message in "(limit)" (older ones: "more than N", "larger than
+   * N bytes") */
+  if (strstr(why, "(limit)") || strstr(why, "more than ") ||
+      strstr(why, "larger than ") || strstr(why, "too many "))
     sw_check_sub(check, SW_UNKNOWN,
                  "%s: %s: a limit of check_stream (see "
                  "check_stream(1)), not a fault of the service",

@@ -121,13 +121,14 @@ first_line_matches '^STREAM UNKNOWN - --type progressive does not match' \
 # the service: a media playlist of more segments than it reads, and one
 # larger than it keeps.
 big=$HLS_DIR_VOD/v0/huge.m3u8
-awk 'BEGIN { print "#EXTM3U"; print "#EXT-X-TARGETDURATION:2"
-  for (i = 0; i < 10001; i++) { print "#EXTINF:1.0,"; printf "seg%05d.ts\n", i % 10 }
+max=$(sed -n 's/^#define HLS_MAX_SEGMENTS \([0-9]*\).*/\1/p' "$top_srcdir/plugins/stream/hls.h")
+awk -v n="$((max + 1))" 'BEGIN { print "#EXTM3U"; print "#EXT-X-TARGETDURATION:2"
+  for (i = 0; i < n; i++) { print "#EXTINF:1.0,"; printf "s%d.ts\n", i % 10 }
   print "#EXT-X-ENDLIST" }' >"$big"
 run "$P" -u "$(dirname "$HLS_MEDIA_URL_VOD")/huge.m3u8"
-is_rc 3 "10001 segments: exit 3"
-first_line_matches '^STREAM UNKNOWN - playlist: .*10000.*a limit of check_stream \(see check_stream\(1\)\), not a fault of the service' \
-  "10001 segments: the limit named"
+is_rc 3 "$((max + 1)) segments: exit 3"
+first_line_matches "^STREAM UNKNOWN - playlist: .*$max.*: a limit of check_stream \\(see check_stream\\(1\\)\\), not a fault of the service" \
+  "$((max + 1)) segments: the limit named"
 perf_ok "limit: perfdata parses"
 awk 'BEGIN { print "#EXTM3U"; print "#EXT-X-TARGETDURATION:2"
   pad = sprintf("%0200d", 0)
