@@ -56,6 +56,22 @@ bool sw_url_has_userinfo(const char *url) {
   return has;
 }
 
+char *sw_url_password(const char *url) {
+  CURLU *u = curl_url();
+  char *pw = NULL, *copy = NULL;
+  if (u &&
+      curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ==
+          CURLUE_OK &&
+      curl_url_get(u, CURLUPART_PASSWORD, &pw, CURLU_URLDECODE) == CURLUE_OK &&
+      pw[0])
+    copy = strdup(pw);
+  if (pw)
+    memset(pw, 0, strlen(pw));
+  curl_free(pw);
+  curl_url_cleanup(u);
+  return copy;
+}
+
 /* url without "user:password@" (a URL curl cannot parse is shown as it
  * is, with whatever sits between "//" and the last '@' of the authority
  * dropped by hand). */

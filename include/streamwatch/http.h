@@ -175,6 +175,11 @@ bool sw_url_https(const char *url);
  * Basic authentication)? */
 bool sw_url_has_userinfo(const char *url);
 
+/* The password of url's userinfo, decoded, as a new string (free with
+ * sw_secret_free), or NULL when there is none (or no memory): for the
+ * run's masks. */
+char *sw_url_password(const char *url);
+
 /* Writes url as output may show it into dst (size n): without userinfo
  * ("user:password@"), every string of secrets masked, sanitised, at most
  * max characters (0: no limit). Returns the length written. */

@@ -166,5 +166,10 @@ run "$CHECK" -u "$A/fail?pad=70&v=$APIKEY" -k "X-Api-Key: $APIKEY"
 is_rc 2 "echoed in a 5xx body: exit 2"
 first_line_matches '^API CRITICAL - HTTP 500 Internal Server Error: x+\*' "the excerpt is there, masked"
 no_line_matches "Key-9d" "no part of the key in the 80-character excerpt"
+run "$CHECK" -u "$(with_user basic "$A/fail?v=$PASSWD")" -vvv
+is_rc 2 "the URL's password echoed in a 5xx body: exit 2"
+first_line_matches "^API CRITICAL - HTTP 500 Internal Server Error: \\*+ \\(expected 200-299\\) \\(GET $(q "$A")/fail\\?v=\\*+ " \
+  "the URL's password masked, its userinfo not shown"
+no_line_matches "Pw-3Nc6|svc:" "no part of the URL's password anywhere"
 
 plan_done
