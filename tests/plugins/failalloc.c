@@ -7,8 +7,9 @@
  *   FAILALLOC_LOG=FILE  "escape N" / "malloc N" appended when it did, and
  *                       "count E M" (calls made) when the process exits
  *
- * Built by the test with the system compiler: cc -shared -fPIC. Not for
- * sanitizer builds (ASan owns malloc there). */
+ * Built by the test with the system compiler: cc -shared -fPIC; with
+ * -DFAILALLOC_NO_MALLOC for a sanitizer build (ASan owns malloc there:
+ * a shim defining it breaks ASan's start-up). */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -17,9 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifndef FAILALLOC_NO_MALLOC
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
+#endif
 
 static unsigned long n_escape, n_malloc, fail_escape, fail_malloc;
 static int ready;
@@ -58,6 +61,7 @@ __attribute__((destructor)) static void report(void) {
   note("count", n_escape, n_malloc);
 }
 
+#ifndef FAILALLOC_NO_MALLOC
 /* One more allocation: true when it is the one to fail. */
 static int fails(void) {
   if (!ready)
@@ -79,6 +83,7 @@ void *calloc(size_t a, size_t b) {
 void *realloc(void *p, size_t n) {
   return fails() ? NULL : __libc_realloc(p, n);
 }
+#endif
 
 char *curl_easy_escape(void *h, const char *s, int len) {
   static char *(*real)(void *, const char *, int);

@@ -17,7 +17,8 @@ lab_init
 cc=${CC:-cc}
 need_cmd "$cc" "no C compiler for the preloaded shim"
 shim=$LAB_DIR/failalloc.so
-"$cc" -shared -fPIC -O1 -o "$shim" "$top_srcdir/tests/plugins/failalloc.c" -ldl ||
+"$cc" -shared -fPIC -O1 ${asan:+-DFAILALLOC_NO_MALLOC} -o "$shim" \
+  "$top_srcdir/tests/plugins/failalloc.c" -ldl ||
   bail_out "cannot build failalloc.so"
 login_start L 127.0.0.1 || bail_out "loginsrv did not start"
 U=$LOGIN_URL_L
