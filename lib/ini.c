@@ -15,34 +15,47 @@ static void trim(const char **b, const char **e) {
     (*e)--;
 }
 
-/* Turns "key=value" or "key" into "--key=value" / "--key". */
+/* The longest ini option ("--key=value") taken: a 64 KiB token given
+ * as bearer=... (conventions: secrets may come through --extra-opts) and
+ * its name. */
+#define INI_OPTION_MAX (64 * 1024 + 256)
+
+/* Turns "key=value" or "key" into "--key=value" / "--key". The value may
+ * be a secret: the copy made here is wiped once the vector has its own. */
 static int ini_option(const char *b, const char *e, sw_strvec *out, int lineno,
                       sw_err *err) {
   const char *eq = memchr(b, '=', (size_t)(e - b));
-  const char *kb = b, *ke = eq ? eq : e;
+  const char *kb = b, *ke = eq ? eq : e, *vb = e, *ve = e;
   trim(&kb, &ke);
   if (kb == ke)
     return sw_fail(err, "--extra-opts: line %d: option name missing", lineno);
-  char opt[1024];
-  int len;
-  if (!eq) {
-    len = snprintf(opt, sizeof opt, "--%.*s", (int)(ke - kb), kb);
-  } else {
-    const char *vb = eq + 1, *ve = e;
+  if (eq) {
+    vb = eq + 1;
     trim(&vb, &ve);
     /* A quoted value keeps its blanks. */
     if (ve - vb >= 2 && *vb == '"' && ve[-1] == '"') {
       vb++;
       ve--;
     }
-    len = snprintf(opt, sizeof opt, "--%.*s=%.*s", (int)(ke - kb), kb,
-                   (int)(ve - vb), vb);
   }
-  if (len < 0 || (size_t)len >= sizeof opt)
-    return sw_fail(err, "--extra-opts: line %d: too long", lineno);
-  if (sw_strvec_add(out, opt) < 0)
+  size_t kl = (size_t)(ke - kb), vl = (size_t)(ve - vb);
+  if (kl + vl > INI_OPTION_MAX)
+    return sw_fail(err, "--extra-opts: line %d: longer than %d bytes", lineno,
+                   INI_OPTION_MAX);
+  char *opt = malloc(kl + vl + 4); /* "--", '=', NUL */
+  if (!opt)
     return sw_fail(err, "--extra-opts: out of memory");
-  return 0;
+  memcpy(opt, "--", 2);
+  memcpy(opt + 2, kb, kl);
+  opt[2 + kl] = '\0';
+  if (eq) {
+    opt[2 + kl] = '=';
+    memcpy(opt + 3 + kl, vb, vl);
+    opt[3 + kl + vl] = '\0';
+  }
+  int rc = sw_strvec_add(out, opt);
+  sw_secret_free(opt);
+  return rc < 0 ? sw_fail(err, "--extra-opts: out of memory") : 0;
 }
 
 int sw_ini_section(const char *text, size_t len, const char *section,
@@ -113,16 +126,24 @@ static int ini_find_in_dirs(const char *dirs, char *buf, size_t n) {
 int sw_ini_find(char *buf, size_t n, sw_err *err) {
   const char *env = getenv("MP_CONFIG_FILE");
   if (env && *env) {
-    snprintf(buf, n, "%s", env);
-    return 0; /* named explicitly: a missing file is reported by the load */
+    /* named explicitly: a missing file is reported by the load; a cut
+     * name would name another file */
+    if (strlen(env) >= n)
+      return sw_fail(err,
+                     "--extra-opts: MP_CONFIG_FILE is longer than %zu "
+                     "bytes",
+                     n - 1);
+    memcpy(buf, env, strlen(env) + 1);
+    return 0;
   }
   env = getenv("NAGIOS_CONFIG_PATH");
   if (env && ini_find_in_dirs(env, buf, n) == 0)
     return 0;
   for (size_t i = 0; i < sizeof ini_default_paths / sizeof *ini_default_paths;
        i++) {
-    if (access(ini_default_paths[i], R_OK) == 0) {
-      snprintf(buf, n, "%s", ini_default_paths[i]);
+    if (strlen(ini_default_paths[i]) < n &&
+        access(ini_default_paths[i], R_OK) == 0) {
+      memcpy(buf, ini_default_paths[i], strlen(ini_default_paths[i]) + 1);
       return 0;
     }
   }

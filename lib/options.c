@@ -69,9 +69,12 @@ static int add_extra_opts(const char *value, const char *prog, sw_strvec *out,
     snprintf(section, sizeof section, "%s", prog);
   else
     snprintf(section, sizeof section, "%.*s", (int)sl, value);
-  if (at && at[1])
-    snprintf(path, sizeof path, "%s", at + 1);
-  else if (sw_ini_find(path, sizeof path, err) < 0)
+  if (at && at[1]) {
+    if (strlen(at + 1) >= sizeof path) /* cut, it would name another file */
+      return sw_fail(err, "--extra-opts: file name longer than %zu bytes",
+                     sizeof path - 1);
+    memcpy(path, at + 1, strlen(at + 1) + 1);
+  } else if (sw_ini_find(path, sizeof path, err) < 0)
     return -1;
   return sw_ini_load(path, section, out, err);
 }

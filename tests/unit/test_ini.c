@@ -37,26 +37,25 @@ static void test_sections(void) {
   char got[1024];
   bool found = false;
   sw_err err = {{0}};
-  static const char text[] =
-      "# a comment\n"
-      "; another comment\n"
-      "\n"
-      "[other]\n"
-      "x=1\n"
-      "[check_resolve]\n"
-      "  host = example.com  \n"
-      "verbose\n"
-      "\t timeout=\t2.5 \n"
-      "   # indented comment\n"
-      "   ; indented comment\n"
-      "   \t \n"
-      "name=\"  spaced value \"\n"
-      "expr=a=b\n"
-      "empty=\n"
-      "[ other ]\n"
-      "y=2\n"
-      "[check_resolve]\n"
-      "port=53"; /* no final newline */
+  static const char text[] = "# a comment\n"
+                             "; another comment\n"
+                             "\n"
+                             "[other]\n"
+                             "x=1\n"
+                             "[check_resolve]\n"
+                             "  host = example.com  \n"
+                             "verbose\n"
+                             "\t timeout=\t2.5 \n"
+                             "   # indented comment\n"
+                             "   ; indented comment\n"
+                             "   \t \n"
+                             "name=\"  spaced value \"\n"
+                             "expr=a=b\n"
+                             "empty=\n"
+                             "[ other ]\n"
+                             "y=2\n"
+                             "[check_resolve]\n"
+                             "port=53"; /* no final newline */
   is_int(section(text, "check_resolve", got, sizeof got, &found, &err), 0,
          "parses");
   ok(found, "section found");
@@ -141,16 +140,29 @@ static void test_malformed(void) {
          "a lone '[' fails");
   ok(strstr(err.msg, "line 3") != NULL, "error names line 3 (%s)", err.msg);
 
-  /* A line too long for one option is an error, not a silent cut. */
-  char *big = malloc(3000);
+  /* A 64 KiB token given as bearer=... fits (secrets may come through
+   * --extra-opts); a line too long for one option is an error, not a
+   * silent cut. */
+  size_t vl = 64 * 1024, bl = 6 + vl + 400 + 2;
+  char *big = malloc(bl);
+  sw_strvec sv = {0};
   if (big) {
     memcpy(big, "[s]\nk=", 6);
-    memset(big + 6, 'v', 2990);
-    memcpy(big + 2996, "\n", 2);
+    memset(big + 6, 'v', vl);
+    memcpy(big + 6 + vl, "\n", 2);
     memset(&err, 0, sizeof err);
-    is_int(section(big, "s", got, sizeof got, &found, &err), -1,
-           "a 2990-byte value fails");
+    is_int(sw_ini_section(big, 6 + vl + 1, "s", &sv, &found, &err), 0,
+           "a 65536-byte value (a large token) is taken");
+    ok(sv.n == 1 && strlen(sv.v[0]) == vl + 4, "whole: --k=<65536 bytes>");
+    sw_strvec_free(&sv);
+    memset(big + 6, 'v', vl + 400);
+    memcpy(big + 6 + vl + 400, "\n", 2);
+    memset(&err, 0, sizeof err);
+    is_int(sw_ini_section(big, bl - 1, "s", &sv, &found, &err), -1,
+           "a 65936-byte value fails");
     ok(strstr(err.msg, "line 2") != NULL, "error names line 2 (%s)", err.msg);
+    ok(strstr(err.msg, "longer than") != NULL, "and says why (%s)", err.msg);
+    sw_strvec_free(&sv);
     free(big);
   }
 }
