@@ -229,3 +229,22 @@ int sw_http_url_parse(sw_http_url *u, const char *arg, const char *opt,
   }
   return 0;
 }
+
+int sw_http_url_option(sw_http_req *r, sw_http_url *u, const char *arg,
+                       const char *opt, sw_err *err) {
+  /* credentials of an earlier -u are freed by the parse: drop them */
+  if (u->username && r->username == u->username) {
+    r->username = NULL;
+    r->password = NULL;
+  }
+  if (r->url == u->url)
+    r->url = NULL;
+  if (sw_http_url_parse(u, arg, opt, err) < 0)
+    return -1;
+  r->url = u->url;
+  if (u->username) {
+    r->username = u->username;
+    r->password = u->password ? u->password : "";
+  }
+  return 0;
+}

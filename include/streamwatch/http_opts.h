@@ -91,4 +91,14 @@ int sw_http_url_parse(sw_http_url *u, const char *arg, const char *opt,
 /* Frees what u holds (the password overwritten first); u is then zero. */
 void sw_http_url_free(sw_http_url *u);
 
+/* -u for an HTTP plugin in one call: parses arg into u, then sets r->url
+ * to the URL without userinfo and, when it had some, r->username and
+ * r->password (Basic unless r->digest; "" for "user@"), which libcurl
+ * sends only to that URL's origin. The plugin adds u->password to its
+ * masks (sw_masks_add) and frees u with its configuration. A plugin with
+ * its own --username/--password decides which wins after this call.
+ * Returns 0, or -1 with err naming opt. */
+int sw_http_url_option(sw_http_req *r, sw_http_url *u, const char *arg,
+                       const char *opt, sw_err *err);
+
 #endif

@@ -161,6 +161,25 @@ static void test_url(void) {
   ok(!strstr(err.msg, "hunter2"), "the password is not shown");
 }
 
+static void test_url_option(void) {
+  sw_http_req r = {0};
+  sw_http_url u = {0};
+  sw_err err = {""};
+  is_int(sw_http_url_option(&r, &u, "https://al%40ice:pw%20x@h:8443/a", "-u",
+                            &err),
+         0, "-u with userinfo: set on the request");
+  is_str(r.url, "https://h:8443/a", "the request's URL has no userinfo");
+  is_str(r.username, "al@ice", "username decoded");
+  is_str(r.password, "pw x", "password decoded");
+  is_int(sw_http_url_option(&r, &u, "https://h/b", "-u", &err), 0,
+         "a second -u without userinfo");
+  is_str(r.url, "https://h/b", "replaces the URL");
+  ok(u.password == NULL, "the old password is freed");
+  ok(r.username == NULL && r.password == NULL,
+     "and the request no longer points at the old credentials");
+  sw_http_url_free(&u);
+}
+
 int main(void) {
   char dir[256];
   const char *base = getenv("TMPDIR");
@@ -172,6 +191,7 @@ int main(void) {
   test_header();
   test_bearer(dir);
   test_url();
+  test_url_option();
   rmdir(dir);
   return tap_done();
 }
