@@ -10,7 +10,7 @@ Each --listen binds ADDR port 0 (the kernel picks a free port; ":tls"
 serves TLS with the certificate given) and prints "listen NAME ADDR PORT";
 once every listener is bound it prints "ready". Every request is appended
 to DIR/NAME.log: the request line, every header line as received, a line
-"basic: USER:PASSWORD" when an Authorization: Basic header decodes, the
+"basic: USER:PASSWORD" for Basic credentials (decoded), the
 body, and a line "--" (flushed at once). One thread per connection;
 HTTP/1.1 keep-alive.
 
