@@ -10,6 +10,7 @@
 #include "mpd.h"
 #include "stream.h"
 #include "streamwatch/sanitize.h"
+#include "streamwatch/strbuf.h"
 
 /* The last path element of a URL, for messages ("1234.ts"). */
 static void seg_name(const stream_cfg *cfg, const char *url, char *b,
@@ -362,6 +363,17 @@ static void dash_moving(const stream_cfg *cfg, const char *url,
   mpd_free(&again);
 }
 
+/* "(representation ID, N b/s)": the id is the server's text, made safe
+ * (masked, sanitised, cut) before it joins the summary. */
+static void where_rep(const stream_cfg *cfg, const mpd_rep *r, stream_meas *m) {
+  char id[48];
+  sw_buf b;
+  const char *s = r->id ? r->id : "?";
+  sw_text_safe(id, sizeof id, s, strlen(s), 40, cfg->base.secrets);
+  sw_buf_fixed(&b, m->where, sizeof m->where);
+  sw_buf_addf(&b, "(representation %s, %lu b/s)", id, r->bandwidth);
+}
+
 void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
                  stream_meas *m, sw_check *check) {
   sw_http_resp r;
@@ -384,8 +396,7 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
                  rep < 0 ? "no representation" : err.msg);
     goto out;
   }
-  snprintf(m->where, sizeof m->where, "(representation %s, %lu b/s)",
-           mp.reps[rep].id ? mp.reps[rep].id : "?", mp.reps[rep].bandwidth);
+  where_rep(cfg, &mp.reps[rep], m);
   m->declared_bps = mp.reps[rep].bandwidth;
   if (list.init &&
       fetch_segment(cfg, list.init, "init segment", 0, false, d, m, check) < 0)

@@ -8,6 +8,7 @@
 #include "playlist.h"
 #include "stream.h"
 #include "streamwatch/sanitize.h"
+#include "streamwatch/strbuf.h"
 
 /* A playlist or MPD as it arrives, kept up to max bytes. With sniff
  * (the URL the user gave, --type set) the first bytes are looked at: an
@@ -254,6 +255,29 @@ static void add_perf(const stream_cfg *cfg, const stream_meas *m,
   sw_check_perf(check, &seg);
 }
 
+/* "HLS live MPEG-TS (variant 1/3, ...), 2 segments, 140000 bytes at 14.2x
+ * real time, ttfb 0.012 s", built with the capped builder. */
+static void summarise(const stream_meas *m, sw_check *check) {
+  char text[400];
+  sw_buf b;
+  sw_buf_fixed(&b, text, sizeof text);
+  sw_buf_addf(&b, "%s %s%s", m->kind, m->live ? "live " : "",
+              m->frames ? sf_format_name(m->format) : "no media");
+  if (m->bitrate_kbps)
+    sw_buf_addf(&b, " %u kb/s", m->bitrate_kbps);
+  if (m->where[0])
+    sw_buf_addf(&b, " %s", m->where);
+  if (m->segments)
+    sw_buf_addf(&b, ", %lu segment%s", m->segments,
+                m->segments == 1 ? "" : "s");
+  sw_buf_addf(&b, ", %llu bytes", m->bytes);
+  if (m->rate >= 0)
+    sw_buf_addf(&b, " at %.2fx real time", m->rate);
+  sw_buf_addf(&b, ", ttfb %.3f s%s", m->ttfb < 0 ? 0 : m->ttfb,
+              m->stalls ? ", stalled" : "");
+  sw_check_summary(check, "%s", sw_buf_str(&b));
+}
+
 void stream_judge(const stream_cfg *cfg, const stream_meas *m,
                   sw_check *check) {
   sw_range rw = {0}, rc = {0};
@@ -275,18 +299,6 @@ void stream_judge(const stream_cfg *cfg, const stream_meas *m,
     if (t != SW_OK)
       sw_check_sub(check, t, "first media byte after %.3f s", m->ttfb);
   }
-  char rate[48] = "", kbps[32] = "", segs[32] = "";
-  if (m->rate >= 0)
-    snprintf(rate, sizeof rate, " at %.2fx real time", m->rate);
-  if (m->bitrate_kbps)
-    snprintf(kbps, sizeof kbps, " %u kb/s", m->bitrate_kbps);
-  if (m->segments)
-    snprintf(segs, sizeof segs, ", %lu segment%s", m->segments,
-             m->segments == 1 ? "" : "s");
-  sw_check_summary(check, "%s %s%s%s%s%s%s, %llu bytes%s, ttfb %.3f s%s",
-                   m->kind, m->live ? "live " : "",
-                   m->frames ? sf_format_name(m->format) : "no media", kbps,
-                   m->where[0] ? " " : "", m->where, segs, m->bytes, rate,
-                   m->ttfb < 0 ? 0 : m->ttfb, m->stalls ? ", stalled" : "");
+  summarise(m, check);
   add_perf(cfg, m, &rw, &rc, check);
 }
