@@ -66,7 +66,9 @@ typedef struct {
                                  it points into the mpd's store, shared by every
                                  Representation that inherits it */
   size_t n_timeline;
-  char **list; /* SegmentList SegmentURL@media, resolved */
+  char **list; /* SegmentList SegmentURL@media as written (NULL when
+                  absent), resolved by mpd_segments; not owned: it points
+                  into the mpd's store */
   size_t n_list;
   char index_range[MPD_RANGE_MAX]; /* SegmentBase@indexRange, or "" */
   char init_range[MPD_RANGE_MAX];  /* Initialization@range, or "" */

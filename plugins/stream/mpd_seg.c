@@ -239,9 +239,11 @@ static int template_segs(const mpd *m, const mpd_rep *rep, size_t n, double now,
   return rc;
 }
 
-/* SegmentList (5.3.9.3): first or last n SegmentURLs. */
-static int list_segs(const mpd *m, const mpd_seginfo *si, size_t n,
+/* SegmentList (5.3.9.3): first or last n SegmentURLs, resolved here
+ * against the Representation's BaseURL (only these n: see mpd.h). */
+static int list_segs(const mpd *m, const mpd_rep *rep, size_t n,
                      mpd_seglist *out, sw_err *err) {
+  const mpd_seginfo *si = &rep->seg;
   size_t first = 0, i;
 
   if (si->n_list == 0)
@@ -257,8 +259,9 @@ static int list_segs(const mpd *m, const mpd_seginfo *si, size_t n,
     s->number = si->start_number + first + i;
     s->duration = (double)si->duration / (double)si->timescale;
     s->start = s->duration * (double)(first + i);
-    if (!(s->url = strdup(si->list[first + i])))
-      return sw_fail(err, "out of memory");
+    const char *media = si->list[first + i];
+    if (!(s->url = st_resolve(rep->base_url, media ? media : "", err)))
+      return -1;
   }
   return 0;
 }
@@ -310,7 +313,7 @@ int mpd_segments(const mpd *m, size_t rep, size_t n, double now,
   if (rc == 0 && r->seg.kind == MPD_SEG_TEMPLATE)
     rc = template_segs(m, r, n, now, out, err);
   else if (rc == 0 && r->seg.kind == MPD_SEG_LIST)
-    rc = list_segs(m, &r->seg, n, out, err);
+    rc = list_segs(m, r, n, out, err);
   else if (rc == 0)
     rc = base_seg(m, r, out, err);
   if (rc)
