@@ -1,5 +1,6 @@
 /* check_api's judgement: transport failure, status, body content, JSON
  * assertions and metrics, time and certificate thresholds, perfdata. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,25 @@
 
 /* The problems that lead the summary, "a; b; c". */
 enum { PROBLEMS_MAX = 1000 };
+
+/* Writes printf-formatted text into b (size n) through the capped
+ * builder: a cut is marked "...", never silent. */
+static void put(char *b, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void put(char *b, size_t n, const char *fmt, ...) {
+  char tmp[1024];
+  va_list ap;
+  sw_buf buf;
+  va_start(ap, fmt);
+  int len = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  sw_buf_fixed(&buf, b, n);
+  /* tmp is larger than every caller's b: a long text is cut in b, marked */
+  sw_buf_add(&buf, tmp,
+             len < 0                        ? 0
+             : (size_t)len < sizeof tmp - 1 ? (size_t)len
+                                            : sizeof tmp - 1);
+}
 
 /* Appends "; text" (or text when first) to the problems summary. */
 static void add_problem(sw_buf *b, const char *text) {
@@ -43,18 +63,18 @@ static bool judge_status(const api_cfg *cfg, const sw_http_resp *r,
     const char *ra = r->retry_after;
     unsigned long secs;
     if (sw_parse_ulong(ra, 0, 1UL << 31, &secs) == 0)
-      snprintf(what, sizeof what, "rate limited (Retry-After %lu s)", secs);
+      put(what, sizeof what, "rate limited (Retry-After %lu s)", secs);
     else
-      snprintf(what, sizeof what, "rate limited%s%s%s",
-               ra[0] ? " (Retry-After " : "", ra, ra[0] ? ")" : "");
+      put(what, sizeof what, "rate limited%s%s%s",
+          ra[0] ? " (Retry-After " : "", ra, ra[0] ? ")" : "");
     sw_check_sub(check, cfg->rate_limit_state, "%s", what);
     add_problem(problems, what);
     return false;
   }
   if (r->status >= 300 && r->status < 400 && cfg->redirect_state_set &&
       !api_codes_match(&cfg->codes, r->status)) {
-    snprintf(what, sizeof what, "%s to %s", text,
-             r->location[0] ? r->location : "(no Location)");
+    put(what, sizeof what, "%s to %s", text,
+        r->location[0] ? r->location : "(no Location)");
     sw_check_sub(check, cfg->redirect_state, "%s", what);
     add_problem(problems, what);
     return false;
@@ -63,7 +83,7 @@ static bool judge_status(const api_cfg *cfg, const sw_http_resp *r,
     sw_check_sub(check, SW_OK, "status %ld", r->status);
     return true;
   }
-  snprintf(what, sizeof what, "%s (expected %s)", text, cfg->codes.text);
+  put(what, sizeof what, "%s (expected %s)", text, cfg->codes.text);
   sw_check_sub(check, SW_CRITICAL, "%s", what);
   add_problem(problems, what);
   return false;
@@ -76,18 +96,20 @@ static void judge_text(const api_cfg *cfg, const sw_http_resp *r,
   char shown[160], what[300];
   if (cfg->string) {
     bool found = strstr(body, cfg->string) != NULL;
-    sw_sanitize(shown, sizeof shown, cfg->string, strlen(cfg->string), 60);
-    snprintf(what, sizeof what, "body %s '%s'",
-             found ? "contains" : "does not contain", shown);
+    sw_text_safe(shown, sizeof shown, cfg->string, strlen(cfg->string), 60,
+                 check->secrets);
+    put(what, sizeof what, "body %s '%s'",
+        found ? "contains" : "does not contain", shown);
     sw_check_sub(check, found != cfg->invert ? SW_OK : SW_CRITICAL, "%s", what);
     if (found == cfg->invert)
       add_problem(problems, what);
   }
   if (cfg->has_re) {
     bool found = regexec(&cfg->re, body, 0, NULL, 0) == 0;
-    sw_sanitize(shown, sizeof shown, cfg->re_text, strlen(cfg->re_text), 60);
-    snprintf(what, sizeof what, "body %s /%s/",
-             found ? "matches" : "does not match", shown);
+    sw_text_safe(shown, sizeof shown, cfg->re_text, strlen(cfg->re_text), 60,
+                 check->secrets);
+    put(what, sizeof what, "body %s /%s/", found ? "matches" : "does not match",
+        shown);
     sw_check_sub(check, found != cfg->invert ? SW_OK : SW_CRITICAL, "%s", what);
     if (found == cfg->invert)
       add_problem(problems, what);
@@ -175,14 +197,12 @@ static void judge_cert(const api_cfg *cfg, const sw_http_resp *r,
                : r->cert_days < cfg->cert_warn ? SW_WARNING
                                                : SW_OK;
   if (r->cert_days < 0)
-    snprintf(what, sizeof what, "certificate expired %.1f days ago",
-             -r->cert_days);
+    put(what, sizeof what, "certificate expired %.1f days ago", -r->cert_days);
   else
-    snprintf(what, sizeof what, "certificate expires in %.1f days%s",
-             r->cert_days,
-             s == SW_CRITICAL  ? " (--cert-critical)"
-             : s == SW_WARNING ? " (--cert-warning)"
-                               : "");
+    put(what, sizeof what, "certificate expires in %.1f days%s", r->cert_days,
+        s == SW_CRITICAL  ? " (--cert-critical)"
+        : s == SW_WARNING ? " (--cert-warning)"
+                          : "");
   sw_check_sub(check, s, "%s", what);
   if (s != SW_OK)
     add_problem(problems, what);
@@ -226,9 +246,9 @@ static void judge_time(const api_cfg *cfg, const sw_http_resp *r,
   if (s == SW_OK)
     return;
   char what[160];
-  snprintf(what, sizeof what, "took %.3f s (%s %s)", r->t.total,
-           s == SW_CRITICAL ? "-c" : "-w",
-           s == SW_CRITICAL ? cfg->std.crit.text : cfg->std.warn.text);
+  put(what, sizeof what, "took %.3f s (%s %s)", r->t.total,
+      s == SW_CRITICAL ? "-c" : "-w",
+      s == SW_CRITICAL ? cfg->std.crit.text : cfg->std.warn.text);
   sw_check_raise(check, s);
   add_problem(problems, what);
 }
