@@ -18,11 +18,13 @@ static int run(void *vcfg, const sw_deadline *d) {
   sw_check check;
   sw_http_resp resp;
   sw_err err = {""};
-  /* the bearer, credential headers (-k) and the URL's password: masked
+  /* the bearer, credential headers (-k) and the URL's password (still in
+   * the URL, or moved to req.password by sw_http_url_option): masked
    * wherever a server echoes them, in the trace and in the output */
   char *url_pw = sw_url_password(cfg->req.url);
   int bad = sw_masks_http(&masks, cfg->bearer, &cfg->headers) < 0 ||
-            sw_masks_add(&masks, url_pw) < 0;
+            sw_masks_add(&masks, url_pw) < 0 ||
+            sw_masks_add(&masks, cfg->req.password) < 0;
   sw_secret_free(url_pw);
   if (bad) {
     sw_masks_free(&masks);
