@@ -141,7 +141,7 @@ size_t sw_http_on_header(char *data, size_t size, size_t nmemb, void *arg) {
     r->reason[0] = r->content_type[0] = r->retry_after[0] = '\0';
     r->location[0] = '\0';
     r->headers_done = false;
-    c->redirect = c->req->follow && sp && n - (size_t)(sp - data) > 3 &&
+    c->redirect = c->req->follow && sp && n - (size_t)(sp - data) > 4 &&
                   is_redirect(sp + 1);
     if (reason)
       header_value(c->req, reason, n - (size_t)(reason - data), "", r->reason,
