@@ -204,11 +204,11 @@ static int transfer(fake_http *s, sw_http_ctx *c, hop_script *h) {
   }
   if (n >= 5 && memcmp(p, "FAIL ", 5) == 0) {
     const unsigned char *sp = memchr(p + 5, ' ', n - 5);
-    int code = (int)number(p + 5, n - 5, CURLE_COULDNT_CONNECT);
-    h->reached = sp ? (int)number(sp + 1, n - (size_t)(sp + 1 - p), 0) : 0;
-    if (h->reached < 0 || h->reached > 5)
-      h->reached = 0;
-    return code > 0 && code < 100 ? code : CURLE_COULDNT_CONNECT;
+    /* checked as doubles: a huge number must not reach an int */
+    double code = number(p + 5, n - 5, CURLE_COULDNT_CONNECT);
+    double k = sp ? number(sp + 1, n - (size_t)(sp + 1 - p), 0) : 0;
+    h->reached = k >= 0 && k <= 5 ? (int)k : 0;
+    return code >= 1 && code < 100 ? (int)code : CURLE_COULDNT_CONNECT;
   }
   const unsigned char *end = p + n;
   if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {

@@ -303,19 +303,33 @@ static char *url_form(const char *s) {
 }
 
 /* A JSON string's content as a server writes it, with "\/" for '/'. */
-static char *json_form(const char *s) {
-  char *o = malloc(6 * strlen(s) + 1), *p = o;
-  for (; o && *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\' || c == '/')
-      *p++ = '\\', *p++ = (char)c;
+/* JSON string escaping as json-c writes it (with or without "\/"); n
+ * bytes of s into out (room for 6 n), returns the length. */
+static size_t json_escape(const unsigned char *s, size_t n, bool slash,
+                          char *out) {
+  static const char short_esc[] = "\"\"\\\\\bb\ff\nn\rr\tt";
+  char *p = out;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = s[i];
+    const char *e = c ? strchr(short_esc, c) : NULL;
+    if (e && (e - short_esc) % 2 == 0)
+      *p++ = '\\', *p++ = e[1];
+    else if (c == '/' && slash)
+      *p++ = '\\', *p++ = '/';
     else if (c < 0x20)
       p += sprintf(p, "\\u%04x", c);
     else
       *p++ = (char)c;
   }
+  *p = '\0';
+  return (size_t)(p - out);
+}
+
+/* A secret's JSON-escaped form (slash: with "\/"). */
+static char *json_form(const char *s, bool slash) {
+  char *o = malloc(6 * strlen(s) + 1);
   if (o)
-    *p = '\0';
+    json_escape((const unsigned char *)s, strlen(s), slash, o);
   return o;
 }
 
@@ -345,7 +359,8 @@ static void forms_build(const fuzz_oracle *o, forms *f) {
     forms_add(f, strdup(s));
     forms_add(f, url_form(s));
     forms_add(f, sw_base64(s, strlen(s)));
-    forms_add(f, json_form(s));
+    forms_add(f, json_form(s, true));
+    forms_add(f, json_form(s, false));
   }
   for (size_t i = 0; o->forms && o->forms[i]; i++)
     forms_add(f, strdup(o->forms[i]));
@@ -493,6 +508,19 @@ static size_t url_unescape(const unsigned char *s, size_t n,
   return (size_t)(o - out);
 }
 
+/* The server's bytes JSON-escaped, as a plugin that shows a JSON
+ * string value in JSON syntax prints them ("\u0013" for a control
+ * byte), without and with "\/". */
+static size_t json_escaped(const unsigned char *s, size_t n,
+                           unsigned char *out) {
+  return json_escape(s, n, false, (char *)out);
+}
+
+static size_t json_escaped_sl(const unsigned char *s, size_t n,
+                              unsigned char *out) {
+  return json_escape(s, n, true, (char *)out);
+}
+
 /* Blanks every whole form in buf[0..n) (longest first): those a plugin
  * must mask, so they are no excuse for a fragment. */
 static void blank_forms(const forms *f, unsigned char *buf, size_t n) {
@@ -511,10 +539,10 @@ static void blank_forms(const forms *f, unsigned char *buf, size_t n) {
 static bool server_sent(const fuzz_oracle *o, const forms *f, const char *w,
                         size_t wl) {
   typedef size_t (*decoder)(const unsigned char *, size_t, unsigned char *);
-  static const decoder views[] = {NULL, json_unescape, xml_unescape,
-                                  url_unescape};
-  unsigned char *buf = malloc(o->server_len + 1);
-  char *safe = malloc(o->server_len + 1);
+  static const decoder views[] = {NULL,         json_unescape, xml_unescape,
+                                  url_unescape, json_escaped,  json_escaped_sl};
+  unsigned char *buf = malloc(6 * o->server_len + 1);
+  char *safe = malloc(6 * o->server_len + 1);
   bool found = false;
   if (!buf || !safe)
     abort();
@@ -526,7 +554,7 @@ static bool server_sent(const fuzz_oracle *o, const forms *f, const char *w,
       memcpy(buf, o->server, n);
     blank_forms(f, buf, n);
     found = memmem(buf, n, w, wl) != NULL;
-    size_t sn = sw_sanitize(safe, o->server_len + 1, (const char *)buf, n, 0);
+    size_t sn = sw_sanitize(safe, n + 1, (const char *)buf, n, 0);
     blank_forms(f, (unsigned char *)safe, sn);
     found = found || memmem(safe, sn, w, wl) != NULL;
   }
