@@ -285,18 +285,25 @@ static bool find_csrf(const login_cfg *cfg, const sw_http_resp *page,
   sw_buf_fixed(&b, csrf, n);
   if (cfg->has_csrf_re) {
     if (regexec(&cfg->csrf_re, page->body ? page->body : "", 2, m, 0) == 0 &&
-        m[1].rm_so >= 0) {
+        m[1].rm_so >= 0)
       sw_buf_add(&b, page->body + m[1].rm_so,
                  (size_t)(m[1].rm_eo - m[1].rm_so));
-      return true;
-    }
+    else
+      goto missing;
   } else {
     const form_input *in = form_input_get(f, cfg->csrf_field);
-    if (in) {
-      sw_buf_puts(&b, in->value);
-      return true;
-    }
+    if (!in)
+      goto missing;
+    sw_buf_puts(&b, in->value);
   }
+  if (!b.cut)
+    return true;
+  /* our limit, not the service's fault: a cut token would be refused */
+  sw_check_raise(check, SW_UNKNOWN);
+  sw_check_summary(check, "the CSRF value of %s is longer than %zu bytes",
+                   cfg->csrf_field, n - 1);
+  return false;
+missing:
   sw_check_raise(check, SW_CRITICAL);
   sw_check_summary(check, "login page changed: no field %s", cfg->csrf_field);
   return false;

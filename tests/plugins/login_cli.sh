@@ -48,6 +48,14 @@ bad --success-string -u $U --flow basic --username a --password pw-0123456 --suc
 bad --failure-string -u $U $CC --failure-string Invalid
 bad --csrf-field -u $U --flow password $CC --username a --password pw-0123456 --csrf-field t
 bad --form-field -u $U $CC --form-field a=b
+bad --form-origin -u $U --flow form --username a --password pw-0123456 --success-string x --form-origin ftp://x/
+bad --form-origin -u https://127.0.0.1:1/login --flow form --username a --password pw-0123456 --success-string x --form-origin http://127.0.0.2/
+bad --form-origin -u $U $CC --form-origin http://127.0.0.2/
+bad --form-origin -u $U --flow form --username a --password pw-0123456 --success-string x --form-origin http://u:fo-secret-9@127.0.0.2/
+no_line_matches 'fo-secret-9' "--form-origin with userinfo: the password not shown"
+bad --cookie-jar -u $U $CC --cookie-jar "$LAB_DIR/jar"
+bad -u -u http://u:url-secret-9@127.0.0.1:1/token $CC
+no_line_matches 'url-secret-9' "-u with userinfo in a token flow: the password not shown"
 bad --client-auth -u $U $CC --client-auth header
 bad --ttl-warning -u $U $CC --ttl-warning 10x
 bad --rejected-state -u $U $CC --rejected-state maybe
