@@ -521,6 +521,22 @@ static size_t json_escaped_sl(const unsigned char *s, size_t n,
   return json_escape(s, n, true, (char *)out);
 }
 
+/* The server's bytes as a URL parser writes them back (libcurl's
+ * curl_url percent-encodes a space, '"', '|', controls and non-ASCII in
+ * a URI a playlist names, and leaves reserved characters as they are). */
+static size_t url_escaped(const unsigned char *s, size_t n,
+                          unsigned char *out) {
+  unsigned char *o = out;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = s[i];
+    if (c > 0x20 && c < 0x7F && !strchr("\"<>\\^`{|}", c))
+      *o++ = c;
+    else
+      o += sprintf((char *)o, "%%%02X", c);
+  }
+  return (size_t)(o - out);
+}
+
 /* Blanks every whole form in buf[0..n) (longest first): those a plugin
  * must mask, so they are no excuse for a fragment. */
 static void blank_forms(const forms *f, unsigned char *buf, size_t n) {
@@ -540,7 +556,8 @@ static bool server_sent(const fuzz_oracle *o, const forms *f, const char *w,
                         size_t wl) {
   typedef size_t (*decoder)(const unsigned char *, size_t, unsigned char *);
   static const decoder views[] = {NULL,         json_unescape, xml_unescape,
-                                  url_unescape, json_escaped,  json_escaped_sl};
+                                  url_unescape, json_escaped,  json_escaped_sl,
+                                  url_escaped};
   unsigned char *buf = malloc(6 * o->server_len + 1);
   char *safe = malloc(6 * o->server_len + 1);
   bool found = false;
