@@ -125,6 +125,13 @@ static int judge_hop(const login_run *run, int total, bool password,
                "step %d/%d %s was redirected to another origin, which got "
                "no credentials: %s",
                run->n, total, s->what, hop);
+  /* the first line says why the state is WARNING, unless a later
+   * failure of the flow replaces it */
+  if (!check->summary)
+    sw_check_summary(check,
+                     "step %d/%d %s was redirected to another origin, which "
+                     "got no credentials: %s",
+                     run->n, total, s->what, hop);
   return 0;
 }
 

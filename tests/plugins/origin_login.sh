@@ -245,6 +245,16 @@ for way in "P $URL_P" "O $URL_O"; do
     clean "$1" "$d"
   fi
 done
+# A login that works although a page went to another origin: WARNING,
+# the first line naming the hop.
+reset_dumps
+run "$P" -u "$URL_L/login" --flow form --username "$LOGIN_USER" --password "$LOGIN_PASSWORD" \
+  --csrf-field csrf_token --success-string 'Sign in' -k "$K2" \
+  --success-url "$URL_L/redir/302?to=$(uenc "$URL_O/login")"
+d="logged in, the last page on another host"
+verdict 1 "^LOGIN WARNING - step 3/3 GET /redir/302.* was redirected to another origin, which got no credentials: $(q "$URL_L")/.* -> $(q "$URL_O")/login" "$d"
+got O '^GET /login ' "$d"
+clean O "$d"
 reset_dumps
 run "$P" -u "$URL_T/login" $FORM -k "$K2" $CA --success-url "$URL_T/redir/302?to=$(uenc "$URL_L/account")"
 d="after an https login, a redirect down to http"
