@@ -3,14 +3,11 @@
  * hop may carry); see include/streamwatch/http.h for the contract. */
 #include <curl/curl.h>
 #include <stdio.h>
-#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "http_hop.h"
-#include "streamwatch/sanitize.h"
 #include "streamwatch/secret.h"
 #include "streamwatch/strbuf.h"
 
@@ -343,6 +340,8 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
   sw_http_ctx c = {.req = req, .resp = resp, .fd = CURL_SOCKET_BAD};
   int rc = -1;
   memset(resp, 0, sizeof *resp);
+  /* no phase reached until a hop reaches it (perfdata U, not 0) */
+  resp->t = (sw_http_times){-1, -1, -1, -1, -1, 0};
   err->msg[0] = '\0';
   if (check_req(req, err) < 0)
     return -1;
