@@ -132,6 +132,18 @@ static void planted(unsigned cfg, const char *secrets[5]) {
   secrets[k] = NULL;
 }
 
+/* Beyond the output rules: a token flow that ends LOGIN OK got a token
+ * with a lifetime (token_ttl measured, positive); a flow that made no
+ * request is never OK. */
+static void no_false_ok(unsigned cfg, const char *out, size_t len, int state) {
+  double v;
+  if (state != SW_OK)
+    return;
+  FUZZ_ASSERT(fuzz_oracle_perf(out, len, "steps", &v) == 1 && v >= 1);
+  if ((cfg & 7) % 5 <= 2)
+    FUZZ_ASSERT(fuzz_oracle_perf(out, len, "token_ttl", &v) == 1 && v > 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
   const char *secrets[5];
   char cache[64], *forms[3], *out;
@@ -167,6 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
                    .server = d + 1,
                    .server_len = n - 1};
   fuzz_oracle_check(&o, out, len, state);
+  no_false_ok(d[0], out, len, state);
   free(out);
   free(forms[0]);
   free(forms[1]); /* both may be NULL */

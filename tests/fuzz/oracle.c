@@ -642,6 +642,23 @@ int fuzz_oracle_print(const fuzz_oracle *o, const sw_check *c) {
   return state;
 }
 
+int fuzz_oracle_perf(const char *out, size_t len, const char *label,
+                     double *v) {
+  const char *nl = memchr(out, '\n', len);
+  const char *bar = nl ? memchr(out, '|', (size_t)(nl - out)) : NULL;
+  size_t ll = strlen(label);
+  /* labels the targets ask for are plain: " label=" after the '|' */
+  for (const char *p = bar; p && p + ll + 2 < nl; p++) {
+    if (p[0] != ' ' || memcmp(p + 1, label, ll) != 0 || p[ll + 1] != '=')
+      continue;
+    if (p[ll + 2] == 'U')
+      return 0;
+    *v = strtod(p + ll + 2, NULL);
+    return 1;
+  }
+  return -1;
+}
+
 void fuzz_capture_begin(fuzz_capture *cap) {
   memset(cap, 0, sizeof *cap);
   fflush(stdout);

@@ -48,6 +48,11 @@ void fuzz_oracle_check(const fuzz_oracle *o, const char *out, size_t len,
 /* Prints c with sw_check_print into memory, checks it, returns the state. */
 int fuzz_oracle_print(const fuzz_oracle *o, const sw_check *c);
 
+/* The value of perfdata item label in checked output: 1 with *v when
+ * measured, 0 when U, -1 when absent (for a target's own properties,
+ * such as "no OK with a 5xx status"). */
+int fuzz_oracle_perf(const char *out, size_t len, const char *label, double *v);
+
 /* stdout redirected into memory for a plugin's run(), which prints to
  * stdout: begin swaps it, end restores it and hands back the text
  * (*out, *len; free *out). */
