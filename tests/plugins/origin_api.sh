@@ -124,6 +124,23 @@ run "$CHECK" -u "$A/to?u=$H/ok" -k "X-Api-Key: $APIKEY" -vv
 line_matches "^\\* redirect: HTTP 302 to $(q "$H")/ok \\(credentials not sent: another origin\\)$" \
   "-vv says the credentials were not sent"
 
+# Up from http to https on the same host is another origin too (the
+# scheme and the port differ): the credentials given for http stay there.
+clear_logs
+run "$CHECK" -u "$A/to?u=$S/ok" -k "X-Api-Key: $APIKEY" --ca-file "$TLS_CA"
+is_rc 1 "http -> https: WARNING"
+first_line_matches "^API WARNING - credentials not sent to $(q "$S")/ \\(another origin\\)" "http -> https: named"
+! received S | grep -q -- "$APIKEY"
+ok $? "http -> https: the key stayed with http"
+
+# Away and back: the credentials come back with the origin.
+clear_logs
+run "$CHECK" -u "$A/to?u=$H/to%3Fu%3D$A/ok" -k "X-Api-Key: $APIKEY"
+is "$(received A | grep -c -- "$APIKEY")" 2 "away and back: the key went with both requests to the origin"
+! received H | grep -q -- "$APIKEY"
+ok $? "away and back: never to the other host"
+is_rc 1 "away and back: still WARNING (they were held back once)"
+
 # RFC 9110 15.4: the method of the next hop.
 for c in 301 302 303 307 308; do
   clear_logs
