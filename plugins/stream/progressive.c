@@ -36,12 +36,14 @@ typedef struct {
   size_t body_len;
   sf_validator v;
   double rate_t0, rate_m0; /* where the rate measurement starts */
+  stream_where where;      /* the URL after redirects: a playlist's base */
 } prog;
 
 static void on_header(void *arg, const char *line, size_t len) {
   prog *p = arg;
   sw_err err;
   double v;
+  stream_where_header(&p->where, line, len);
   if (len > 5 && strncmp(line, "HTTP/", 5) == 0) { /* a new response */
     icy_headers_init(&p->ih);
     p->ih.secrets = p->cfg->base.secrets;
@@ -232,7 +234,9 @@ static void follow_playlist(const stream_cfg *cfg, prog *p, const char *url,
     stream_hls(cfg, url, d, m, check);
     return;
   }
-  if (depth > 0 || playlist_parse(p->body, p->body_len, url, &e, &err) < 0) {
+  if (depth > 0 ||
+      playlist_parse(p->body, p->body_len, stream_where_url(&p->where, url), &e,
+                     &err) < 0) {
     sw_check_sub(check, SW_CRITICAL, "playlist %s",
                  depth > 0 ? "points to another playlist" : err.msg);
     return;
@@ -262,6 +266,7 @@ static void progressive_at(const stream_cfg *cfg, const char *url,
   p->length = -1;
   icy_headers_init(&p->ih);
   p->ih.secrets = cfg->base.secrets;
+  stream_where_init(&p->where, url);
   stream_request(cfg, url, &req);
   req.on_data = on_data;
   req.on_tick = on_tick;
@@ -285,6 +290,7 @@ static void progressive_at(const stream_cfg *cfg, const char *url,
     conclude(p, &r, end, check);
   else if (rc < 0 && p->first > 0 && !p->text)
     conclude(p, &r, end, check);
+  stream_where_free(&p->where);
   free(p->media);
   free(p->body);
   free(p);

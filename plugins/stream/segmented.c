@@ -175,12 +175,15 @@ static int load_playlist(const stream_cfg *cfg, const char *url,
                          hls_playlist *pl, stream_meas *m, sw_check *check) {
   sw_http_resp r;
   sw_err err;
-  int rc = stream_fetch(cfg, url, what, HLS_MAX_BYTES, first, d, m, &r, check);
-  if (rc == 0 &&
-      hls_parse(r.body ? r.body : "", r.body_len, url, pl, &err) < 0) {
+  char *at = NULL; /* after redirects: the base of relative URIs */
+  int rc = stream_fetch_at(cfg, url, what, HLS_MAX_BYTES, first, d, m, &r, &at,
+                           check);
+  if (rc == 0 && hls_parse(r.body ? r.body : "", r.body_len, at ? at : url, pl,
+                           &err) < 0) {
     stream_parse_failed(what, err.msg, check);
     rc = -1;
   }
+  free(at);
   sw_http_resp_free(&r);
   return rc;
 }
@@ -307,6 +310,26 @@ out:
   hls_free(&media);
 }
 
+/* Fetches and parses an MPD (BaseURLs resolve against where it ended
+ * up after redirects); -1 after saying why. */
+static int load_mpd(const stream_cfg *cfg, const char *url, const char *what,
+                    bool first, const sw_deadline *d, mpd *mp, stream_meas *m,
+                    sw_check *check) {
+  sw_http_resp r;
+  sw_err err;
+  char *at = NULL;
+  int rc = stream_fetch_at(cfg, url, what, MPD_MAX_BYTES, first, d, m, &r, &at,
+                           check);
+  if (rc == 0 && mpd_parse(r.body ? r.body : "", r.body_len, at ? at : url, mp,
+                           &err) < 0) {
+    stream_parse_failed(what, err.msg, check);
+    rc = -1;
+  }
+  free(at);
+  sw_http_resp_free(&r);
+  return rc;
+}
+
 /* The last segment an MPD's SegmentTimeline lists, whatever the clock
  * says: a frozen timeline's segments keep "becoming available" as time
  * passes, so only what the MPD lists tells whether it moves. Returns 0,
@@ -334,8 +357,6 @@ static void dash_moving(const stream_cfg *cfg, const char *url,
                         const sw_deadline *d, stream_meas *m, sw_check *check) {
   double wait = seg_duration + 0.5, start0, start1;
   unsigned long number0, number1;
-  sw_http_resp r;
-  sw_err err;
   mpd again = {0};
   if (dash_last_listed(first, rep, &start0, &number0) < 0)
     return; /* segments numbered by the clock alone: nothing to compare */
@@ -343,14 +364,11 @@ static void dash_moving(const stream_cfg *cfg, const char *url,
     sw_check_sub(check, SW_OK, "no time left to see the MPD move");
     return;
   }
-  if (stream_fetch(cfg, url, "MPD (again)", MPD_MAX_BYTES, false, d, m, &r,
-                   check) < 0)
+  if (load_mpd(cfg, url, "MPD (again)", false, d, &again, m, check) < 0)
     return;
-  if (mpd_parse(r.body ? r.body : "", r.body_len, url, &again, &err) < 0)
-    stream_parse_failed("MPD (again)", err.msg, check);
-  else if (dash_last_listed(&again, mpd_pick(&again, cfg->variant), &start1,
-                            &number1) == 0 &&
-           (start1 > start0 || number1 > number0))
+  if (dash_last_listed(&again, mpd_pick(&again, cfg->variant), &start1,
+                       &number1) == 0 &&
+      (start1 > start0 || number1 > number0))
     sw_check_sub(check, SW_OK, "MPD moving (newest segment %lu)", number1);
   else {
     m->playlist_age = wait;
@@ -359,7 +377,6 @@ static void dash_moving(const stream_cfg *cfg, const char *url,
                  "%.1f s (newest segment %lu)",
                  wait, number0);
   }
-  sw_http_resp_free(&r);
   mpd_free(&again);
 }
 
@@ -376,18 +393,13 @@ static void where_rep(const stream_cfg *cfg, const mpd_rep *r, stream_meas *m) {
 
 void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
                  stream_meas *m, sw_check *check) {
-  sw_http_resp r;
   sw_err err;
   mpd mp = {0};
   mpd_seglist list = {0};
   snprintf(m->kind, sizeof m->kind, "DASH");
   m->download = true;
-  if (stream_fetch(cfg, url, "MPD", MPD_MAX_BYTES, true, d, m, &r, check) < 0)
+  if (load_mpd(cfg, url, "MPD", true, d, &mp, m, check) < 0)
     goto out;
-  if (mpd_parse(r.body ? r.body : "", r.body_len, url, &mp, &err) < 0) {
-    stream_parse_failed("MPD", err.msg, check);
-    goto out;
-  }
   m->live = mp.dynamic;
   long rep = mpd_pick(&mp, cfg->variant);
   if (rep < 0 || mpd_segments(&mp, (size_t)rep, cfg->segments,
@@ -416,7 +428,6 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
     dash_moving(cfg, url, &mp, rep, list.segs[list.n - 1].duration, d, m,
                 check);
 out:
-  sw_http_resp_free(&r);
   mpd_seglist_free(&list);
   mpd_free(&mp);
 }

@@ -120,6 +120,20 @@ void stream_http_failed(
  * of the service), else CRITICAL "what: why". */
 void stream_parse_failed(const char *what, const char *why, sw_check *check);
 
+/* Where a request ended up after its redirects: relative references in
+ * a playlist or MPD resolve against that URL (RFC 3986 5.1.3: the
+ * retrieval URI), not the one asked for (a load balancer that redirects
+ * to an edge node). Fed every header line of every hop. */
+typedef struct {
+  char *url;      /* owned; NULL when out of memory */
+  char *location; /* the last Location seen, owned */
+} stream_where;
+void stream_where_init(stream_where *w, const char *url);
+void stream_where_header(stream_where *w, const char *line, size_t len);
+/* The URL the request ended at (fallback when unknown). */
+const char *stream_where_url(const stream_where *w, const char *fallback);
+void stream_where_free(stream_where *w);
+
 /* url for the output: userinfo removed, the run's secrets masked,
  * sanitised, at most max characters. */
 void stream_url_shown(const stream_cfg *cfg, const char *url, char *buf,
@@ -139,6 +153,13 @@ bool stream_header_ctype(const stream_cfg *cfg, const char *line, size_t len,
 int stream_fetch(const stream_cfg *cfg, const char *url, const char *what,
                  size_t max, bool first, const sw_deadline *d, stream_meas *m,
                  sw_http_resp *resp, sw_check *check);
+
+/* stream_fetch, and *final (when not NULL) the URL it ended at after
+ * redirects, a new string to free() (NULL when out of memory). */
+int stream_fetch_at(const stream_cfg *cfg, const char *url, const char *what,
+                    size_t max, bool first, const sw_deadline *d,
+                    stream_meas *m, sw_http_resp *resp, char **final,
+                    sw_check *check);
 
 /* --type was given and the URL serves another kind (media where a
  * playlist was expected, an MPD for HLS, ...): a configuration mistake,

@@ -19,10 +19,12 @@ typedef struct {
   size_t len, cap, max;
   bool too_big, sniff, media;
   char ctype[96];
+  stream_where where;
 } collector;
 
 static void collect_header(void *arg, const char *line, size_t len) {
   collector *c = arg;
+  stream_where_header(&c->where, line, len);
   if (len > 5 && strncmp(line, "HTTP/", 5) == 0) { /* a new response */
     c->len = 0;
     c->ctype[0] = '\0';
@@ -66,6 +68,13 @@ static bool collect_data(void *arg, const unsigned char *data, size_t n,
 int stream_fetch(const stream_cfg *cfg, const char *url, const char *what,
                  size_t max, bool first, const sw_deadline *d, stream_meas *m,
                  sw_http_resp *resp, sw_check *check) {
+  return stream_fetch_at(cfg, url, what, max, first, d, m, resp, NULL, check);
+}
+
+int stream_fetch_at(const stream_cfg *cfg, const char *url, const char *what,
+                    size_t max, bool first, const sw_deadline *d,
+                    stream_meas *m, sw_http_resp *resp, char **final,
+                    sw_check *check) {
   sw_http_req req;
   sw_err err = {""};
   collector c = {.cfg = cfg, .max = max, .sniff = first};
@@ -73,9 +82,13 @@ int stream_fetch(const stream_cfg *cfg, const char *url, const char *what,
   req.on_data = collect_data;
   req.on_header = collect_header;
   req.stream_arg = &c;
+  stream_where_init(&c.where, url);
   int rc = sw_http_perform(&req, d, resp, &err);
   resp->body = c.p; /* ours, freed by sw_http_resp_free as its own */
   resp->body_len = c.len;
+  if (final)
+    *final = strdup(stream_where_url(&c.where, url));
+  stream_where_free(&c.where);
   stream_note_hop(cfg, url, what, resp, m);
   if (c.too_big) { /* check_stream's own bound, not a fault of the service */
     sw_check_sub(check, SW_UNKNOWN,

@@ -4,11 +4,12 @@
  * them in clear text when -u is https). The decision is made here for
  * every request, and lib/http.c makes it again for every redirect hop
  * (cred_origin); whatever left the origin is named in the output. */
-#include <curl/curl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "stream.h"
+#include "sttext.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/strbuf.h"
 
@@ -26,28 +27,50 @@ void stream_request(const stream_cfg *cfg, const char *url, sw_http_req *req) {
   req->password = NULL;
 }
 
-static bool is_scheme(const char *url, const char *scheme) {
-  return strncasecmp(url, scheme, strlen(scheme)) == 0;
-}
-
 void stream_url_shown(const stream_cfg *cfg, const char *url, char *buf,
                       size_t n, size_t max) {
-  CURLU *u = curl_url();
-  char *clean = NULL;
-  const char *show = url;
   /* userinfo ("user:pass@") is a credential: never shown */
-  if (u &&
-      curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ==
-          CURLUE_OK &&
-      curl_url_set(u, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
-      curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_URL, &clean, 0) == CURLUE_OK)
-    show = clean;
-  else if (strchr(url, '@'))
-    show = "(a URL that does not parse)";
-  sw_text_safe(buf, n, show, strlen(show), max, cfg->base.secrets);
-  curl_free(clean);
-  curl_url_cleanup(u);
+  sw_url_display(buf, n, url, max, cfg->base.secrets);
+}
+
+void stream_where_init(stream_where *w, const char *url) {
+  w->url = strdup(url);
+  w->location = NULL;
+}
+
+void stream_where_header(stream_where *w, const char *line, size_t len) {
+  sw_err err;
+  if (len > 5 && strncmp(line, "HTTP/", 5) == 0) { /* the next hop */
+    char *next =
+        w->location && w->url ? st_resolve(w->url, w->location, &err) : NULL;
+    if (next) {
+      free(w->url);
+      w->url = next;
+    }
+    free(w->location);
+    w->location = NULL;
+    return;
+  }
+  if (len <= 9 || strncasecmp(line, "location:", 9) != 0)
+    return;
+  const char *v = line + 9;
+  size_t vl = len - 9;
+  while (vl && (*v == ' ' || *v == '\t'))
+    v++, vl--;
+  while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
+    vl--;
+  free(w->location);
+  w->location = vl && vl <= ST_URL_MAX ? strndup(v, vl) : NULL;
+}
+
+const char *stream_where_url(const stream_where *w, const char *fallback) {
+  return w->url ? w->url : fallback;
+}
+
+void stream_where_free(stream_where *w) {
+  free(w->url);
+  free(w->location);
+  w->url = w->location = NULL;
 }
 
 void stream_note_hop(const stream_cfg *cfg, const char *url, const char *what,
@@ -62,16 +85,17 @@ void stream_note_hop(const stream_cfg *cfg, const char *url, const char *what,
       sw_text_safe(o->other_what, sizeof o->other_what, what, strlen(what), 90,
                    cfg->base.secrets);
     }
-  } else if (resp && resp->cred_withheld && resp->hop[0] && o->other++ == 0) {
+  } else if (resp && resp->cred_withheld && o->other++ == 0) {
     /* a redirect took a request of our origin elsewhere (lib/http.c) */
-    sw_text_safe(o->other_origin, sizeof o->other_origin, resp->hop,
-                 strlen(resp->hop), 110, cfg->base.secrets);
+    const char *at = resp->withheld_at[0] ? resp->withheld_at : resp->hop;
+    sw_text_safe(o->other_origin, sizeof o->other_origin, at, strlen(at), 110,
+                 cfg->base.secrets);
     sw_text_safe(o->other_what, sizeof o->other_what, what, strlen(what), 90,
                  cfg->base.secrets);
   }
   if (o->downgrade[0])
     return;
-  if (is_scheme(cfg->url, "https://") && is_scheme(url, "http://")) {
+  if (sw_url_https(cfg->url) && !sw_url_https(url)) {
     sw_buf b;
     stream_url_shown(cfg, cfg->url, from, sizeof from, 100);
     stream_url_shown(cfg, url, shown, sizeof shown, 100);
@@ -108,9 +132,11 @@ void stream_http_failed(const stream_cfg *cfg, const char *url,
   if (cfg->has_creds && elsewhere &&
       (resp->status == 401 || resp->status == 403)) {
     if (sw_url_origin(url, origin, sizeof origin) < 0 ||
-        sw_same_origin(url, cfg->url))
-      sw_text_safe(origin, sizeof origin, resp->hop, strlen(resp->hop), 100,
+        sw_same_origin(url, cfg->url)) {
+      const char *at = resp->withheld_at[0] ? resp->withheld_at : resp->hop;
+      sw_text_safe(origin, sizeof origin, at, strlen(at), 100,
                    cfg->base.secrets);
+    }
     sw_buf_fixed(&b, note, sizeof note);
     sw_buf_addf(&b, " (credentials withheld from %s: another origin than -u's)",
                 origin);

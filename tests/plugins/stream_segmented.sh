@@ -67,6 +67,16 @@ is_rc 2 "stale live MPD: exit 2"
 first_line_matches '^STREAM CRITICAL - live MPD stuck: no new segment in [0-9.]+ s ' "stuck MPD named"
 media_thaw DL
 
+# A playlist behind a redirect (a load balancer sending players to an
+# edge): its relative URIs resolve against where it ended up, as players
+# do (RFC 3986 5.1.3), not against the URL asked for (404s there).
+run "$P" -u "$HTTP_URL_W/moved/VOD/master.m3u8"
+is_rc 0 "HLS master behind a 302: exit 0"
+first_line_matches '^STREAM OK - HLS MPEG-TS \(variant 1/3' "HLS behind a 302: variant and segments found"
+run "$P" -u "$HTTP_URL_W/moved/DV/manifest.mpd"
+is_rc 0 "DASH MPD behind a 302: exit 0"
+first_line_matches '^STREAM OK - DASH fMP4 ' "DASH behind a 302: segments found"
+
 # Slow segments: nginx limit_rate at 8000 B/s, below the 16000 B/s of a
 # 128 kb/s variant.
 run "$P" -u "$(printf '%s' "$HLS_URL_VOD" | sed 's|/media/|/slow/8000/media/|')" -t 8

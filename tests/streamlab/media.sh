@@ -88,6 +88,11 @@
 #                             Relative URIs in playlists stay under
 #                             /slow/BPS/, so a whole stream is slow from
 #                             $HTTP_URL_W/slow/8000/media/NAME/master.m3u8
+#     /moved/NAME/FILE        FILE a .m3u8 or .mpd: 302 Found to
+#                             /media/NAME/FILE (a load balancer sending
+#                             players to an edge): the playlist's relative
+#                             URIs resolve against the new URL; anything
+#                             else under /moved/ is a 404
 #   media_start_hls NAME NGINXNAME [live|vod] [ts|fmp4]   (default live ts)
 #     ffmpeg's hls muxer, a 440 Hz sine, AAC-LC stereo 48 kHz in three
 #     variants (-var_stream_map): v0 128k, v1 192k, v2 256k (master
@@ -501,6 +506,9 @@ location /media/ {
 location = /media/.lab-gen {
     default_type text/plain;
     return 200 "$_m_gen\n";
+}
+location ~ ^/moved/([A-Za-z0-9_]+)/([^/]+\\.(m3u8|mpd))\$ {
+    return 302 /media/\$1/\$2\$is_args\$args;
 }
 location ~ ^/slow/([0-9]+)/(media/.*)\$ {
     alias $LAB_DIR/$1/www/\$2;
