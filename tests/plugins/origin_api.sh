@@ -1,7 +1,7 @@
 #!/bin/sh
 # Credentials stay with their origin (conventions.md), check_api through
 # the shared HTTP core: each credential kind (bearer file, -k X-Api-Key,
-# -k Authorization, Basic from the URL) x each way to leave the origin
+# -k Authorization, Basic from the URL, -k Cookie) x each way to leave the origin
 # (redirect to another host, to another port, https -> http, a 307 that
 # re-posts a body), against a server that logs what it receives. The
 # secret must never reach the other origin, must reach its own, and the
@@ -37,13 +37,14 @@ BEARER=Brr-7f3kQ9x2-tok
 APIKEY=Key-9d2LmQ4v-api
 AUTHZ=Aut-5Hs8pW1z-hdr
 PASSWD=Pw-3Nc6Tb0y-basic
+SID=Ck-8Rt2Yx5-sess
 printf '%s\n' "$BEARER" >"$LAB_DIR/bearer"
 
 # secret KIND: the text that must not reach another origin
 secret() {
   case $1 in
     bearer) echo "$BEARER" ;; apikey) echo "$APIKEY" ;;
-    authz) echo "$AUTHZ" ;; basic) echo "$PASSWD" ;;
+    authz) echo "$AUTHZ" ;; basic) echo "$PASSWD" ;; cookie) echo "$SID" ;;
   esac
 }
 # with_user KIND URL: URL with svc:PASSWD@ for the basic kind
@@ -53,7 +54,7 @@ with_user() {
   fi
 }
 
-for kind in bearer apikey authz basic; do
+for kind in bearer apikey authz basic cookie; do
   sec=$(secret $kind)
   for way in host port https 307; do
     clear_logs
@@ -73,6 +74,7 @@ for kind in bearer apikey authz basic; do
       bearer) set -- "$@" --bearer-file "$LAB_DIR/bearer" ;;
       apikey) set -- "$@" -k "X-Api-Key: $APIKEY" ;;
       authz) set -- "$@" -k "Authorization: Token $AUTHZ" ;;
+      cookie) set -- "$@" -k "Cookie: sid=$SID" ;;
     esac
     [ -z "$ca" ] || set -- "$@" --ca-file "$TLS_CA"
     [ -z "$data" ] || set -- "$@" -d "$data"
