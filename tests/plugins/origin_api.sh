@@ -10,6 +10,7 @@
 . "$top_srcdir/tests/plugins/lib.sh"
 . "$top_srcdir/tests/streamlab/lab.sh"
 . "$top_srcdir/tests/streamlab/tls.sh"
+. "$top_srcdir/tests/plugins/hostile_lib.sh"
 tls_have_openssl || skip_all "openssl not installed"
 lab_init
 tls_make_certs || bail_out "tls_make_certs failed"
@@ -28,6 +29,29 @@ P=http://127.0.0.1:$(port P)
 H=http://127.0.0.2:$(port H)
 S=https://127.0.0.1:$(port S)
 CHECK=$PLUGINDIR/check_api
+# every run of the matrix records its peak RSS (conventions.md, Bounded
+# by design: 64 MiB), except where ASan or valgrind are in the RSS
+TIME=/usr/bin/time
+RSS_MAX=65536
+RSS_SKIP=
+[ -x "$TIME" ] || RSS_SKIP="/usr/bin/time (Debian package time) not found"
+[ -z "${SW_VALGRIND:-}" ] || RSS_SKIP="valgrind's own memory is in the RSS"
+! sanitized "$CHECK" || RSS_SKIP="ASan's shadow memory is in the RSS"
+# run_rss CMD...: run, under time(1) for its peak RSS; rss_ok DESC: that
+# peak RSS at most RSS_MAX KiB
+run_rss() {
+  if [ -n "$RSS_SKIP" ]; then run "$@"; else run "$TIME" -f %M -o "$LAB_DIR/rss" "$@"; fi
+}
+rss_ok() {
+  if [ -n "$RSS_SKIP" ]; then
+    skip_one "$1" "$RSS_SKIP"
+    return 0
+  fi
+  _rss=$(tail -n 1 "$LAB_DIR/rss")
+  case $_rss in '' | *[!0-9]*) _rss=unmeasured ;; esac
+  [ "$_rss" != unmeasured ] && [ "$_rss" -le "$RSS_MAX" ]
+  ok $? "$1: peak RSS $_rss KiB, at most $RSS_MAX KiB"
+}
 q() { printf '%s' "$1" | sed 's/[].[*^$?+(){}|\\]/\\&/g'; }
 # received NAME: what listener NAME was sent (every request, all lines)
 received() { cat "$LOGS/$1.log" 2>/dev/null; }
@@ -78,8 +102,9 @@ for kind in bearer apikey authz basic cookie; do
     esac
     [ -z "$ca" ] || set -- "$@" --ca-file "$TLS_CA"
     [ -z "$data" ] || set -- "$@" -d "$data"
-    run "$CHECK" "$@"
+    run_rss "$CHECK" "$@"
     t="$kind/$way"
+    rss_ok "$t"
     received $origin_name | grep -q -- "$sec"
     ok $? "$t: the secret reached its own origin"
     received $other | grep -q '^[A-Z]* /ok HTTP'
