@@ -82,7 +82,7 @@ for kind in bearer apikey authz basic cookie; do
   sec=$(secret $kind)
   for way in host port https 307; do
     clear_logs
-    origin=$A other=H data= ca=
+    origin=$A other=H data='' ca=''
     case $way in
       host) to=$H/ok ;;
       port) to=$P/ok other=P ;;
