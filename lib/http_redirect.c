@@ -3,6 +3,7 @@
  * FOLLOWLOCATION re-sends custom credential headers (X-Api-Key...) to any
  * host and port, in clear text after https -> http, and a 307 re-posts a
  * password anywhere. The method of the next hop follows RFC 9110 15.4. */
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,24 @@ static void note_withheld(const sw_http_req *req, const char *url,
   memcpy(resp->withheld_at + len, "/", 2);
 }
 
+/* url cut down to its origin as the user wrote it, "https://a/" (the
+ * summary names the request's URL already), shown as sw_url_display. */
+static void origin_shown(char *dst, size_t n, const char *url,
+                         const char *const *secrets) {
+  CURLU *u = curl_url();
+  char *root = NULL;
+  if (u &&
+      curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ==
+          CURLUE_OK &&
+      curl_url_set(u, CURLUPART_PATH, "/", 0) == CURLUE_OK &&
+      curl_url_set(u, CURLUPART_QUERY, NULL, 0) == CURLUE_OK &&
+      curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK)
+    curl_url_get(u, CURLUPART_URL, &root, 0);
+  sw_url_display(dst, n, root ? root : url, 90, secrets);
+  curl_free(root);
+  curl_url_cleanup(u);
+}
+
 /* Names the first hop that went down from https to http or, when none
  * did, the first that changed origin: "https://a/ -> http://b/x". */
 static void note_hop(const sw_http_req *req, const char *from, const char *to,
@@ -67,7 +86,7 @@ static void note_hop(const sw_http_req *req, const char *from, const char *to,
   }
   char a[100], b[100];
   sw_buf text;
-  sw_url_display(a, sizeof a, from, 90, req->secrets);
+  origin_shown(a, sizeof a, from, req->secrets);
   sw_url_display(b, sizeof b, to, 90, req->secrets);
   sw_buf_fixed(&text, resp->hop, sizeof resp->hop);
   sw_buf_addf(&text, "%s -> %s", a, b);

@@ -117,7 +117,7 @@ for kind in bearer apikey authz basic cookie; do
     o=$(q "${to%/ok}")
     if [ $way = https ]; then
       is_rc 2 "$t: a clear-text hop is CRITICAL"
-      first_line_matches "^API CRITICAL - clear-text hop $(q "$S")/to\\?u=$o/ok -> $o/ok; credentials not sent to $o/ \\(another origin\\) \\(GET $(q "$S")/to" \
+      first_line_matches "^API CRITICAL - clear-text hop $(q "$S")/ -> $o/ok; credentials not sent to $o/ \\(another origin\\) \\(GET $(q "$S")/to" \
         "$t: the clear-text hop and the withheld credentials named"
       perf_value cert_days | grep -Eq '^[0-9]+(\.[0-9]+)?$'
       ok $? "$t: cert_days of the https origin"
@@ -125,7 +125,7 @@ for kind in bearer apikey authz basic cookie; do
       is_rc 1 "$t: credentials withheld is WARNING"
       first_line_matches "^API WARNING - credentials not sent to $o/ \\(another origin\\) \\(" \
         "$t: the withheld credentials named"
-      line_matches "^\\\\_ \\[OK\\] redirected to another origin: .* -> $o/ok$" "$t: the hop named"
+      line_matches "^\\\\_ \\[OK\\] redirected to another origin: $(q "$A")/ -> $o/ok$" "$t: the hop named"
     fi
     perf_ok "$t: perfdata parses"
     if [ $way = 307 ]; then

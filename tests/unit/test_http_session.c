@@ -162,8 +162,7 @@ static void test_hops(void) {
          "301 to http followed");
   ok(!hop.creds && resp.cred_withheld && resp.downgraded,
      "down to http: withheld, downgraded");
-  is_str(resp.hop, "https://a.example/next -> http://a.example/x",
-         "the hop named");
+  is_str(resp.hop, "https://a.example/ -> http://a.example/x", "the hop named");
   is_str(resp.withheld_at, "http://a.example:80/", "where they were held");
   is_int(sw_http_hop_next(&hop, &r, 200, "x", &resp, &err), 0, "200: final");
   is_int(sw_http_hop_next(&hop, &r, 300, "http://a/", &resp, &err), 0,
