@@ -160,6 +160,14 @@ int sw_http_hop_next(sw_http_hop *hop, const sw_http_req *req, long status,
              req->max_redirects);
     return -1;
   }
+  if (strncasecmp(target, "http://", 7) && strncasecmp(target, "https://", 8)) {
+    char to[100];
+    sw_url_display(to, sizeof to, target, 90, req->secrets);
+    resp->phase = "redirect";
+    snprintf(resp->err, sizeof resp->err,
+             "redirect failed: HTTP %ld to %s (not http or https)", status, to);
+    return -1;
+  }
   next_method(hop, status);
   bool creds = creds_allowed(req, target);
   if (hop->body && req->body_secret && !creds)

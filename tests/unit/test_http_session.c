@@ -167,6 +167,11 @@ static void test_hops(void) {
   is_int(sw_http_hop_next(&hop, &r, 200, "x", &resp, &err), 0, "200: final");
   is_int(sw_http_hop_next(&hop, &r, 300, "http://a/", &resp, &err), 0,
          "300 is not followed");
+  is_int(sw_http_hop_next(&hop, &r, 302, "file:///etc/passwd", &resp, &err), -1,
+         "a redirect to file: refused");
+  is_str(resp.err,
+         "redirect failed: HTTP 302 to file:///etc/passwd (not http or https)",
+         "named");
   is_int(sw_http_hop_next(&hop, &r, 302, "http://a/", &resp, &err), 1, "3rd");
   is_int(sw_http_hop_next(&hop, &r, 302, "http://a/", &resp, &err), -1,
          "a 4th with max_redirects 3: refused");
