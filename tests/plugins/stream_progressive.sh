@@ -114,6 +114,23 @@ run "$P" -u "$HTTP_URL_W/media/error.mp3" --duration 1
 is_rc 2 "JSON labelled audio/mpeg: exit 2"
 first_line_matches '^STREAM CRITICAL - not audio: application/json ' "JSON labelled audio/mpeg: not audio"
 
+# Bytes of no format check_stream reads: under an audio type (FLAC on
+# Icecast, no icy-br on a /raw mount) a stream whose frames are not
+# checked, not "0.00x real time"; under application/octet-stream, not audio.
+media_feed FLAC ICE /raw.flac flac || bail_out "the FLAC source did not start"
+run "$P" -u "$MEDIA_URL_FLAC" --duration 2
+is_rc 0 "FLAC on Icecast: exit 0"
+first_line_matches '^STREAM OK - progressive live no media "streamlab FLAC", [0-9]+ bytes, ttfb ' \
+  "FLAC: no rate invented"
+line_matches '^\\_ \[OK\] audio/flac: frames not checked \(a format check_stream does not read\)$' \
+  "FLAC: frames not checked, said"
+is "$(perf_value rate)" U "FLAC: rate U (no frames, no nominal bitrate)"
+head -c 20000 /dev/urandom | tr '\377' '\376' >"$MEDIA_ROOT/noise.bin"
+run "$P" -u "$HTTP_URL_W/media/noise.bin" --duration 1
+is_rc 2 "binary noise as application/octet-stream: exit 2"
+first_line_matches '^STREAM CRITICAL - not audio: no MP3, AAC, Ogg, MPEG-TS or fMP4 frame \(Content-Type application/octet-stream\) ' \
+  "noise: not audio, said so (not a rate)"
+
 # --type that does not match what arrives is a configuration mistake:
 # UNKNOWN naming --type, at once (not after reading a live stream to -t).
 run "$P" -u "$MEDIA_URL_MP3" --type hls

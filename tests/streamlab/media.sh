@@ -54,6 +54,9 @@
 #       aac     aac (LC)       ADTS (-f adts)  audio/aac      44.1 kHz
 #       ogg     libvorbis      Ogg             audio/ogg      44.1 kHz
 #       opus    libopus        Ogg             audio/ogg      48 kHz
+#       flac    flac           FLAC (-f flac)  audio/flac     44.1 kHz
+#               (lossless, no -b:a: ~700 kb/s; a format check_stream
+#               does not read)
 #     (Ogg pages of at most 0.25 s: -page_duration 250000.)
 #     Stereo (the tone on both channels). Extra options come after these,
 #     before the output (e.g. -b:a 32k, -t 5, -ice_name X). Stream name
@@ -409,7 +412,8 @@ media_feed() {
     opus) _m_sr=48000
       set -- -c:a libopus -b:a "${_m_br}k" -content_type audio/ogg \
       -page_duration 250000 "$@" -f ogg ;;
-    *) echo "media_feed: format '$_m_fmt' is not mp3, aac, ogg or opus" >&2; return 1 ;;
+    flac) set -- -c:a flac -content_type audio/flac "$@" -f flac ;;
+    *) echo "media_feed: format '$_m_fmt' is not mp3, aac, ogg, opus or flac" >&2; return 1 ;;
   esac
   _m_hp=$(media__hostport "$_m_addr" "$_m_port")
   lab_spawn "$_m_n" "$MEDIA_FFMPEG" -nostdin -hide_banner -loglevel warning \
