@@ -4,6 +4,7 @@
  * them in clear text when -u is https). The decision is made here for
  * every request, and lib/http.c makes it again for every redirect hop
  * (cred_origin); whatever left the origin is named in the output. */
+#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -13,10 +14,34 @@
 #include "streamwatch/sanitize.h"
 #include "streamwatch/strbuf.h"
 
+/* Do the two URLs name the same host (any scheme or port)? */
+static bool same_host(const char *a, const char *b) {
+  CURLU *ua = curl_url(), *ub = curl_url();
+  char *ha = NULL, *hb = NULL;
+  bool same = ua && ub &&
+              curl_url_set(ua, CURLUPART_URL, a, CURLU_NON_SUPPORT_SCHEME) ==
+                  CURLUE_OK &&
+              curl_url_set(ub, CURLUPART_URL, b, CURLU_NON_SUPPORT_SCHEME) ==
+                  CURLUE_OK &&
+              curl_url_get(ua, CURLUPART_HOST, &ha, 0) == CURLUE_OK &&
+              curl_url_get(ub, CURLUPART_HOST, &hb, 0) == CURLUE_OK &&
+              strcasecmp(ha, hb) == 0;
+  curl_free(ha);
+  curl_free(hb);
+  curl_url_cleanup(ua);
+  curl_url_cleanup(ub);
+  return same;
+}
+
 void stream_request(const stream_cfg *cfg, const char *url, sw_http_req *req) {
   *req = cfg->base;
   req->url = url;
   req->cred_origin = cfg->url;
+  /* --connect-to pins the -u URL's host (one edge of a CDN); a host a
+   * playlist names is reached the way a player reaches it, not sent to
+   * that address (where it is not served) */
+  if (req->connect_to && !same_host(url, cfg->url))
+    req->connect_to = NULL;
   if (sw_same_origin(url, cfg->url))
     return;
   /* Another origin (another host, port or scheme, https -> http among

@@ -141,6 +141,17 @@ perf_ok "403: perfdata parses"
 ! got_secret B
 ok $? "403: the secret never reached the other origin"
 
+# --connect-to pins the -u URL's host, not the hosts its playlist names:
+# the segments on B are fetched from B, not sent to A's address.
+b_before=$(wc -l <"$LAB_DIR/B.log")
+run "$P" -u "http://stream.test:${URL_A##*:}/segment.m3u8" --connect-to 127.0.0.1
+is_rc 0 "--connect-to with segments on another host: exit 0"
+first_line_matches '^STREAM OK - HLS MPEG-TS, 2 segments' "--connect-to: the other host's segments fetched"
+tail -n +"$((b_before + 1))" "$LAB_DIR/B.log" | grep -q '^REQ GET /hls/seg000.ts'
+ok $? "--connect-to: B got its segment requests"
+grep -q '"Host": "stream.test:' "$LAB_DIR/A.log"
+ok $? "--connect-to: A got the playlist under the -u host name"
+
 # Without credentials, another origin is still named (no "not sent").
 run "$P" -u "$URL_A/segment.m3u8"
 is_rc 0 "no credentials: exit 0"
