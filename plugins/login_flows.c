@@ -282,6 +282,36 @@ static char *form_body(const login_cfg *cfg, const html_form *f,
   return body;
 }
 
+/* A field the form would post, or its action, longer than the tag
+ * scanner keeps (login_form.h): our limit, named, UNKNOWN; posting a cut
+ * value would make the service refuse a login that works. Returns
+ * false after saying so. */
+static bool form_fits(const login_cfg *cfg, const html_form *f,
+                      sw_check *check) {
+  const char *name = f->action_cut ? "the form's action" : NULL;
+  for (size_t i = 0; !name && i < f->n; i++)
+    if (f->inputs[i].cut &&
+        (strcmp(f->inputs[i].type, "hidden") == 0 ||
+         (cfg->csrf_field && strcmp(f->inputs[i].name, cfg->csrf_field) == 0)))
+      name = f->inputs[i].name;
+  if (f->too_many) {
+    sw_check_raise(check, SW_UNKNOWN);
+    sw_check_summary(check,
+                     "login page: the form has more than %d input fields, "
+                     "the most check_login reads",
+                     FORM_MAX_INPUTS);
+    return false;
+  }
+  if (!name)
+    return true;
+  sw_check_raise(check, SW_UNKNOWN);
+  sw_check_summary(check,
+                   "login page: %s is longer than the %zu bytes check_login "
+                   "keeps of a form field",
+                   name, sizeof f->inputs[0].value - 1);
+  return false;
+}
+
 /* The CSRF token: --csrf-regex's first group, or --csrf-field's value.
  * Returns false (and says so) when the page no longer has it. */
 static bool find_csrf(const login_cfg *cfg, const sw_http_resp *page,
@@ -446,7 +476,8 @@ static html_form *form_page(const login_cfg *cfg, const sw_deadline *d,
                      cfg->password_field);
     goto fail;
   }
-  if (cfg->csrf_field && !find_csrf(cfg, page, f, csrf, n, check))
+  if (!form_fits(cfg, f, check) ||
+      (cfg->csrf_field && !find_csrf(cfg, page, f, csrf, n, check)))
     goto fail;
   return f;
 fail:

@@ -15,8 +15,9 @@ static const char *find_ci(const char *p, const char *end, const char *needle) {
   return NULL;
 }
 
-/* Decodes the few entities that occur in attribute values. */
-static void decode(char *dst, size_t n, const char *s, size_t len) {
+/* Decodes the few entities that occur in attribute values. Returns
+ * false when the value did not fit in dst (it is then cut). */
+static bool decode(char *dst, size_t n, const char *s, size_t len) {
   static const struct {
     const char *ent;
     char ch;
@@ -37,8 +38,13 @@ static void decode(char *dst, size_t n, const char *s, size_t len) {
     } else {
       dst[o++] = s[i++];
     }
+    if (o + 1 >= n && i < len) {
+      dst[o] = '\0';
+      return false;
+    }
   }
   dst[o] = '\0';
+  return true;
 }
 
 static bool blank(char c) {
@@ -101,15 +107,17 @@ static const char *tag_end(const char *p, const char *end) {
 
 /* The value of attribute attr_name (any case) in the tag attributes
  * [p, end), decoded into dst; "" for an attribute without '='. Returns
- * false when the tag has no such attribute. */
+ * false when the tag has no such attribute; *cut (may be NULL) is set
+ * when the value did not fit. */
 static bool attr(const char *p, const char *end, const char *attr_name,
-                 char *dst, size_t n) {
+                 char *dst, size_t n, bool *cut) {
   size_t al = strlen(attr_name);
   tag_attr t;
   while (next_attr(&p, end, &t)) {
     if ((size_t)(t.ne - t.n) != al || strncasecmp(t.n, attr_name, al) != 0)
       continue;
-    decode(dst, n, t.v ? t.v : "", t.v ? (size_t)(t.ve - t.v) : 0);
+    if (!decode(dst, n, t.v ? t.v : "", t.v ? (size_t)(t.ve - t.v) : 0) && cut)
+      *cut = true;
     return true;
   }
   return false;
@@ -131,16 +139,29 @@ static void lower(char *s) {
       *s = (char)(*s + 32);
 }
 
-/* Collects the <input> tags of the form body [p, end). */
+/* Is the <input> tag whose attributes are [p, te) a named one? */
+static bool named(const char *p, const char *te) {
+  char name[2];
+  return attr(p, te, "name", name, sizeof name, NULL) && name[0];
+}
+
+/* Collects the named <input> tags of the form body [p, end); one more
+ * than FORM_MAX_INPUTS sets too_many. */
 static void scan_inputs(const char *p, const char *end, html_form *f) {
   f->n = 0;
-  while ((p = find_tag(p, end, "<input")) && f->n < FORM_MAX_INPUTS) {
+  while ((p = find_tag(p, end, "<input"))) {
     const char *te = tag_end(p + 6, end);
-    form_input *in = &f->inputs[f->n];
-    memset(in, 0, sizeof *in);
-    if (attr(p + 6, te, "name", in->name, sizeof in->name) && in->name[0]) {
-      attr(p + 6, te, "value", in->value, sizeof in->value);
-      if (!attr(p + 6, te, "type", in->type, sizeof in->type))
+    form_input *in = &f->inputs[f->n < FORM_MAX_INPUTS ? f->n : 0];
+    if (f->n == FORM_MAX_INPUTS) {
+      if (named(p + 6, te)) {
+        f->too_many = true;
+        return;
+      }
+    } else if (named(p + 6, te)) {
+      memset(in, 0, sizeof *in);
+      attr(p + 6, te, "name", in->name, sizeof in->name, &in->cut);
+      attr(p + 6, te, "value", in->value, sizeof in->value, &in->cut);
+      if (!attr(p + 6, te, "type", in->type, sizeof in->type, NULL))
         snprintf(in->type, sizeof in->type, "text");
       lower(in->type);
       f->n++;
@@ -157,8 +178,9 @@ int form_find(const char *html, size_t len, const char *field, html_form *f) {
     const char *te = tag_end(p + 5, end);
     const char *fe = find_tag(te, end, "</form");
     memset(&cand, 0, sizeof cand);
-    attr(p + 5, te, "action", cand.action, sizeof cand.action);
-    if (!attr(p + 5, te, "method", cand.method, sizeof cand.method))
+    attr(p + 5, te, "action", cand.action, sizeof cand.action,
+         &cand.action_cut);
+    if (!attr(p + 5, te, "method", cand.method, sizeof cand.method, NULL))
       snprintf(cand.method, sizeof cand.method, "get");
     lower(cand.method);
     scan_inputs(te, fe ? fe : end, &cand);

@@ -235,6 +235,15 @@ is_rc 3 "--cookie-jar with a token flow: exit 3 (it keeps no session)"
 [ ! -e "$LAB_DIR/jar-cc" ]
 ok $? "--cookie-jar with a token flow: no file made"
 
+# A hidden field longer than check_login keeps (ASP.NET's __VIEWSTATE can
+# be): the limit named, UNKNOWN, never a cut value posted.
+run "$P" -u "$U/xform/login?pad=1000" $FORM --success-string 'Welcome back'
+is_rc 0 "a hidden field of 1000 characters: exit 0"
+run "$P" -u "$U/xform/login?pad=1024" $FORM --success-string 'Welcome back'
+is_rc 3 "a hidden field of 1024 characters: exit 3"
+first_line_matches "^LOGIN UNKNOWN - login page: __VIEWSTATE is longer than the 1023 bytes check_login keeps" \
+  "a hidden field too long: the field and the limit named"
+
 # URL userinfo: the basic flow's credentials, never shown; refused by the
 # flows that would not use it.
 run "$P" --flow basic -u "http://$LOGIN_USER:$LOGIN_PASSWORD@${U#http://}/basic/protected"

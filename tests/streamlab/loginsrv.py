@@ -110,8 +110,10 @@ Origin tests (tests/plugins/origin_login.sh; nothing above changes):
                      secret-free.
   /redir/CODE?to=URL   any method: the body is read and dropped, reply
                      CODE (301 302 303 307 308) with Location: URL
-  /xform/login?action=URL  GET: the login page of /login (presession
-                     cookie, csrf_token) whose form posts to URL;
+  /xform/login?action=URL&pad=N  GET: the login page of /login
+                     (presession cookie, csrf_token) whose form posts to
+                     URL (default /xform/login), with a hidden __VIEWSTATE
+                     of N characters when pad is given;
                      POST /xform/login: as POST /login
   /fault/ttl/token?v=JSON  the token endpoint (same checks) whose success
                      reply has "expires_in": JSON, the text written as
@@ -278,7 +280,8 @@ class Handler(labhttp.Handler):
         if path == "/fault/ttl/token":
             return self.token(body, "ttl", q)
         if path == "/xform/login" and self.command != "POST":
-            return self.login_form("/xform", action=q.get("action", "/xform/login"))
+            return self.login_form("/xform", action=q.get("action", "/xform/login"),
+                                   pad=int(q.get("pad", "0")))
         if path == "/token":
             return self.token(body, None, q)
         m = re.fullmatch(r"/fault/([a-z0-9]+)/token", path)
@@ -507,7 +510,7 @@ class Handler(labhttp.Handler):
             time.sleep(float(q.get("s", get_delay)))
         return self.login_form(prefix)
 
-    def login_form(self, prefix, error=False, pre=None, action=None):
+    def login_form(self, prefix, error=False, pre=None, action=None, pad=0):
         csrf = secrets.token_urlsafe(24)
         hdrs = []
         if pre is None:
@@ -515,7 +518,12 @@ class Handler(labhttp.Handler):
             hdrs.append(("Set-Cookie", "presession=%s; HttpOnly; Path=/" % pre))
         with LOCK:
             PRESESSIONS[pre] = csrf
-        return self.html(200, login_page(prefix, csrf, error, action), hdrs)
+        page = login_page(prefix, csrf, error, action)
+        if pad:
+            page = page.replace('<input type="hidden" name="next"',
+                                '<input type="hidden" name="__VIEWSTATE" value="%s">\n'
+                                '<input type="hidden" name="next"' % ("v" * pad), 1)
+        return self.html(200, page, hdrs)
 
     def login_post(self, prefix, field, body):
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()

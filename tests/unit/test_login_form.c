@@ -7,6 +7,7 @@
 
 /* By path: the test is built without plugins/ on the include path. */
 #include "../../plugins/login_form.h"
+#include "streamwatch/strbuf.h"
 #include "tap.h"
 
 /* Runs form_find over a NUL-terminated page. */
@@ -121,8 +122,8 @@ static void test_defaults(void) {
   is_str(f.method, "get", "no method -> get");
   input_is(&f, "q", "text", "", "no type -> text, no value -> \"\"");
 
-  is_int(find("<form method=\"\"><input name=q type=\"\"></form>", NULL, &f),
-         0, "empty method and type: form found");
+  is_int(find("<form method=\"\"><input name=q type=\"\"></form>", NULL, &f), 0,
+         "empty method and type: form found");
   is_str(f.method, "", "method=\"\" is kept as written");
   input_is(&f, "q", "", "", "type=\"\" is kept as written");
 }
@@ -165,9 +166,9 @@ static void test_choice(void) {
 static void test_no_form(void) {
   static html_form f;
 
-  is_int(find("<html><body><input name=pw type=password></body></html>",
-              "pw", &f),
-         -1, "inputs without a form -> -1");
+  is_int(
+      find("<html><body><input name=pw type=password></body></html>", "pw", &f),
+      -1, "inputs without a form -> -1");
   is_int(find("", "pw", &f), -1, "empty page -> -1");
   is_int(find("<formula>x</formula><inputs name=pw>", "pw", &f), -1,
          "'<formula' is not a form");
@@ -201,8 +202,9 @@ static void test_names(void) {
     is_str(f.inputs[3].name, "real4", "'name = ' inside a value ignored");
     is_str(f.inputs[3].type, "hidden", "'type=' inside a value ignored");
     is_str(f.inputs[3].value, "type=evil", "value taken from value=");
-    is_str(f.inputs[4].name, "real6", "an input with name only in a value "
-                                      "is skipped");
+    is_str(f.inputs[4].name, "real6",
+           "an input with name only in a value "
+           "is skipped");
     is_str(f.inputs[4].value, "v6", "data-value is not value");
   }
   ok(form_input_get(&f, "evil") == NULL, "no input named evil");
@@ -210,35 +212,39 @@ static void test_names(void) {
 
   /* The same trap in the form tag. */
   is_int(find("<form data-x=\"x action=/evil method=put\" action=/ok>"
-              "</form>", NULL, &f),
+              "</form>",
+              NULL, &f),
          0, "form attributes: found");
   is_str(f.action, "/ok", "action=... inside another value ignored");
   is_str(f.method, "get", "method=... inside another value ignored");
 }
 
+/* Appends c n times. */
+static void add_run(sw_buf *b, char c, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    sw_buf_add(b, &c, 1);
+}
+
 static void test_long_values(void) {
   static html_form f;
   enum { LONG = 5000 };
-  size_t cap = LONG * 4 + 256, used = 0;
-  char *page = malloc(cap);
-  if (!ok(page != NULL, "long values: malloc"))
-    return;
-  used += (size_t)snprintf(page + used, cap - used, "<form action=\"");
-  memset(page + used, 'A', LONG);
-  used += LONG;
-  used += (size_t)snprintf(page + used, cap - used,
-                           "\" method=\"postpostpostpostpost\">"
-                           "<input type=\"passwordpasswordpasswordpassword!\" "
-                           "name=\"");
-  memset(page + used, 'N', LONG);
-  used += LONG;
-  used += (size_t)snprintf(page + used, cap - used, "\" value=\"");
+  sw_buf b;
+  sw_buf_init(&b, LONG * 4 + 256);
+  sw_buf_puts(&b, "<form action=\"");
+  add_run(&b, 'A', LONG);
+  sw_buf_puts(&b, "\" method=\"postpostpostpostpost\">"
+                  "<input type=\"passwordpasswordpasswordpassword!\" "
+                  "name=\"");
+  add_run(&b, 'N', LONG);
+  sw_buf_puts(&b, "\" value=\"");
   /* 2000 entities: more than the buffer holds once decoded. */
-  for (int i = 0; i < LONG * 2 / 5; i++) {
-    memcpy(page + used, "&amp;", 5);
-    used += 5;
-  }
-  used += (size_t)snprintf(page + used, cap - used, "\"></form>");
+  for (int i = 0; i < LONG * 2 / 5; i++)
+    sw_buf_puts(&b, "&amp;");
+  sw_buf_puts(&b, "\"></form>");
+  if (!ok(!b.nomem && !b.cut, "long values: page built"))
+    return;
+  const char *page = sw_buf_str(&b);
+  size_t used = b.len;
 
   is_int(form_find(page, used, NULL, &f), 0, "long values: form found");
   is_int(strlen(f.action), sizeof f.action - 1, "action truncated to buffer");
@@ -255,23 +261,57 @@ static void test_long_values(void) {
     is_int(strlen(in->type), sizeof in->type - 1, "type truncated to buffer");
     is_str(in->type, "passwordpasswordpasswordpasswor",
            "type: truncated, lowercased");
+    ok(in->cut, "a cut name or value is flagged, so it is never posted");
   }
-  free(page);
+  ok(f.action_cut, "a cut action is flagged");
+  sw_buf_free(&b);
+
+  /* exactly what fits is not cut; one byte more is */
+  html_form g;
+  char fit[1200], over[1200];
+  snprintf(fit, sizeof fit,
+           "<form><input type=hidden name=v value=\"%.*s\"></form>",
+           (int)sizeof g.inputs[0].value - 1,
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+  is_int(form_find(fit, strlen(fit), NULL, &g), 0, "a value that just fits");
+  ok(g.n == 1 && !g.inputs[0].cut &&
+         strlen(g.inputs[0].value) == sizeof g.inputs[0].value - 1,
+     "a value of exactly the buffer's size is kept whole, not flagged");
+  snprintf(over, sizeof over,
+           "<form><input type=hidden name=v value=\"%sy\"></form>",
+           g.inputs[0].value);
+  is_int(form_find(over, strlen(over), NULL, &g), 0, "a value one too long");
+  ok(g.n == 1 && g.inputs[0].cut, "a value one byte too long is flagged");
 }
 
 static void test_many_inputs(void) {
   static html_form f;
   enum { MANY = 200 };
-  size_t cap = MANY * 40 + 128, used = 0;
-  char *page = malloc(cap);
-  if (!ok(page != NULL, "many inputs: malloc"))
-    return;
-  used += (size_t)snprintf(page + used, cap - used, "<form>");
+  sw_buf b;
+  sw_buf_init(&b, MANY * 40 + 128);
+  sw_buf_puts(&b, "<form>");
   for (int i = 0; i < MANY; i++)
-    used += (size_t)snprintf(page + used, cap - used,
-                             "<input name=\"f%d\" value=\"%d\">", i, i);
-  used += (size_t)snprintf(page + used, cap - used,
-                           "<input name=pw type=password></form>");
+    sw_buf_addf(&b, "<input name=\"f%d\" value=\"%d\">", i, i);
+  sw_buf_puts(&b, "<input name=pw type=password></form>");
+  if (!ok(!b.nomem && !b.cut, "many inputs: page built"))
+    return;
+  const char *page = sw_buf_str(&b);
+  size_t used = b.len;
 
   is_int(form_find(page, used, NULL, &f), 0, "many inputs: form found");
   is_int(f.n, FORM_MAX_INPUTS, "stops at FORM_MAX_INPUTS");
@@ -279,13 +319,25 @@ static void test_many_inputs(void) {
   is_str(f.inputs[FORM_MAX_INPUTS - 1].name, "f63", "64th input kept");
   is_str(f.inputs[FORM_MAX_INPUTS - 1].value, "63", "64th input's value");
   ok(form_input_get(&f, "f64") == NULL, "65th input dropped");
+  ok(f.too_many, "more inputs than kept: flagged, so the form is not posted");
   ok(form_input_get(&f, "pw") == NULL, "field past the limit not seen");
 
   /* The field past the limit: the form is still the first one. */
   is_int(form_find(page, used, "pw", &f), 0,
          "many inputs, field past limit: a form");
   is_int(f.n, FORM_MAX_INPUTS, "many inputs, field past limit: 64 inputs");
-  free(page);
+  sw_buf_free(&b);
+
+  /* exactly as many as kept: nothing left out, not flagged */
+  sw_buf_init(&b, FORM_MAX_INPUTS * 40 + 64);
+  sw_buf_puts(&b, "<form>");
+  for (int i = 0; i < FORM_MAX_INPUTS; i++)
+    sw_buf_addf(&b, "<input name=\"f%d\">", i);
+  sw_buf_puts(&b, "<input type=submit></form>");
+  is_int(form_find(sw_buf_str(&b), b.len, NULL, &f), 0, "64 inputs: found");
+  ok(f.n == FORM_MAX_INPUTS && !f.too_many,
+     "64 named inputs (and one without a name): all kept, not flagged");
+  sw_buf_free(&b);
 }
 
 static void test_unterminated(void) {
