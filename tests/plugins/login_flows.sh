@@ -235,6 +235,11 @@ is_rc 3 "--cookie-jar with a token flow: exit 3 (it keeps no session)"
 [ ! -e "$LAB_DIR/jar-cc" ]
 ok $? "--cookie-jar with a token flow: no file made"
 
+# A body past the 4 MiB limit: check_login's limit, named, UNKNOWN.
+run "$P" -u "$U/fault/big/token" $CC
+is_rc 3 "a 5 MiB token response: exit 3"
+first_line_matches "^LOGIN UNKNOWN - step 1/1 POST /fault/big/token: .*4194304" "a 5 MiB token response: the limit named"
+
 # A hidden field longer than check_login keeps (ASP.NET's __VIEWSTATE can
 # be): the limit named, UNKNOWN, never a cut value posted.
 run "$P" -u "$U/xform/login?pad=1000" $FORM --success-string 'Welcome back'

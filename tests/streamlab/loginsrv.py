@@ -115,6 +115,8 @@ Origin tests (tests/plugins/origin_login.sh; nothing above changes):
                      URL (default /xform/login), with a hidden __VIEWSTATE
                      of N characters when pad is given;
                      POST /xform/login: as POST /login
+  /fault/big/token   200 application/json of 5 MiB (past check_login's
+                     4 MiB body limit), any method
   /fault/ttl/token?v=JSON  the token endpoint (same checks) whose success
                      reply has "expires_in": JSON, the text written as
                      given (1e300, 9223372036854775807, "3600", -1, ...)
@@ -277,6 +279,8 @@ class Handler(labhttp.Handler):
         m = re.fullmatch(r"/redir/(301|302|303|307|308)", path)
         if m and "to" in q:
             return self.reply(int(m.group(1)), "", "text/plain", [("Location", q["to"])])
+        if path == "/fault/big/token":
+            return self.reply(200, b'{"pad":"' + b"x" * (5 << 20) + b'"}')
         if path == "/fault/ttl/token":
             return self.token(body, "ttl", q)
         if path == "/xform/login" and self.command != "POST":
