@@ -252,6 +252,18 @@ static void check_moving(const stream_cfg *cfg, const char *url,
   hls_free(&again);
 }
 
+/* Where a player starts a live playlist: the segment that begins at
+ * least three target durations from its end (RFC 8216 6.3.3), since the
+ * newest segments may not have reached every edge of a CDN yet; count
+ * segments from there, or the last count when fewer follow. */
+static size_t live_start(const hls_playlist *pl, size_t count) {
+  double from_end = 0;
+  size_t i = pl->n_segments;
+  while (i > 0 && from_end < 3.0 * (double)pl->target_duration)
+    from_end += pl->segments[--i].duration;
+  return i + count > pl->n_segments ? pl->n_segments - count : i;
+}
+
 void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
                 stream_meas *m, sw_check *check) {
   hls_playlist master = {0}, media = {0};
@@ -280,7 +292,7 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   m->live = !media.endlist;
   size_t n =
       media.n_segments < cfg->segments ? media.n_segments : cfg->segments;
-  size_t first = m->live ? media.n_segments - n : 0;
+  size_t first = m->live ? live_start(&media, n) : 0;
   double took = 0, dur = 0;
   if (media.encrypted)
     sw_check_sub(check, SW_OK,

@@ -150,6 +150,15 @@ is_rc 3 "a playlist over 8 MiB: exit 3"
 first_line_matches '^STREAM UNKNOWN - playlist: larger than 8388608 bytes, check_stream.s limit for it \(see check_stream\(1\)\)' \
   "a playlist over 8 MiB: the limit named"
 
+# A CDN edge the newest segment has not reached yet (404 there for a
+# moment): a player starts three target durations from the end (RFC 8216
+# 6.3.3), and so does check_stream.
+media_start_relay EDGE "$HTTP_URL_W" --hide-newest || bail_out "relay did not start"
+run "$P" -u "$RELAY_URL_EDGE/media/LIVE/master.m3u8"
+is_rc 0 "newest segment not on the edge yet: exit 0"
+first_line_matches '^STREAM OK - HLS live MPEG-TS \(variant 1/3, 140800 b/s\), 2 segments' \
+  "newest segment not on the edge: the player's segments judged"
+
 # A live playlist whose program date-times lag our clock by a minute (a
 # packager's clock behind, or a delayed channel keeping its times) but
 # that moves: alive, not "stuck" (the date-times only estimate when it

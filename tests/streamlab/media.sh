@@ -161,14 +161,16 @@
 #                        MEDIA_CORRUPT_OFFSET_<NAME> (376 or 0).
 #   media_start_relay NAME UPSTREAM [--addr ADDR] [--throttle BPS]
 #                     [--burst BYTES] [--stall-after BYTES] [--stall S]
-#                     [--pdt-shift S]
+#                     [--pdt-shift S] [--hide-newest]
 #                        tests/streamlab/relay.py in front of UPSTREAM
 #                        (http://ADDR:PORT of Icecast or nginx): the same
 #                        paths, with the body throttled to BPS bytes/s after
 #                        BURST bytes, and/or one pause of S seconds (default
 #                        2) after BYTES bytes, per connection; --pdt-shift:
 #                        HLS playlists' EXT-X-PROGRAM-DATE-TIME S seconds
-#                        in the past (a packager's clock behind). Sets
+#                        in the past (a packager's clock behind);
+#                        --hide-newest: the newest segment of each media
+#                        playlist is a 404 (an edge it has not reached). Sets
 #                        RELAY_URL_<NAME> (http://127.0.0.1:PORT),
 #                        RELAY_PORT_<NAME>, LAB_PID_<NAME>; a stream is then
 #                        $RELAY_URL_<NAME>/live.mp3.

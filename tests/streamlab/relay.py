@@ -26,6 +26,10 @@ Shaping of the body, per connection, counted in body bytes sent:
   --stall-after BYTES    once BYTES body bytes have been sent, send nothing
   --stall SECONDS        for SECONDS (float; default 2), once per connection,
                          then carry on
+  --hide-newest          a CDN edge the newest segment has not reached yet:
+                         the last URI of each HLS media playlist relayed
+                         (.m3u8 with EXTINF, read whole) answers 404 Not
+                         Found until a newer playlist names another
   --pdt-shift SECONDS    HLS playlists (a path ending in .m3u8) are read
                          whole and every EXT-X-PROGRAM-DATE-TIME moved
                          SECONDS (float) into the past, in the same format
@@ -43,7 +47,7 @@ import socketserver
 import sys
 import threading
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
        "te", "trailer", "upgrade", "host"}
@@ -94,10 +98,26 @@ class Handler(socketserver.StreamRequestHandler):
                              % (len(body), body))
             log('"%s %s" 502 (%s)' % (method, target, e))
             return
+        path = target.split("?")[0]
+        if opts.hide_newest and path in self.server.newest.values():
+            body = b"not on this edge yet\n"
+            self.wfile.write(b"HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
+                             b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+                             % (len(body), body))
+            conn.close()
+            log('"%s %s" 404 (newest segment hidden)' % (method, target))
+            return
         whole = None
-        if opts.pdt_shift and method == "GET" and \
-                target.split("?")[0].endswith(".m3u8"):
-            whole = shift_pdt(resp.read(), opts.pdt_shift)
+        if (opts.pdt_shift or opts.hide_newest) and method == "GET" and \
+                path.endswith(".m3u8"):
+            whole = resp.read()
+            if opts.pdt_shift:
+                whole = shift_pdt(whole, opts.pdt_shift)
+            if opts.hide_newest and b"#EXTINF" in whole:  # media playlists
+                uris = [l.strip() for l in whole.decode("latin-1").splitlines()
+                        if l.strip() and not l.startswith("#")]
+                if uris:
+                    self.server.newest[path] = urljoin(path, uris[-1])
         out = ["HTTP/1.1 %d %s" % (resp.status, resp.reason)]
         for name, value in resp.getheaders():
             if name.lower() not in HOP and not (
@@ -113,7 +133,7 @@ class Handler(socketserver.StreamRequestHandler):
             if whole is not None:
                 self.wfile.write(whole)
                 self.sent = len(whole)
-                self.note = " (program date-times %g s earlier)" % opts.pdt_shift
+                self.note = " (whole)"
             elif method != "HEAD":
                 self.relay_body(resp, opts)
         except OSError:
@@ -192,6 +212,7 @@ def main():
     ap.add_argument("--stall-after", type=int, default=None)
     ap.add_argument("--stall", type=float, default=2.0)
     ap.add_argument("--pdt-shift", type=float, default=0)
+    ap.add_argument("--hide-newest", action="store_true")
     opts = ap.parse_args()
     opts.up = urlsplit(opts.upstream)
     if opts.up.scheme not in ("http", "https") or not opts.up.hostname:
@@ -199,6 +220,7 @@ def main():
     Server.address_family = socket.AF_INET6 if ":" in opts.addr else socket.AF_INET
     srv = Server((opts.addr, opts.port), Handler)
     srv.opts = opts
+    srv.newest = {}  # playlist path -> its newest segment's path
     print("ready %s %d" % (opts.addr, srv.server_address[1]), flush=True)
     try:
         srv.serve_forever()
