@@ -59,8 +59,19 @@ typedef struct {
   const char *method, *url, *body;
   const char *cred_origin; /* NULL: url's own */
   bool auth;               /* HTTP Basic/Digest with cfg's user */
+  bool no_creds;           /* not even the credential headers of -k */
   bool body_secret;        /* the body holds a password or secret */
 } step_req;
+
+/* The -k headers that are not credentials (sw_secret_header), for a
+ * request that must go without any. Returns 0 or -1 (no memory). */
+static int plain_headers(const sw_strvec *all, sw_strvec *out) {
+  for (size_t i = 0; all && i < all->n; i++)
+    if (!sw_secret_header(all->v[i], strlen(all->v[i])) &&
+        sw_strvec_add(out, all->v[i]) < 0)
+      return -1;
+  return 0;
+}
 
 /* Runs one request as step run->n + 1 of total. Returns 0 when an answer
  * came; -1 after setting the check's state and summary. */
@@ -83,7 +94,15 @@ static int step(const login_cfg *cfg, const sw_deadline *d, login_run *run,
     r.digest = cfg->digest;
   }
   step_name(cfg, s->what, sizeof s->what, q->method, q->url);
-  if (sw_http_perform(&r, d, &s->resp, &err) == 0)
+  sw_strvec plain = {0};
+  if (q->no_creds) {
+    if (plain_headers(cfg->base.headers, &plain) < 0)
+      sw_fail(&err, "out of memory");
+    r.headers = &plain;
+  }
+  int rc = err.msg[0] ? -1 : sw_http_perform(&r, d, &s->resp, &err);
+  sw_strvec_free(&plain);
+  if (rc == 0)
     return 0;
   s->failed = true;
   if (err.msg[0]) {
@@ -240,6 +259,7 @@ static void basic_flow(const login_cfg *cfg, const sw_deadline *d,
     return;
   }
   q.auth = false;
+  q.no_creds = true; /* a -k Authorization would open the door itself */
   if (!cfg->verify_rejects) {
     run->ok = true;
     return;

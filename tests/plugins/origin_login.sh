@@ -143,6 +143,16 @@ for way in "O 302" "P 307" "L 301"; do
   clean L "$d"
 done
 
+# --verify-rejects: the request that must be refused goes without any
+# credential, -k credential headers included (else it proves nothing).
+reset_dumps
+run "$P" --flow basic -u "$URL_L/basic/protected" --username "$LOGIN_USER" \
+  --password "$LOGIN_PASSWORD" -k "$K2" -k "X-Trace: plain-1" --verify-rejects
+verdict 0 "^LOGIN OK - basic as alice " "basic --verify-rejects with -k"
+is "$(grep -c '^GET /basic/protected ' "$LAB_DIR/L.dump")" 2 "--verify-rejects: two requests"
+is "$(grep -ci '^x-api-key: ' "$LAB_DIR/L.dump")" 1 "--verify-rejects: the -k credential only on the first"
+is "$(grep -ci '^x-trace: plain-1' "$LAB_DIR/L.dump")" 2 "--verify-rejects: other -k headers on both"
+
 # --- Form flow, the login page redirects: to another host, another port,
 # and from https down to http. -k credentials (bearer, API key, cookie)
 # and the password stay home; the form then found on the other origin is
