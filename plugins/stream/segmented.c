@@ -10,17 +10,27 @@
 #include "mpd.h"
 #include "stream.h"
 #include "streamwatch/sanitize.h"
+#include "streamwatch/secret.h"
 #include "streamwatch/strbuf.h"
 
-/* The last path element of a URL, for messages ("1234.ts"). */
+/* The last path element of a URL, for messages ("1234.ts"). The whole
+ * URL is masked first and cut after: a secret holding a '/' (or spanning
+ * the query) would otherwise leave its tail in the name, unmasked. */
 static void seg_name(const stream_cfg *cfg, const char *url, char *b,
                      size_t n) {
-  const char *q = strchr(url, '?');
-  size_t len = q ? (size_t)(q - url) : strlen(url);
-  const char *slash = url + len;
-  while (slash > url && slash[-1] != '/')
+  char *copy = strdup(url);
+  if (!copy) {
+    sw_sanitize(b, n, "(out of memory)", 15, 0);
+    return;
+  }
+  sw_secret_mask(copy, cfg->base.secrets);
+  size_t len = strcspn(copy, "?#");
+  const char *slash = copy + len;
+  while (slash > copy && slash[-1] != '/')
     slash--;
-  sw_text_safe(b, n, slash, (size_t)(url + len - slash), 60, cfg->base.secrets);
+  sw_sanitize(b, n, slash, (size_t)(copy + len - slash), 60);
+  memset(copy, 0, strlen(copy));
+  free(copy);
 }
 
 enum { SEG_SNIFF = 8192 };

@@ -152,6 +152,16 @@ ok $? "--connect-to: B got its segment requests"
 grep -q '"Host": "stream.test:' "$LAB_DIR/A.log"
 ok $? "--connect-to: A got the playlist under the -u host name"
 
+# A secret holding a '/' echoed in a segment's path: masked before the
+# segment's name is cut from the URL (its tail alone is no match for a
+# mask once cut).
+printf '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:1.0,\np/head-%s/tail-%s\n#EXT-X-ENDLIST\n' \
+  "$$" "$$" >"$W/echo.m3u8"
+run "$P" -u "$URL_A/echo.m3u8" --bearer "head-$$/tail-$$"
+is_rc 2 "secret in a segment path: exit 2 (404)"
+first_line_matches '^STREAM CRITICAL - segment \*+: HTTP 404 ' "the segment named, masked"
+no_line_matches "tail-$$" "no tail of the secret in the output"
+
 # Without credentials, another origin is still named (no "not sent").
 run "$P" -u "$URL_A/segment.m3u8"
 is_rc 0 "no credentials: exit 0"
