@@ -130,6 +130,23 @@ static void test_costly(void) {
        sw_now() - t0);
     regfree(&re);
   }
+  /* cheap start positions first, then costly ones: the chunks grown on
+   * the cheap part must not run past the budget on the costly one */
+  char *mixed = malloc(n + 1);
+  if (mixed) {
+    memset(mixed, 'a', n - 1000000);
+    memset(mixed + n - 1000000, '<', 1000000);
+    mixed[n] = '\0';
+    regcomp(&re, "<[^>]*x$", REG_EXTENDED | REG_NOSUB);
+    sw_deadline_start(&d, 2.0);
+    t0 = sw_now();
+    rc = sw_regex_search(&re, mixed, n, 0, NULL, &d, "-r", &err);
+    took = sw_now() - t0;
+    is_int(rc, -1, "1.6 MB cheap then 1 MB costly: refused");
+    ok(took < 1.5, "still within half of the 2 s left (%.2f s)", took);
+    regfree(&re);
+    free(mixed);
+  }
   /* a match at the very end of a large subject: all starts tried */
   s[n - 1] = 'Z';
   regcomp(&re, "Z$", REG_EXTENDED);
