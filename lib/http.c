@@ -257,11 +257,22 @@ static int one_hop(CURL *h, sw_http_ctx *c, const sw_http_hop *hop,
   r->status = 0;
   r->too_big = r->tcp_connected = r->headers_done = false;
   errbuf[0] = '\0';
+  /* a session's cookies are credentials too: not for another origin */
+  struct curl_slist *cookies = NULL;
+  bool hide = c->req->session && !hop->creds;
   CURLcode code = setup_hop(h, c->req, hop, headers, hop_timeout_ms(d));
-  if (code != CURLE_OK)
+  if (code != CURLE_OK) {
     sw_fail(err, "libcurl: %s", curl_easy_strerror(code));
-  else
-    rc = hop_finish(h, c, hop->url, curl_easy_perform(h), errbuf, d);
+  } else {
+    if (hide && sw_http_cookies_hide(h, &cookies) < 0)
+      sw_fail(err, "out of memory");
+    else
+      rc = hop_finish(h, c, hop->url, curl_easy_perform(h), errbuf, d);
+    if (cookies) /* there were some to keep back */
+      sw_http_note_withheld(c->req, hop->url, r);
+    if (hide && sw_http_cookies_restore(h, cookies) < 0 && rc == 0)
+      rc = sw_fail(err, "out of memory");
+  }
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
   free_headers(headers);
   return rc;

@@ -45,6 +45,18 @@ int sw_http_on_debug(CURL *h, curl_infotype type, char *data, size_t size,
 void sw_http_read_times(CURL *h, sw_http_ctx *c, bool https, sw_http_times *t);
 void sw_http_read_cert(CURL *h, sw_http_resp *r);
 
+/* Notes (once) that credentials were not sent to url's origin:
+ * resp->cred_withheld, and withheld_at ("http://other:8080/"). */
+void sw_http_note_withheld(const sw_http_req *req, const char *url,
+                           sw_http_resp *resp);
+
+/* A session's cookies kept from a hop that may not carry credentials
+ * (lib/http_cookies.c): hide empties the jar (reading a jar file not yet
+ * read first) into *saved; restore puts them back, with the cookies the
+ * hop's answer set, and frees saved. Return 0, or -1 (out of memory). */
+int sw_http_cookies_hide(CURL *h, struct curl_slist **saved);
+int sw_http_cookies_restore(CURL *h, struct curl_slist *saved);
+
 typedef struct {
   char *url;          /* where this hop goes (owned) */
   const char *method; /* NULL: GET; else "HEAD", "POST" or req->method */

@@ -34,12 +34,10 @@ bool sw_http_has_creds(const sw_http_req *req) {
   return false;
 }
 
-/* Notes (once) that credentials were not sent to url's origin, shown as
- * "http://other:8080/". */
-static void note_withheld(const sw_http_req *req, const char *url,
-                          sw_http_resp *resp) {
+void sw_http_note_withheld(const sw_http_req *req, const char *url,
+                           sw_http_resp *resp) {
   char origin[300];
-  if (resp->cred_withheld || !sw_http_has_creds(req))
+  if (resp->cred_withheld)
     return;
   resp->cred_withheld = true;
   if (sw_url_origin(url, origin, sizeof origin) < 0) {
@@ -125,7 +123,8 @@ int sw_http_hop_first(sw_http_hop *hop, const sw_http_req *req,
     return sw_fail(err, "out of memory");
   if (hop->creds)
     return 0;
-  note_withheld(req, req->url, resp);
+  if (sw_http_has_creds(req))
+    sw_http_note_withheld(req, req->url, resp);
   return hop->body && req->body_secret ? refuse_body(req, req->url, 0, resp)
                                        : 0;
 }
@@ -176,8 +175,8 @@ int sw_http_hop_next(sw_http_hop *hop, const sw_http_req *req, long status,
   if (!next)
     return sw_fail(err, "out of memory");
   note_hop(req, hop->url, next, resp);
-  if (!creds)
-    note_withheld(req, next, resp);
+  if (!creds && sw_http_has_creds(req))
+    sw_http_note_withheld(req, next, resp);
   free(hop->url);
   hop->url = next;
   hop->creds = creds;

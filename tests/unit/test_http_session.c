@@ -17,14 +17,25 @@
 #include "http_hop.h"
 #include "tap.h"
 
-/* Answers every connection with one 200 "ok" and closes it. */
+/* What the request's Cookie header held, "none" without one. */
+static void cookie_of(const char *req, char *out, size_t n) {
+  const char *c = strstr(req, "\r\nCookie: ");
+  if (c)
+    snprintf(out, n, "%.*s", (int)strcspn(c + 10, "\r\n"), c + 10);
+  else
+    snprintf(out, n, "none");
+}
+
+/* Answers every connection with one 200 whose body is the Cookie header
+ * it got, sets a session cookie, and closes it. */
 static void serve(int fd) {
   for (;;) {
     int c = accept(fd, NULL, NULL);
-    char buf[4096];
+    char buf[4096], cookie[256], reply[512];
     size_t got = 0;
     if (c < 0)
       continue;
+    buf[0] = '\0';
     while (got < sizeof buf - 1) {
       ssize_t n = read(c, buf + got, sizeof buf - 1 - got);
       if (n <= 0)
@@ -34,9 +45,13 @@ static void serve(int fd) {
       if (strstr(buf, "\r\n\r\n"))
         break;
     }
-    static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
-                                "Connection: close\r\n\r\nok";
-    if (write(c, reply, sizeof reply - 1) < 0)
+    cookie_of(buf, cookie, sizeof cookie);
+    int len = snprintf(reply, sizeof reply,
+                       "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n"
+                       "Set-Cookie: sid=S3ss10n-c00kie; Path=/\r\n"
+                       "Connection: close\r\n\r\n%s",
+                       strlen(cookie), cookie);
+    if (len > 0 && write(c, reply, (size_t)len) < 0)
       perror("write");
     close(c);
   }
@@ -122,6 +137,39 @@ static void test_bearer(int port) {
   free(big);
 }
 
+/* A session cookie is a credential too: not for another port of the
+ * same host (libcurl's engine scopes cookies by domain only), and back
+ * with the origin after. */
+static void test_session_cookies(int port, int other) {
+  sw_http_session *s = NULL;
+  sw_deadline d;
+  sw_err err = {""};
+  sw_http_resp resp;
+  char url[128], origin[128];
+  sw_deadline_start(&d, 5);
+  snprintf(origin, sizeof origin, "http://127.0.0.1:%d/", port);
+  sw_http_session_open(&s, NULL, &err);
+  sw_http_req r = {.url = origin, .session = s, .max_size = 1000};
+  sw_http_perform(&r, &d, &resp, &err);
+  is_str(resp.body ? resp.body : "", "none", "first request: no cookie yet");
+  sw_http_resp_free(&resp);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/x", other);
+  r.url = url;
+  r.cred_origin = origin;
+  is_int(sw_http_perform(&r, &d, &resp, &err), 0, "to another port");
+  is_str(resp.body ? resp.body : "", "none",
+         "another port of the same host: the session cookie not sent");
+  ok(resp.cred_withheld, "said: credentials withheld (%s)", resp.withheld_at);
+  sw_http_resp_free(&resp);
+  r.url = origin;
+  sw_http_perform(&r, &d, &resp, &err);
+  is_str(resp.body ? resp.body : "", "sid=S3ss10n-c00kie",
+         "back at the origin: the cookie is there");
+  ok(!resp.cred_withheld, "nothing withheld there");
+  sw_http_resp_free(&resp);
+  sw_http_session_close(s);
+}
+
 static void test_url_display(void) {
   char b[200];
   const char *const secrets[] = {"tok123", NULL};
@@ -197,16 +245,23 @@ static void test_hops(void) {
 }
 
 int main(void) {
-  int port = 0;
-  pid_t pid = start_server(&port);
-  ok(pid > 0, "test server started on port %d", port);
+  int port = 0, other = 0;
+  pid_t pid = start_server(&port), pid2 = start_server(&other);
+  ok(pid > 0 && pid2 > 0, "test servers started on ports %d, %d", port, other);
   test_url_display();
   test_hops();
-  if (pid > 0) {
+  if (pid > 0 && pid2 > 0) {
     test_session_reuse(port);
     test_bearer(port);
+    test_session_cookies(port, other);
+  }
+  if (pid > 0) {
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
+  }
+  if (pid2 > 0) {
+    kill(pid2, SIGTERM);
+    waitpid(pid2, NULL, 0);
   }
   return tap_done();
 }
