@@ -118,7 +118,7 @@ int sw_plugin_main(const sw_plugin *p, void *cfg, int argc, char **argv) {
   if (p->free_cfg)
     p->free_cfg(cfg);
 out:
-  sw_strvec_free(&args);
+  sw_masks_free(&args); /* the copies hold the secrets argv no longer does */
   fflush(stdout);
   sw_signals_done();
   return state;
