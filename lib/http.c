@@ -346,7 +346,7 @@ static int check_req(const sw_http_req *req, sw_err *err) {
 
 int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
                     sw_http_resp *resp, sw_err *err) {
-  char errbuf[CURL_ERROR_SIZE] = "", to_spec[300];
+  char errbuf[CURL_ERROR_SIZE] = "", to_spec[600];
   struct curl_slist *to = NULL;
   sw_http_ctx c = {.req = req, .resp = resp, .fd = CURL_SOCKET_BAD};
   int rc = -1;
@@ -357,7 +357,10 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
   if (check_req(req, err) < 0)
     return -1;
   if (req->connect_to) {
-    if (sw_http_connect_to(req->connect_to, to_spec, sizeof to_spec) < 0)
+    /* the pin is for the host the user named (-u), not for every host a
+     * redirect or a playlist names */
+    const char *pinned = req->cred_origin ? req->cred_origin : req->url;
+    if (sw_http_pin_spec(pinned, req->connect_to, to_spec, sizeof to_spec) < 0)
       return sw_fail(err, "--connect-to: invalid address '%s'",
                      req->connect_to);
     if (!(to = curl_slist_append(NULL, to_spec)))

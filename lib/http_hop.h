@@ -45,6 +45,12 @@ int sw_http_on_debug(CURL *h, curl_infotype type, char *data, size_t size,
 void sw_http_read_times(CURL *h, sw_http_ctx *c, bool https, sw_http_times *t);
 void sw_http_read_cert(CURL *h, sw_http_resp *r);
 
+/* --connect-to's ADDR for the host and port of url only, in libcurl's
+ * CURLOPT_CONNECT_TO form "HOST:PORT:ADDR:PORT" (lib/http_session.c):
+ * a redirect or a playlist entry naming another host goes there, not to
+ * the pinned address. Returns 0, or -1 (malformed ADDR or URL). */
+int sw_http_pin_spec(const char *url, const char *to, char *buf, size_t n);
+
 /* Notes (once) that credentials were not sent to url's origin:
  * resp->cred_withheld, and withheld_at ("http://other:8080/"). */
 void sw_http_note_withheld(const sw_http_req *req, const char *url,

@@ -92,3 +92,24 @@ int sw_http_connect_to(const char *to, char *buf, size_t n) {
   sw_buf_fixed(&b, buf, n);
   return sw_buf_addf(&b, "::%s:%s", addr, port);
 }
+
+int sw_http_pin_spec(const char *url, const char *to, char *buf, size_t n) {
+  char spec[300];
+  CURLU *u = curl_url();
+  char *host = NULL, *port = NULL;
+  int rc = -1;
+  if (sw_http_connect_to(to, spec, sizeof spec) == 0 && u &&
+      curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+    sw_buf b;
+    sw_buf_fixed(&b, buf, n);
+    /* spec is "::ADDR:PORT": HOST:PORT takes the place of its empty
+     * pair, so only connections to that host and port are pinned */
+    rc = sw_buf_addf(&b, "%s:%s%s", host, port, spec + 1);
+  }
+  curl_free(host);
+  curl_free(port);
+  curl_url_cleanup(u);
+  return rc;
+}

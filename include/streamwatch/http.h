@@ -27,7 +27,9 @@ typedef struct {
   const char *body;         /* request body or NULL */
   size_t body_len;
   const char *bearer;     /* secret: sent as Authorization: Bearer */
-  const char *connect_to; /* ADDR or ADDR:PORT, or NULL */
+  const char *connect_to; /* ADDR or ADDR:PORT, or NULL: connections to
+                             the host and port of cred_origin (NULL:
+                             url) go there; other hosts as resolved */
   const char *proxy;      /* proxy URL or NULL */
   const char *ca_file, *client_cert, *client_key;
   bool insecure;    /* no certificate or host name verification */

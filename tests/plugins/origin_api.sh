@@ -168,6 +168,15 @@ is "$(received A | grep -c -- "$APIKEY")" 2 "away and back: the key went with bo
 ok $? "away and back: never to the other host"
 is_rc 1 "away and back: still WARNING (they were held back once)"
 
+# --connect-to pins the host -u names, not a host a redirect names.
+clear_logs
+run "$CHECK" -u "http://api.stream.test:$(port A)/to?u=$H/ok" --connect-to 127.0.0.1 -j '/status==ok'
+is_rc 0 "--connect-to, redirect to another host: exit 0"
+received A | grep -q '^Host: api.stream.test:'
+ok $? "--connect-to: the -u host's request went to the pinned address"
+received H | grep -q '^GET /ok HTTP'
+ok $? "--connect-to: the other host was reached at its own address"
+
 # RFC 9110 15.4: the method of the next hop.
 for c in 301 302 303 307 308; do
   clear_logs
