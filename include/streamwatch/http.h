@@ -43,10 +43,12 @@ typedef struct {
   int verbose;                /* >= 2: request lines; >= 3: libcurl trace */
   const char *const *secrets; /* strings masked in the trace; may be NULL */
   /* Credentials stay with their origin (scheme, host, port): the bearer,
-   * credential headers (sw_secret_header), username/password and a body
-   * marked body_secret are sent only to a request or redirect hop whose
-   * origin is that of cred_origin (a URL; NULL: req->url itself), and
-   * never over http when cred_origin is https. check_stream sets it to
+   * credential headers (sw_secret_header), username/password (also from
+   * the URL's userinfo), a body marked body_secret and a session's
+   * cookies are sent only to a request or redirect hop whose origin is
+   * that of cred_origin (a URL; NULL: req->url itself), and never over
+   * http when cred_origin is https (a hop elsewhere runs with the cookie
+   * jar emptied; the jar comes back after it). check_stream sets it to
    * the URL the user gave, so a playlist naming another host gets none. */
   const char *cred_origin;
   bool body_secret; /* the body holds a password or client secret: a
