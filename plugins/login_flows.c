@@ -110,21 +110,14 @@ static int step(const login_cfg *cfg, const sw_deadline *d, login_run *run,
     sw_check_summary(check, "step %d/%d %s: %s", run->n, total, s->what,
                      err.msg);
   } else {
-    /* libcurl's CURLE_OUT_OF_MEMORY, and a body past our 4 MiB limit,
-     * are check_login's failures, not the service's */
-    bool nomem =
-        strcasestr(s->resp.err, "out of memory") != NULL || s->resp.too_big;
+    /* libcurl's CURLE_OUT_OF_MEMORY is ours, not the service's (a body
+     * past 4 MiB is the service's: no login answer is that long) */
+    bool nomem = strcasestr(s->resp.err, "out of memory") != NULL;
     sw_check_raise(check, nomem               ? SW_UNKNOWN
                           : s->resp.timed_out ? cfg->std.timeout_state
                                               : SW_CRITICAL);
-    if (s->resp.too_big) /* the lib's words name check_api's --max-size */
-      sw_check_summary(check,
-                       "step %d/%d %s: the body is larger than check_login's "
-                       "limit of %zu bytes",
-                       run->n, total, s->what, cfg->base.max_size);
-    else
-      sw_check_summary(check, "step %d/%d %s: %s", run->n, total, s->what,
-                       s->resp.err);
+    sw_check_summary(check, "step %d/%d %s: %s", run->n, total, s->what,
+                     s->resp.err);
   }
   return -1;
 }
