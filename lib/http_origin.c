@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -72,9 +73,8 @@ char *sw_url_password(const char *url) {
   return copy;
 }
 
-/* url without "user:password@" (a URL curl cannot parse is shown as it
- * is, with whatever sits between "//" and the last '@' of the authority
- * dropped by hand). */
+/* url without "user:password@", from curl_url_get (curl_free it), or
+ * NULL when curl cannot parse it or memory ran out. */
 static char *strip_userinfo(const char *url) {
   CURLU *u = curl_url();
   char *out = NULL;
@@ -87,6 +87,13 @@ static char *strip_userinfo(const char *url) {
     curl_url_get(u, CURLUPART_URL, &out, 0);
   curl_url_cleanup(u);
   return out;
+}
+
+char *sw_url_without_userinfo(const char *url) {
+  char *clean = strip_userinfo(url);
+  char *copy = strdup(clean ? clean : url);
+  curl_free(clean);
+  return copy;
 }
 
 size_t sw_url_display(char *dst, size_t n, const char *url, size_t max,

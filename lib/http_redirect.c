@@ -113,13 +113,19 @@ static int refuse_body(const sw_http_req *req, const char *url, long status,
   return -1;
 }
 
+/* The URL a hop requests: without userinfo when it may not carry
+ * credentials (libcurl would send it as Basic authentication). */
+static char *hop_url(const char *url, bool creds) {
+  return creds ? strdup(url) : sw_url_without_userinfo(url);
+}
+
 int sw_http_hop_first(sw_http_hop *hop, const sw_http_req *req,
                       sw_http_resp *resp, sw_err *err) {
   memset(hop, 0, sizeof *hop);
   hop->method = req->method;
   hop->body = req->body != NULL;
   hop->creds = creds_allowed(req, req->url);
-  if (!(hop->url = strdup(req->url)))
+  if (!(hop->url = hop_url(req->url, hop->creds)))
     return sw_fail(err, "out of memory");
   if (hop->creds)
     return 0;
@@ -171,7 +177,7 @@ int sw_http_hop_next(sw_http_hop *hop, const sw_http_req *req, long status,
   bool creds = creds_allowed(req, target);
   if (hop->body && req->body_secret && !creds)
     return refuse_body(req, target, status, resp);
-  char *next = strdup(target);
+  char *next = hop_url(target, creds);
   if (!next)
     return sw_fail(err, "out of memory");
   note_hop(req, hop->url, next, resp);

@@ -184,6 +184,10 @@ bool sw_url_has_userinfo(const char *url);
  * run's masks. */
 char *sw_url_password(const char *url);
 
+/* url without its userinfo, as a new string (free() it; url as it is
+ * when curl cannot parse it), or NULL when out of memory. */
+char *sw_url_without_userinfo(const char *url);
+
 /* Writes url as output may show it into dst (size n): without userinfo
  * ("user:password@"), every string of secrets masked, sanitised, at most
  * max characters (0: no limit). Returns the length written. */

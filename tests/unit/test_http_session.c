@@ -241,6 +241,16 @@ static void test_hops(void) {
          "303 to another origin: followed, as a GET without the body");
   ok(!hop.body && hop.method == NULL && !hop.creds, "GET, nothing secret");
   sw_http_hop_free(&hop);
+  /* userinfo a playlist or a redirect names for another origin would
+   * go out as Basic authentication: dropped */
+  sw_http_req seg = {.url = "http://u:pw@cdn.example/seg1.ts",
+                     .cred_origin = "https://a.example/live.m3u8"};
+  memset(&resp, 0, sizeof resp);
+  is_int(sw_http_hop_first(&hop, &seg, &resp, &err), 0, "segment hop");
+  is_str(hop.url, "http://cdn.example/seg1.ts",
+         "another origin: its userinfo dropped");
+  ok(!hop.creds && resp.cred_withheld, "nothing sent, and said so");
+  sw_http_hop_free(&hop);
   sw_strvec_free(&h);
 }
 
