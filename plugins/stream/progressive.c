@@ -176,25 +176,6 @@ static bool on_tick(void *arg, double now) {
   return p->first == 0 || now < p->end_at;
 }
 
-/* Bytes of no format check_stream reads. Under an audio or video
- * Content-Type (FLAC, WAV, AC-3 on Icecast) that is a stream whose frames
- * are not checked; anything else is not audio. Returns false then. */
-static bool unknown_format(const prog *p, sw_check *check) {
-  if (strncasecmp(p->ctype, "audio/", 6) == 0 ||
-      strncasecmp(p->ctype, "video/", 6) == 0) {
-    sw_check_sub(check, SW_OK,
-                 "%s: frames not checked (a format check_stream does not "
-                 "read)",
-                 p->ctype);
-    return true;
-  }
-  sw_check_sub(check, SW_CRITICAL,
-               "not audio: no MP3, AAC, Ogg, MPEG-TS or fMP4 frame "
-               "(Content-Type %s)",
-               p->ctype[0] ? p->ctype : "none");
-  return false;
-}
-
 /* After the sample: what the bytes were, and what went wrong. */
 static void conclude(prog *p, const sw_http_resp *r, double end,
                      sw_check *check) {
@@ -220,7 +201,8 @@ static void conclude(prog *p, const sw_http_resp *r, double end,
       sw_check_sub(check, SW_CRITICAL, "not audio: %s", p->not_media);
     return;
   }
-  if (p->v.format == SF_UNKNOWN && r->body_len > 0 && !unknown_format(p, check))
+  if (p->v.format == SF_UNKNOWN && r->body_len > 0 &&
+      !stream_unread_format(p->ctype, NULL, m, check))
     return;
   m->format = p->v.format;
   m->frames = p->v.frames;

@@ -143,6 +143,9 @@ static double fetch_segment(const stream_cfg *cfg, const char *url,
     if (s->why) {
       sw_check_sub(check, SW_CRITICAL, "%s: not media: %s", what, s->why);
       rc = -1;
+    } else if (s->v.format == SF_UNKNOWN &&
+               !stream_unread_format(s->ctype, what, m, check)) {
+      rc = -1;
     } else {
       if (s->v.error[0])
         sw_check_sub(check, SW_CRITICAL, "%s: %s", what, s->v.error);
@@ -304,6 +307,7 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
       media.n_segments < cfg->segments ? media.n_segments : cfg->segments;
   size_t first = m->live ? live_start(&media, n) : 0;
   double took = 0, dur = 0;
+  m->encrypted = media.encrypted;
   if (media.encrypted)
     sw_check_sub(check, SW_OK,
                  "encrypted (%s): segments checked for "

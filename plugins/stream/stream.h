@@ -61,6 +61,9 @@ typedef struct {
   double media_seconds;
   unsigned long long media_bytes; /* of the segments in media_seconds */
   unsigned long declared_bps;     /* HLS BANDWIDTH, DASH @bandwidth; 0 */
+  bool encrypted;                 /* segments encrypted: frames not checkable */
+  char unread[48];                /* media of a type check_stream does not read
+                                     ("audio/flac"): frames not checked; "" none */
   stream_origins origins;
 } stream_meas;
 
@@ -160,6 +163,14 @@ int stream_fetch_at(const stream_cfg *cfg, const char *url, const char *what,
                     size_t max, bool first, const sw_deadline *d,
                     stream_meas *m, sw_http_resp *resp, char **final,
                     sw_check *check);
+
+/* Bytes in which no format was found (what: "segment 1.ts", or NULL for
+ * a progressive stream). Under an audio or video Content-Type that is a
+ * format check_stream does not read (FLAC, WebM): noted in m (frames not
+ * checked, said once) and true; otherwise a CRITICAL "not audio" (or
+ * "what: not media") and false. */
+bool stream_unread_format(const char *ctype, const char *what, stream_meas *m,
+                          sw_check *check);
 
 /* --type was given and the URL serves another kind (media where a
  * playlist was expected, an MPD for HLS, ...): a configuration mistake,

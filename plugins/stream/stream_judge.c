@@ -112,6 +112,28 @@ int stream_fetch_at(const stream_cfg *cfg, const char *url, const char *what,
   return 0;
 }
 
+bool stream_unread_format(const char *ctype, const char *what, stream_meas *m,
+                          sw_check *check) {
+  if (strncasecmp(ctype, "audio/", 6) == 0 ||
+      strncasecmp(ctype, "video/", 6) == 0) {
+    if (!m->unread[0]) {
+      snprintf(m->unread, sizeof m->unread, "%.*s", (int)strcspn(ctype, "; "),
+               ctype);
+      sw_check_sub(check, SW_OK,
+                   "%s: frames not checked (a format check_stream does not "
+                   "read)",
+                   m->unread);
+    }
+    return true;
+  }
+  sw_check_sub(check, SW_CRITICAL,
+               "%s%snot %s: no MP3, AAC, Ogg, MPEG-TS or fMP4 frame "
+               "(Content-Type %s)",
+               what ? what : "", what ? ": " : "", what ? "media" : "audio",
+               ctype[0] ? ctype : "none");
+  return false;
+}
+
 void stream_parse_failed(const char *what, const char *why, sw_check *check) {
   /* the parsers' bounds (HLS_MAX_SEGMENTS, MPD_MAX_ITEMS, ...) end
    * their message in "(limit)" (older ones: "more than N", "larger than
@@ -299,10 +321,13 @@ void stream_judge(const stream_cfg *cfg, const stream_meas *m,
   if (m->stalls && s != SW_OK)
     sw_check_sub(check, s, "stalled %u time%s, longest %.1f s", m->stalls,
                  m->stalls == 1 ? "" : "s", m->longest_stall);
-  if (cfg->expect_format_set && m->frames &&
-      !sf_format_matches(cfg->expect_format, m->format))
+  /* media arrived whose format is not the one expected, or none check_stream
+   * reads (FLAC for --expect-format mp3): encrypted segments cannot tell */
+  if (cfg->expect_format_set && !m->encrypted && (m->frames || m->unread[0]) &&
+      (!m->frames || !sf_format_matches(cfg->expect_format, m->format)))
     sw_check_sub(check, SW_CRITICAL, "format is %s, expected %s",
-                 sf_format_name(m->format), sf_format_name(cfg->expect_format));
+                 m->frames ? sf_format_name(m->format) : m->unread,
+                 sf_format_name(cfg->expect_format));
   double kbps_now = bitrate_bps(m) / 1000.0;
   if (cfg->min_bitrate > 0 && kbps_now > 0 && kbps_now < cfg->min_bitrate)
     sw_check_sub(check, SW_WARNING, "bitrate %.0f kb/s is below %g kb/s",

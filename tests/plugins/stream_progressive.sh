@@ -125,6 +125,10 @@ first_line_matches '^STREAM OK - progressive live no media "streamlab FLAC", [0-
 line_matches '^\\_ \[OK\] audio/flac: frames not checked \(a format check_stream does not read\)$' \
   "FLAC: frames not checked, said"
 is "$(perf_value rate)" U "FLAC: rate U (no frames, no nominal bitrate)"
+run "$P" -u "$MEDIA_URL_FLAC" --duration 2 --expect-format mp3
+is_rc 2 "FLAC with --expect-format mp3: exit 2"
+first_line_matches '^STREAM CRITICAL - format is audio/flac, expected MP3 ' \
+  "FLAC is not the MP3 expected (frames not checked is no pass)"
 head -c 20000 /dev/urandom | tr '\377' '\376' >"$MEDIA_ROOT/noise.bin"
 run "$P" -u "$HTTP_URL_W/media/noise.bin" --duration 1
 is_rc 2 "binary noise as application/octet-stream: exit 2"

@@ -94,6 +94,16 @@ is_rc 0 "EXT-X-KEY: exit 0"
 line_matches '^\\_ \[OK\] encrypted \(AES-128\): segments checked for arrival and size only$' \
   "encryption noted"
 
+# Segments of bytes no player decodes (no TS, fMP4 or audio frame; a
+# type that is not audio or video): not media, not "OK, no media".
+head -c 30000 /dev/urandom | tr '\107\377' '\106\376' >"$HLS_DIR_VOD/v0/noise.bin"
+printf '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:1.0,\nnoise.bin\n#EXT-X-ENDLIST\n' \
+  >"$HLS_DIR_VOD/v0/noise.m3u8"
+run "$P" -u "$(dirname "$HLS_MEDIA_URL_VOD")/noise.m3u8"
+is_rc 2 "segment of noise: exit 2"
+first_line_matches '^STREAM CRITICAL - segment noise\.bin: not media: no MP3, AAC, Ogg, MPEG-TS or fMP4 frame \(Content-Type application/octet-stream\) ' \
+  "segment of noise: not media, said"
+
 # A short (empty) segment.
 media_start_hls SHORT W vod ts || bail_out "VOD HLS did not start"
 first_seg=$(sed -n '/^seg/{p;q}' "$HLS_DIR_SHORT/v0/index.m3u8")
