@@ -86,6 +86,11 @@ static int step(const login_cfg *cfg, const sw_deadline *d, login_run *run,
   r.body_len = q->body ? strlen(q->body) : 0;
   r.cred_origin = q->cred_origin;
   r.body_secret = q->body_secret;
+  /* --connect-to pins -u's host (check_login(1)); the lib pins
+   * cred_origin's, which for a --success-url or --form-origin is another
+   * host that must resolve as usual */
+  if (q->cred_origin && !sw_same_origin(q->cred_origin, cfg->url))
+    r.connect_to = NULL;
   r.session = run->session;
   r.follow = run->session != NULL;
   if (q->auth) {

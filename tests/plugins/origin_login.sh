@@ -243,6 +243,17 @@ d="logged in, the last page on another host"
 verdict 1 "^LOGIN WARNING - step 3/3 GET /redir/302.* was redirected to another origin, which got no credentials: $(q "$URL_L")/.* -> $(q "$URL_O")/login" "$d"
 got O '^GET /login ' "$d"
 clean O "$d"
+# --connect-to pins -u's host only: a --success-url on another host
+# resolves as usual. The user named that URL: like an OAuth2 token URL,
+# it is an origin the -k headers were given for; the password never.
+reset_dumps
+run "$P" -u "http://login.example:$PORT_L/login" --connect-to 127.0.0.1 --flow form \
+  --username "$LOGIN_USER" --password "$LOGIN_PASSWORD" --csrf-field csrf_token \
+  --success-string 'Sign in' -k "$K2" --success-url "$URL_O/login"
+verdict 0 "^LOGIN OK - form as alice at http://login\.example:$PORT_L/login " "--connect-to and a --success-url on another host"
+got O '^GET /login ' "--connect-to and a --success-url on another host"
+! grep -qF -e "$LOGIN_PASSWORD" -e "$(b64 "$LOGIN_USER:$LOGIN_PASSWORD")" "$LAB_DIR/O.dump"
+ok $? "--connect-to and a --success-url on another host: not the password"
 reset_dumps
 run "$P" -u "$URL_T/login" $FORM -k "$K2" $CA --success-url "$URL_T/redir/302?to=$(uenc "$URL_L/account")"
 d="after an https login, a redirect down to http"
