@@ -210,6 +210,10 @@ static void conclude(prog *p, const sw_http_resp *r, double end,
   m->media_seconds = media_seconds(p);
   if (p->v.error[0])
     sw_check_sub(check, SW_CRITICAL, "%s", p->v.error);
+  else if (p->v.format != SF_UNKNOWN && p->v.frames == 0 && m->bytes > 0)
+    /* too short for the junk limit to speak: still no frame at all */
+    sw_check_sub(check, SW_CRITICAL, "no %s frame in %llu bytes",
+                 sf_format_name(p->v.format), m->bytes);
   if (m->media_seconds <= 0 && p->v.format == SF_UNKNOWN)
     ; /* neither frames nor a nominal bitrate: the rate is unknown */
   else if (m->live && p->rate_t0 > 0 && p->last > p->rate_t0)

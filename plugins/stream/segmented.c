@@ -149,6 +149,10 @@ static double fetch_segment(const stream_cfg *cfg, const char *url,
     } else {
       if (s->v.error[0])
         sw_check_sub(check, SW_CRITICAL, "%s: %s", what, s->v.error);
+      else if (s->v.format != SF_UNKNOWN && s->v.frames == 0)
+        /* too short for the junk limit to speak: still no frame at all */
+        sw_check_sub(check, SW_CRITICAL, "%s: no %s frame in %zu bytes", what,
+                     sf_format_name(s->v.format), r.body_len);
       m->format = s->v.format;
       m->frames += s->v.frames;
       if (s->v.bitrate_kbps)

@@ -104,6 +104,16 @@ is_rc 2 "segment of noise: exit 2"
 first_line_matches '^STREAM CRITICAL - segment noise\.bin: not media: no MP3, AAC, Ogg, MPEG-TS or fMP4 frame \(Content-Type application/octet-stream\) ' \
   "segment of noise: not media, said"
 
+# A segment too short for the junk limit (4096 bytes) with no packet in
+# it, served as video/mp2t: no frame at all is not "OK, no media".
+head -c 150 /dev/urandom | tr '\107' '\106' >"$HLS_DIR_VOD/v0/short.ts"
+printf '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:1.0,\nshort.ts\n#EXT-X-ENDLIST\n' \
+  >"$HLS_DIR_VOD/v0/short.m3u8"
+run "$P" -u "$(dirname "$HLS_MEDIA_URL_VOD")/short.m3u8"
+is_rc 2 "150 bytes without a TS packet: exit 2"
+first_line_matches '^STREAM CRITICAL - segment short\.ts: no MPEG-TS frame in 150 bytes ' \
+  "150 bytes without a TS packet: said"
+
 # A short (empty) segment.
 media_start_hls SHORT W vod ts || bail_out "VOD HLS did not start"
 first_seg=$(sed -n '/^seg/{p;q}' "$HLS_DIR_SHORT/v0/index.m3u8")
