@@ -580,6 +580,22 @@ static bool server_sent(const fuzz_oracle *o, const forms *f, const char *w,
   return found;
 }
 
+/* The window, or all of it but its first or its last character: a
+ * server's 7 characters of a secret next to one of the plugin's own (a
+ * '/' URL parsing adds after a host name) are the server's. A whole
+ * secret is blanked in what the server sent, so a cut of one is still
+ * found. */
+static bool server_sent_most(const fuzz_oracle *o, const forms *f,
+                             const char *w, size_t wl) {
+  size_t first = 1, last = 1;
+  while (first < wl && ((unsigned char)w[first] & 0xC0) == 0x80)
+    first++;
+  while (last < wl && ((unsigned char)w[wl - last] & 0xC0) == 0x80)
+    last++;
+  return server_sent(o, f, w, wl) || server_sent(o, f, w + first, wl - first) ||
+         server_sent(o, f, w, wl - last);
+}
+
 /* Every window of every form looked up in the output: a bitmap of the
  * windows' first two bytes keeps this one pass over the output. */
 static void check_secrets(const report *r, const fuzz_oracle *o) {
@@ -603,7 +619,7 @@ static void check_secrets(const report *r, const fuzz_oracle *o) {
       for (const char *s = f.v[i]; *s; s++) {
         size_t wl = window_len(s);
         if (wl == 0 || wl > r->len - at || memcmp(r->out + at, s, wl) != 0 ||
-            server_sent(o, &f, s, wl))
+            server_sent_most(o, &f, s, wl))
           continue;
         violation(r, "secret fragment '%.*s' (of form '%s') at offset %zu",
                   (int)wl, s, f.v[i], at);
