@@ -23,7 +23,7 @@ static void seg_name(const stream_cfg *cfg, const char *url, char *b,
     sw_sanitize(b, n, "(out of memory)", 15, 0);
     return;
   }
-  sw_secret_mask(copy, cfg->base.secrets);
+  stream_mask_ci(copy, cfg->base.secrets);
   size_t len = strcspn(copy, "?#");
   const char *slash = copy + len;
   while (slash > copy && slash[-1] != '/')

@@ -137,6 +137,11 @@ void stream_where_header(stream_where *w, const char *line, size_t len);
 const char *stream_where_url(const stream_where *w, const char *fallback);
 void stream_where_free(stream_where *w);
 
+/* Overwrites every occurrence of each secret in s with '*', in any case:
+ * URL parsing lower-cases hosts, so a secret a playlist put in a host
+ * name no longer matches as given. */
+void stream_mask_ci(char *s, const char *const *secrets);
+
 /* url for the output: userinfo removed, the run's secrets masked,
  * sanitised, at most max characters. */
 void stream_url_shown(const stream_cfg *cfg, const char *url, char *buf,

@@ -52,10 +52,41 @@ void stream_request(const stream_cfg *cfg, const char *url, sw_http_req *req) {
   req->password = NULL;
 }
 
+void stream_mask_ci(char *s, const char *const *secrets) {
+  for (size_t i = 0; secrets && secrets[i]; i++) {
+    size_t k = strlen(secrets[i]);
+    for (char *at = k ? strcasestr(s, secrets[i]) : NULL; at;
+         at = strcasestr(at + k, secrets[i]))
+      memset(at, '*', k);
+  }
+}
+
+/* A copy of url with the run's secrets masked in any case (the URL
+ * parser lower-cases a host a secret may have landed in), before any
+ * part of it is cut out; NULL when out of memory. */
+static char *masked_copy(const stream_cfg *cfg, const char *url) {
+  char *copy = strdup(url);
+  if (copy)
+    stream_mask_ci(copy, cfg->base.secrets);
+  return copy;
+}
+
 void stream_url_shown(const stream_cfg *cfg, const char *url, char *buf,
                       size_t n, size_t max) {
+  char *copy = masked_copy(cfg, url);
   /* userinfo ("user:pass@") is a credential: never shown */
-  sw_url_display(buf, n, url, max, cfg->base.secrets);
+  sw_url_display(buf, n, copy ? copy : "(out of memory)", max,
+                 cfg->base.secrets);
+  free(copy);
+}
+
+/* url's origin ("http://cdn:80") for the output, from the masked URL. */
+static void origin_shown(const stream_cfg *cfg, const char *url, char *buf,
+                         size_t n) {
+  char *copy = masked_copy(cfg, url);
+  if (!copy || sw_url_origin(copy, buf, n) < 0)
+    stream_url_shown(cfg, url, buf, n, 100);
+  free(copy);
 }
 
 void stream_where_init(stream_where *w, const char *url) {
@@ -104,9 +135,7 @@ void stream_note_hop(const stream_cfg *cfg, const char *url, const char *what,
   char shown[160], from[160];
   if (!sw_same_origin(url, cfg->url)) {
     if (o->other++ == 0) {
-      if (sw_url_origin(url, o->other_origin, sizeof o->other_origin) < 0)
-        stream_url_shown(cfg, url, o->other_origin, sizeof o->other_origin,
-                         100);
+      origin_shown(cfg, url, o->other_origin, sizeof o->other_origin);
       sw_text_safe(o->other_what, sizeof o->other_what, what, strlen(what), 90,
                    cfg->base.secrets);
     }
@@ -156,8 +185,8 @@ void stream_http_failed(const stream_cfg *cfg, const char *url,
   bool elsewhere = !sw_same_origin(url, cfg->url) || resp->cred_withheld;
   if (cfg->has_creds && elsewhere &&
       (resp->status == 401 || resp->status == 403)) {
-    if (sw_url_origin(url, origin, sizeof origin) < 0 ||
-        sw_same_origin(url, cfg->url)) {
+    origin_shown(cfg, url, origin, sizeof origin);
+    if (sw_same_origin(url, cfg->url)) {
       const char *at = resp->withheld_at[0] ? resp->withheld_at : resp->hop;
       sw_text_safe(origin, sizeof origin, at, strlen(at), 100,
                    cfg->base.secrets);
