@@ -170,9 +170,10 @@ int stream_fetch_at(const stream_cfg *cfg, const char *url, const char *what,
                     sw_check *check);
 
 /* Bytes in which no format was found (what: "segment 1.ts", or NULL for
- * a progressive stream). Under an audio or video Content-Type that is a
- * format check_stream does not read (FLAC, WebM): noted in m (frames not
- * checked, said once) and true; otherwise a CRITICAL "not audio" (or
+ * a progressive stream). Under an audio or video Content-Type (for a
+ * segment: AC-3, E-AC-3 or WebM, the formats HLS and DASH allow) that is
+ * a format check_stream does not read: noted in m (frames not checked,
+ * said once) and true; otherwise a CRITICAL "not audio" (or
  * "what: not media") and false. */
 bool stream_unread_format(const char *ctype, const char *what, stream_meas *m,
                           sw_check *check);

@@ -112,10 +112,24 @@ int stream_fetch_at(const stream_cfg *cfg, const char *url, const char *what,
   return 0;
 }
 
+/* Segment formats HLS or DASH allow that check_stream does not read:
+ * packed AC-3/E-AC-3 audio (RFC 8216 3.4), WebM (DASH). Any other type
+ * on a segment is not what a player plays. */
+static bool segment_unread(const char *ctype) {
+  static const char *const types[] = {"audio/ac3", "audio/eac3",
+                                      "audio/vnd.dolby.", "video/webm",
+                                      "audio/webm"};
+  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+    if (strncasecmp(ctype, types[i], strlen(types[i])) == 0)
+      return true;
+  return false;
+}
+
 bool stream_unread_format(const char *ctype, const char *what, stream_meas *m,
                           sw_check *check) {
-  if (strncasecmp(ctype, "audio/", 6) == 0 ||
-      strncasecmp(ctype, "video/", 6) == 0) {
+  if (what ? segment_unread(ctype)
+           : strncasecmp(ctype, "audio/", 6) == 0 ||
+                 strncasecmp(ctype, "video/", 6) == 0) {
     if (!m->unread[0]) {
       snprintf(m->unread, sizeof m->unread, "%.*s", (int)strcspn(ctype, "; "),
                ctype);
