@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include "api_json.h"
 #include "streamwatch/http.h"
+#include "streamwatch/http_opts.h"
 #include "streamwatch/options.h"
 #include "streamwatch/result.h"
 
@@ -21,6 +22,7 @@ typedef struct {
 typedef struct {
   sw_std_opts std;
   sw_http_req req;
+  sw_http_url url;         /* -u split from its userinfo (owned) */
   sw_strvec headers;       /* -k */
   char *body;              /* -d / --data-file (owned) */
   char *bearer;            /* secret (owned, wiped on free) */
@@ -57,6 +59,6 @@ bool api_codes_match(const api_codes *c, long status);
 
 /* Judges a response (or a transport failure when failed) into check. */
 void api_judge(const api_cfg *cfg, const sw_http_resp *resp, bool failed,
-               sw_check *check);
+               const sw_deadline *d, sw_check *check);
 
 #endif

@@ -8,6 +8,7 @@
 #include "api.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/strbuf.h"
+#include "streamwatch/regex.h"
 #include "streamwatch/strparse.h"
 
 /* The problems that lead the summary, "a; b; c". */
@@ -91,7 +92,8 @@ static bool judge_status(const api_cfg *cfg, const sw_http_resp *r,
 
 /* -s / -r, with --invert. */
 static void judge_text(const api_cfg *cfg, const sw_http_resp *r,
-                       sw_check *check, sw_buf *problems) {
+                       const sw_deadline *d, sw_check *check,
+                       sw_buf *problems) {
   const char *body = r->body ? r->body : "";
   char shown[160], what[300];
   if (cfg->string) {
@@ -105,7 +107,15 @@ static void judge_text(const api_cfg *cfg, const sw_http_resp *r,
       add_problem(problems, what);
   }
   if (cfg->has_re) {
-    bool found = regexec(&cfg->re, body, 0, NULL, 0) == 0;
+    sw_err err = {""};
+    int m =
+        sw_regex_search(&cfg->re, body, r->body_len, 0, NULL, d, "-r", &err);
+    if (m < 0) { /* too costly for this body: a limit, not the service */
+      sw_check_sub(check, SW_UNKNOWN, "%s", err.msg);
+      add_problem(problems, err.msg);
+      return;
+    }
+    bool found = m == 1;
     sw_text_safe(shown, sizeof shown, cfg->re_text, strlen(cfg->re_text), 60,
                  check->secrets);
     put(what, sizeof what, "body %s /%s/", found ? "matches" : "does not match",
@@ -294,7 +304,7 @@ static void overview(const api_cfg *cfg, const sw_http_resp *r,
 }
 
 void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
-               sw_check *check) {
+               const sw_deadline *d, sw_check *check) {
   char url[400], over[700];
   const char *method = cfg->req.method ? cfg->req.method : "GET";
   size_t held = 0;
@@ -320,7 +330,7 @@ void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
     sw_check_sub(check, SW_OK, "bearer token from %s, valid %lld s more",
                  cfg->token_cache, cfg->token_left);
   if (judge_status(cfg, r, check, &problems)) {
-    judge_text(cfg, r, check, &problems);
+    judge_text(cfg, r, d, check, &problems);
     held = judge_json(cfg, r, check, &problems);
   }
   judge_cert(cfg, r, check, &problems);

@@ -209,7 +209,7 @@ static int request_option(void *vcfg, int c, const char *arg, sw_err *err) {
   size_t len;
   int rc;
   switch (c) {
-  case 'u': r->url = arg; return 0;
+  case 'u': return sw_http_url_option(r, &cfg->url, arg, "-u", err);
   case 'X': r->method = arg; return 0;
   case 'd':
     free(cfg->body);
@@ -249,6 +249,12 @@ static int use_token_cache(api_cfg *cfg, sw_err *err) {
     return sw_fail(err, "--token-cache: not together with --bearer*");
   if (sw_token_load(cfg->token_cache, "--token-cache", &t, err) < 0)
     return -1;
+  /* a token from a file is checked like one given by --bearer-file: no
+   * header injection, the size limit, the option named */
+  if (sw_bearer_check(&t.access_token, "--token-cache", err) < 0) {
+    sw_token_free(&t);
+    return -1;
+  }
   long long left = t.expires_at - (long long)time(NULL);
   if (left <= 0) {
     sw_token_free(&t);
@@ -300,6 +306,7 @@ void api_cfg_free(api_cfg *cfg) {
   free(cfg->body);
   sw_secret_free(cfg->bearer);
   cfg->body = cfg->bearer = NULL;
+  sw_http_url_free(&cfg->url);
 }
 
 sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err) {

@@ -26,10 +26,14 @@ static int run(void *vcfg, const sw_deadline *d) {
             sw_masks_add(&masks, url_pw) < 0 ||
             sw_masks_add(&masks, cfg->req.password) < 0;
   sw_secret_free(url_pw);
-  if (bad) {
+  if (bad) { /* nothing is sent that could not be masked */
     sw_masks_free(&masks);
-    printf("API UNKNOWN - out of memory\n");
-    return SW_UNKNOWN;
+    sw_check_init(&check, "API");
+    sw_check_raise(&check, SW_UNKNOWN);
+    sw_check_summary(&check, "out of memory");
+    sw_state state = sw_check_print(&check, stdout);
+    sw_check_free(&check);
+    return state;
   }
   cfg->req.secrets = (const char *const *)masks.v;
   cfg->req.trace = sw_strvec_add_line;
@@ -41,11 +45,10 @@ static int run(void *vcfg, const sw_deadline *d) {
     sw_check_raise(&check, SW_UNKNOWN);
     sw_check_summary(&check, "%s", err.msg);
   } else {
-    api_judge(cfg, &resp, rc < 0, &check);
+    api_judge(cfg, &resp, rc < 0, d, &check);
   }
+  check.trace = &trace; /* printed after the result, masked */
   sw_state state = sw_check_print(&check, stdout);
-  for (size_t i = 0; i < trace.n; i++)
-    printf("%s\n", trace.v[i]);
   sw_http_resp_free(&resp);
   sw_strvec_free(&trace);
   sw_check_free(&check);

@@ -6,11 +6,13 @@
 # clock (sw_regex_search): such a pattern on a large body answers well
 # within -t with UNKNOWN naming the option and the body's size, while
 # ordinary patterns on the same body still judge it.
-#
-# Until plugins/api_judge.c calls sw_regex_search for -r, the costly cases
-# are reported as TODO (expected failures) rather than failing the suite;
-# once it does, they are asserted.
 . "$top_srcdir/tests/plugins/lib.sh"
+# Under memcheck a 21 MB search takes minutes: what this test measures is
+# the clock, which memcheck changes, not memory.
+if [ -n "${SW_VALGRIND:-}" ]; then
+  echo "1..0 # SKIP a search's time under memcheck says nothing"
+  exit 0
+fi
 . "$top_srcdir/tests/streamlab/lab.sh"
 . "$top_srcdir/tests/streamlab/http.sh"
 lab_init
@@ -19,28 +21,16 @@ P=$PLUGINDIR/check_api
 # /huge: 20 MiB of {"data":"xxx...x"}; the body is kept whole
 BIG="-u $FAULT_URL_F/huge --max-size 25000000 -t 10"
 
-# todo DESC...: one "not ok # TODO" line per DESC (an expected failure)
-todo() {
-  for _t_d in "$@"; do
-    TAP_N=$((TAP_N + 1))
-    printf 'not ok %d - %s # TODO %s\n' "$TAP_N" "$_t_d" \
-      "plugins/api_judge.c: -r still calls regexec, not sw_regex_search"
-  done
-}
-
-run "$P" $BIG -r '(.*)(.*)(.*)(.*)(.*)x$'
-if [ "$RC" != 3 ] && first_line | grep -q 'timed out'; then
-  diag "check_api ran -r until -t: $(first_line)"
-  todo "-r (.*)(.*)(.*)(.*)(.*)x\$ on 21 MB: exit 3" "... well within -t 10"
-else
-  is_rc 3 "-r (.*)(.*)(.*)(.*)(.*)x\$ on 21 MB: exit 3"
-  first_line_matches '^API UNKNOWN - .*-r: regular expression too costly for a 21\.0 MB subject' \
-    "the option and the body's size named"
-  wall_below 6 "well within -t 10"
-  run "$P" $BIG -r '.*x$'
-  is_rc 3 "-r .*x\$ (quadratic too) on 21 MB: exit 3, not a timeout"
-  wall_below 6 "... well within -t 10"
-fi
+# the costly patterns with -t 4: the search gives up after half the time
+# left (about 2 s), so the answer comes well within -t
+run "$P" $BIG -t 4 -r '(.*)(.*)(.*)(.*)(.*)x$'
+is_rc 3 "-r (.*)(.*)(.*)(.*)(.*)x\$ on 21 MB: exit 3"
+first_line_matches '^API UNKNOWN - .*-r: regular expression too costly for a 21\.0 MB subject' \
+  "the option and the body's size named"
+wall_below 3.8 "within -t 4"
+run "$P" $BIG -t 4 -r '.*x$'
+is_rc 3 "-r .*x\$ (quadratic too) on 21 MB: exit 3, not a timeout"
+wall_below 3.8 "... within -t 4"
 
 # ordinary patterns on the same body: judged, quickly
 run "$P" $BIG -r '^\{"data":"x+'
