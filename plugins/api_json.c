@@ -858,16 +858,23 @@ static int lookup(struct json_object *root, const char *pointer,
 }
 
 /* Does the value o match a's regex? Strings as they are, the rest as JSON
- * text (its first MATCH_TEXT_MAX bytes), so ~=^4 works on a number. */
-static bool value_matches(const api_assert *a, struct json_object *o) {
+ * text (its first MATCH_TEXT_MAX bytes), so ~=^4 works on a number.
+ * Returns 1, 0, or -1 with err when the search is too costly for the
+ * value (sw_regex_search's default budget: a server picks the value). */
+static int value_matches(const api_assert *a, struct json_object *o,
+                         sw_err *err) {
   sw_buf b;
-  bool m;
+  int m;
 
-  if (json_object_is_type(o, json_type_string))
-    return regexec(&a->re, json_object_get_string(o), 0, NULL, 0) == 0;
+  if (json_object_is_type(o, json_type_string)) {
+    const char *s = json_object_get_string(o);
+    return sw_regex_search(&a->re, s, strlen(s), 0, NULL, NULL, "-j", err);
+  }
   sw_buf_init(&b, MATCH_TEXT_MAX);
   put_json(&b, o);
-  m = !b.nomem && regexec(&a->re, sw_buf_str(&b), 0, NULL, 0) == 0;
+  m = b.nomem ? sw_fail(err, "-j: out of memory")
+              : sw_regex_search(&a->re, sw_buf_str(&b), b.len, 0, NULL, NULL,
+                                "-j", err);
   sw_buf_free(&b);
   return m;
 }
@@ -900,13 +907,18 @@ static int judge_compare(const api_assert *a, struct json_object *o,
 static int judge(const api_assert *a, struct json_object *o, const shown *sh,
                  sw_buf *b) {
   char want[SHOW_BYTES];
-  bool holds;
+  sw_err err = {""};
+  int holds;
 
   switch (a->op) {
   case API_J_EQ:
   case API_J_NE: return judge_compare(a, o, sh, b);
   case API_J_MATCH:
-    holds = value_matches(a, o);
+    holds = value_matches(a, o, &err);
+    if (holds < 0) { /* this check's limit: UNKNOWN, not the service */
+      sw_buf_addf(b, "%s: %s", sh->where, err.msg);
+      return -1;
+    }
     show(want, sizeof want, a->text + strlen(a->pointer) + 2, sh->secrets);
     sw_buf_addf(b, "%s %s %s %s", sh->where, sh->got,
                 holds ? "matches" : "does not match", want);

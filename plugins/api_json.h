@@ -78,8 +78,10 @@ void api_assert_free(api_assert *a);
  * nothing is rounded or clamped into a verdict), strings byte for byte,
  * arrays and objects member by member with the same rules (key order does
  * not matter). MATCH applies to strings as they are (up to an embedded
- * NUL) and to other values as their JSON text (its first MiB). The
- * pointer "" is shown as "document". */
+ * NUL) and to other values as their JSON text (its first MiB), within
+ * sw_regex_search's default budget. The pointer "" is shown as
+ * "document". Returns 1 when the assertion holds, 0 when not, -1 when a
+ * regex was too costly for the value (this check's limit, msg says so). */
 int api_assert_eval(const api_assert *a, struct json_object *root, char *msg,
                     size_t n);
 

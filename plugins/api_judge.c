@@ -155,8 +155,12 @@ static size_t judge_json(const api_cfg *cfg, const sw_http_resp *r,
   for (size_t i = 0; i < cfg->nasserts; i++) {
     int holds = api_assert_eval_masked(&cfg->asserts[i], root, check->secrets,
                                        msg, sizeof msg);
-    sw_check_sub(check, holds ? SW_OK : SW_CRITICAL, "%s", msg);
-    if (holds)
+    sw_check_sub(check,
+                 holds > 0   ? SW_OK
+                 : holds < 0 ? SW_UNKNOWN /* our limit, not the service */
+                             : SW_CRITICAL,
+                 "%s", msg);
+    if (holds > 0)
       held++;
     else
       add_problem(problems, msg);

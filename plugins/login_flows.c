@@ -9,6 +9,7 @@
 
 #include "login.h"
 #include "login_form.h"
+#include "streamwatch/regex.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/secret.h"
 #include "streamwatch/strbuf.h"
@@ -340,15 +341,23 @@ static bool form_fits(const login_cfg *cfg, const html_form *f,
 
 /* The CSRF token: --csrf-regex's first group, or --csrf-field's value.
  * Returns false (and says so) when the page no longer has it. */
-static bool find_csrf(const login_cfg *cfg, const sw_http_resp *page,
-                      const html_form *f, char *csrf, size_t n,
-                      sw_check *check) {
+static bool find_csrf(const login_cfg *cfg, const sw_deadline *d,
+                      const sw_http_resp *page, const html_form *f, char *csrf,
+                      size_t n, sw_check *check) {
   regmatch_t m[2];
   sw_buf b;
+  sw_err err = {""};
   sw_buf_fixed(&b, csrf, n);
   if (cfg->has_csrf_re) {
-    if (regexec(&cfg->csrf_re, page->body ? page->body : "", 2, m, 0) == 0 &&
-        m[1].rm_so >= 0)
+    int hit = sw_regex_search(&cfg->csrf_re, page->body ? page->body : "",
+                              page->body ? page->body_len : 0, 2, m, d,
+                              "--csrf-regex", &err);
+    if (hit < 0) { /* too costly for this page: our limit */
+      sw_check_raise(check, SW_UNKNOWN);
+      sw_check_summary(check, "%s", err.msg);
+      return false;
+    }
+    if (hit == 1 && m[1].rm_so >= 0)
       sw_buf_add(&b, page->body + m[1].rm_so,
                  (size_t)(m[1].rm_eo - m[1].rm_so));
     else
@@ -444,10 +453,16 @@ static int repost_refused(const login_cfg *cfg, const login_run *run,
 }
 
 /* The final page of a form login: rejected, logged in, or not. */
-static void judge_form_page(const login_cfg *cfg, login_run *run,
-                            sw_check *check) {
+static void judge_form_page(const login_cfg *cfg, const sw_deadline *d,
+                            login_run *run, sw_check *check) {
   const sw_http_resp *r = &run->steps[run->n - 1].resp;
   const char *body = r->body ? r->body : "";
+  sw_err err = {""};
+  int success =
+      !cfg->has_success_re
+          ? 1
+          : sw_regex_search(&cfg->success_re, body, r->body ? r->body_len : 0,
+                            0, NULL, d, "--success-regex", &err);
   char url[200], shown[120];
   login_url_show(cfg, sw_http_session_url(run->session), url, sizeof url, 120);
   if (cfg->failure_string && strstr(body, cfg->failure_string)) {
@@ -459,9 +474,11 @@ static void judge_form_page(const login_cfg *cfg, login_run *run,
     sw_check_raise(check, r->status == 429 ? SW_WARNING : SW_CRITICAL);
     sw_check_summary(check, "login failed: HTTP %ld %s from %s", r->status,
                      r->reason, url);
+  } else if (success < 0) { /* too costly for this page: our limit */
+    sw_check_raise(check, SW_UNKNOWN);
+    sw_check_summary(check, "%s", err.msg);
   } else if ((cfg->success_string && !strstr(body, cfg->success_string)) ||
-             (cfg->has_success_re &&
-              regexec(&cfg->success_re, body, 0, NULL, 0) != 0)) {
+             success == 0) {
     sw_check_raise(check, SW_CRITICAL);
     sw_check_summary(check, "login failed: the success %s is not on %s",
                      cfg->success_string ? "string" : "regex", url);
@@ -503,7 +520,7 @@ static html_form *form_page(const login_cfg *cfg, const sw_deadline *d,
     goto fail;
   }
   if (!form_fits(cfg, f, check) ||
-      (cfg->csrf_field && !find_csrf(cfg, page, f, csrf, n, check)))
+      (cfg->csrf_field && !find_csrf(cfg, d, page, f, csrf, n, check)))
     goto fail;
   return f;
 fail:
@@ -554,7 +571,7 @@ static void form_flow(const login_cfg *cfg, const sw_deadline *d,
                      !body ? "out of memory building the form"
                            : "the form's action is no URL");
   } else if (form_post(cfg, d, run, total, action, body, check) == 0) {
-    judge_form_page(cfg, run, check);
+    judge_form_page(cfg, d, run, check);
   }
   memset(csrf, 0, sizeof csrf);
   sw_secret_free(body);

@@ -209,7 +209,15 @@ void login_judge_token(const login_cfg *cfg, login_run *run, sw_check *check) {
     token_refused(cfg, r, check);
     return;
   }
-  root = api_json_parse(r->body ? r->body : "", r->body_len, msg, sizeof msg);
+  /* a body past the JSON budget is this check's limit, not a broken
+   * token endpoint: UNKNOWN naming the limit */
+  if (api_json_load(r->body ? r->body : "", r->body_len, &root, msg,
+                    sizeof msg) == API_JSON_LIMIT) {
+    run->ttl = -1;
+    sw_check_raise(check, SW_UNKNOWN);
+    sw_check_summary(check, "token response not judged: %s", msg);
+    return;
+  }
   const char *problem = login_token_read(root, &run->ttl);
   if (problem) {
     run->ttl = -1;

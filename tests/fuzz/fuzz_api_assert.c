@@ -29,9 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
   if (api_assert_parse(s, &a, &err) == 0) {
     msg[0] = '\0';
     int rc = api_assert_eval(&a, doc, msg, sizeof msg);
-    FUZZ_ASSERT(rc == 0 || rc == 1);
+    FUZZ_ASSERT(rc >= -1 && rc <= 1); /* -1: a regex too costly */
     FUZZ_ASSERT(msg[0] != '\0' && fuzz_printable(msg));
-    FUZZ_ASSERT(api_assert_eval(&a, NULL, msg, sizeof msg) >= 0);
+    FUZZ_ASSERT(api_assert_eval(&a, NULL, msg, sizeof msg) >= -1);
     FUZZ_ASSERT(fuzz_printable(msg));
   } else {
     FUZZ_ASSERT(err.msg[0] != '\0' && fuzz_printable(err.msg));

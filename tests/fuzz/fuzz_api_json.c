@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
     FUZZ_ASSERT(api_assert_parse(asserts[i], &a, &err) == 0);
     msg[0] = '\0';
     int rc = api_assert_eval(&a, root, msg, sizeof msg);
-    FUZZ_ASSERT(rc == 0 || rc == 1);
+    FUZZ_ASSERT(rc >= -1 && rc <= 1); /* -1: a regex too costly */
     FUZZ_ASSERT(msg[0] != '\0' && fuzz_printable(msg));
     api_assert_free(&a);
   }

@@ -212,7 +212,7 @@ row check_api "4 MB JSON [1,1,...]" 3 API UNKNOWN "JSON body has 2097152 values 
 row check_api "4 MB JSON, 300000 keys" 3 API UNKNOWN "JSON body has 300001 values .*$K" $API -u "$B/keys.json" -j /k1
 row check_api "JSON nested 100000 deep" 3 API UNKNOWN "JSON nested deeper than 64 levels \(limit\)" $API -u "$B/deep.json" -j /0
 row check_api "4 MB JSON string" 0 API OK "1 assertion holds" $API -u "$B/string.json" -j /s
-row check_login "4 MB JSON [{},{},...] as token" 2 LOGIN CRITICAL "" $LOGIN -u "$B/objects.json"
+row check_login "4 MB JSON [{},{},...] as token" 3 LOGIN UNKNOWN "token response not judged: JSON body has 1398101 values .*$K" $LOGIN -u "$B/objects.json"
 row "check_stream DASH" "8 MB MPD of <S d=\"1\"/>" 3 STREAM UNKNOWN "MPD has 838[0-9]{3} elements, more than the 120000 this check parses \(limit\)" $DASH -u "$B/s.mpd"
 row "check_stream DASH" "8 MB MPD of unknown elements" 3 STREAM UNKNOWN "MPD has 2097[0-9]{3} elements, more than the 120000 this check parses \(limit\)" $DASH -u "$B/unknown.mpd"
 row "check_stream HLS playlist" "50001 segments" 3 STREAM UNKNOWN "more than 50000 segments \(limit\)" $HLS -u "$B/segments.m3u8"

@@ -627,6 +627,33 @@ static void test_masked(void) {
   json_object_put(doc);
 }
 
+/* ~= on a long value a server sent: a costly pattern is bounded by the
+ * search's budget and said to be this check's limit (-1), never a run
+ * into the alarm nor a "does not match". */
+static void test_match_cost(void) {
+  size_t n = 300000;
+  char *body = malloc(n + 16), msg[512];
+  struct json_object *doc = NULL;
+  api_assert a;
+  sw_err err = {{0}};
+  memcpy(body, "{\"t\":\"", 6);
+  memset(body + 6, 'x', n);
+  memcpy(body + 6 + n, "\"}", 3);
+  api_json_load(body, strlen(body), &doc, msg, sizeof msg);
+  api_assert_parse("/t~=(.*)(.*)(.*)(.*)(.*)y$", &a, &err);
+  is_int(api_assert_eval(&a, doc, msg, sizeof msg), -1,
+         "a quadratic ~= on a 300 kB value gives up");
+  ok(strstr(msg, "/t: -j: regular expression too costly") != NULL,
+     "the limit is named (%s)", msg);
+  api_assert_free(&a);
+  api_assert_parse("/t~=^x+$", &a, &err);
+  is_int(api_assert_eval(&a, doc, msg, sizeof msg), 1,
+         "an ordinary ~= on the same value holds");
+  api_assert_free(&a);
+  json_object_put(doc);
+  free(body);
+}
+
 int main(void) {
   char doc_text[sizeof DOC + 310];
   char msg[256];
@@ -651,6 +678,7 @@ int main(void) {
   test_budget();
   test_big_numbers();
   test_masked();
+  test_match_cost();
   json_object_put(doc);
   return tap_done();
 }
