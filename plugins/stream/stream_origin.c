@@ -139,10 +139,15 @@ void stream_note_hop(const stream_cfg *cfg, const char *url, const char *what,
       sw_text_safe(o->other_what, sizeof o->other_what, what, strlen(what), 90,
                    cfg->base.secrets);
     }
-  } else if (resp && resp->cred_withheld && o->other++ == 0) {
-    /* a redirect took a request of our origin elsewhere (lib/http.c) */
+  } else if (resp && (resp->cred_withheld || resp->hop[0]) && o->other++ == 0) {
+    /* a redirect took a request of our origin elsewhere (lib/http.c):
+     * the origin credentials were held back from ("http://b:80/"), or
+     * the hop itself when there were none */
     const char *at = resp->withheld_at[0] ? resp->withheld_at : resp->hop;
-    sw_text_safe(o->other_origin, sizeof o->other_origin, at, strlen(at), 110,
+    size_t len = strlen(at);
+    if (resp->withheld_at[0] && len > 1 && at[len - 1] == '/')
+      len--;
+    sw_text_safe(o->other_origin, sizeof o->other_origin, at, len, 110,
                  cfg->base.secrets);
     sw_text_safe(o->other_what, sizeof o->other_what, what, strlen(what), 90,
                  cfg->base.secrets);

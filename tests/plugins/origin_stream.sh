@@ -125,7 +125,9 @@ matrix "init segment" "$URL_A/init.m3u8" A B 0 OK "$OTHER"
 matrix "key" "$URL_A/key.m3u8" A B 0 OK ""
 matrix "DASH BaseURL" "$URL_A/baseurl.mpd" A B 0 OK "$OTHER"
 matrix ".pls entry" "$URL_A/radio.pls" A B 0 OK "$OTHER"
-matrix "redirect" "$URL_A/redirect.m3u8" A B 0 OK ''
+# (the origin the credentials were held back from, or the hop itself)
+HOP='^\\_ \[OK\] [0-9]+ requests? to another origin than -u.s: (http://127\.0\.0\.2:[0-9]+|http://127\.0\.0\.1:[0-9]+/ -> http://127\.0\.0\.2:[0-9]+/hls/seg00[0-9]\.ts) \(segment redirect\)'
+matrix "redirect" "$URL_A/redirect.m3u8" A B 0 OK "$HOP; credentials not sent there\$"
 matrix "https -> http" "$URL_T/clear.m3u8" T A 1 WARNING \
   '^\\_ \[WARNING\] clear text: https -> http, https://127\.0\.0\.1:[0-9]+/clear\.m3u8 names http://127\.0\.0\.1:[0-9]+/hls/seg000\.ts \(players on https pages refuse it as mixed content; credentials not sent\)$'
 first_line_matches '^STREAM WARNING - clear text: https -> http' "https -> http: the summary names the clear-text hop"
@@ -161,6 +163,11 @@ run "$P" -u "$URL_A/echo.m3u8" --bearer "head-$$/tail-$$"
 is_rc 2 "secret in a segment path: exit 2 (404)"
 first_line_matches '^STREAM CRITICAL - segment \*+: HTTP 404 ' "the segment named, masked"
 no_line_matches "tail-$$" "no tail of the secret in the output"
+
+# Without credentials, a redirect to another origin is named too (the hop).
+run "$P" -u "$URL_A/redirect.m3u8"
+is_rc 0 "redirect without credentials: exit 0"
+line_matches "$HOP\$" "redirect without credentials: the hop named"
 
 # Without credentials, another origin is still named (no "not sent").
 run "$P" -u "$URL_A/segment.m3u8"
