@@ -207,18 +207,22 @@ static int split_headers(stream_cfg *cfg, sw_err *err) {
   return 0;
 }
 
-/* A progressive sample runs --duration seconds after the first byte; with
- * the connection, the first byte and the result it must fit in -t, or a
- * healthy stream ends as a timeout: a configuration that cannot work. */
+/* A progressive sample runs --duration seconds after the first byte;
+ * with the connection, the first byte and the result it must fit in -t,
+ * or a healthy stream ends as a timeout: a configuration that cannot
+ * work. Room kept: 1 s, or a fifth of a -t under 5 s (black-hole and
+ * deadline checks run with -t 1 and --duration 0.5). */
 static int sample_fits(const stream_cfg *cfg, sw_err *err) {
   stream_type t =
       cfg->type == ST_AUTO ? stream_guess_type(cfg->url) : cfg->type;
-  if (t != ST_PROGRESSIVE || cfg->duration + 1.0 <= cfg->std.timeout)
+  double room = cfg->std.timeout / 5 < 1.0 ? cfg->std.timeout / 5 : 1.0;
+  if (t != ST_PROGRESSIVE || cfg->duration + room <= cfg->std.timeout)
     return 0;
+  double need = cfg->duration >= 4 ? cfg->duration + 1 : cfg->duration * 1.25;
   return sw_fail(err,
                  "--duration %g s does not fit in -t %g s: the sample "
                  "needs -t of at least %g s (raise -t or lower --duration)",
-                 cfg->duration, cfg->std.timeout, cfg->duration + 1.0);
+                 cfg->duration, cfg->std.timeout, need);
 }
 
 void stream_cfg_free(stream_cfg *cfg) {

@@ -45,6 +45,12 @@ first_line_matches '^STREAM UNKNOWN - --duration 5 s does not fit in -t 3 s: the
 is "$(lines_count)" 1 "-t 3 with --duration 5: one line"
 run "$P" -u "$U" -t 4 --duration 3
 is_rc 2 "-t 4 --duration 3 fits: runs (connection refused, exit 2)"
+run "$P" -u "$U" -t 1 --duration 0.5
+is_rc 2 "-t 1 --duration 0.5 fits (a fifth of -t kept): runs, exit 2"
+run "$P" -u "$U" -t 2 --duration 2
+is_rc 3 "-t 2 --duration 2: exit 3"
+first_line_matches '^STREAM UNKNOWN - --duration 2 s does not fit in -t 2 s: the sample needs -t of at least 2\.5 s ' \
+  "-t 2 --duration 2: the -t that would work named"
 run "$P" -u "http://127.0.0.1:1/live.m3u8" -t 3
 is_rc 2 "-t 3 on HLS: --duration does not apply, runs"
 # URL userinfo is a credential: never echoed
