@@ -52,7 +52,7 @@ TRACE='^[*<>] '
 SUB='^\\_ \[(OK|WARNING|CRITICAL|UNKNOWN)\] '
 API_L='^(time|time_(dns|connect|tls|ttfb|transfer)|size|status|cert_days)$'
 LOGIN_L='^(time|time_step[0-9]+|time_(dns|connect|tls|ttfb|transfer)|token_ttl|steps)$'
-STREAM_L='^(ttfb|rate|stalls|bytes|frames|bitrate)$'
+STREAM_L='^(ttfb|rate|stalls|bytes|frames|bitrate|playlist_age|segments)$'
 
 # --- check_api
 run "$PA" -u "$F/evil" -j '/status==ok' -v

@@ -57,14 +57,14 @@ RUN_API="$PLUGINDIR/check_api -u $FAULT/json -j /status==\"ok\" -t 5"
 RC_API=0
 RUN_LOGIN="$PLUGINDIR/check_login -u $LOGIN_URL_L/token --client-id $LOGIN_CLIENT_ID --client-secret-file $sec -t 5"
 RC_LOGIN=0
-RUN_STREAM="$PLUGINDIR/check_stream -u $FAULT/json -t 5"
+RUN_STREAM="$PLUGINDIR/check_stream -u $FAULT/json -t 5 --duration 0.5"
 RC_STREAM=2 # "not audio": the quick answer the lab has without ffmpeg
 BUSY_RESOLVE="$PLUGINDIR/check_resolve -H silent.fault.test -s $DNS_SERVER_F"
 LOG_RESOLVE=F
 ERE_RESOLVE='silent\.fault\.test A -> '
 BUSY_API="$PLUGINDIR/check_api -u $HOLE/v1/health"
 BUSY_LOGIN="$PLUGINDIR/check_login -u $HOLE/token --client-id $LOGIN_CLIENT_ID --client-secret-file $sec"
-BUSY_STREAM="$PLUGINDIR/check_stream -u $HOLE/live.mp3"
+BUSY_STREAM="$PLUGINDIR/check_stream -u $HOLE/live.mp3 --duration 0.5"
 for s in API LOGIN STREAM; do
   eval "LOG_$s=H ERE_$s='^accepted\$'"
 done

@@ -178,7 +178,7 @@ go "$PL" -u "$F/echo?status=200" --flow basic --username alice --password "$LOGI
 go "$PS" -u "$F/echo" --bearer s3cr3t-token
 go "$PS" -u "$F/echo?status=500&text=1" --bearer s3cr3t-token
 go "$PS" -u "$F/evil-icy?s=3" --bearer-file "$sec/bearer" --duration 0.5
-go "$PS" -u "$F/slow-ttfb?s=3" --bearer s3cr3t-token -t 1
+go "$PS" -u "$F/slow-ttfb?s=3" --bearer s3cr3t-token -t 1 --duration 0.5
 go "$PS" -u "$F/echo" --bearer s3cr3t-token --type nosuch
 
 # the runs did what they should: successes, failures, usage errors, traces
@@ -230,10 +230,10 @@ snap "$PL" --flow basic -u "$H/x" --username alice --password="$LOGIN_PASSWORD" 
 snap "$PL" --flow form -u "$H/login" --username alice --password "$LOGIN_PASSWORD" --success-string W -t 1
 snap "$PA" -u "$H/x" --bearer s3cr3t-token -t 1
 snap "$PA" -u "$H/x" --bearer=s3cr3t-token -t 1
-snap "$PS" -u "$H/x" --bearer s3cr3t-token -t 1
-snap "$PS" -u "$H/x" --bearer=s3cr3t-token -t 1
+snap "$PS" -u "$H/x" --bearer s3cr3t-token -t 1 --duration 0.5
+snap "$PS" -u "$H/x" --bearer=s3cr3t-token -t 1 --duration 0.5
 snap "$PA" -u "$H/x" -k "$HA" -t 1
-snap "$PS" -u "$H/x" --header="$HK" -t 1
+snap "$PS" -u "$H/x" --header="$HK" -t 1 --duration 0.5
 snap "$PL" -u "$H/token" $CL -vk"$HC" -t 1
 is "$snaps" 13 "13 command lines read while the plugin was connected"
 grep -q -- '--client-id labclient' "$K/cmdline"
