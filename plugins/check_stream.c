@@ -40,9 +40,13 @@ static int run(void *vcfg, const sw_deadline *d) {
    * echoes them, in the trace and in the output */
   if (sw_masks_http(&masks, cfg->bearer, &cfg->headers) < 0 ||
       stream_masks_userinfo(&masks, cfg->url) < 0) {
-    sw_masks_free(&masks);
-    printf("STREAM UNKNOWN - out of memory\n");
-    return SW_UNKNOWN;
+    sw_masks_free(&masks); /* nothing is sent that could not be masked */
+    sw_check_init(&check, "STREAM");
+    sw_check_raise(&check, SW_UNKNOWN);
+    sw_check_summary(&check, "out of memory");
+    sw_state state = sw_check_print(&check, stdout);
+    sw_check_free(&check);
+    return state;
   }
   cfg->base.secrets = (const char *const *)masks.v;
   cfg->base.trace = sw_strvec_add_line;
@@ -62,9 +66,8 @@ static int run(void *vcfg, const sw_deadline *d) {
   lead_with_problem(&check);
   if (cfg->base.insecure && check.summary) /* said out loud, as check_api */
     sw_check_summary_append(&check, " [TLS verification off]");
+  check.trace = &trace; /* printed after the result, masked */
   sw_state state = sw_check_print(&check, stdout);
-  for (size_t i = 0; i < trace.n; i++)
-    printf("%s\n", trace.v[i]);
   sw_strvec_free(&trace);
   sw_check_free(&check);
   sw_masks_free(&masks);
