@@ -18,11 +18,17 @@
  *    without exponent, U for unmeasured, UOM none/s/%/B/KB/MB/GB/TB/c,
  *    ranges [@][~|num][:[num]] with start <= end, labels unique;
  *  - no 8 consecutive characters of a planted secret appear, nor of its
- *    URL-encoded, base64, JSON-escaped or sanitised form, nor of any
- *    extra form the target names (HTTP Basic's base64 of ID:SECRET),
- *    unless the server itself sent those characters apart from a whole
- *    secret (raw, JSON-unescaped, XML-unescaped or URL-decoded): the
- *    plugin cannot know a server's half-token is one. */
+ *    URL-encoded, base64, JSON-escaped (with and without "\/") or
+ *    sanitised form, nor of any extra form the target names (HTTP
+ *    Basic's base64 of ID:SECRET), unless the server itself sent those
+ *    characters (or all but the first or last of them) apart from a
+ *    whole secret: as sent, JSON-, XML- or URL-decoded, JSON-escaped or
+ *    URL-encoded again, each also sanitised. The plugin cannot know a
+ *    server's half-token is one; a whole one it must mask, so a cut of
+ *    it is always found.
+ * fuzz_oracle_perf lets a target add its own properties on top (the
+ * HTTP targets: no OK with a refused status, without a token lifetime,
+ * without media). */
 #ifndef STREAMWATCH_FUZZ_ORACLE_H
 #define STREAMWATCH_FUZZ_ORACLE_H
 
