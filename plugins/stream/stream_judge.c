@@ -290,8 +290,15 @@ static void add_perf(const stream_cfg *cfg, const stream_meas *m,
   };
   for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
     sw_check_perf(check, &p[i]);
-  /* every label in every run (U when unmeasured): graphs never gain or
-   * lose a series when a run is progressive or fails early */
+  /* Every label in every run of one configuration (U when unmeasured):
+   * graphs never gain or lose a series when a run fails early. The
+   * playlist's labels belong to HLS and DASH (by --type or the URL, so
+   * fixed by the configuration); a progressive stream has no playlist,
+   * and a U for it would be a warning in Icinga's writers on every run. */
+  stream_type t =
+      cfg->type == ST_AUTO ? stream_guess_type(cfg->url) : cfg->type;
+  if (t == ST_PROGRESSIVE)
+    return;
   sw_perf age = {.label = "playlist_age",
                  .measured = m->playlist_age >= 0,
                  .value = m->playlist_age,
