@@ -57,15 +57,9 @@ sw_std_result sw_getopt_all(int argc, char **argv, const char *shortopts,
 static int print_unknown(const sw_plugin *p, const sw_strvec *args,
                          const char *msg) {
   sw_strvec masks = {0};
-  sw_check c;
-  sw_check_init(&c, p->service);
-  sw_check_raise(&c, SW_UNKNOWN);
   if (sw_args_masks(args, p->secrets, &masks) < 0)
     msg = "out of memory"; /* never the unmasked message */
-  c.secrets = (const char *const *)masks.v;
-  sw_check_summary(&c, "%s", msg);
-  sw_check_print(&c, stdout);
-  sw_check_free(&c);
+  sw_check_print_unknown(p->service, msg, (const char *const *)masks.v, stdout);
   sw_masks_free(&masks);
   return SW_UNKNOWN;
 }

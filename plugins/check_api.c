@@ -28,12 +28,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   sw_secret_free(url_pw);
   if (bad) { /* nothing is sent that could not be masked */
     sw_masks_free(&masks);
-    sw_check_init(&check, "API");
-    sw_check_raise(&check, SW_UNKNOWN);
-    sw_check_summary(&check, "out of memory");
-    sw_state state = sw_check_print(&check, stdout);
-    sw_check_free(&check);
-    return state;
+    return sw_check_print_unknown("API", "out of memory", NULL, stdout);
   }
   cfg->req.secrets = (const char *const *)masks.v;
   cfg->req.trace = sw_strvec_add_line;

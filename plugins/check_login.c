@@ -143,17 +143,14 @@ static int run(void *vcfg, const sw_deadline *d) {
   login_run r;
   sw_strvec trace = {0}, masks = {0};
   sw_check check;
-  sw_check_init(&check, "LOGIN");
   if (masks_build(cfg, &masks) < 0) {
     /* nothing is sent or shown without the masks; the one printer says
      * so, with a summary that holds no secret */
     sw_masks_free(&masks);
-    sw_check_raise(&check, SW_UNKNOWN);
-    sw_check_summary(&check, "out of memory before the login");
-    sw_state s = sw_check_print(&check, stdout);
-    sw_check_free(&check);
-    return s;
+    return sw_check_print_unknown("LOGIN", "out of memory before the login",
+                                  NULL, stdout);
   }
+  sw_check_init(&check, "LOGIN");
   memset(&r, 0, sizeof r);
   cfg->base.secrets = (const char *const *)masks.v;
   cfg->base.trace = sw_strvec_add_line;

@@ -41,12 +41,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   if (sw_masks_http(&masks, cfg->bearer, &cfg->headers) < 0 ||
       stream_masks_userinfo(&masks, cfg->url) < 0) {
     sw_masks_free(&masks); /* nothing is sent that could not be masked */
-    sw_check_init(&check, "STREAM");
-    sw_check_raise(&check, SW_UNKNOWN);
-    sw_check_summary(&check, "out of memory");
-    sw_state state = sw_check_print(&check, stdout);
-    sw_check_free(&check);
-    return state;
+    return sw_check_print_unknown("STREAM", "out of memory", NULL, stdout);
   }
   cfg->base.secrets = (const char *const *)masks.v;
   cfg->base.trace = sw_strvec_add_line;

@@ -73,6 +73,12 @@ int sw_check_perf_time(sw_check *c, const char *label, double v,
                        const sw_range *warn, const sw_range *crit,
                        bool with_min);
 
+/* Prints a result that is only "SERVICE UNKNOWN - text" (a usage error,
+ * out of memory before the run) through the same masks and sanitiser as
+ * sw_check_print (secrets may be NULL). Returns UNKNOWN. */
+sw_state sw_check_print_unknown(const char *service, const char *text,
+                                const char *const *secrets, FILE *out);
+
 /* The state the plugin exits with: worst of c->state and every
  * sub-check, UNKNOWN after an allocation failure with nothing worse. */
 sw_state sw_check_state(const sw_check *c);
