@@ -114,15 +114,26 @@ static bool unreserved(unsigned char c) {
          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-/* The percent-encoded form (RFC 3986 2.1) with upper or lower case hex;
- * form: a space is '+' (application/x-www-form-urlencoded). */
-static int add_percent(sw_strvec *masks, const char *s, bool upper, bool form) {
+/* How much of a text a percent-encoding encodes: everything but the
+ * unreserved characters (RFC 3986 2.1), the same with a space as '+'
+ * (application/x-www-form-urlencoded), or only what a URL parser encodes
+ * when it normalises a URL (libcurl: blanks, controls, bytes >= 0x7F), so
+ * a secret inside a URL a server made up is still found. */
+typedef enum { PCT_ALL, PCT_FORM, PCT_URL } pct_mode;
+
+static bool pct_keeps(unsigned char c, pct_mode mode) {
+  return mode == PCT_URL ? c > 0x20 && c < 0x7F : unreserved(c);
+}
+
+/* The percent-encoded form of s, with upper or lower case hex. */
+static int add_percent(sw_strvec *masks, const char *s, bool upper,
+                       pct_mode mode) {
   sw_buf b;
   sw_buf_init(&b, strlen(s) * 3 + 1);
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (unreserved(*p))
+    if (pct_keeps(*p, mode))
       sw_buf_add(&b, (const char *)p, 1);
-    else if (form && *p == ' ')
+    else if (mode == PCT_FORM && *p == ' ')
       sw_buf_add(&b, "+", 1);
     else
       sw_buf_addf(&b, upper ? "%%%02X" : "%%%02x", *p);
@@ -130,8 +141,17 @@ static int add_percent(sw_strvec *masks, const char *s, bool upper, bool form) {
   return masks_take(masks, &b);
 }
 
+/* A text as a URL parser leaves it, in both hex cases. */
+static int add_url_forms(sw_strvec *masks, const char *s) {
+  return add_percent(masks, s, false, PCT_URL) < 0 ||
+                 add_percent(masks, s, true, PCT_URL) < 0
+             ? -1
+             : 0;
+}
+
 /* The JSON string form (RFC 8259 7) with '/' escaped as json-c writes it
- * ("\/") or not; control characters as \u00xx. */
+ * ("\/") or not; control characters as \u00xx. A server may put that
+ * form into a URL too (a form action), so its URL forms are added. */
 static int add_json(sw_strvec *masks, const char *s, bool slash) {
   sw_buf b;
   sw_buf_init(&b, strlen(s) * 6 + 1);
@@ -142,6 +162,10 @@ static int add_json(sw_strvec *masks, const char *s, bool slash) {
       sw_buf_addf(&b, "\\u%04x", *p);
     else
       sw_buf_add(&b, (const char *)p, 1);
+  }
+  if (b.nomem || add_url_forms(masks, sw_buf_str(&b)) < 0) {
+    masks_take(masks, &b);
+    return -1;
   }
   return masks_take(masks, &b);
 }
@@ -166,9 +190,10 @@ int sw_masks_add(sw_strvec *masks, const char *s) {
   if (!s || !*s)
     return 0;
   if (masks_addn(masks, s, strlen(s)) < 0 ||
-      add_percent(masks, s, true, false) < 0 ||
-      add_percent(masks, s, false, false) < 0 ||
-      add_percent(masks, s, true, true) < 0 || add_json(masks, s, true) < 0 ||
+      add_percent(masks, s, true, PCT_ALL) < 0 ||
+      add_percent(masks, s, false, PCT_ALL) < 0 ||
+      add_percent(masks, s, true, PCT_FORM) < 0 ||
+      add_url_forms(masks, s) < 0 || add_json(masks, s, true) < 0 ||
       add_json(masks, s, false) < 0 || add_base64(masks, s) < 0)
     return -1;
   return 0;

@@ -47,9 +47,10 @@ size_t sw_secret_header(const char *line, size_t len);
  * secrets lists: masks->v is NULL-terminated) are owned copies; these
  * return 0 or -1 when out of memory. sw_masks_add adds s (NULL or empty:
  * nothing) and every form a server may echo it in: percent-encoded (upper
- * and lower case hex, and form-encoded), JSON-escaped (with and without
- * "\/"), and base64 without padding (standard and URL-safe); duplicates
- * are added once. sw_masks_http adds a bearer token (may be NULL) and the
+ * and lower case hex, and form-encoded), as a URL parser normalises it
+ * (only blanks, controls and non-ASCII encoded), JSON-escaped (with and
+ * without "\/", and those normalised as in a URL), and base64 without
+ * padding (standard and URL-safe); duplicates are added once. sw_masks_http adds a bearer token (may be NULL) and the
  * value of every credential header among headers (may be NULL) and, for
  * "scheme credentials", the credentials alone. sw_masks_free overwrites
  * every copy, then frees them. */
