@@ -489,6 +489,37 @@ static void judge_form_page(const login_cfg *cfg, const sw_deadline *d,
 
 /* Step 1 of a form login: the page, its form and its CSRF token. Returns
  * the form (free it), or NULL after setting the check's summary. */
+/* The form of a login page whose every echo of a secret (8 characters or
+ * more, in any of the masks' forms) is masked first: the form's action
+ * and values are shown in the output (the step names), and a page that
+ * echoes the password inside markup would otherwise hand the printer a
+ * piece of it cut at a quote, which no mask of the whole secret matches.
+ * Shorter masks are left out so they cannot alter a CSRF value by
+ * chance. Returns form_find's result, or -1 when out of memory. */
+static int form_find_masked(const login_cfg *cfg, const sw_http_resp *page,
+                            html_form *f) {
+  const char *const *all = cfg->base.secrets;
+  size_t n = 0, len = page->body ? page->body_len : 0;
+  while (all && all[n])
+    n++;
+  const char **longs = calloc(n + 1, sizeof *longs);
+  char *body = malloc(len + 1);
+  int rc = -1;
+  if (longs && body) {
+    for (size_t i = 0, k = 0; i < n; i++)
+      if (strlen(all[i]) >= 8)
+        longs[k++] = all[i];
+    memcpy(body, page->body ? page->body : "", len);
+    body[len] = '\0';
+    sw_secret_mask_n(body, len, longs);
+    rc = form_find(body, len, cfg->password_field, f);
+    memset(body, 0, len);
+  }
+  free(body);
+  free(longs);
+  return rc;
+}
+
 static html_form *form_page(const login_cfg *cfg, const sw_deadline *d,
                             login_run *run, int total, char *csrf, size_t n,
                             sw_check *check) {
@@ -511,8 +542,7 @@ static html_form *form_page(const login_cfg *cfg, const sw_deadline *d,
                      page->status, page->reason, url);
     goto fail;
   }
-  if (form_find(page->body ? page->body : "", page->body_len,
-                cfg->password_field, f) < 0 ||
+  if (form_find_masked(cfg, page, f) < 0 ||
       !form_input_get(f, cfg->password_field)) {
     sw_check_raise(check, SW_CRITICAL);
     sw_check_summary(check, "login page changed: no field %s",
