@@ -6,6 +6,7 @@
 /* By path: the test is built without plugins/ on the include path. */
 #include "../../plugins/stream/hls.h"
 #include "../../plugins/stream/sttext.h"
+#include "streamwatch/strbuf.h"
 #include "tap.h"
 
 #define BASE "http://cdn.example/live/master.m3u8"
@@ -228,57 +229,59 @@ static void test_binary_and_bounds(void) {
   static const char nul[] = "#EXTM3U\n#EXT-X-TARGETDURATION:2\n\0\n";
   hls_playlist pl;
   sw_err err = {""};
-  size_t cap = 13 * (HLS_MAX_SEGMENTS + 1) + 64, len, i;
-  char *big = malloc(cap);
+  sw_buf big;
+  sw_buf_init(&big, 13 * (HLS_MAX_SEGMENTS + 1) + 64);
 
   ok(hls_parse(nul, sizeof nul - 1, BASE, &pl, &err) == -1 &&
          strstr(err.msg, "binary"),
      "NUL byte refused");
   ok(hls_parse(NULL, 0, BASE, &pl, &err) == -1, "NULL text refused");
   ok(hls_parse("x", 1, BASE, NULL, &err) == -1, "NULL out refused");
-  len = (size_t)snprintf(big, cap, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n");
-  for (i = 0; i < HLS_MAX_SEGMENTS; i++)
-    len += (size_t)snprintf(big + len, cap - len, "#EXTINF:2,\n%lu\n",
-                            (unsigned long)i % 10);
-  is_int(hls_parse(big, len, BASE, &pl, &err), 0, "%d segments accepted",
-         HLS_MAX_SEGMENTS);
+  sw_buf_puts(&big, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n");
+  for (size_t i = 0; i < HLS_MAX_SEGMENTS; i++)
+    sw_buf_addf(&big, "#EXTINF:2,\n%zu\n", i % 10);
+  is_int(hls_parse(sw_buf_str(&big), big.len, BASE, &pl, &err), 0,
+         "%d segments accepted", HLS_MAX_SEGMENTS);
   is_int(pl.n_segments, HLS_MAX_SEGMENTS, "all kept");
   hls_free(&pl);
-  len += (size_t)snprintf(big + len, cap - len, "#EXTINF:2,\nx\n");
-  ok(hls_parse(big, len, BASE, &pl, &err) == -1 &&
+  sw_buf_puts(&big, "#EXTINF:2,\nx\n");
+  ok(!big.cut && hls_parse(sw_buf_str(&big), big.len, BASE, &pl, &err) == -1 &&
          strstr(err.msg, "more than 50000 segments (limit)"),
      "one more refused, naming the limit (%s)", err.msg);
-  ok(hls_parse(big, HLS_MAX_BYTES + 1, BASE, &pl, &err) == -1,
+  ok(hls_parse(sw_buf_str(&big), HLS_MAX_BYTES + 1, BASE, &pl, &err) == -1,
      "over HLS_MAX_BYTES refused");
-  free(big);
+  sw_buf_free(&big);
 }
 
 /* Every URI is kept resolved: short relative URIs against a long base
  * URL grew 10000 segments to 40 MB. Their sum is bounded, named as a
  * limit; a large real playlist still parses. */
 static void test_uri_budget(void) {
-  size_t n = 3000, cap = n * 16 + 64, len, i;
-  char *text = malloc(cap), *base = malloc(4001);
+  size_t n = 3000;
+  char *base = malloc(4001);
   hls_playlist pl;
   sw_err err = {""};
+  sw_buf text;
 
-  if (!ok(text && base, "malloc"))
+  if (!ok(base != NULL, "malloc"))
     return;
+  sw_buf_init(&text, n * 16 + 64);
   memcpy(base, "http://cdn.example/", 19);
   memset(base + 19, 'p', 3980);
   base[3999] = '/';
   base[4000] = '\0';
-  len = (size_t)snprintf(text, cap, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n");
-  for (i = 0; i < n; i++)
-    len += (size_t)snprintf(text + len, cap - len, "#EXTINF:2,\n%zu\n", i % 10);
-  ok(hls_parse(text, len, base, &pl, &err) == -1 &&
+  sw_buf_puts(&text, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n");
+  for (size_t i = 0; i < n; i++)
+    sw_buf_addf(&text, "#EXTINF:2,\n%zu\n", i % 10);
+  ok(hls_parse(sw_buf_str(&text), text.len, base, &pl, &err) == -1 &&
          strstr(err.msg, "URIs, resolved, are more than 8388608 bytes "
                          "(limit)"),
      "3000 URIs of 4 KB resolved refused (%s)", err.msg);
-  is_int(hls_parse(text, len, BASE, &pl, &err), 0, "the same, short base");
+  is_int(hls_parse(sw_buf_str(&text), text.len, BASE, &pl, &err), 0,
+         "the same, short base");
   is_int(pl.n_segments, n, "all kept");
   hls_free(&pl);
-  free(text);
+  sw_buf_free(&text);
   free(base);
 }
 
