@@ -40,7 +40,17 @@ void sw_http_note_withheld(const sw_http_req *req, const char *url,
   if (resp->cred_withheld)
     return;
   resp->cred_withheld = true;
-  if (sw_url_origin(url, origin, sizeof origin) < 0) {
+  /* A URL that holds a secret (a server's Location echoing it) is shown
+   * masked whole: its origin alone would be the part before a '/' of the
+   * secret, lower-cased, which no mask of the whole secret matches. */
+  char *masked = strdup(url);
+  bool holds = !masked;
+  if (masked) {
+    sw_secret_mask(masked, req->secrets);
+    holds = strcmp(masked, url) != 0;
+    free(masked);
+  }
+  if (holds || sw_url_origin(url, origin, sizeof origin) < 0) {
     sw_url_display(resp->withheld_at, sizeof resp->withheld_at, url, 120,
                    req->secrets);
     return;

@@ -8,13 +8,24 @@
 #include "streamwatch/secret.h"
 #include "streamwatch/strbuf.h"
 
+/* The first place in the len bytes at h where the nl bytes at n stand,
+ * ignoring ASCII case, or NULL. */
+static char *find_nocase(char *h, size_t len, const char *n, size_t nl) {
+  for (size_t at = 0; nl <= len && at <= len - nl; at++)
+    if (strncasecmp(h + at, n, nl) == 0)
+      return h + at;
+  return NULL;
+}
+
+/* Case is ignored: a URL parser lower-cases a host name, so a secret a
+ * server put into one comes back in another case (fuzz_api_plugin). */
 void sw_secret_mask_n(char *buf, size_t len, const char *const *secrets) {
   for (size_t i = 0; secrets && secrets[i]; i++) {
     size_t sl = strlen(secrets[i]);
     if (sl == 0)
       continue;
-    for (char *p = memmem(buf, len, secrets[i], sl); p;
-         p = memmem(p + sl, len - (size_t)(p + sl - buf), secrets[i], sl))
+    for (char *p = find_nocase(buf, len, secrets[i], sl); p;
+         p = find_nocase(p + sl, len - (size_t)(p + sl - buf), secrets[i], sl))
       memset(p, '*', sl);
   }
 }

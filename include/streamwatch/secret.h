@@ -23,7 +23,8 @@ int sw_secret_env(const char *var, const char *opt, char **out, sw_err *err);
 void sw_secret_free(char *secret);
 
 /* Overwrites every occurrence of each string of the NULL-terminated list
- * secrets (NULL and empty entries skipped) in buf with '*'. */
+ * secrets (NULL and empty entries skipped) in buf with '*', ignoring ASCII
+ * case (a URL parser lower-cases a host a server put a secret into). */
 void sw_secret_mask(char *buf, const char *const *secrets);
 
 /* The same over len bytes that may hold NUL bytes. */

@@ -398,6 +398,13 @@ static void test_masks_encoded(void) {
            strstr(out, "echo <") == out && strstr(out, "> done"),
        "echo form %zu masked: %s", i, out);
   }
+  /* in another case, as a URL parser leaves a host name */
+  {
+    char text[] = "to http://P4SS/W0RD+|x/";
+    sw_secret_mask(text,
+                   (const char *const *)(const char *[]){"p4ss/w0rd+|", NULL});
+    is_str(text, "to http://***********x/", "masked whatever its case");
+  }
   /* A cut at 40 characters falls inside the secret: none of it shows. */
   char text[200], out[100];
   snprintf(text, sizeof text, "%-30s%s tail", "error from server:", secret);
