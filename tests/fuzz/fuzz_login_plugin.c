@@ -100,9 +100,21 @@ static void build_args(unsigned cfg, const char *cache, fuzz_argv *a) {
   }
 }
 
+/* Drops from b64 (may be NULL) the characters that encode only the
+ * first prefix bytes of its text: the user name and ':' of a Basic
+ * credential are no secret, and their base64 may show (a page may name
+ * the user). Returns b64. */
+static char *secret_part(char *b64, size_t prefix) {
+  size_t skip = prefix / 3 * 4;
+  if (b64 && strlen(b64) > skip)
+    memmove(b64, b64 + skip, strlen(b64 + skip) + 1);
+  return b64;
+}
+
 /* The forms of the secrets on the wire beyond those the oracle derives:
  * HTTP Basic's base64 of ID:SECRET (RFC 6749 2.3.1, form-urlencoded
- * first) and of USER:PASSWORD (the basic flow). */
+ * first) and of USER:PASSWORD (the basic flow), from where the secret's
+ * bytes begin. */
 static void basic_forms(unsigned cfg, char *forms[3]) {
   char *id = curl_easy_escape(NULL, CLIENT_ID, 0);
   char *sec = curl_easy_escape(NULL, CLIENT_SECRET, 0);
@@ -110,10 +122,13 @@ static void basic_forms(unsigned cfg, char *forms[3]) {
   unsigned f = (cfg & 7) % 5, k = 0;
   forms[0] = forms[1] = forms[2] = NULL;
   snprintf(both, sizeof both, "%s:%s", id, sec);
-  forms[k] = f <= 2 ? sw_base64(both, strlen(both)) : NULL;
+  forms[k] = f <= 2 ? secret_part(sw_base64(both, strlen(both)), strlen(id) + 1)
+                    : NULL;
   k += forms[k] != NULL;
   snprintf(both, sizeof both, "%s", USERNAME ":" PASSWORD);
-  forms[k] = f >= 2 ? sw_base64(both, strlen(both)) : NULL;
+  forms[k] =
+      f >= 2 ? secret_part(sw_base64(both, strlen(both)), strlen(USERNAME) + 1)
+             : NULL;
   curl_free(id);
   curl_free(sec);
 }
