@@ -181,19 +181,47 @@ static int add_json(sw_strvec *masks, const char *s, bool slash) {
   return masks_take(masks, &b);
 }
 
-/* The base64 form without its padding (so it is found inside a longer
- * base64 text too), and its URL-safe variant (RFC 4648 5, as in JWTs). */
+/* Adds b64[from, to) and its URL-safe variant (RFC 4648 5, as in JWTs). */
+static int add_b64_span(sw_strvec *masks, char *b64, size_t from, size_t to) {
+  if (masks_addn(masks, b64 + from, to - from) < 0)
+    return -1;
+  for (size_t i = from; i < to; i++)
+    b64[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : b64[i];
+  return masks_addn(masks, b64 + from, to - from);
+}
+
+/* Shortest base64 run masked on its own: a shorter one would blank the
+ * plugin's own text by chance. */
+#define B64_CORE_MIN 4
+
+/* The base64 form without its padding, and the secret's base64 inside a
+ * longer text at each of the three byte alignments it can have there
+ * (HTTP Basic's "id:secret", a JWT): for alignment k the text is encoded
+ * after k filler bytes, and only the characters made of the secret's
+ * bits alone are kept, so a server that echoes the credential with its
+ * first characters changed still shows none of the secret. */
 static int add_base64(sw_strvec *masks, const char *s) {
-  char *b64 = sw_base64(s, strlen(s));
+  size_t n = strlen(s);
+  char *b64 = sw_base64(s, n);
   if (!b64)
     return -1;
-  size_t n = strcspn(b64, "=");
-  int rc = masks_addn(masks, b64, n);
-  for (size_t i = 0; i < n; i++)
-    b64[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : b64[i];
-  if (rc == 0)
-    rc = masks_addn(masks, b64, n);
+  int rc = add_b64_span(masks, b64, 0, strcspn(b64, "="));
   sw_secret_free(b64);
+  for (size_t k = 0; k < 3 && rc == 0; k++) {
+    char *t = malloc(n + k + 1);
+    if (!t)
+      return -1;
+    memset(t, 'x', k); /* filler: its characters are dropped */
+    memcpy(t + k, s, n + 1);
+    b64 = sw_base64(t, n + k);
+    sw_secret_free(t);
+    if (!b64)
+      return -1;
+    size_t from = (k * 8 + 5) / 6, to = (n + k) * 8 / 6;
+    if (to >= from + B64_CORE_MIN)
+      rc = add_b64_span(masks, b64, from, to);
+    sw_secret_free(b64);
+  }
   return rc;
 }
 

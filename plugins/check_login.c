@@ -119,6 +119,18 @@ static int masks_take(sw_strvec *m, char *s) {
   return rc;
 }
 
+/* Adds the masks of s form-urlencoded as HTTP Basic carries it (RFC 6749
+ * 2.3.1): its base64 inside the credential's is then masked at whatever
+ * characters a server changes before it. */
+static int masks_escaped(sw_strvec *m, const char *s) {
+  char *e = curl_easy_escape(NULL, s, 0);
+  int rc = e ? sw_masks_add(m, e) : -1;
+  if (e)
+    memset(e, 0, strlen(e));
+  curl_free(e);
+  return rc;
+}
+
 /* The run's secrets (sw_masks_add adds the forms a server echoes them
  * in), the base64 of HTTP Basic's ID:SECRET (RFC 6749 2.3.1 and the basic
  * flow, also when given as -u's userinfo), and credential headers (-k).
@@ -130,7 +142,9 @@ static int masks_build(const login_cfg *cfg, sw_strvec *m) {
     if (sw_masks_add(m, raw[i]) < 0)
       return -1;
   if (cfg->client_id && cfg->client_secret &&
-      masks_take(m, basic_b64(cfg->client_id, cfg->client_secret, true)) < 0)
+      (masks_take(m, basic_b64(cfg->client_id, cfg->client_secret, true)) <
+           0 ||
+       masks_escaped(m, cfg->client_secret) < 0))
     return -1;
   if (cfg->username && cfg->password &&
       masks_take(m, basic_b64(cfg->username, cfg->password, false)) < 0)

@@ -398,6 +398,26 @@ static void test_masks_encoded(void) {
            strstr(out, "echo <") == out && strstr(out, "> done"),
        "echo form %zu masked: %s", i, out);
   }
+  /* The secret's base64 inside a longer one at each byte alignment, with
+   * what comes before it changed: no character made of its bits alone
+   * shows. */
+  for (size_t k = 0; k < 3; k++) {
+    static const char id[] = "client:";
+    char both[64], out[200];
+    snprintf(both, sizeof both, "%.*s%s", (int)(k + 4), id, "cl1ent-S3CR3T");
+    char *b = sw_base64(both, strlen(both));
+    sw_strvec m = {0};
+    ok(b && sw_masks_add(&m, "cl1ent-S3CR3T") == 0, "masks built");
+    b[1] = '?'; /* the server changed its start */
+    sw_text_safe(out, sizeof out, b, strlen(b), 0, (const char *const *)m.v);
+    char *core = sw_base64("cl1ent-S3CR3T" + (3 - (k + 4) % 3) % 3, 9);
+    ok(core && strstr(out, "*") && !strstr(out, core),
+       "a Basic credential changed before the secret, alignment %zu: %s", k,
+       out);
+    free(core);
+    free(b);
+    sw_masks_free(&m);
+  }
   /* in another case, as a URL parser leaves a host name */
   {
     char text[] = "to http://P4SS/W0RD+|x/";
