@@ -1,4 +1,5 @@
 /* Whole files and secrets, read with bounds and clear errors. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +12,10 @@
 /* The first place in the len bytes at h where the nl bytes at n stand,
  * ignoring ASCII case, or NULL. */
 static char *find_nocase(char *h, size_t len, const char *n, size_t nl) {
+  int first = tolower((unsigned char)n[0]);
   for (size_t at = 0; nl <= len && at <= len - nl; at++)
-    if (strncasecmp(h + at, n, nl) == 0)
+    if (tolower((unsigned char)h[at]) == first &&
+        strncasecmp(h + at, n, nl) == 0)
       return h + at;
   return NULL;
 }
