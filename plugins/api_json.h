@@ -11,6 +11,7 @@
 
 #include "streamwatch/range.h"
 #include "streamwatch/state.h"
+#include "streamwatch/strbuf.h"
 
 /* Nesting limit for bodies and -j values: json-c's default (32) is too
  * tight for some real APIs, and without a limit 10000 '[' would recurse. */
@@ -150,5 +151,25 @@ api_json_status api_json_load(const char *body, size_t len,
  * to tell a limit, UNKNOWN, from a body that is not JSON). */
 struct json_object *api_json_parse(const char *body, size_t len, char *msg,
                                    size_t n);
+
+/* Internal to the three api_json*.c files. */
+
+/* Parses exactly one JSON text of len bytes as api_json_load does, but
+ * the document `null` is API_JSON_OK with *out NULL (a -j value may be
+ * null) (api_json_load.c). */
+api_json_status api_json_load_value(const char *s, size_t len,
+                                    struct json_object **out, char *msg,
+                                    size_t n);
+
+/* True when t[0..n) is an integer json-c would clamp: below INT64_MIN,
+ * or above UINT64_MAX (api_json_load.c). */
+bool api_json_big_int(const char *t, size_t n);
+
+/* True when a and b are the same JSON value; numbers compare by their
+ * exact decimal value, 1.0 == 1 (api_json_value.c). */
+bool api_json_equal(struct json_object *a, struct json_object *b);
+
+/* o as compact JSON text into b, up to b's cap (api_json_value.c). */
+void api_json_put(sw_buf *b, struct json_object *o);
 
 #endif

@@ -142,8 +142,7 @@ static int masks_build(const login_cfg *cfg, sw_strvec *m) {
     if (sw_masks_add(m, raw[i]) < 0)
       return -1;
   if (cfg->client_id && cfg->client_secret &&
-      (masks_take(m, basic_b64(cfg->client_id, cfg->client_secret, true)) <
-           0 ||
+      (masks_take(m, basic_b64(cfg->client_id, cfg->client_secret, true)) < 0 ||
        masks_escaped(m, cfg->client_secret) < 0))
     return -1;
   if (cfg->username && cfg->password &&

@@ -13,7 +13,7 @@
 /* The oracle is the judge, not code under test: no coverage feedback
  * from its loops (they were two thirds of every run's time), while ASan
  * and UBSan still check it. */
-#pragma clang attribute push(__attribute__((no_sanitize("coverage"))), \
+#pragma clang attribute push(__attribute__((no_sanitize("coverage"))),         \
                              apply_to = function)
 
 /* Secret fragments this long (in characters) are a leak. */
