@@ -12,6 +12,7 @@
 
 #include "fake_http.h"
 #include "http_hop.h"
+#include "oracle.h"
 #include "streamwatch/deadline.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/secret.h"
@@ -358,4 +359,19 @@ int __wrap_nanosleep(const struct timespec *req, struct timespec *rem) {
   if (rem)
     rem->tv_sec = 0, rem->tv_nsec = 0;
   return 0;
+}
+
+int fake_http_run(int (*run)(void *, const sw_deadline *), void *cfg,
+                  double timeout, const uint8_t *script, size_t n, char **out,
+                  size_t *len) {
+  sw_deadline dl;
+  fake_http srv;
+  fuzz_capture cap;
+  sw_deadline_start(&dl, timeout);
+  fake_http_begin(&srv, script, n);
+  fuzz_capture_begin(&cap);
+  int state = run(cfg, &dl);
+  fuzz_capture_end(&cap, out, len);
+  fake_http_end(&srv);
+  return state;
 }

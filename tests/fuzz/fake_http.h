@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "streamwatch/deadline.h"
 #include "streamwatch/http.h"
 
 #define FAKE_HTTP_SEP "\n%%%%\n"
@@ -45,5 +46,12 @@ typedef struct {
  * every request until fake_http_end. */
 void fake_http_begin(fake_http *s, const unsigned char *script, size_t n);
 void fake_http_end(fake_http *s);
+
+/* One run of a plugin: its run function on cfg, with a deadline of
+ * timeout seconds, script served to its requests and its stdout
+ * captured into *out (malloc'd, *len bytes). Returns the run's state. */
+int fake_http_run(int (*run)(void *, const sw_deadline *), void *cfg,
+                  double timeout, const uint8_t *script, size_t n, char **out,
+                  size_t *len);
 
 #endif

@@ -86,9 +86,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
   fuzz_argv args = {0};
   api_cfg cfg;
   sw_err err = {""};
-  sw_deadline dl;
-  fake_http srv;
-  fuzz_capture cap;
   char *out;
   size_t len;
   if (n < 1)
@@ -99,12 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
     fprintf(stderr, "fuzz_api_plugin: configuration refused: %s\n", err.msg);
     abort();
   }
-  sw_deadline_start(&dl, cfg.std.timeout);
-  fake_http_begin(&srv, d + 1, n - 1);
-  fuzz_capture_begin(&cap);
-  int state = run(&cfg, &dl);
-  fuzz_capture_end(&cap, &out, &len);
-  fake_http_end(&srv);
+  int state =
+      fake_http_run(run, &cfg, cfg.std.timeout, d + 1, n - 1, &out, &len);
   fuzz_oracle o = {.service = "API",
                    .secrets = secrets,
                    .server = d + 1,

@@ -165,9 +165,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
   fuzz_argv args = {0};
   login_cfg cfg;
   sw_err err = {""};
-  sw_deadline dl;
-  fake_http srv;
-  fuzz_capture cap;
   size_t len;
   if (n < 1)
     return 0;
@@ -181,12 +178,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
   }
   basic_forms(d[0], forms);
   planted(d[0], secrets);
-  sw_deadline_start(&dl, cfg.std.timeout);
-  fake_http_begin(&srv, d + 1, n - 1);
-  fuzz_capture_begin(&cap);
-  int state = run(&cfg, &dl);
-  fuzz_capture_end(&cap, &out, &len);
-  fake_http_end(&srv);
+  int state =
+      fake_http_run(run, &cfg, cfg.std.timeout, d + 1, n - 1, &out, &len);
   unlink(cache);
   fuzz_oracle o = {.service = "LOGIN",
                    .secrets = secrets,

@@ -78,9 +78,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
   fuzz_argv args = {0};
   stream_cfg cfg;
   sw_err err = {""};
-  sw_deadline dl;
-  fake_http srv;
-  fuzz_capture cap;
   char *out;
   size_t len;
   if (n < 1)
@@ -92,12 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
   }
   /* a deadline far away: the waits run on the fake clock, and only the
    * script decides how the run ends */
-  sw_deadline_start(&dl, 1e6);
-  fake_http_begin(&srv, d + 1, n - 1);
-  fuzz_capture_begin(&cap);
-  int state = run(&cfg, &dl);
-  fuzz_capture_end(&cap, &out, &len);
-  fake_http_end(&srv);
+  int state = fake_http_run(run, &cfg, 1e6, d + 1, n - 1, &out, &len);
   fuzz_oracle o = {.service = "STREAM",
                    .secrets = secrets,
                    .server = d + 1,
