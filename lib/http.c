@@ -207,15 +207,8 @@ static int hop_finish(CURL *h, sw_http_ctx *c, const char *url, CURLcode code,
   bool https = sw_url_https(url);
   sw_http_read_times(h, c, https, &resp->t);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
-  /* libcurl 7.88 takes a connection closed inside the header block
-   * ("HTTP/1.1 200 OK", a header, EOF) as a complete empty reply. */
-  if (code == CURLE_OK && !resp->stopped && !resp->headers_done) {
-    resp->phase = "reading headers";
-    snprintf(resp->err, sizeof resp->err, "%s",
-             "reading headers failed: connection closed before the end of "
-             "the headers");
+  if (sw_http_headers_cut(resp, code == CURLE_OK))
     return -1;
-  }
   if (code == CURLE_OK || resp->stopped) {
     /* the first https hop's: the certificate of the origin asked for */
     if (req->want_cert && https && !resp->have_cert)

@@ -45,6 +45,12 @@ int sw_http_on_debug(CURL *h, curl_infotype type, char *data, size_t size,
 void sw_http_read_times(CURL *h, sw_http_ctx *c, bool https, sw_http_times *t);
 void sw_http_read_cert(CURL *h, sw_http_resp *r);
 
+/* libcurl 7.88 takes a connection closed inside the header block
+ * ("HTTP/1.1 200 OK", a header, EOF) as a complete empty reply: true,
+ * with resp's phase and err set, when a transfer that ended without
+ * error (ok) and was not stopped on purpose never saw its headers end. */
+bool sw_http_headers_cut(sw_http_resp *resp, bool ok);
+
 /* --connect-to's ADDR for the host and port of url only, in libcurl's
  * CURLOPT_CONNECT_TO form "HOST:PORT:ADDR:PORT" (lib/http_session.c):
  * a redirect or a playlist entry naming another host goes there, not to

@@ -193,6 +193,16 @@ void sw_http_read_times(CURL *h, sw_http_ctx *c, bool https, sw_http_times *t) {
   t->total = v[T_TOTAL] / 1e6;
 }
 
+bool sw_http_headers_cut(sw_http_resp *resp, bool ok) {
+  if (!ok || resp->stopped || resp->headers_done)
+    return false;
+  resp->phase = "reading headers";
+  snprintf(resp->err, sizeof resp->err, "%s",
+           "reading headers failed: connection closed before the end of "
+           "the headers");
+  return true;
+}
+
 /* Days until the leaf certificate's notAfter, from CURLOPT_CERTINFO. */
 void sw_http_read_cert(CURL *h, sw_http_resp *r) {
   struct curl_certinfo *ci = NULL;

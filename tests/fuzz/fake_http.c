@@ -237,13 +237,8 @@ static int finish(fake_http *s, sw_http_ctx *c, const char *url, int code,
   set_times(&resp->t, h->time, https, h->reached);
   resp->tcp_connected = h->reached >= 2;
   s->clock += h->time;
-  if (code == CURLE_OK && !resp->stopped && !resp->headers_done) {
-    resp->phase = "reading headers";
-    snprintf(resp->err, sizeof resp->err, "%s",
-             "reading headers failed: connection closed before the end of "
-             "the headers");
+  if (sw_http_headers_cut(resp, code == CURLE_OK))
     return -1;
-  }
   if (code == CURLE_OK || resp->stopped) {
     if (req->want_cert && https && !resp->have_cert) {
       resp->have_cert = true;
