@@ -7,60 +7,10 @@
 #include <string.h>
 
 #include "streamwatch/dns.h"
+#include "dns_pkt.h"
 #include "tap.h"
 
 /* ------------------------------------------------------- the builder */
-
-typedef struct {
-  unsigned char b[2048];
-  size_t n;
-} pkt;
-
-static void put8(pkt *p, unsigned v) {
-  if (p->n < sizeof p->b)
-    p->b[p->n++] = (unsigned char)v;
-}
-
-static void put16(pkt *p, unsigned v) {
-  put8(p, v >> 8 & 0xff);
-  put8(p, v & 0xff);
-}
-
-static void put32(pkt *p, unsigned long v) {
-  put16(p, (unsigned)(v >> 16 & 0xffff));
-  put16(p, (unsigned)(v & 0xffff));
-}
-
-static void put_bytes(pkt *p, const void *data, size_t len) {
-  for (size_t i = 0; i < len; i++)
-    put8(p, ((const unsigned char *)data)[i]);
-}
-
-/* Writes the labels of a dotted name ("www.x"; "" is the root). With
- * ptr != 0 the name ends in a compression pointer to offset ptr instead
- * of the root label (ptr 0 would point into the header: never wanted). */
-static void put_labels(pkt *p, const char *name, size_t ptr) {
-  while (*name) {
-    size_t l = strcspn(name, ".");
-    put8(p, (unsigned)l);
-    put_bytes(p, name, l);
-    name += l;
-    if (*name == '.')
-      name++;
-  }
-  if (ptr)
-    put16(p, 0xc000 | (unsigned)ptr);
-  else
-    put8(p, 0);
-}
-
-static void put_name(pkt *p, const char *name) {
-  put_labels(p, name, 0);
-}
-
-static void put_ptr(pkt *p, size_t off) {
-  put16(p, 0xc000 | (unsigned)off);
-}
 
 /* Header: id 0x1234, flags as given (QR is added), counts. */
 static void header(pkt *p, unsigned flags, unsigned qd, unsigned an) {

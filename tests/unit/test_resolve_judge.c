@@ -12,41 +12,13 @@
 
 /* By path: the test is built without plugins/ on the include path. */
 #include "../../plugins/resolve.h"
+#include "dns_pkt.h"
 #include "tap.h"
 
 /* A "# " TAP comment line. */
 #define diag(...) (printf("# "), printf(__VA_ARGS__), printf("\n"))
 
 /* ------------------------------------------------- replies as bytes */
-
-typedef struct {
-  unsigned char b[8192];
-  size_t n;
-  size_t an_at; /* where ANCOUNT is */
-  unsigned an;
-} pkt;
-
-static void put8(pkt *p, unsigned v) {
-  if (p->n < sizeof p->b)
-    p->b[p->n++] = (unsigned char)v;
-}
-static void put16(pkt *p, unsigned v) {
-  put8(p, v >> 8 & 0xff);
-  put8(p, v & 0xff);
-}
-static void put_bytes(pkt *p, const void *d, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    put8(p, ((const unsigned char *)d)[i]);
-}
-static void put_name(pkt *p, const char *name) {
-  while (*name) {
-    size_t l = strcspn(name, ".");
-    put8(p, (unsigned)l);
-    put_bytes(p, name, l);
-    name += l + (name[l] == '.');
-  }
-  put8(p, 0);
-}
 
 /* Header (flags: AA 0x0400, TC 0x0200; rcode in the low bits) and the
  * question for name/qtype at offset 12. */
