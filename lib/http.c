@@ -106,10 +106,15 @@ static CURLcode setup_security(CURL *h, const sw_http_req *req) {
 /* Everything that stays the same for every hop of one request. The data
  * pointers point at this call's frame: detach() takes them back. */
 static CURLcode http_setup(CURL *h, const sw_http_req *req, sw_http_ctx *c,
-                           struct curl_slist *to, char *errbuf) {
+                           struct curl_slist *to, struct curl_slist *icy,
+                           char *errbuf) {
   CURLcode rc = CURLE_OK;
   bool trace = req->verbose >= 2 && req->trace;
   SET(CURLOPT_ERRORBUFFER, errbuf);
+  /* SHOUTcast 1 answers "ICY 200 OK" for "HTTP/1.0 200 OK"; libcurl
+   * takes a line starting with an alias as a 200 (so "ICY 200", never
+   * "ICY": "ICY 401" would pass), anything else as HTTP/0.9, refused */
+  SET(CURLOPT_HTTP200ALIASES, icy);
   SET(CURLOPT_NOSIGNAL, 1L);
   SET(CURLOPT_PROTOCOLS_STR, "http,https");
   SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -177,6 +182,7 @@ static void detach(CURL *h) {
   CURLcode rc = CURLE_OK;
   SET(CURLOPT_HTTPHEADER, NULL);
   SET(CURLOPT_CONNECT_TO, NULL);
+  SET(CURLOPT_HTTP200ALIASES, NULL);
   SET(CURLOPT_ERRORBUFFER, NULL);
   SET(CURLOPT_VERBOSE, 0L);
   SET(CURLOPT_DEBUGFUNCTION, NULL);
@@ -340,7 +346,7 @@ static int check_req(const sw_http_req *req, sw_err *err) {
 int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
                     sw_http_resp *resp, sw_err *err) {
   char errbuf[CURL_ERROR_SIZE] = "", to_spec[600];
-  struct curl_slist *to = NULL;
+  struct curl_slist *to = NULL, icy = {(char *)"ICY 200", NULL};
   sw_http_ctx c = {.req = req, .resp = resp, .fd = CURL_SOCKET_BAD};
   int rc = -1;
   memset(resp, 0, sizeof *resp);
@@ -365,7 +371,8 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
   }
   CURL *h = req->session ? req->session->h : curl_easy_init();
   c.handle = h;
-  CURLcode code = h ? http_setup(h, req, &c, to, errbuf) : CURLE_OUT_OF_MEMORY;
+  CURLcode code =
+      h ? http_setup(h, req, &c, to, &icy, errbuf) : CURLE_OUT_OF_MEMORY;
   if (code != CURLE_OK)
     sw_fail(err, "libcurl: %s", curl_easy_strerror(code));
   else

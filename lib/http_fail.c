@@ -69,7 +69,11 @@ static const struct {
     {CURLE_HTTP2, "reading body", "HTTP/2 error"},
     {CURLE_HTTP2_STREAM, "reading body", "HTTP/2 stream error"},
     {CURLE_TOO_MANY_REDIRECTS, "redirect", "too many redirects"},
-    {CURLE_UNSUPPORTED_PROTOCOL, "redirect", "unsupported protocol"},
+    /* redirects are followed hop by hop and their schemes checked there
+     * (lib/http_redirect.c): libcurl says this of a reply that has no
+     * HTTP status line (HTTP/0.9, another protocol, "ICY 401") */
+    {CURLE_UNSUPPORTED_PROTOCOL, "reading headers",
+     "not an HTTP response (no HTTP status line)"},
     {CURLE_URL_MALFORMAT, "request", "malformed URL"},
 };
 

@@ -75,6 +75,21 @@ is_rc 2 "no first byte within -t 2: exit 2"
 first_line_matches 'timeout after 1\.[0-9] s waiting for first byte' "the phase named"
 wall_below 2.0 "returns before -t"
 
+# A SHOUTcast 1 server (DNAS 1.x, no Debian package: faulthttp speaks its
+# wire format): "ICY 200 OK" is its status line, and a full server
+# answers "ICY 401 Service Unavailable".
+run "$P" -u "$FAULT_URL_F/shoutcast?s=4" -k 'Icy-MetaData: 1' --duration 2
+is_rc 0 "SHOUTcast 1 (ICY 200 OK, in-band metadata): exit 0"
+first_line_matches '^STREAM OK - progressive live MP3 128 kb/s "streamlab shoutcast", [0-9]+ bytes at' \
+  "SHOUTcast: the stream named and judged"
+perf_ok "SHOUTcast: perfdata parses"
+is "$(perf_value bitrate)" 128000 "SHOUTcast: bitrate from the frame headers"
+run "$P" -u "$FAULT_URL_F/shoutcast?code=401" --duration 2
+is_rc 2 "SHOUTcast full (ICY 401): exit 2"
+first_line_matches '^STREAM CRITICAL - reading headers failed: not an HTTP response \(no HTTP status line\)' \
+  "ICY 401 is no 200: the phase named"
+perf_ok "ICY 401: perfdata parses"
+
 # Playlists pointing at the stream.
 http_start_nginx W 127.0.0.1 || bail_out "nginx did not start"
 printf '[playlist]\nNumberOfEntries=1\nFile1=%s\n' "$MEDIA_URL_MP3" >"$LAB_DIR/W/www/radio.pls"

@@ -65,6 +65,15 @@ Paths (bodies exact, no trailing newline):
                    MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz, silent:
                    zero payload) at real-time rate after a 64 KiB burst,
                    for ?s=S seconds (default 10) or until the client leaves
+  /shoutcast?code=NNN&s=S   a SHOUTcast 1 server (DNAS 1.x): the status
+                   line "ICY 200 OK" (not HTTP), icy-notice1, icy-name,
+                   icy-genre, content-type: audio/mpeg, icy-pub, icy-br: 128
+                   (and icy-metaint: 16000 when asked with Icy-MetaData: 1),
+                   then /evil-icy's frames for S seconds (default 10), with
+                   StreamTitle='streamlab - shoutcast' in band; another code
+                   (401: "ICY 401 Service Unavailable", the server full; 404:
+                   "ICY 404 Resource Not Found") is the status line and an
+                   empty line, then the connection closes
   /bearer          200 {"status":"ok","user":"svc"} when the request has
                    "Authorization: Bearer s3cr3t-token"; else 401
                    Unauthorized, WWW-Authenticate: Bearer realm="streamlab",
@@ -254,6 +263,8 @@ class Handler(labhttp.Handler):
                 ("Location", "/a|b\x1b[31m\xff"), ("X-Evil", "a|b\x1b]0;t\x07\xfe")])
         if path == "/evil-icy":
             return self.evil_icy(float(q.get("s", 10)))
+        if path == "/shoutcast":
+            return self.shoutcast(int(q.get("code", 200)), float(q.get("s", 10)))
         if path == "/bearer":
             if self.headers.get("Authorization") == "Bearer " + TOKEN:
                 return self.reply(200, '{"status":"ok","user":"svc"}')
@@ -370,8 +381,35 @@ class Handler(labhttp.Handler):
         self.end_headers()
         if self.command == "HEAD":
             return
-        frame = MP3_FRAME
-        title = b"StreamTitle='a|b\nc\x1b[31m\xff';"
+        self.icy_frames(seconds, metaint if meta else 0,
+                        b"StreamTitle='a|b\nc\x1b[31m\xff';")
+
+    def shoutcast(self, code, seconds):
+        """SHOUTcast 1 (DNAS 1.x): "ICY 200 OK" instead of an HTTP status
+        line, icy-* headers, then the stream until the client leaves; any
+        other code ("ICY 401 Service Unavailable" when full) is the status
+        line alone, then the connection closes."""
+        self.close_connection = True
+        reasons = {200: "OK", 401: "Service Unavailable", 404: "Resource Not Found"}
+        head = b"ICY %d %s\r\n" % (code, reasons.get(code, "Unknown").encode())
+        metaint = 16000
+        meta = self.headers.get("Icy-MetaData") == "1"
+        if code == 200:
+            head += (b"icy-notice1: <BR>This stream requires Winamp<BR>\r\n"
+                     b"icy-name: streamlab shoutcast\r\nicy-genre: test\r\n"
+                     b"content-type: audio/mpeg\r\nicy-pub: 0\r\nicy-br: 128\r\n")
+            if meta:
+                head += b"icy-metaint: %d\r\n" % metaint
+        self.wfile.write(head + b"\r\n")
+        self.wfile.flush()
+        if code == 200 and self.command != "HEAD":
+            self.icy_frames(seconds, metaint if meta else 0,
+                            b"StreamTitle='streamlab - shoutcast';")
+
+    def icy_frames(self, seconds, metaint, title):
+        """Silent MP3 frames at real-time rate after a 64 KiB burst, for
+        seconds or until the client leaves; with metaint, the title as
+        in-band metadata every metaint audio bytes."""
         title += bytes(-len(title) % 16)
         block = bytes([len(title) // 16]) + title
         rate = 16000.0  # bytes per second
@@ -380,17 +418,14 @@ class Handler(labhttp.Handler):
         pending = b""
         while time.monotonic() - t0 < seconds:
             while len(pending) < 4096:
-                pending += frame
+                pending += MP3_FRAME
             chunk, pending = pending[:4096], pending[4096:]
-            if meta:
+            out = chunk
+            if metaint:
                 # cut the chunk at the metadata interval
                 left = metaint - sent % metaint
                 if len(chunk) >= left:
                     out = chunk[:left] + block + chunk[left:]
-                else:
-                    out = chunk
-            else:
-                out = chunk
             try:
                 self.wfile.write(out)
                 self.wfile.flush()
