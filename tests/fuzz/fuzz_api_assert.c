@@ -1,4 +1,4 @@
-/* check_api's -j and -M expressions (plugins/api_json.c): the input is
+/* check_api's -j and -M expressions (plugins/api/api_json.c): the input is
  * the option's text, parsed and evaluated against a fixed document that
  * has every JSON type, escaped keys and an embedded NUL.
  * Properties: a refused expression has a printable message; an accepted
@@ -6,7 +6,7 @@
  * or a '|'; a metric read is finite. */
 #include <math.h>
 
-#include "api_json.h"
+#include "../../plugins/api/api_json.h"
 #include "fuzz.h"
 
 static const char doc_text[] =
@@ -19,7 +19,7 @@ static const char doc_text[] =
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
   char *s = fuzz_str(d, n), msg[512];
   struct json_object *doc =
-      api_json_parse(doc_text, sizeof doc_text - 1, msg, sizeof msg);
+      sw_json_parse(doc_text, sizeof doc_text - 1, msg, sizeof msg);
   api_assert a;
   api_metric m;
   sw_err err = {""};

@@ -1,4 +1,4 @@
-/* check_api's body reader (plugins/api_json.c): the input is a server's
+/* check_api's body reader (lib/json.c): the input is a server's
  * response body, parsed as exactly one JSON document and judged by fixed
  * -j assertions and -M metrics of every kind.
  * Properties: a refused body has a printable reason; every assertion
@@ -6,7 +6,7 @@
  * a '|' (the body's strings are hostile); a metric read is finite. */
 #include <math.h>
 
-#include "api_json.h"
+#include "../../plugins/api/api_json.h"
 #include "fuzz.h"
 
 static const char *const asserts[] = {
@@ -34,7 +34,7 @@ static const char *const metrics[] = {
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
   char *body = fuzz_bytes(d, n), msg[512] = "";
-  struct json_object *root = api_json_parse(body, n, msg, sizeof msg);
+  struct json_object *root = sw_json_parse(body, n, msg, sizeof msg);
   sw_err err;
   size_t i;
 

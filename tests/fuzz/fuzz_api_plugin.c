@@ -17,7 +17,7 @@
 
 #define main check_api_main /* libFuzzer has the main */
 int check_api_main(int argc, char **argv);
-#include "check_api.c"
+#include "../../plugins/api/check_api.c"
 #undef main
 
 /* The planted secrets: '/', '+', '=', '|' and '"' make their encoded and

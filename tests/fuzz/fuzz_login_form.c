@@ -1,4 +1,4 @@
-/* check_login's form extractor (plugins/login_form.c): the input is a
+/* check_login's form extractor (plugins/login/login_form.c): the input is a
  * login page as a server sends it; the plugin looks for the form with
  * the password field, its action, method and hidden inputs (the CSRF
  * token).
@@ -6,7 +6,7 @@
  * terminated inside its array; method and type are lowercase; a lookup
  * by name finds an input of that name. */
 #include "fuzz.h"
-#include "login_form.h"
+#include "../../plugins/login/login_form.h"
 
 static int lowercase(const char *s) {
   for (; *s; s++)

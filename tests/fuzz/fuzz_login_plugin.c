@@ -18,7 +18,7 @@
 
 #define main check_login_main /* libFuzzer has the main */
 int check_login_main(int argc, char **argv);
-#include "check_login.c"
+#include "../../plugins/login/check_login.c"
 #undef main
 
 #define CLIENT_ID "labclient"

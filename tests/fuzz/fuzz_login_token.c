@@ -1,19 +1,19 @@
-/* check_login's token readers (plugins/login_token.c, lib/token.c): the
+/* check_login's token readers (plugins/login/login_token.c, lib/token.c): the
  * input is a token endpoint's body, read as an RFC 6749 5.1 answer
- * (login_token_read over api_json_parse), as a 5.2 error answer
+ * (login_token_read over sw_json_parse), as a 5.2 error answer
  * (login_oauth_error), and as a token cache file (sw_token_parse), the
  * file check_api reads.
  * Properties: a token accepted has a positive lifetime; a refusal names
  * its problem; the error code shown is printable and capped; a parsed
  * token cache has a token. */
-#include "api_json.h"
+#include "streamwatch/json.h"
 #include "fuzz.h"
-#include "login.h"
+#include "../../plugins/login/login.h"
 #include "streamwatch/token.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
   char *body = fuzz_bytes(d, n), msg[256], code[64];
-  struct json_object *root = api_json_parse(body, n, msg, sizeof msg);
+  struct json_object *root = sw_json_parse(body, n, msg, sizeof msg);
   long long ttl = 0;
   const char *problem = login_token_read(root, &ttl);
   sw_token t;

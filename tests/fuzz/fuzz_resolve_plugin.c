@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <unistd.h>
 
-#include "../../plugins/resolve.h"
+#include "../../plugins/resolve/resolve.h"
 #include "fuzz.h"
 
 static const char *const qtypes[] = {"A",   "AAAA", "CNAME", "MX",  "NS",

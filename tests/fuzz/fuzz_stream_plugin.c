@@ -16,7 +16,7 @@
 
 #define main check_stream_main /* libFuzzer has the main */
 int check_stream_main(int argc, char **argv);
-#include "check_stream.c"
+#include "../../plugins/stream/check_stream.c"
 #undef main
 
 #define BEARER "SECRETtok3n-77c1/Zk+q=Hh2Lm9Vb4Nx"

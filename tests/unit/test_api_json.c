@@ -1,11 +1,11 @@
-/* Unit tests for plugins/api_json.c: -j assertions, -M metrics and body
+/* Unit tests for plugins/api/api_json.c: -j assertions, -M metrics and body
  * parsing for check_api. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* By path: the test is built without plugins/ on the include path. */
-#include "../../plugins/api_json.h"
+#include "../../plugins/api/api_json.h"
 #include "streamwatch/sanitize.h"
 #include "tap.h"
 
@@ -383,11 +383,11 @@ static void test_metric_eval(struct json_object *doc) {
   is_int(sw_range_state(&m.warn, &m.crit, v), SW_OK, "12.5 within 20 is ok");
 }
 
-/* Parses body with api_json_parse: NULL expected when want_msg is set. */
+/* Parses body with sw_json_parse: NULL expected when want_msg is set. */
 static void body_is(const char *body, size_t len, const char *want_msg,
                     const char *name) {
   char msg[256] = "";
-  struct json_object *o = api_json_parse(body, len, msg, sizeof msg);
+  struct json_object *o = sw_json_parse(body, len, msg, sizeof msg);
 
   if (want_msg) {
     ok(o == NULL, "%s: not accepted", name);
@@ -462,16 +462,16 @@ static char *repeat_body(const char *item, size_t n, size_t *len) {
 }
 
 /* Loads body and checks the status and, when want is set, the message. */
-static void load_is(const char *body, size_t len, api_json_status st,
+static void load_is(const char *body, size_t len, sw_json_status st,
                     const char *want, const char *name) {
   char msg[256] = "";
   struct json_object *o = NULL;
 
-  is_int(api_json_load(body, len, &o, msg, sizeof msg), st, "%s: status (%s)",
+  is_int(sw_json_load(body, len, &o, msg, sizeof msg), st, "%s: status (%s)",
          name, msg);
   if (want)
     ok(strstr(msg, want) != NULL, "%s: says '%s' (%s)", name, want, msg);
-  ok((st == API_JSON_OK) == (o != NULL), "%s: a tree only when OK", name);
+  ok((st == SW_JSON_OK) == (o != NULL), "%s: a tree only when OK", name);
   json_object_put(o);
 }
 
@@ -484,23 +484,23 @@ static void test_budget(void) {
   static const struct {
     const char *item;
     size_t n;
-    api_json_status st;
+    sw_json_status st;
     const char *want;
   } c[] = {
-      {"{}", 1398100, API_JSON_LIMIT,
+      {"{}", 1398100, SW_JSON_LIMIT,
        "JSON body has 1398101 values (1398100 objects, 1 arrays) needing about "
        "1090 MiB, more than the 40 MiB this check parses (limit)"},
-      {"[]", 1398100, API_JSON_LIMIT, "1398101 arrays) needing"},
-      {"1", 2097150, API_JSON_LIMIT, "2097151 values"},
-      {"{\"k\":\"v\"}", 400000, API_JSON_LIMIT, "(limit)"},
-      {"{}", 40000, API_JSON_OK, NULL},
-      {"1", 300000, API_JSON_OK, NULL},
-      {"\"a string of some length, as real answers have\"", 80000, API_JSON_OK,
+      {"[]", 1398100, SW_JSON_LIMIT, "1398101 arrays) needing"},
+      {"1", 2097150, SW_JSON_LIMIT, "2097151 values"},
+      {"{\"k\":\"v\"}", 400000, SW_JSON_LIMIT, "(limit)"},
+      {"{}", 40000, SW_JSON_OK, NULL},
+      {"1", 300000, SW_JSON_OK, NULL},
+      {"\"a string of some length, as real answers have\"", 80000, SW_JSON_OK,
        NULL},
       {"{\"id\":123456,\"title\":\"Track number 42 of the long playlist\","
        "\"artist\":\"Artist 7\",\"duration_ms\":231000,\"score\":0.25,"
        "\"tags\":[\"rock\",\"live\"],\"live\":false,\"region\":null}",
-       19000, API_JSON_OK, NULL},
+       19000, SW_JSON_OK, NULL},
   };
   size_t i, len;
 
@@ -515,14 +515,14 @@ static void test_budget(void) {
     load_is(b, len, c[i].st, c[i].want, name);
     free(b);
   }
-  load_is("[1e1234567890123456]", 20, API_JSON_LIMIT,
+  load_is("[1e1234567890123456]", 20, SW_JSON_LIMIT,
           "JSON number at byte 1 has an exponent of more than 15 digits "
           "(limit)",
           "a 16-digit exponent");
-  load_is("[1e123456789012345]", 19, API_JSON_OK, NULL, "a 15-digit exponent");
-  load_is("<html>", 6, API_JSON_INVALID, "invalid JSON at byte 0", "HTML");
+  load_is("[1e123456789012345]", 19, SW_JSON_OK, NULL, "a 15-digit exponent");
+  load_is("<html>", 6, SW_JSON_INVALID, "invalid JSON at byte 0", "HTML");
   load_is("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]",
-          66, API_JSON_LIMIT, "JSON nested deeper than 64 levels (limit)",
+          66, SW_JSON_LIMIT, "JSON nested deeper than 64 levels (limit)",
           "65 levels are this check's limit, not a broken body");
 }
 
@@ -534,7 +534,7 @@ static void big_is(const char *body, const char *text, int want,
   api_assert a;
   sw_err err = {{0}};
 
-  if (api_json_load(body, strlen(body), &doc, msg, sizeof msg) != API_JSON_OK ||
+  if (sw_json_load(body, strlen(body), &doc, msg, sizeof msg) != SW_JSON_OK ||
       api_assert_parse(text, &a, &err) != 0) {
     ok(0, "%s and -j '%s' parse (%s%s)", body, text, msg, err.msg);
     json_object_put(doc);
@@ -590,10 +590,10 @@ static void test_big_numbers(void) {
   big_is("{\"n\":-2}", "/n==2", 0, NULL);
   big_is("{\"n\":[1,99999999999999999999]}", "/n==[1.0,99999999999999999999]",
          1, NULL);
-  load_is("[99999999999999999999 x]", 24, API_JSON_INVALID,
+  load_is("[99999999999999999999 x]", 24, SW_JSON_INVALID,
           "invalid JSON at byte 22", "junk after a big integer");
   /* -M reads the big integer's value, not UINT64_MAX */
-  api_json_load("{\"n\":100000000000000000000}", 27, &doc, msg, sizeof msg);
+  sw_json_load("{\"n\":100000000000000000000}", 27, &doc, msg, sizeof msg);
   api_metric_parse("n=/n", &m, &err);
   is_int(api_metric_eval(&m, doc, &v, msg, sizeof msg), 0, "-M of 1e20 reads");
   ok(v == 1e20, "-M of 100000000000000000000 is 1e20 (%g)", v);
@@ -612,7 +612,7 @@ static void test_masked(void) {
   double v;
 
   snprintf(body, sizeof body, "{\"t\":\"%0110d s3cr3t-token-abcdef\"}", 0);
-  api_json_load(body, strlen(body), &doc, msg, sizeof msg);
+  sw_json_load(body, strlen(body), &doc, msg, sizeof msg);
   api_assert_parse("/t==ok", &a, &err);
   is_int(api_assert_eval_masked(&a, doc, secrets, msg, sizeof msg), 0,
          "masked eval fails as the plain one");
@@ -639,7 +639,7 @@ static void test_match_cost(void) {
   memcpy(body, "{\"t\":\"", 6);
   memset(body + 6, 'x', n);
   memcpy(body + 6 + n, "\"}", 3);
-  api_json_load(body, strlen(body), &doc, msg, sizeof msg);
+  sw_json_load(body, strlen(body), &doc, msg, sizeof msg);
   api_assert_parse("/t~=(.*)(.*)(.*)(.*)(.*)y$", &a, &err);
   is_int(api_assert_eval(&a, doc, msg, sizeof msg), -1,
          "a quadratic ~= on a 300 kB value gives up");
@@ -663,7 +663,7 @@ int main(void) {
   memcpy(doc_text, DOC, dl);
   memset(doc_text + dl, 'L', 300);
   memcpy(doc_text + dl + 300, "\"}", 3);
-  doc = api_json_parse(doc_text, strlen(doc_text), msg, sizeof msg);
+  doc = sw_json_parse(doc_text, strlen(doc_text), msg, sizeof msg);
   if (!ok(doc != NULL, "the test document parses (%s)", doc ? "" : msg))
     return tap_done();
   test_parse_forms();

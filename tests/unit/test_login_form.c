@@ -1,4 +1,4 @@
-/* Unit tests for plugins/login_form.c: the tag scanner that finds a login
+/* Unit tests for plugins/login/login_form.c: the tag scanner that finds a login
  * form, its action and method, and its input fields (a pure function over
  * bytes, which need not be NUL-terminated). */
 #include <stdio.h>
@@ -6,7 +6,7 @@
 #include <string.h>
 
 /* By path: the test is built without plugins/ on the include path. */
-#include "../../plugins/login_form.h"
+#include "../../plugins/login/login_form.h"
 #include "streamwatch/strbuf.h"
 #include "tap.h"
 

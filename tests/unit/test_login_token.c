@@ -1,13 +1,13 @@
 /* Unit tests for check_login's reading of a token endpoint's answer
- * (plugins/login_token.c, login_token_read): expires_in is whole seconds
+ * (plugins/login/login_token.c, login_token_read): expires_in is whole seconds
  * within 1..LOGIN_MAX_TTL, judged exactly whatever the number's size or
  * form, never clamped or overflowed (run under UBSan in the sanitizer
  * build: 1e300 and INT64_MAX once overflowed time() + ttl). */
 #include <stdio.h>
 #include <string.h>
 
-#include "../../plugins/api_json.h"
-#include "../../plugins/login.h"
+#include "streamwatch/json.h"
+#include "../../plugins/login/login.h"
 #include "tap.h"
 
 /* Reads {"access_token":"t","token_type":"Bearer","expires_in":V}. */
@@ -18,7 +18,7 @@ static const char *read_ttl(const char *v, long long *ttl) {
            "\"expires_in\":%s}",
            v);
   struct json_object *root =
-      api_json_parse(body, strlen(body), msg, sizeof msg);
+      sw_json_parse(body, strlen(body), msg, sizeof msg);
   const char *problem = login_token_read(root, ttl);
   json_object_put(root);
   return problem;
@@ -82,13 +82,13 @@ int main(void) {
                              "\"expires_in\":3600}";
   char msg[128];
   struct json_object *root =
-      api_json_parse(nott, strlen(nott), msg, sizeof msg);
+      sw_json_parse(nott, strlen(nott), msg, sizeof msg);
   ok(login_token_read(root, &ttl) != NULL,
      "token_type null: refused, no crash");
   json_object_put(root);
   static const char noexp[] =
       "{\"access_token\":\"t\",\"token_type\":\"bearer\"}";
-  root = api_json_parse(noexp, strlen(noexp), msg, sizeof msg);
+  root = sw_json_parse(noexp, strlen(noexp), msg, sizeof msg);
   ok(login_token_read(root, &ttl) != NULL && ttl == -1,
      "no expires_in: refused (the spec asks for a lifetime)");
   json_object_put(root);

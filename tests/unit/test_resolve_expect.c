@@ -1,11 +1,11 @@
-/* Unit tests for check_resolve's -a matcher (plugins/resolve_opts.c):
+/* Unit tests for check_resolve's -a matcher (plugins/resolve/resolve_opts.c):
  * resolve_expect_parse and resolve_expect_match. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 /* By path: the test is built without plugins/ on the include path. */
-#include "../../plugins/resolve.h"
+#include "../../plugins/resolve/resolve.h"
 #include "tap.h"
 
 /* An answer record as sw_dns_reply_parse makes it: text, key, and for

@@ -1,5 +1,5 @@
-/* Unit tests for check_resolve's judge (plugins/resolve_judge.c) and the
- * option checks that keep it honest (plugins/resolve_opts.c): replies
+/* Unit tests for check_resolve's judge (plugins/resolve/resolve_judge.c) and the
+ * option checks that keep it honest (plugins/resolve/resolve_opts.c): replies
  * built as bytes, parsed by sw_dns_reply_parse, judged by resolve_judge
  * and printed by the one printer, as the plugin does. Each case is a
  * finding of issue 12: it failed (or wrote past a stack buffer under
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 /* By path: the test is built without plugins/ on the include path. */
-#include "../../plugins/resolve.h"
+#include "../../plugins/resolve/resolve.h"
 #include "dns_pkt.h"
 #include "tap.h"
 

@@ -1,5 +1,5 @@
 /* check_api's -j assertions and -M metrics on a parsed body (the body is
- * parsed in api_json_load.c, values compared and shown in api_json_value.c). */
+ * parsed in sw_json_load.c, values compared and shown in api_json_value.c). */
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -88,7 +88,7 @@ static const char *parse_value(const char *v, struct json_object **out) {
   *out = NULL;
   if (!*v)
     return "empty value: use \"\" for the empty string";
-  if (api_json_load_value(v, strlen(v), &o, why, sizeof why) == API_JSON_OK &&
+  if (sw_json_load_value(v, strlen(v), &o, why, sizeof why) == SW_JSON_OK &&
       !non_finite(o)) {
     *out = o;
     return NULL;

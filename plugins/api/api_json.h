@@ -9,29 +9,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "streamwatch/json.h"
 #include "streamwatch/range.h"
 #include "streamwatch/state.h"
 #include "streamwatch/strbuf.h"
-
-/* Nesting limit for bodies and -j values: json-c's default (32) is too
- * tight for some real APIs, and without a limit 10000 '[' would recurse. */
-enum { API_JSON_MAX_DEPTH = 64 };
-
-/* The memory json-c may take for one body's tree, in bytes, estimated
- * before parsing (api_json_load): with check_api's baseline (about 10
- * MiB) and a --max-size body of 4 MiB this keeps the whole plugin under
- * 64 MiB (conventions.md, Bounded by design). It admits about 200000
- * values in objects of a few members, e.g. 3.5 MB of a real track list. */
-enum { API_JSON_MAX_COST = 40 << 20 };
-
-/* How api_json_load went: only API_JSON_INVALID says the server sent
- * something that is not JSON; API_JSON_LIMIT is this check's limit (or
- * memory) and is UNKNOWN, never a CRITICAL about the service. */
-typedef enum {
-  API_JSON_OK = 0,
-  API_JSON_INVALID = -1,
-  API_JSON_LIMIT = -2
-} api_json_status;
 
 typedef enum { API_J_EXISTS, API_J_EQ, API_J_NE, API_J_MATCH } api_j_op;
 
@@ -64,7 +45,7 @@ int api_assert_parse(const char *text, api_assert *a, sw_err *err);
 /* Frees what a holds and empties it; safe on an empty or freed a. */
 void api_assert_free(api_assert *a);
 
-/* Evaluates a against root (from api_json_parse). Returns 1 when it holds,
+/* Evaluates a against root (from sw_json_parse). Returns 1 when it holds,
  * 0 when not; msg (size n, sanitised, each value capped at 120 chars as
  * JSON text) says why:
  *   holds:  `/status is "ok"`, `/status is "ok", not "degraded"`,
@@ -121,49 +102,7 @@ int api_metric_eval_masked(const api_metric *m, struct json_object *root,
                            const char *const *secrets, double *value, char *msg,
                            size_t n);
 
-/* Parses body (len bytes, need not be NUL-terminated) as exactly one JSON
- * document, like api_json_parse, and says which kind of failure it was:
- * API_JSON_OK with *out (caller json_object_put()s it); API_JSON_INVALID
- * (not JSON, messages as api_json_parse's); API_JSON_LIMIT when the body
- * is past a limit of this check, msg naming it: `JSON body has 1398101
- * values (1398101 objects, 0 arrays) needing about 1067 MiB, more than
- * the 40 MiB this check parses (limit)`, `JSON nested deeper than 64
- * levels (limit)`, `JSON number at byte 7 has an exponent of more than 15
- * digits (limit)`, or out of memory.
- * The cost is counted in one pass before json-c allocates anything
- * (json-c has no allocation hooks). Integers beyond 64 bits are kept
- * exactly (json-c alone would clamp them to INT64_MIN or UINT64_MAX):
- * they become doubles holding their text, shown as written. */
-api_json_status api_json_load(const char *body, size_t len,
-                              struct json_object **out, char *msg, size_t n);
-
-/* Parses body (len bytes, need not be NUL-terminated) as exactly one JSON
- * document: json-c's strict mode, at most API_JSON_MAX_DEPTH levels,
- * whitespace around it allowed, anything else after it refused. Bytes that
- * are not UTF-8 are accepted (sanitising handles them on output).
- * Returns the tree (caller json_object_put()s it) or NULL with msg:
- * `empty body`, `invalid JSON at byte 0: unexpected character`,
- * `JSON ends early (unexpected end of data)`, `trailing data after JSON at
- * byte 12`, `JSON nested deeper than 64 levels`, `JSON document is null`
- * (json-c has no non-NULL null, and no assertion other than "==null" on
- * the whole document could hold on it), or a limit as api_json_load says
- * (kept for callers that treat every failure alike: use api_json_load
- * to tell a limit, UNKNOWN, from a body that is not JSON). */
-struct json_object *api_json_parse(const char *body, size_t len, char *msg,
-                                   size_t n);
-
-/* Internal to the three api_json*.c files. */
-
-/* Parses exactly one JSON text of len bytes as api_json_load does, but
- * the document `null` is API_JSON_OK with *out NULL (a -j value may be
- * null) (api_json_load.c). */
-api_json_status api_json_load_value(const char *s, size_t len,
-                                    struct json_object **out, char *msg,
-                                    size_t n);
-
-/* True when t[0..n) is an integer json-c would clamp: below INT64_MIN,
- * or above UINT64_MAX (api_json_load.c). */
-bool api_json_big_int(const char *t, size_t n);
+/* Internal to api_json.c and api_json_value.c. */
 
 /* True when a and b are the same JSON value; numbers compare by their
  * exact decimal value, 1.0 == 1 (api_json_value.c). */

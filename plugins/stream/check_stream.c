@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "stream/stream.h"
+#include "stream.h"
 #include "streamwatch/plugin.h"
 #include "streamwatch/secret.h"
 #include "streamwatch/strvec.h"

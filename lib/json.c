@@ -1,13 +1,13 @@
-/* check_api's JSON body: the budget counted before json-c allocates
- * (json_shape), then json-c's strict tokener, with integers beyond 64
- * bits kept exact (see api_json.h, api_json_load). */
+/* JSON bodies: the budget counted before json-c allocates (json_shape),
+ * then json-c's strict tokener, with integers beyond 64 bits kept exact
+ * (see streamwatch/json.h). */
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_json.h"
+#include "streamwatch/json.h"
 #include "streamwatch/strbuf.h"
 
 /* JSON's four whitespace bytes (RFC 8259 section 2). */
@@ -28,8 +28,8 @@ typedef struct {
   size_t huge_exp;  /* 1 + offset of a number whose exponent is too long */
   uint64_t grown;   /* bytes of hash tables and slot arrays past their first */
   /* the open containers, to size each one's table or slots at its end */
-  size_t depth, count[API_JSON_MAX_DEPTH + 1];
-  bool object[API_JSON_MAX_DEPTH + 1];
+  size_t depth, count[SW_JSON_MAX_DEPTH + 1];
+  bool object[SW_JSON_MAX_DEPTH + 1];
 } json_shape;
 
 /* Bytes json-c 0.16 allocates per token, measured with getrusage over
@@ -72,18 +72,18 @@ static void scan_struct(char c, json_shape *sh) {
   if (c == '{' || c == '[') {
     sh->objects += c == '{';
     sh->arrays += c == '[';
-    if (d <= API_JSON_MAX_DEPTH) {
+    if (d <= SW_JSON_MAX_DEPTH) {
       sh->object[d] = c == '{';
       sh->count[d] = 0;
     }
     sh->depth++;
   } else if ((c == '}' || c == ']') && d > 0) {
     sh->depth--;
-    if (d - 1 <= API_JSON_MAX_DEPTH)
+    if (d - 1 <= SW_JSON_MAX_DEPTH)
       sh->grown += container_grown(sh->object[d - 1], sh->count[d - 1] + 1);
   } else if (c == ':') {
     sh->keys++;
-  } else if (c == ',' && d > 0 && d - 1 <= API_JSON_MAX_DEPTH) {
+  } else if (c == ',' && d > 0 && d - 1 <= SW_JSON_MAX_DEPTH) {
     sh->count[d - 1]++;
   }
 }
@@ -122,7 +122,7 @@ static bool digits_above(const char *d, size_t n, const char *limit) {
 
 /* True when t[0..n) is an integer json-c would clamp: below INT64_MIN,
  * or above UINT64_MAX (json-c keeps the positive ones up to there). */
-bool api_json_big_int(const char *t, size_t n) {
+bool sw_json_big_int(const char *t, size_t n) {
   if (n > 0 && t[0] == '-')
     return digits_above(t + 1, n - 1, "9223372036854775808");
   return digits_above(t, n, "18446744073709551615");
@@ -158,7 +158,7 @@ static void scan_number(const char *s, size_t i, size_t end, json_shape *sh) {
     sh->doubles++;
     if (!sh->huge_exp && huge_exponent(t, n))
       sh->huge_exp = i + 1;
-  } else if (api_json_big_int(t, n)) {
+  } else if (sw_json_big_int(t, n)) {
     sh->big_ints++;
   }
 }
@@ -197,7 +197,7 @@ static void scan(const char *s, size_t len, json_shape *sh) {
     scan_token(s, len, &i, sh);
   while (sh->depth > 0) { /* json-c built them before it found the end */
     size_t d = sh->depth - 1;
-    scan_struct(d <= API_JSON_MAX_DEPTH && sh->object[d] ? '}' : ']', sh);
+    scan_struct(d <= SW_JSON_MAX_DEPTH && sh->object[d] ? '}' : ']', sh);
   }
 }
 
@@ -235,14 +235,14 @@ static int shape_check(const json_shape *sh, char *msg, size_t n) {
                 sh->huge_exp - 1, EXP_DIGITS_MAX);
     return -1;
   }
-  if (cost <= API_JSON_MAX_COST)
+  if (cost <= SW_JSON_MAX_COST)
     return 0;
   sw_buf_addf(&b,
               "JSON body has %zu values (%zu objects, %zu arrays) needing "
               "about %" PRIu64 " MiB, more than the %d MiB this check "
               "parses (limit)",
               shape_values(sh), sh->objects, sh->arrays, cost >> 20,
-              API_JSON_MAX_COST >> 20);
+              SW_JSON_MAX_COST >> 20);
   return -1;
 }
 
@@ -254,7 +254,7 @@ static void parse_error(enum json_tokener_error e, size_t off, char *msg,
   sw_buf_fixed(&b, msg, n);
   if (e == json_tokener_error_depth)
     sw_buf_addf(&b, "JSON nested deeper than %d levels (limit)",
-                API_JSON_MAX_DEPTH);
+                SW_JSON_MAX_DEPTH);
   else
     sw_buf_addf(&b, "invalid JSON at byte %zu: %s", off,
                 json_tokener_error_desc(e));
@@ -318,7 +318,7 @@ static void feed_all(feeder *f, const char *s, size_t len, bool big) {
  * NUL, which json-c takes as the end of input: a number at top level has
  * no closing byte of its own ("12" alone would wait for more digits).
  * Returns 0 with *out (NULL for the document `null`), or with msg -1 (not
- * JSON) or -2 (nested past API_JSON_MAX_DEPTH: a limit). */
+ * JSON) or -2 (nested past SW_JSON_MAX_DEPTH: a limit). */
 static int tokenize(struct json_tokener *tok, const char *s, size_t len,
                     bool big, struct json_object **out, char *msg, size_t n) {
   feeder f = {tok, NULL, json_tokener_continue, 0};
@@ -355,12 +355,12 @@ static int tokenize(struct json_tokener *tok, const char *s, size_t len,
   return 0;
 }
 
-/* Parses exactly one JSON text of len bytes (see api_json_load).
- * Returns API_JSON_OK with *out (NULL for `null`), or another status
+/* Parses exactly one JSON text of len bytes (see sw_json_load).
+ * Returns SW_JSON_OK with *out (NULL for `null`), or another status
  * with msg. */
-api_json_status api_json_load_value(const char *s, size_t len,
-                                    struct json_object **out, char *msg,
-                                    size_t n) {
+sw_json_status sw_json_load_value(const char *s, size_t len,
+                                  struct json_object **out, char *msg,
+                                  size_t n) {
   struct json_tokener *tok;
   json_shape sh;
   size_t i = 0;
@@ -371,44 +371,44 @@ api_json_status api_json_load_value(const char *s, size_t len,
     i++;
   if (i == len) {
     snprintf(msg, n, "empty body");
-    return API_JSON_INVALID;
+    return SW_JSON_INVALID;
   }
   if (len > (size_t)INT_MAX) { /* json-c takes an int length */
     snprintf(msg, n, "JSON body of %zu bytes is more than %d (limit)", len,
              INT_MAX);
-    return API_JSON_LIMIT;
+    return SW_JSON_LIMIT;
   }
   scan(s, len, &sh);
   if (shape_check(&sh, msg, n) != 0)
-    return API_JSON_LIMIT;
-  tok = json_tokener_new_ex(API_JSON_MAX_DEPTH);
+    return SW_JSON_LIMIT;
+  tok = json_tokener_new_ex(SW_JSON_MAX_DEPTH);
   if (!tok) {
     snprintf(msg, n, "out of memory");
-    return API_JSON_LIMIT;
+    return SW_JSON_LIMIT;
   }
   /* Strict: no single quotes, trailing commas or bytes after the value,
    * which json-c otherwise accepts and a real JSON client would not. */
   json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
   rc = tokenize(tok, s, len, sh.big_ints > 0, out, msg, n);
   json_tokener_free(tok);
-  return rc == 0 ? API_JSON_OK : rc == -2 ? API_JSON_LIMIT : API_JSON_INVALID;
+  return rc == 0 ? SW_JSON_OK : rc == -2 ? SW_JSON_LIMIT : SW_JSON_INVALID;
 }
 
-api_json_status api_json_load(const char *body, size_t len,
-                              struct json_object **out, char *msg, size_t n) {
-  api_json_status rc =
-      api_json_load_value(body ? body : "", body ? len : 0, out, msg, n);
+sw_json_status sw_json_load(const char *body, size_t len,
+                            struct json_object **out, char *msg, size_t n) {
+  sw_json_status rc =
+      sw_json_load_value(body ? body : "", body ? len : 0, out, msg, n);
 
-  if (rc == API_JSON_OK && !*out) {
+  if (rc == SW_JSON_OK && !*out) {
     snprintf(msg, n, "JSON document is null");
-    return API_JSON_INVALID;
+    return SW_JSON_INVALID;
   }
   return rc;
 }
 
-struct json_object *api_json_parse(const char *body, size_t len, char *msg,
-                                   size_t n) {
+struct json_object *sw_json_parse(const char *body, size_t len, char *msg,
+                                  size_t n) {
   struct json_object *o = NULL;
 
-  return api_json_load(body, len, &o, msg, n) == API_JSON_OK ? o : NULL;
+  return sw_json_load(body, len, &o, msg, n) == SW_JSON_OK ? o : NULL;
 }

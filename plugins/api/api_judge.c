@@ -134,20 +134,20 @@ static size_t judge_json(const api_cfg *cfg, const sw_http_resp *r,
   if (cfg->nasserts == 0 && cfg->nmetrics == 0)
     return 0;
   struct json_object *root = NULL;
-  api_json_status st = api_json_load(r->body ? r->body : "", r->body_len, &root,
+  sw_json_status st = sw_json_load(r->body ? r->body : "", r->body_len, &root,
                                      msg, sizeof msg);
-  if (st != API_JSON_OK) {
+  if (st != SW_JSON_OK) {
     /* a limit of this check is not the service's fault: UNKNOWN */
     char what[700];
     sw_buf b;
     sw_buf_fixed(&b, what, sizeof what);
-    if (st == API_JSON_LIMIT)
+    if (st == SW_JSON_LIMIT)
       sw_buf_puts(&b, msg);
     else
       sw_buf_addf(&b, "response is not JSON (%s)%s%s",
                   r->content_type[0] ? r->content_type : "no Content-Type",
                   cfg->std.verbose ? ": " : "", cfg->std.verbose ? msg : "");
-    sw_check_sub(check, st == API_JSON_LIMIT ? SW_UNKNOWN : SW_CRITICAL, "%s",
+    sw_check_sub(check, st == SW_JSON_LIMIT ? SW_UNKNOWN : SW_CRITICAL, "%s",
                  what);
     add_problem(problems, what);
     return 0;

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <time.h>
 
-#include "api_json.h"
+#include "streamwatch/json.h"
 #include "login.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/strbuf.h"
@@ -17,7 +17,7 @@ void login_oauth_error_masked(const char *body, size_t len, char *b, size_t n,
   char msg[128];
   b[0] = '\0';
   struct json_object *root =
-      api_json_parse(body ? body : "", len, msg, sizeof msg);
+      sw_json_parse(body ? body : "", len, msg, sizeof msg);
   struct json_object *e;
   if (root && json_object_object_get_ex(root, "error", &e) &&
       json_object_is_type(e, json_type_string))
@@ -211,8 +211,8 @@ void login_judge_token(const login_cfg *cfg, login_run *run, sw_check *check) {
   }
   /* a body past the JSON budget is this check's limit, not a broken
    * token endpoint: UNKNOWN naming the limit */
-  if (api_json_load(r->body ? r->body : "", r->body_len, &root, msg,
-                    sizeof msg) == API_JSON_LIMIT) {
+  if (sw_json_load(r->body ? r->body : "", r->body_len, &root, msg,
+                    sizeof msg) == SW_JSON_LIMIT) {
     run->ttl = -1;
     sw_check_raise(check, SW_UNKNOWN);
     sw_check_summary(check, "token response not judged: %s", msg);

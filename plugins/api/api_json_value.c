@@ -142,7 +142,7 @@ static bool arrays_equal(struct json_object *a, struct json_object *b) {
 /* json_object_equal, except that numbers compare by value at every level
  * (it calls 3 and 3.0 different). The recursion is as deep as the
  * shallower tree, and both come from parsers limited to
- * API_JSON_MAX_DEPTH. */
+ * SW_JSON_MAX_DEPTH. */
 bool api_json_equal(struct json_object *a, struct json_object *b) {
   enum json_type ta = json_object_get_type(a), tb = json_object_get_type(b);
   bool na = ta == json_type_int || ta == json_type_double;
@@ -197,7 +197,7 @@ static void put_number(sw_buf *b, struct json_object *o) {
   const char *t = number_text(o, buf);
   size_t n = strlen(t), neg = t[0] == '-';
 
-  if (n > 2 && memcmp(t + n - 2, ".0", 2) == 0 && api_json_big_int(t, n - 2) &&
+  if (n > 2 && memcmp(t + n - 2, ".0", 2) == 0 && sw_json_big_int(t, n - 2) &&
       strspn(t + neg, "0123456789") == n - 2 - neg)
     n -= 2;
   sw_buf_add(b, t, n);
@@ -237,7 +237,7 @@ static void put_members(sw_buf *b, struct json_object *o) {
  * form the spec's messages use, into b up to its cap. json-c's own
  * serialiser would copy the whole value (a 4 MiB document, 6 bytes per
  * escaped control byte) to show 120 characters. The recursion is as deep
- * as the tree, which the parser limits to API_JSON_MAX_DEPTH. */
+ * as the tree, which the parser limits to SW_JSON_MAX_DEPTH. */
 void api_json_put(sw_buf *b, struct json_object *o) {
   switch (json_object_get_type(o)) {
   case json_type_null: sw_buf_puts(b, "null"); break;

@@ -79,7 +79,7 @@ void login_judge_token(const login_cfg *cfg, login_run *run, sw_check *check);
 /* The pure parts of reading a token endpoint's body (no I/O; fuzzed by
  * tests/fuzz/fuzz_login_token.c). */
 struct json_object;
-/* Checks an RFC 6749 5.1 answer parsed by api_json_parse (root may be
+/* Checks an RFC 6749 5.1 answer parsed by sw_json_parse (root may be
  * NULL: not JSON): a non-empty string access_token, token_type Bearer
  * and an expires_in of 1..LOGIN_MAX_TTL whole seconds (a JSON number, or
  * a string of digits as Azure AD v1 sends), which goes to *ttl (-1
