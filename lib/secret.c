@@ -1,6 +1,8 @@
 /* Whole files and secrets, read with bounds and clear errors. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,28 +11,148 @@
 #include "streamwatch/secret.h"
 #include "streamwatch/strbuf.h"
 
-/* The first place in the len bytes at h where the nl bytes at n stand,
- * ignoring ASCII case, or NULL. */
-static char *find_nocase(char *h, size_t len, const char *n, size_t nl) {
-  int first = tolower((unsigned char)n[0]);
-  for (size_t at = 0; nl <= len && at <= len - nl; at++)
-    if (tolower((unsigned char)h[at]) == first &&
-        strncasecmp(h + at, n, nl) == 0)
-      return h + at;
-  return NULL;
+/* Bytes of a secret that are a leak on their own: a piece this long of
+ * any secret (or of any of its encoded forms) is masked wherever it
+ * stands, so a secret a library or a URL parser cut short (libxml2
+ * quotes a tag name up to a '/', a host name ends at one) shows no more
+ * than SW_SECRET_PIECE - 1 of its bytes. The whole-plugin fuzz oracle
+ * calls 8 characters a leak. */
+#define SW_SECRET_PIECE 8
+
+/* The secrets' 4-byte runs at offsets 0, 4, 8...: a piece of 8 or more
+ * bytes of a secret holds one of them whole, so a piece is found from a
+ * hit on a run, by extending it both ways. Chained in a hash table. */
+typedef struct {
+  const char *const *secrets;
+  uint32_t *key, *sec, *off, *next, *head;
+  uint32_t n, mask;
+} runs;
+
+static uint32_t fold4(const char *p) {
+  return (uint32_t)tolower((unsigned char)p[0]) << 24 |
+         (uint32_t)tolower((unsigned char)p[1]) << 16 |
+         (uint32_t)tolower((unsigned char)p[2]) << 8 |
+         (uint32_t)tolower((unsigned char)p[3]);
+}
+
+static uint32_t slot(const runs *r, uint32_t key) {
+  return (key * 2654435761u) >> 7 & r->mask;
+}
+
+static void runs_free(runs *r) {
+  free(r->key);
+  free(r->sec);
+  free(r->off);
+  free(r->next);
+  free(r->head);
+}
+
+/* Indexes the runs of every secret of SW_SECRET_PIECE bytes or more.
+ * Returns 0, or -1 when out of memory. */
+static int runs_build(runs *r, const char *const *secrets) {
+  size_t total = 0, h = 64;
+  memset(r, 0, sizeof *r);
+  r->secrets = secrets;
+  for (size_t i = 0; secrets[i]; i++)
+    if (strlen(secrets[i]) >= SW_SECRET_PIECE)
+      total += strlen(secrets[i]) / 4;
+  while (h < total)
+    h *= 2;
+  if (total > UINT32_MAX / 2)
+    return -1;
+  r->key = malloc((total + 1) * sizeof *r->key);
+  r->sec = malloc((total + 1) * sizeof *r->sec);
+  r->off = malloc((total + 1) * sizeof *r->off);
+  r->next = malloc((total + 1) * sizeof *r->next);
+  r->head = malloc(h * sizeof *r->head);
+  if (!r->key || !r->sec || !r->off || !r->next || !r->head)
+    return -1;
+  memset(r->head, 0xff, h * sizeof *r->head);
+  r->mask = (uint32_t)(h - 1);
+  for (size_t i = 0; secrets[i]; i++) {
+    size_t sl = strlen(secrets[i]);
+    for (size_t q = 0; sl >= SW_SECRET_PIECE && q + 4 <= sl; q += 4) {
+      uint32_t k = fold4(secrets[i] + q), e = r->n++, at = slot(r, k);
+      r->key[e] = k, r->sec[e] = (uint32_t)i, r->off[e] = (uint32_t)q;
+      r->next[e] = r->head[at];
+      r->head[at] = e;
+    }
+  }
+  return 0;
+}
+
+static bool same(char a, char b) {
+  return tolower((unsigned char)a) == tolower((unsigned char)b);
+}
+
+/* Marks in hit[] every piece of SW_SECRET_PIECE bytes or more of a long
+ * secret in buf[0..len): each run found at p is extended both ways to
+ * the whole piece, and the scan goes on from near the piece's end (a
+ * piece of another alignment running past it is found again there).
+ * At most 256 runs of one key are tried at a position: a secret that
+ * repeats one 4-byte run more often is the user's own odd choice. */
+static void mark_pieces(const runs *r, const char *buf, size_t len,
+                        unsigned char *hit) {
+  for (size_t p = 0; p + 4 <= len;) {
+    uint32_t k = fold4(buf + p);
+    size_t far = 0;
+    unsigned tries = 0;
+    for (uint32_t e = r->head[slot(r, k)]; e != UINT32_MAX && tries < 256;
+         e = r->next[e]) {
+      if (r->key[e] != k)
+        continue;
+      tries++;
+      const char *s = r->secrets[r->sec[e]];
+      size_t sl = strlen(s), a = p, qa = r->off[e], b = p + 4,
+             qb = r->off[e] + 4;
+      while (a > 0 && qa > 0 && same(buf[a - 1], s[qa - 1]))
+        a--, qa--;
+      while (b < len && qb < sl && same(buf[b], s[qb]))
+        b++, qb++;
+      if (b - a >= SW_SECRET_PIECE) {
+        memset(hit + a, 1, b - a);
+        far = b > far ? b : far;
+      }
+    }
+    p = far > p + SW_SECRET_PIECE ? far - (SW_SECRET_PIECE - 1) : p + 1;
+  }
+}
+
+/* Marks every whole occurrence of a short secret s (ASCII case ignored). */
+static void mark_whole(const char *buf, size_t len, const char *s, size_t sl,
+                       unsigned char *hit) {
+  for (size_t at = 0; sl <= len && at <= len - sl; at++)
+    if (strncasecmp(buf + at, s, sl) == 0)
+      memset(hit + at, 1, sl);
 }
 
 /* Case is ignored: a URL parser lower-cases a host name, so a secret a
- * server put into one comes back in another case (fuzz_api_plugin). */
+ * server put into one comes back in another case (fuzz_api_plugin). A
+ * secret shorter than SW_SECRET_PIECE is masked where it stands whole;
+ * a longer one wherever SW_SECRET_PIECE or more of its bytes stand. */
 void sw_secret_mask_n(char *buf, size_t len, const char *const *secrets) {
-  for (size_t i = 0; secrets && secrets[i]; i++) {
-    size_t sl = strlen(secrets[i]);
-    if (sl == 0)
-      continue;
-    for (char *p = find_nocase(buf, len, secrets[i], sl); p;
-         p = find_nocase(p + sl, len - (size_t)(p + sl - buf), secrets[i], sl))
-      memset(p, '*', sl);
+  runs r;
+  if (!secrets || len == 0)
+    return;
+  unsigned char *hit = calloc(len, 1);
+  if (!hit || runs_build(&r, secrets) < 0) {
+    if (hit)
+      runs_free(&r);
+    free(hit);
+    memset(buf, '*', len); /* out of memory: nothing shows */
+    return;
   }
+  for (size_t i = 0; secrets[i]; i++) {
+    size_t sl = strlen(secrets[i]);
+    if (sl > 0 && sl < SW_SECRET_PIECE)
+      mark_whole(buf, len, secrets[i], sl, hit);
+  }
+  mark_pieces(&r, buf, len, hit);
+  for (size_t i = 0; i < len; i++)
+    if (hit[i])
+      buf[i] = '*';
+  runs_free(&r);
+  free(hit);
 }
 
 void sw_secret_mask(char *buf, const char *const *secrets) {

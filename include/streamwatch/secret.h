@@ -22,9 +22,11 @@ int sw_secret_env(const char *var, const char *opt, char **out, sw_err *err);
 /* Overwrites and frees a secret; NULL is fine. */
 void sw_secret_free(char *secret);
 
-/* Overwrites every occurrence of each string of the NULL-terminated list
- * secrets (NULL and empty entries skipped) in buf with '*', ignoring ASCII
- * case (a URL parser lower-cases a host a server put a secret into). */
+/* Overwrites with '*' every occurrence in buf of each string of the
+ * NULL-terminated list secrets (NULL and empty entries skipped), and of
+ * every piece of 8 or more bytes of one (a secret a library quoted only
+ * in part), ignoring ASCII case (a URL parser lower-cases a host a
+ * server put a secret into). */
 void sw_secret_mask(char *buf, const char *const *secrets);
 
 /* The same over len bytes that may hold NUL bytes. */
