@@ -85,47 +85,23 @@ void sw_perf_number(char *buf, size_t n, double v, int decimals) {
   copy_cut(buf, n, tmp);
 }
 
-/* Characters that never need quotes in a label. */
-static int label_plain(unsigned char c) {
+/* The characters a label keeps: what every graphing backend keeps as one
+ * metric name (Graphite splits at '.', others refuse '@', ':', spaces or
+ * quotes); anything else becomes '_'. */
+static bool label_plain(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' || c == ':';
-}
-
-/* '=' would end the label, '|' the perfdata, a control character the
- * line: none of them can survive, even inside quotes. */
-static unsigned char label_char(unsigned char c) {
-  if (c == '=' || c == '|' || c < 0x20 || c == 0x7F)
-    return '_';
-  return c;
+         (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
 int sw_perf_label(char *buf, size_t n, const char *label) {
-  const unsigned char *s;
-  size_t need = 0, i, o = 0;
-  int quote = 0;
-
+  size_t i;
   if (!label || !*label)
     label = "_"; /* an empty label would make "=value" */
-  s = (const unsigned char *)label;
-  for (i = 0; s[i]; i++) {
-    unsigned char c = label_char(s[i]);
-    quote |= !label_plain(c);
-    need += c == '\'' ? 2 : 1;
-  }
-  need += quote ? 2 : 0;
-  if (!buf || need + 1 > n)
+  if (!buf || strlen(label) + 1 > n)
     return -1;
-  if (quote)
-    buf[o++] = '\'';
-  for (i = 0; s[i]; i++) {
-    unsigned char c = label_char(s[i]);
-    if (c == '\'')
-      buf[o++] = '\'';
-    buf[o++] = (char)c;
-  }
-  if (quote)
-    buf[o++] = '\'';
-  buf[o] = '\0';
+  for (i = 0; label[i]; i++)
+    buf[i] = label_plain((unsigned char)label[i]) ? label[i] : '_';
+  buf[i] = '\0';
   return 0;
 }
 

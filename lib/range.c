@@ -2,7 +2,9 @@
  * parsed strictly. */
 #include <string.h>
 
+#include "streamwatch/perfdata.h"
 #include "streamwatch/range.h"
+#include "streamwatch/strbuf.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/strparse.h"
 
@@ -112,4 +114,38 @@ sw_state sw_range_state(const sw_range *warn, const sw_range *crit, double x) {
   if (sw_range_alerts(warn, x))
     return SW_WARNING;
   return SW_OK;
+}
+
+/* One bound as text, with its unit ("300 s", "0.95x"). */
+static void bound(sw_buf *b, double v, const char *unit) {
+  char num[64];
+  sw_perf_number(num, sizeof num, v, 6);
+  sw_buf_addf(b, "%s%s%s", num, unit && *unit && *unit != 'x' ? " " : "",
+              unit ? unit : "");
+}
+
+size_t sw_range_describe(char *buf, size_t n, const sw_range *r,
+                         const char *unit) {
+  sw_buf b;
+  sw_buf_fixed(&b, buf, n);
+  if (!r || !r->set) {
+    sw_buf_puts(&b, "never");
+    return b.len;
+  }
+  bool lo = !r->start_inf, hi = !r->end_inf;
+  if (lo && hi) {
+    sw_buf_puts(&b, r->inside ? "inside " : "outside ");
+    bound(&b, r->start, unit);
+    sw_buf_puts(&b, "..");
+    bound(&b, r->end, unit);
+  } else if (lo) { /* N: */
+    sw_buf_puts(&b, r->inside ? "at or above " : "below ");
+    bound(&b, r->start, unit);
+  } else if (hi) { /* ~:N */
+    sw_buf_puts(&b, r->inside ? "at or below " : "above ");
+    bound(&b, r->end, unit);
+  } else { /* ~: */
+    sw_buf_puts(&b, r->inside ? "always" : "never");
+  }
+  return b.len;
 }

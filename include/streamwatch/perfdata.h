@@ -23,11 +23,12 @@ typedef struct {
  * removed, '.' as decimal point, no exponent. Always NUL-terminates. */
 void sw_perf_number(char *buf, size_t n, double v, int decimals);
 
-/* Writes label, quoted with ' when it holds anything but letters, digits,
- * '_', '.', '-' and ':' (so "time_a@b" is quoted); a ' inside is doubled;
- * '=', '|' and control characters are replaced by '_' so that the label
- * can never end the perfdata or the line early.
- * Returns 0, or -1 when buf is too small. */
+/* Writes label with every character but letters, digits, '_' and '-'
+ * replaced by '_': the one set every graphing backend keeps as one flat
+ * metric name ("time_api.stream.test@ns1" would be a nested Graphite
+ * path), and never a quote, '=', '|' or a control character. Callers
+ * give labels that stay the same while the configuration does, and
+ * refuse two that map to one. Returns 0, or -1 when buf is too small. */
 int sw_perf_label(char *buf, size_t n, const char *label);
 
 /* Appends one perfdata item (no leading space) to buf of size n at *len.

@@ -10,6 +10,7 @@
 #define STREAMWATCH_RANGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "streamwatch/state.h"
 
 typedef struct {
@@ -29,6 +30,15 @@ int sw_range_parse(const char *text, const char *opt, sw_range *r, sw_err *err);
 /* True when x is outside the range (inside it with '@'). An unset range
  * never alerts. */
 bool sw_range_alerts(const sw_range *r, double x);
+
+/* What r alerts on, in words, for messages: "outside 0..10", "below
+ * 0.95x", "above 300 s", "inside 10..20", "at or below 5", "never" (r
+ * unset or NULL). Bounds are printed as perfdata numbers followed by
+ * unit ("s" gives "300 s"; "x" gives "0.95x"; NULL or "" none). The one
+ * wording for thresholds, so a message cannot say the opposite of the
+ * range. Writes at most n bytes (NUL included); returns the length. */
+size_t sw_range_describe(char *buf, size_t n, const sw_range *r,
+                         const char *unit);
 
 /* CRITICAL when crit alerts, else WARNING when warn alerts, else OK. */
 sw_state sw_range_state(const sw_range *warn, const sw_range *crit, double x);

@@ -252,6 +252,42 @@ static void test_edges(void) {
   check_alert("-9223372036854775808:", -1e19, 1);
 }
 
+/* The one wording of what a range alerts on. */
+static void check_describe(const char *text, const char *unit,
+                           const char *want) {
+  sw_range r;
+  sw_err err;
+  char buf[80];
+  if (sw_range_parse(text, "-w", &r, &err) != 0) {
+    ok(0, "range %s parses: %s", text, err.msg);
+    return;
+  }
+  size_t len = sw_range_describe(buf, sizeof buf, &r, unit);
+  is_str(buf, want, "range %s reads \"%s\"", text, want);
+  is_int((long long)len, (long long)strlen(want), "... its length returned");
+}
+
+static void test_describe(void) {
+  check_describe("10", NULL, "outside 0..10");
+  check_describe("0.95:", "x", "below 0.95x");
+  check_describe("300:", "s", "below 300 s");
+  check_describe("~:300", "s", "above 300 s");
+  check_describe("10:20", "", "outside 10..20");
+  check_describe("@10:20", "ms", "inside 10 ms..20 ms");
+  check_describe("@5", NULL, "inside 0..5");
+  check_describe("@~:5", NULL, "at or below 5");
+  check_describe("@5:", NULL, "at or above 5");
+  char buf[16];
+  is_int((long long)sw_range_describe(buf, sizeof buf, NULL, "s"), 5,
+         "no range: \"never\"");
+  is_str(buf, "never", "... never");
+  sw_range r;
+  sw_err err;
+  sw_range_parse("123456:789012", "-w", &r, &err);
+  sw_range_describe(buf, 12, &r, "s");
+  ok(strlen(buf) < 12, "a small buffer is cut, never overrun: %s", buf);
+}
+
 int main(void) {
   test_table();
   test_fields();
@@ -259,5 +295,6 @@ int main(void) {
   test_messages();
   test_state();
   test_edges();
+  test_describe();
   return tap_done();
 }
