@@ -27,14 +27,6 @@
 # deadline may end on the -t alarm's line ("timed out after 3 s", no
 # stage, no perfdata): accepted there, and lib.sh skips the time bounds.
 
-# sanitized FILE: built with AddressSanitizer (dynamic as gcc links it, or
-# static as clang does)
-sanitized() {
-  ldd "$1" 2>/dev/null | grep -q 'libasan' && return 0
-  nm "$1" 2>/dev/null | grep -q ' __asan_init' && return 0
-  nm -D "$1" 2>/dev/null | grep -q ' __asan_init'
-}
-
 hostile_init() {
   T=3
   BOUND=4.5
@@ -50,7 +42,7 @@ hostile_init() {
     LIMIT='' BOUND=7.5 BATCH=4 NOTE="without prlimit (valgrind)"
     RSS_SKIP="valgrind's own memory is in the RSS"
     diag "valgrind (SW_VALGRIND): no prlimit and no RSS bound (memcheck's own memory); a run that misses its own deadline may end on the -t alarm's line instead (no stage, no perfdata)"
-  elif sanitized "$1"; then
+  elif [ "$SW_BUILD" = sanitizer ]; then
     LIMIT='' BATCH=5 NOTE="without prlimit (ASan)"
     RSS_SKIP="ASan's shadow memory and quarantine are in the RSS"
     diag "ASan build: no prlimit (ASan reserves terabytes of address space) and no RSS bound (its shadow memory); same assertions otherwise"

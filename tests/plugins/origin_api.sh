@@ -36,7 +36,7 @@ RSS_MAX=65536
 RSS_SKIP=
 [ -x "$TIME" ] || RSS_SKIP="/usr/bin/time (Debian package time) not found"
 [ -z "${SW_VALGRIND:-}" ] || RSS_SKIP="valgrind's own memory is in the RSS"
-! sanitized "$CHECK" || RSS_SKIP="ASan's shadow memory is in the RSS"
+[ "$SW_BUILD" != sanitizer ] || RSS_SKIP="ASan's shadow memory is in the RSS"
 # run_rss CMD...: run, under time(1) for its peak RSS; rss_ok DESC: that
 # peak RSS at most RSS_MAX KiB
 run_rss() {

@@ -22,12 +22,8 @@ http_start_fault W 127.0.0.1 || bail_out "faulthttp did not start"
 login_start L 127.0.0.1 || bail_out "loginsrv did not start"
 lab_start_blackhole H || bail_out "black hole did not start"
 
-# Under memcheck (make check-valgrind) start-up and signal delivery are
-# slower: the wall-clock bounds get this much more.
-SLACK=0
-[ -z "${SW_VALGRIND:-}" ] || SLACK=3
-# bound BASE: BASE + SLACK seconds
-bound() { awk -v b="$1" -v s="$SLACK" 'BEGIN { print b + s }'; }
+# The wall-clock bounds come from lib.sh's time_bound (strict in a plain
+# build, with a margin in a sanitizer build, skipped under memcheck).
 # Two things memcheck changes, so those runs are skipped under it:
 # valgrind's --log-file takes a closed fd 1 (the plugin's output would go
 # into its log), and memcheck restarts a write(2) that SIGALRM interrupted
@@ -194,7 +190,7 @@ for s in $SERVICES; do
     first_line_matches "^$s UNKNOWN - interrupted by SIG$sig after [0-9]+\.[0-9] s$" \
       "$s: SIG$sig -> 'interrupted by SIG$sig after N.N s'"
     is "$(lines_count)" 1 "$s: SIG$sig -> one line"
-    wall_below "$(bound 0.5)" "$s: SIG$sig -> ends within 0.5 s of the signal"
+    wall_below 0.5 "$s: SIG$sig -> ends within 0.5 s of the signal"
   done
   is "$BUSY_CORE" "0 0" "$s: RLIMIT_CORE is 0 (soft and hard) while it runs"
   eval "t=\$ALRM_T_$s st=\$ALRM_S_$s rc=\$ALRM_RC_$s"
@@ -203,7 +199,7 @@ for s in $SERVICES; do
   is_rc "$rc" "$s: SIGALRM with -t 7.5$t -> exit $rc"
   first_line_matches "^$s $st - timed out after 7\.5 s$" "$s: SIGALRM -> '$st - timed out after 7.5 s'"
   is "$(lines_count)" 1 "$s: SIGALRM -> one line"
-  wall_below "$(bound 0.5)" "$s: SIGALRM -> ends within 0.5 s of the signal"
+  wall_below 0.5 "$s: SIGALRM -> ends within 0.5 s of the signal"
 
   # stdout closed: the signal's line must not land on a socket that took
   # fd 1 (it went to the DNS server once); fd 1 is /dev/null instead.
@@ -224,20 +220,20 @@ for s in $SERVICES; do
   # shellcheck disable=SC2086
   pipe_run closed $cmd
   is_rc "$rc" "$s: the reader gone before the output (EPIPE) -> exit $rc, not SIGPIPE"
-  wall_below "$(bound 5)" "$s: EPIPE -> within -t"
+  wall_below 5 "$s: EPIPE -> within -t"
   if ! vg_skip "$VG_FD1" "$s: stdout closed (>&-) -> exit $rc" \
     "$s: stdout closed -> within -t"; then
     # shellcheck disable=SC2086
     pipe_run closedfd $cmd
     is_rc "$rc" "$s: stdout closed (>&-) -> exit $rc"
-    wall_below "$(bound 5)" "$s: stdout closed -> within -t"
+    wall_below 5 "$s: stdout closed -> within -t"
   fi
   vg_skip "$VG_ALRM" "$s: stdout a full pipe -> exit $rc" \
     "$s: full pipe -> ends by -t 2 + margin" && continue
   # shellcheck disable=SC2086
   pipe_run full $cmd -t 2
   is_rc "$rc" "$s: stdout a full pipe -> the alarm ends the blocked write, exit $rc"
-  wall_below "$(bound 2.6)" "$s: full pipe -> ends by -t 2 + the 0.25 s alarm margin"
+  wall_below 2.6 "$s: full pipe -> ends by -t 2 + the 0.25 s alarm margin"
 done
 # check_stream against the black hole: the deadline first, then the write
 if ! vg_skip "$VG_ALRM" "STREAM: black hole, -t 1, full pipe -> exit 2" \
@@ -245,7 +241,7 @@ if ! vg_skip "$VG_ALRM" "STREAM: black hole, -t 1, full pipe -> exit 2" \
   # shellcheck disable=SC2086
   pipe_run full $BUSY_STREAM -t 1
   is_rc 2 "STREAM: black hole, -t 1, full pipe -> exit 2"
-  wall_below "$(bound 1.6)" "STREAM: black hole, full pipe -> ends by -t 1 + margin"
+  wall_below 1.6 "STREAM: black hole, full pipe -> ends by -t 1 + margin"
 fi
 
 # 128 long names on two servers at -vvv: about 120 KB of output into a pipe
@@ -269,7 +265,7 @@ if ! vg_skip "$VG_ALRM" "RESOLVE: the same into a pipe nobody reads -> exit 0" \
   # shellcheck disable=SC2086
   pipe_run unread "$PLUGINDIR/check_resolve" $names -s "$DNS_SERVER_F" -s "$DNS_SERVER_G" -vvv -t 3
   is_rc 0 "RESOLVE: the same into a pipe nobody reads -> exit 0 (the printed state)"
-  wall_below "$(bound 3.6)" "RESOLVE: unread pipe -> ends by -t 3 + margin"
+  wall_below 3.6 "RESOLVE: unread pipe -> ends by -t 3 + margin"
   first_line_matches '^RESOLVE OK - 64 names on 2 resolvers' "RESOLVE: unread pipe -> its status line came first"
 fi
 
