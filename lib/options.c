@@ -289,7 +289,14 @@ int sw_timeout_prescan(int argc, char *const *argv, double *seconds,
   return found;
 }
 
+/* The first line is what scripts and tests parse; the licence follows it,
+ * as GNU programs print it (COPYING, debian/copyright). */
 void sw_print_version(FILE *out, const char *prog, const char *libs) {
   fprintf(out, "%s v%s (%s %s; %s)\n", prog, PACKAGE_VERSION, PACKAGE_NAME,
           PACKAGE_VERSION, libs);
+  fputs("License GPL-3.0-or-later: GNU GPL version 3 or later "
+        "<https://gnu.org/licenses/gpl.html>\n"
+        "This is free software: you are free to change and redistribute it.\n"
+        "There is NO WARRANTY, to the extent permitted by law.\n",
+        out);
 }

@@ -99,7 +99,8 @@ int sw_args_masks(const sw_strvec *args, const char *const *secrets,
 int sw_timeout_prescan(int argc, char *const *argv, double *seconds,
                        sw_state *state);
 
-/* Prints "check_x v1.2.3 (streamwatch 1.2.3; libs)" and a newline. */
+/* Prints "check_x v1.2.3 (streamwatch 1.2.3; libs)" as its first line,
+ * then the licence (GPL-3.0-or-later) and the no-warranty notice. */
 void sw_print_version(FILE *out, const char *prog, const char *libs);
 
 #endif
