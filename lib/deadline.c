@@ -22,3 +22,10 @@ long sw_deadline_remaining_ms(const sw_deadline *d) {
 double sw_deadline_elapsed(const sw_deadline *d) {
   return sw_now() - d->start;
 }
+
+long sw_deadline_work_ms(const sw_deadline *d) {
+  long total = (long)((d->end - d->start) * 1000.0);
+  long margin = total / 10 < 200 ? total / 10 : 200;
+  long left = sw_deadline_remaining_ms(d) - margin;
+  return left > 0 ? left : 0;
+}

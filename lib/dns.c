@@ -21,12 +21,6 @@ typedef struct {
   size_t *kept;  /* bytes of parsed replies kept so far (SW_DNS_MAX_KEPT) */
 } query_ctx;
 
-/* Leaves this much of the deadline for judging and printing. */
-static long print_margin_ms(const sw_deadline *d) {
-  long total = (long)((d->end - d->start) * 1000.0);
-  return total / 10 < 200 ? total / 10 : 200;
-}
-
 static void trace_reply(const query_ctx *c, const unsigned char *buf, int len) {
   char line[200];
   sw_buf b;
@@ -234,7 +228,6 @@ static void loop_once(ares_channel *chs, size_t nch, long wait_ms) {
 int sw_dns_run(const sw_dns_server *servers, size_t nservers, sw_dns_query *q,
                size_t nq, const sw_dns_opts *o, const sw_deadline *d,
                sw_err *err) {
-  long margin = print_margin_ms(d);
   int rc = -1, inited = 0;
   size_t nch = 0;
   ares_channel *chs = calloc(nservers ? nservers : 1, sizeof *chs);
@@ -252,8 +245,8 @@ int sw_dns_run(const sw_dns_server *servers, size_t nservers, sw_dns_query *q,
   }
   inited = 1;
   for (; nch < nservers; nch++)
-    if (channel_open(&chs[nch], &servers[nch], o,
-                     sw_deadline_remaining_ms(d) - margin, err) < 0)
+    if (channel_open(&chs[nch], &servers[nch], o, sw_deadline_work_ms(d), err) <
+        0)
       goto out;
   random_ids(ids, q, nq);
   for (size_t i = 0; i < nq; i++) {
@@ -265,7 +258,7 @@ int sw_dns_run(const sw_dns_server *servers, size_t nservers, sw_dns_query *q,
     query_send(chs[q[i].server], &ctx[i], ids[i]);
   }
   for (;;) {
-    long left = sw_deadline_remaining_ms(d) - margin;
+    long left = sw_deadline_work_ms(d);
     spread_refusal(q, nq, ctx);
     if (all_done(q, nq) || left <= 0)
       break;

@@ -228,11 +228,9 @@ static int hop_finish(CURL *h, sw_http_ctx *c, const char *url, CURLcode code,
   return -1;
 }
 
-/* What is left of the deadline for one hop, less a margin to print. */
+/* What is left of the deadline for one hop (libcurl takes 0 as none). */
 static long hop_timeout_ms(const sw_deadline *d) {
-  long total_ms = (long)((d->end - d->start) * 1000.0);
-  long margin = total_ms / 10 < 200 ? total_ms / 10 : 200;
-  long left = sw_deadline_remaining_ms(d) - margin;
+  long left = sw_deadline_work_ms(d);
   return left > 1 ? left : 1;
 }
 
