@@ -37,7 +37,9 @@ typedef struct {
   size_t nasserts;
   api_metric metrics[API_MAX_METRIC];
   size_t nmetrics;
-  double cert_warn, cert_crit; /* days; < 0 unset */
+  /* days left on the certificate; a bare number N is read as the floor
+   * "N:" (check_http -C), so the default "14:" warns below 14 days */
+  sw_range cert_warn, cert_crit;
   bool redirect_state_set;     /* -f ok|warning|critical: 3xx not followed */
   sw_state redirect_state;
   sw_state rate_limit_state; /* 429: WARNING unless --rate-limit-state */
@@ -60,5 +62,9 @@ bool api_codes_match(const api_codes *c, long status);
 /* Judges a response (or a transport failure when failed) into check. */
 void api_judge(const api_cfg *cfg, const sw_http_resp *resp, bool failed,
                const sw_deadline *d, sw_check *check);
+
+/* The perfdata of a run that sent no request (an error before it, named
+ * in the summary): every label, each U. */
+void api_perfdata_unsent(const api_cfg *cfg, sw_check *check);
 
 #endif

@@ -3,12 +3,14 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api_json.h"
+#include "streamwatch/perfdata.h"
 #include "streamwatch/regex.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/strbuf.h"
@@ -73,6 +75,111 @@ static size_t find_op(const char *text, api_j_op *op) {
   return strlen(text);
 }
 
+/* Fills err with a message about a mistake in an option's text, built
+ * from printf pieces that quote the text, and sanitised whole (a newline
+ * typed into a command definition must not split the output). */
+static int mistake_fail(sw_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int mistake_fail(sw_err *err, const char *fmt, ...) {
+  char raw[2048], shown[sizeof err->msg];
+  va_list ap;
+  int len;
+
+  va_start(ap, fmt);
+  len = vsnprintf(raw, sizeof raw, fmt, ap);
+  va_end(ap);
+  if (len < 0)
+    len = 0;
+  sw_sanitize(shown, sizeof shown, raw,
+              (size_t)len < sizeof raw ? (size_t)len : sizeof raw - 1, 400);
+  return sw_fail(err, "%s", shown);
+}
+
+static bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
+
+/* "[0]" (JSONPath's index) somewhere in p: where it starts, or NULL. */
+static const char *bracket_index(const char *p, size_t len) {
+  for (size_t i = 0; i + 2 < len; i++) {
+    size_t k = i + 1;
+    if (p[i] != '[')
+      continue;
+    while (k < len && p[k] >= '0' && p[k] <= '9')
+      k++;
+    if (k > i + 1 && k < len && p[k] == ']')
+      return p + i;
+  }
+  return NULL;
+}
+
+/* The -j mistakes an administrator makes (api_json.h), each refused with
+ * the fix before the text is read as a pointer that would then be
+ * "missing": CRITICAL for a healthy service. text has its operator at
+ * `at` (find_op). Returns 0, or -1 with err. */
+static int assert_mistake(const char *text, size_t at, api_j_op op,
+                          sw_err *err) {
+  static const char *const ops[] = {"", "==", "!=", "~="};
+  const char *eq = memchr(text, '=', at), *rest = text + at + (op ? 2 : 0);
+  const char *lt = memchr(text, '<', at), *gt = memchr(text, '>', at);
+  const char *br = bracket_index(text, at);
+  int plen = (int)at;
+
+  if (at > 0 && text[0] == '$')
+    return mistake_fail(err,
+                        "-j: '%.120s' is JSONPath: write an RFC 6901 pointer "
+                        "(/tracks/items/0 for $.tracks.items[0])",
+                        text);
+  if (at > 0 && text[0] != '/')
+    return mistake_fail(err,
+                        "-j: '%.120s': the pointer must start with '/': "
+                        "write '/%.120s'",
+                        text, text);
+  if (lt || gt)
+    return mistake_fail(err,
+                        "-j: '%.120s': -j compares with ==, != and ~= only; "
+                        "for a number against a range use -M "
+                        "'LABEL=POINTER;RANGE' (e.g. -M 'n=/count;3:' "
+                        "alerts below 3)",
+                        text);
+  if (eq && eq + 1 < text + at && eq[1] == '~')
+    return mistake_fail(err,
+                        "-j: '%.120s': the regex operator is '~=': write "
+                        "'%.*s~=%.120s'",
+                        text, (int)(eq - text), text, eq + 2);
+  if (eq) {
+    int name = (int)(eq - text);
+    return mistake_fail(err,
+                        "-j: '%.120s' has a single '=': use '%.*s==%.120s' "
+                        "to compare, or '%.*s' alone to test that it exists",
+                        text, name, text, eq + 1, name, text);
+  }
+  if (br)
+    return mistake_fail(err,
+                        "-j: '%.120s': an array index is a path segment: "
+                        "'/items/0', not '/items[0]'",
+                        text);
+  if (op == API_J_EXISTS)
+    return 0;
+  if (op != API_J_MATCH && rest[0] == '=')
+    return mistake_fail(err,
+                        "-j: '%.120s': '%s=' is no operator: write "
+                        "'%.*s%s%.120s' (to compare with text that starts "
+                        "with '=', quote it: %s\"=...\")",
+                        text, ops[op], plen, text, ops[op], rest + 1, ops[op]);
+  if (at > 0 && is_space(text[at - 1])) {
+    while (plen > 0 && is_space(text[plen - 1]))
+      plen--;
+    while (is_space(*rest))
+      rest++;
+    return mistake_fail(err,
+                        "-j: '%.120s': the space before '%s' would be part "
+                        "of the pointer: write '%.*s%s%.120s'",
+                        text, ops[op], plen, text, ops[op], rest);
+  }
+  return 0;
+}
+
 /* True when o is a number json-c read as NaN or an infinity. */
 static bool non_finite(struct json_object *o) {
   return json_object_is_type(o, json_type_double) &&
@@ -97,6 +204,9 @@ static const char *parse_value(const char *v, struct json_object **out) {
     json_object_put(o);
   if (v[0] == '"' || v[0] == '[' || v[0] == '{')
     return "value starts like JSON but is not valid JSON";
+  if (is_space(v[0]) || is_space(v[strlen(v) - 1]))
+    return "a space around a text value would be part of it: drop the "
+           "space, or quote the text as JSON (==\" x\")";
   *out = json_object_new_string(v);
   return *out ? NULL : "out of memory";
 }
@@ -135,6 +245,8 @@ int api_assert_parse(const char *text, api_assert *a, sw_err *err) {
     return opt_fail(err, "-j", "assertion", text, "longer than 511 bytes");
   memcpy(a->text, text, strlen(text) + 1);
   at = find_op(text, &a->op);
+  if (assert_mistake(text, at, a->op, err) < 0)
+    return -1;
   why = take_pointer(a->pointer, sizeof a->pointer, text, at);
   if (!why && a->op == API_J_MATCH)
     why = parse_regex(text + at + 2, a, buf, sizeof buf);
@@ -361,14 +473,33 @@ int api_metric_parse(const char *text, api_metric *m, sw_err *err) {
   if (!text || !*text)
     return sw_fail(err, "-M: empty metric");
   eq = strchr(text, '=');
+  if (!eq && text[0] == '/')
+    return mistake_fail(err,
+                        "-M: '%.120s' has no label: write "
+                        "'LABEL=%.120s' (the perfdata label first)",
+                        text, text);
   if (!eq)
     return opt_fail(err, "-M", "metric", text, "expected LABEL=POINTER");
   why = label_problem(text, (size_t)(eq - text));
   if (why)
     return opt_fail(err, "-M", "metric", text, why);
   memcpy(m->label, text, (size_t)(eq - text));
+  sw_perf_label(m->perf, sizeof m->perf, m->label);
   p = eq + 1;
   plen = strcspn(p, ";");
+  if (plen && p[0] != '/') {
+    int llen = (int)(eq - text);
+    memset(m, 0, sizeof *m);
+    if (p[0] == '=')
+      return mistake_fail(err,
+                          "-M: '%.120s': one '=' goes between LABEL and "
+                          "POINTER: write '%.*s=%.120s'",
+                          text, llen, text, p + 1);
+    return mistake_fail(err,
+                        "-M: '%.120s': the pointer must start with '/': "
+                        "write '%.*s=/%.120s'",
+                        text, llen, text, p);
+  }
   why = take_pointer(m->pointer, sizeof m->pointer, p, plen);
   if (why)
     return opt_fail(err, "-M", "metric", text, why);

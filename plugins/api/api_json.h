@@ -32,6 +32,13 @@ typedef struct {
  * text, so a key holding "==" or "!=" cannot be addressed ("~=" can never
  * occur in a valid pointer). POINTER is "" or starts with '/', and every
  * '~' is "~0" or "~1" (RFC 6901 section 3).
+ * The mistakes an administrator makes are refused with the fix, not
+ * judged as a pointer that is "missing" (a CRITICAL about a healthy
+ * service): a single '=' ("/user=x"), '=~', "===" or "!==", '<' or '>'
+ * (no such comparison: -M with a range), a space before the operator, a
+ * pointer without its leading '/' or in JSONPath ("$.a"), an index
+ * written "[0]". So a key holding '=', '<', '>' or "[N]" cannot be
+ * addressed by -j either.
  * VALUE is JSON when the whole of it parses as JSON (true, 3, 2.5, "ok",
  * null, [..], {..}); otherwise it is a string (==ok means =="ok"). A VALUE
  * starting with '"', '[' or '{' must be valid JSON (a typo is refused, not
@@ -75,13 +82,16 @@ int api_assert_eval_masked(const api_assert *a, struct json_object *root,
                            const char *const *secrets, char *msg, size_t n);
 
 typedef struct {
-  char label[64]; /* perfdata label */
+  char label[64]; /* the label as given */
+  char perf[64];  /* the perfdata label: label with every byte outside
+                     [A-Za-z0-9_-] made '_' (sw_perf_label) */
   char pointer[256];
   sw_range warn, crit; /* optional: unset when not given or empty */
 } api_metric;
 
 /* Parses -M "LABEL=POINTER[;WARN[;CRIT]]": LABEL is 1-63 characters of
- * [A-Za-z0-9_.-]; POINTER as for -j (so a key holding ';' cannot be
+ * [A-Za-z0-9_.-] ('.' becomes '_' in m->perf, as graphing backends split
+ * at '.'); POINTER as for -j (so a key holding ';' cannot be
  * addressed); WARN and CRIT exactly as sw_range_parse takes them, and an
  * empty one is unset ("lat=/ms;;500" has only a critical range).
  * Returns 0, or -1 with err naming -M and the text. */

@@ -40,6 +40,28 @@ static void add_problem(sw_buf *b, const char *text) {
   sw_buf_puts(b, text);
 }
 
+/* A measured time for the text, as perfdata has it to the millisecond
+ * ("0.081"), and below a millisecond with its first digits ("0.00039"),
+ * never "0.000" next to a perfdata value that is not 0. */
+static const char *secs(char *b, size_t n, double v) {
+  if (v >= 0.001 || v <= 0)
+    snprintf(b, n, "%.3f", v > 0 ? v : 0);
+  else
+    sw_perf_number(b, n, v, 6);
+  return b;
+}
+
+/* "-w: above 0.5 s": which threshold, and what it alerts on, in the
+ * one wording sw_range_describe gives. */
+static void threshold_text(char *b, size_t n, const char *opt,
+                           const sw_range *r, const char *unit) {
+  char said[128];
+  sw_buf out;
+  sw_range_describe(said, sizeof said, r, unit);
+  sw_buf_fixed(&out, b, n);
+  sw_buf_addf(&out, "%s: %s", opt, said);
+}
+
 /* "HTTP 503 Service Unavailable" plus, for 5xx, the start of the body:
  * masked, then sanitised, then cut at 80 characters, so an error page
  * that echoes a token never shows its first part. */
@@ -126,9 +148,19 @@ static void judge_text(const api_cfg *cfg, const sw_http_resp *r,
   }
 }
 
-/* -j and -M against the body parsed once; returns how many -j held. */
+/* What -M read: every -M label is in the perfdata of every run, U when
+ * the number was not read (a failed request, a status not in -e, a body
+ * that is not JSON, a value missing). */
+typedef struct {
+  bool measured;
+  double value;
+} metric_val;
+
+/* -j and -M against the body parsed once; returns how many -j held and
+ * fills vals (one per -M). */
 static size_t judge_json(const api_cfg *cfg, const sw_http_resp *r,
-                         sw_check *check, sw_buf *problems) {
+                         metric_val *vals, sw_check *check,
+                         sw_buf *problems) {
   char msg[512];
   size_t held = 0;
   if (cfg->nasserts == 0 && cfg->nmetrics == 0)
@@ -172,64 +204,63 @@ static size_t judge_json(const api_cfg *cfg, const sw_http_resp *r,
                                       sizeof msg) == 0;
     sw_state s = got ? sw_range_state(&m->warn, &m->crit, v) : SW_CRITICAL;
     if (got) {
-      char num[64], ptr[160];
+      char num[64], ptr[160], why[200] = "";
       sw_perf_number(num, sizeof num, v, 6);
       sw_buf b;
       sw_text_safe(ptr, sizeof ptr, m->pointer, strlen(m->pointer), 100,
                    check->secrets);
+      if (s != SW_OK)
+        threshold_text(why, sizeof why,
+                       s == SW_WARNING ? "-M warning" : "-M critical",
+                       s == SW_WARNING ? &m->warn : &m->crit, NULL);
       sw_buf_fixed(&b, msg, sizeof msg);
-      sw_buf_addf(&b, "%s = %s (%s)%s%s", m->label, num, ptr,
-                  s == SW_OK        ? ""
-                  : s == SW_WARNING ? ", warning at "
-                                    : ", critical at ",
-                  s == SW_OK        ? ""
-                  : s == SW_WARNING ? m->warn.text
-                                    : m->crit.text);
+      sw_buf_addf(&b, "%s = %s (%s%s%s)", m->perf, num,
+                  ptr[0] ? ptr : "document", why[0] ? "; " : "", why);
+      vals[i].measured = true;
+      vals[i].value = v;
     }
     sw_check_sub(check, s, "%s", msg);
     if (s != SW_OK)
       add_problem(problems, msg);
-    sw_perf p = {.measured = got,
-                 .value = v,
-                 .uom = "",
-                 .warn = &m->warn,
-                 .crit = &m->crit};
-    snprintf(p.label, sizeof p.label, "%s", m->label);
-    sw_check_perf(check, &p);
   }
   json_object_put(root);
   return held;
 }
 
-/* Certificate expiry against --cert-warning/--cert-critical. */
+/* Certificate expiry against --cert-warning/--cert-critical: ranges of
+ * days left, a bare number a floor (api.h). */
 static void judge_cert(const api_cfg *cfg, const sw_http_resp *r,
                        sw_check *check, sw_buf *problems) {
-  char what[200];
+  char what[300], why[160] = "";
   if (!r->have_cert)
     return;
-  sw_state s = r->cert_days < cfg->cert_crit   ? SW_CRITICAL
-               : r->cert_days < cfg->cert_warn ? SW_WARNING
-                                               : SW_OK;
+  sw_state s = sw_range_state(&cfg->cert_warn, &cfg->cert_crit, r->cert_days);
+  if (s != SW_OK)
+    threshold_text(why, sizeof why,
+                   s == SW_CRITICAL ? "--cert-critical" : "--cert-warning",
+                   s == SW_CRITICAL ? &cfg->cert_crit : &cfg->cert_warn,
+                   "days");
   if (r->cert_days < 0)
-    put(what, sizeof what, "certificate expired %.1f days ago", -r->cert_days);
+    put(what, sizeof what, "certificate expired %.1f days ago%s%s%s",
+        -r->cert_days, why[0] ? " (" : "", why, why[0] ? ")" : "");
   else
-    put(what, sizeof what, "certificate expires in %.1f days%s", r->cert_days,
-        s == SW_CRITICAL  ? " (--cert-critical)"
-        : s == SW_WARNING ? " (--cert-warning)"
-                          : "");
+    put(what, sizeof what, "certificate expires in %.1f days%s%s%s",
+        r->cert_days, why[0] ? " (" : "", why, why[0] ? ")" : "");
   sw_check_sub(check, s, "%s", what);
   if (s != SW_OK)
     add_problem(problems, what);
 }
 
+/* Every label in every run: time (U when no request was made), the
+ * phases, size, status, cert_days (https), then one per -M. */
 static void add_perfdata(const api_cfg *cfg, const sw_http_resp *r, bool failed,
-                         sw_check *check) {
+                         bool sent, const metric_val *vals, sw_check *check) {
   bool https = cfg->req.want_cert;
-  sw_check_perf_time(check, "time", r->t.total, &cfg->std.warn, &cfg->std.crit,
-                     true);
+  sw_check_perf_time(check, "time", sent ? r->t.total : -1, &cfg->std.warn,
+                     &cfg->std.crit, true);
   sw_http_perf_phases(check, &r->t, https);
   sw_perf size = {.label = "size",
-                  .measured = !failed,
+                  .measured = sent && !failed,
                   .value = (double)r->body_len,
                   .uom = "B"};
   sw_perf status = {.label = "status",
@@ -239,18 +270,31 @@ static void add_perfdata(const api_cfg *cfg, const sw_http_resp *r, bool failed,
   sw_check_perf(check, &size);
   sw_check_perf(check, &status);
   if (https) {
-    sw_range w = {0}, c = {0};
-    snprintf(w.text, sizeof w.text, "%g:", cfg->cert_warn);
-    snprintf(c.text, sizeof c.text, "%g:", cfg->cert_crit);
-    w.set = c.set = true;
     sw_perf days = {.label = "cert_days",
                     .measured = r->have_cert,
                     .value = r->cert_days,
                     .uom = "",
-                    .warn = &w,
-                    .crit = &c};
+                    .warn = &cfg->cert_warn,
+                    .crit = &cfg->cert_crit};
     sw_check_perf(check, &days);
   }
+  for (size_t i = 0; i < cfg->nmetrics; i++) {
+    const api_metric *m = &cfg->metrics[i];
+    sw_perf p = {.measured = vals && vals[i].measured,
+                 .value = vals ? vals[i].value : 0,
+                 .uom = "",
+                 .warn = &m->warn,
+                 .crit = &m->crit};
+    snprintf(p.label, sizeof p.label, "%s", m->perf);
+    sw_check_perf(check, &p);
+  }
+}
+
+void api_perfdata_unsent(const api_cfg *cfg, sw_check *check) {
+  sw_http_resp none;
+  memset(&none, 0, sizeof none);
+  none.t = (sw_http_times){-1, -1, -1, -1, -1, -1};
+  add_perfdata(cfg, &none, true, false, NULL, check);
 }
 
 /* The total time against -w/-c. */
@@ -259,10 +303,11 @@ static void judge_time(const api_cfg *cfg, const sw_http_resp *r,
   sw_state s = sw_range_state(&cfg->std.warn, &cfg->std.crit, r->t.total);
   if (s == SW_OK)
     return;
-  char what[160];
-  put(what, sizeof what, "took %.3f s (%s %s)", r->t.total,
-      s == SW_CRITICAL ? "-c" : "-w",
-      s == SW_CRITICAL ? cfg->std.crit.text : cfg->std.warn.text);
+  char what[300], t[32], why[160];
+  threshold_text(why, sizeof why, s == SW_CRITICAL ? "-c" : "-w",
+                 s == SW_CRITICAL ? &cfg->std.crit : &cfg->std.warn, "s");
+  put(what, sizeof what, "took %s s (%s)", secs(t, sizeof t, r->t.total),
+      why);
   sw_check_raise(check, s);
   add_problem(problems, what);
 }
@@ -300,11 +345,47 @@ static void overview(const api_cfg *cfg, const sw_http_resp *r,
                      char *out, size_t n) {
   sw_buf b;
   sw_buf_fixed(&b, out, n);
-  sw_buf_addf(&b, "%s %s %ld in %.3f s", method, url, r->status, r->t.total);
+  char t[32];
+  sw_buf_addf(&b, "%s %s %ld in %s s", method, url, r->status,
+              secs(t, sizeof t, r->t.total));
   if (cfg->nasserts && held == cfg->nasserts)
     sw_buf_addf(&b, ", %zu assertion%s", held, held == 1 ? " holds" : "s hold");
   else if (cfg->nasserts)
     sw_buf_addf(&b, ", %zu of %zu assertions hold", held, cfg->nasserts);
+}
+
+/* -v: one line with the answer and where the time went, phase by phase
+ * (the perfdata's numbers, "-" for a phase not reached). */
+static void verbose_line(const api_cfg *cfg, const sw_http_resp *r,
+                         sw_check *check) {
+  const struct {
+    const char *name;
+    double v;
+  } ph[] = {{"DNS", r->t.dns},          {"connect", r->t.connect},
+            {"TLS", r->t.tls},          {"first byte", r->t.ttfb},
+            {"transfer", r->t.transfer}};
+  char line[600], t[32];
+  sw_buf b;
+  sw_buf_fixed(&b, line, sizeof line);
+  if (r->status > 0)
+    sw_buf_addf(&b, "answer HTTP %ld%s%s, %s, %zu B, %ld redirect%s; ",
+                r->status, r->reason[0] ? " " : "", r->reason,
+                r->content_type[0] ? r->content_type : "no Content-Type",
+                r->body_len, r->redirects, r->redirects == 1 ? "" : "s");
+  else
+    sw_buf_puts(&b, "no answer; ");
+  sw_buf_puts(&b, "phases:");
+  for (size_t i = 0; i < sizeof ph / sizeof *ph; i++) {
+    if (i == 2 && !cfg->req.want_cert)
+      continue;
+    const char *sep = i ? ", " : " ";
+    if (ph[i].v < 0)
+      sw_buf_addf(&b, "%s%s -", sep, ph[i].name);
+    else
+      sw_buf_addf(&b, "%s%s %s s", sep, ph[i].name,
+                  secs(t, sizeof t, ph[i].v));
+  }
+  sw_check_sub(check, SW_OK, "%s", line);
 }
 
 void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
@@ -312,11 +393,14 @@ void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
   char url[400], over[700];
   const char *method = cfg->req.method ? cfg->req.method : "GET";
   size_t held = 0;
+  metric_val vals[API_MAX_METRIC] = {{0}};
   sw_buf problems;
   sw_buf_init(&problems, PROBLEMS_MAX);
   /* no userinfo, nothing of a secret, whatever -u holds */
   sw_url_display(url, sizeof url, cfg->req.url, 120, check->secrets);
   judge_origin(r, check, &problems);
+  if (cfg->std.verbose)
+    verbose_line(cfg, r, check);
   if (failed) {
     /* A transport failure: the phase says which layer broke. */
     sw_check_raise(check, r->timed_out ? cfg->std.timeout_state : SW_CRITICAL);
@@ -326,7 +410,7 @@ void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
     else
       sw_check_summary(check, "%s %s: %s%s%s", method, url, r->err,
                        problems.len ? "; " : "", sw_buf_str(&problems));
-    add_perfdata(cfg, r, failed, check);
+    add_perfdata(cfg, r, failed, true, NULL, check);
     sw_buf_free(&problems);
     return;
   }
@@ -335,7 +419,7 @@ void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
                  cfg->token_cache, cfg->token_left);
   if (judge_status(cfg, r, check, &problems)) {
     judge_text(cfg, r, d, check, &problems);
-    held = judge_json(cfg, r, check, &problems);
+    held = judge_json(cfg, r, vals, check, &problems);
   }
   judge_cert(cfg, r, check, &problems);
   judge_time(cfg, r, check, &problems);
@@ -343,6 +427,6 @@ void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
   sw_check_summary(check, "%s%s%s%s%s", sw_buf_str(&problems),
                    problems.len ? " (" : "", over, problems.len ? ")" : "",
                    cfg->req.insecure ? " [TLS verification off]" : "");
-  add_perfdata(cfg, r, failed, check);
+  add_perfdata(cfg, r, failed, true, vals, check);
   sw_buf_free(&problems);
 }

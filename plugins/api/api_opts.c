@@ -29,78 +29,82 @@ void api_help(FILE *out) {
       "check_api: is an HTTP API answering correctly, down to JSON values\n"
       "\n"
       "Usage: check_api -u URL [-X METHOD] [-k 'Name: value' ...]\n"
-      "         [-d BODY | --data-file F] [--bearer-file F | --bearer-env "
-      "VAR]\n"
-      "         [-e CODES] [-s STRING] [-r REGEX] [--invert] [-j ASSERTION "
-      "...]\n"
+      "         [-d BODY | --data-file F] [--bearer-file F | --bearer-env VAR]\n"
+      "         [-e CODES] [-s STRING] [-r REGEX] [--invert] [-j ASSERTION ...]\n"
       "         [-M METRIC ...] [-w RANGE] [-c RANGE] [--max-size BYTES]\n"
-      "         [--connect-to ADDR] [--cert-warning DAYS] [--cert-critical "
-      "DAYS]\n"
-      "         [--ca-file F] [--insecure] [--proxy URL] [--http-version "
-      "1.1|2]\n"
-      "         [-f follow|ok|warning|critical] [-4|-6] [-t SECONDS[:STATE]] "
-      "[-v]\n"
+      "         [--connect-to ADDR] [--cert-warning DAYS] [--cert-critical DAYS]\n"
+      "         [--ca-file F] [--insecure] [--proxy URL] [--http-version 1.1|2]\n"
+      "         [-f follow|ok|warning|critical] [-4|-6] [-t SECONDS[:STATE]] [-v]\n"
       "\n"
       "Options:\n"
       " -u, --url=URL             full http:// or https:// URL\n"
       " -X, --method=METHOD       GET (default), POST, PUT, HEAD, ...\n"
-      " -k, --header='Name: value'  extra request header; repeatable (a\n"
-      "                           credential's value -- Authorization, Cookie,\n"
-      "                           a name with Token, Key, Secret... -- is wiped\n"
-      "                           from argv and masked in the output)\n"
-      " -d, --data=BODY           request body; --data-file=F reads it from F\n"
+      " -k, --header='Name: value'\n"
+      "                           extra request header; repeatable (a credential's\n"
+      "                           value -- Authorization, Cookie, a name with\n"
+      "                           Token, Key, Secret... -- is wiped from argv and\n"
+      "                           masked in the output)\n"
+      " -d, --data=BODY           request body\n"
+      "     --data-file=F         request body read from file F\n"
       "     --bearer-file=F       Authorization: Bearer token from file F\n"
       "     --bearer-env=VAR      ... from environment variable VAR\n"
       "     --bearer=TOKEN        ... literal (wiped from the process's argv)\n"
-      "     --token-cache=F       ... from the cache check_login --token-cache "
-      "keeps\n"
-      " -e, --expect-status=CODES accepted codes: 200, 200,204, 200-299 "
-      "(default)\n"
-      " -s, --string=STRING      body must contain STRING\n"
-      " -r, --regex=REGEX        body must match the POSIX extended REGEX\n"
+      "     --token-cache=F       ... from the cache check_login --token-cache keeps\n"
+      " -e, --expect-status=CODES accepted codes: 200, 200,204, 200-299 (default)\n"
+      " -s, --string=STRING       body must contain STRING\n"
+      " -r, --regex=REGEX         body must match the POSIX extended REGEX\n"
       "     --invert              -s/-r must NOT match\n"
-      " -j, --json=ASSERTION     POINTER, POINTER==VALUE, POINTER!=VALUE or\n"
+      " -j, --json=ASSERTION      POINTER, POINTER==VALUE, POINTER!=VALUE or\n"
       "                           POINTER~=REGEX; POINTER is RFC 6901\n"
-      "                           (/tracks/items/0/id); VALUE is JSON or "
-      "plain\n"
+      "                           (/tracks/items/0/id); VALUE is JSON or plain\n"
       "                           text; repeatable\n"
-      " -M, --metric=LABEL=POINTER[;WARN[;CRIT]]  the number at POINTER as\n"
-      "                           perfdata LABEL, checked against the ranges\n"
+      " -M, --metric=LABEL=POINTER[;WARN[;CRIT]]\n"
+      "                           the number at POINTER as perfdata LABEL, checked\n"
+      "                           against the ranges; repeatable\n"
       " -w, --warning=RANGE       total time, seconds (e.g. 0.5)\n"
       " -c, --critical=RANGE      total time, seconds (e.g. 1)\n"
       "     --max-size=BYTES      body bytes read at most (default 4194304)\n"
-      "     --connect-to=ADDR[:PORT]  connect there, keeping Host and SNI\n"
-      "     --cert-warning=DAYS   certificate expiry warning (default 14)\n"
-      "     --cert-critical=DAYS  certificate expiry critical (default 7)\n"
+      "     --connect-to=ADDR[:PORT]\n"
+      "                           connect there, keeping Host and SNI\n"
+      "     --cert-warning=DAYS   certificate expiry: WARNING below DAYS left\n"
+      "                           (default 14; a range such as 14:90 also works)\n"
+      "     --cert-critical=DAYS  certificate expiry: CRITICAL below DAYS left\n"
+      "                           (default 7)\n"
       "     --ca-file=F           CA certificates to verify the server with\n"
-      "     --client-cert=F, --client-key=F  TLS client certificate and key\n"
+      "     --client-cert=F       TLS client certificate\n"
+      "     --client-key=F        its key\n"
       "     --tls-min=1.2|1.3     lowest TLS version accepted\n"
       "     --insecure            no certificate or host name verification\n"
       "     --proxy=URL           proxy to use\n"
       "     --http-version=1.1|2  HTTP version to ask for\n"
-      " -f, --onredirect=follow|ok|warning|critical  follow 3xx (default, up "
-      "to\n"
-      "                           10) or give that state\n"
-      "     --rate-limit-state=STATE  state of a 429 answer (default warning)\n"
-      " -t, --timeout=SECONDS[:STATE]  deadline for the whole run "
-      "(10:critical)\n"
-      " -4, -6                    IPv4 or IPv6 only\n"
-      "     --extra-opts=[SECTION][@FILE]  read options from an ini file\n"
-      " -v, --verbose             -v more detail, -vv request headers, -vvv "
-      "all\n"
-      " -h, --help, -V, --version\n"
+      " -f, --onredirect=follow|ok|warning|critical\n"
+      "                           follow 3xx (default, up to 10) or give that state\n"
+      "     --rate-limit-state=STATE\n"
+      "                           state of a 429 answer (default warning)\n"
+      " -t, --timeout=SECONDS[:STATE]\n"
+      "                           deadline for the whole run (default 10:critical)\n"
+      " -4, --use-ipv4            IPv4 only\n"
+      " -6, --use-ipv6            IPv6 only\n"
+      "     --extra-opts=[SECTION][@FILE]\n"
+      "                           read options from an ini file\n"
+      " -v, --verbose             more detail: -v the answer and its phases, -vv\n"
+      "                           the request and answer headers, -vvv libcurl's\n"
+      "                           whole trace (credentials masked)\n"
+      " -h, --help                this help\n"
+      " -V, --version             version and library versions\n"
       "\n"
       "Examples:\n"
       "  check_api -u https://api.example.com/v1/health -j '/status==ok'\n"
       "  check_api -u https://api.example.com/v1/tracks -j /items/0/id \\\n"
       "            -M 'tracks=/total;1:;1:' -w 0.5 -c 2\n"
       "  check_api -u https://api.example.com/ --connect-to 192.0.2.7\n"
-      "  check_api -u https://api.example.com/v1/me --bearer-file "
-      "/etc/nagios/tok\n"
+      "  check_api -u https://api.example.com/v1/me --bearer-file /etc/nagios/tok\n"
       "\n"
-      "Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 "
-      "alerts\n"
-      "outside 0..10, 10: below 10, ~:10 above 10, @10:20 inside 10..20.\n",
+      "Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 alerts\n"
+      "outside 0..10, 10: below 10, ~:10 above 10, @10:20 inside 10..20. The\n"
+      "certificate options count days left: a bare number is a floor, as\n"
+      "check_http -C reads it (--cert-warning 14 is 14:, WARNING below 14 days).\n"
+      "-M labels: letters, digits, '_', '-' and '.' ('.' is '_' in perfdata).\n",
       out);
 }
 
@@ -193,11 +197,24 @@ static int answer_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
   }
 }
 
-static int parse_days(const char *arg, const char *opt, double *out,
+/* --cert-warning/--cert-critical: a range of days left on the
+ * certificate. A bare number N is the floor "N:" -- what check_http -C
+ * and check_curl --certificate mean by it (warn when fewer than N days
+ * are left), and what this option always meant; a Nagios range (14:90,
+ * @0:7) is read as one. */
+static int parse_days(const char *arg, const char *opt, sw_range *r,
                       sw_err *err) {
-  if (sw_parse_double(arg, out) < 0 || *out < 0)
-    return sw_fail(err, "%s: invalid number of days '%s'", opt, arg);
-  return 0;
+  char floor[80];
+  double d;
+  if (sw_parse_double(arg, &d) < 0)
+    return sw_range_parse(arg, opt, r, err);
+  if (d < 0)
+    return sw_fail(err,
+                   "%s: invalid number of days '%s' (a floor such as 14, "
+                   "or a range such as 14:90)",
+                   opt, arg);
+  snprintf(floor, sizeof floor, "%s:", arg);
+  return sw_range_parse(floor, opt, r, err);
 }
 
 /* The request: URL, method, body, size, certificate expiry; the shared
@@ -268,6 +285,43 @@ static int use_token_cache(api_cfg *cfg, sw_err *err) {
   return 0;
 }
 
+/* True when r is "N:" (alert below N) and nothing else. */
+static bool floor_only(const sw_range *r) {
+  return r->set && !r->inside && !r->start_inf && r->end_inf;
+}
+
+/* -M's perfdata labels: each unique, and none of check_api's own, so no
+ * graph series holds two metrics (conventions.md, Performance data). */
+static int metric_labels_check(const api_cfg *cfg, sw_err *err) {
+  static const char *const own[] = {
+      "time",  "time_dns", "time_connect", "time_tls", "time_ttfb",
+      "time_transfer", "size", "status", "cert_days"};
+  for (size_t i = 0; i < cfg->nmetrics; i++) {
+    const api_metric *m = &cfg->metrics[i];
+    for (size_t k = 0; k < sizeof own / sizeof *own; k++)
+      if (strcmp(m->perf, own[k]) == 0)
+        return sw_fail(err,
+                       "-M: label '%s' is check_api's own perfdata '%s': "
+                       "choose another label",
+                       m->label, own[k]);
+    for (size_t j = 0; j < i; j++) {
+      const api_metric *o = &cfg->metrics[j];
+      if (strcmp(m->perf, o->perf) != 0)
+        continue;
+      if (strcmp(m->label, o->label) == 0)
+        return sw_fail(err,
+                       "-M: label '%s' is given twice: each -M needs a "
+                       "label of its own",
+                       m->label);
+      return sw_fail(err,
+                     "-M: labels '%s' and '%s' are both perfdata label "
+                     "'%s' ('.' is '_' there): rename one",
+                     o->label, m->label, m->perf);
+    }
+  }
+  return 0;
+}
+
 /* Checks what only makes sense together, and sets the request's derived
  * fields. */
 static int api_validate(api_cfg *cfg, sw_err *err) {
@@ -278,11 +332,14 @@ static int api_validate(api_cfg *cfg, sw_err *err) {
     return sw_fail(err, "-u: '%s' is not an http:// or https:// URL", r->url);
   if (cfg->invert && !cfg->string && !cfg->has_re)
     return sw_fail(err, "--invert: needs -s or -r");
-  if (cfg->cert_crit > cfg->cert_warn)
+  if (floor_only(&cfg->cert_crit) && floor_only(&cfg->cert_warn) &&
+      cfg->cert_crit.start > cfg->cert_warn.start)
     return sw_fail(err,
-                   "--cert-critical: %g days is more than "
-                   "--cert-warning's %g",
-                   cfg->cert_crit, cfg->cert_warn);
+                   "--cert-critical: %s days is more than "
+                   "--cert-warning's %s (CRITICAL would come first)",
+                   cfg->cert_crit.text, cfg->cert_warn.text);
+  if (metric_labels_check(cfg, err) < 0)
+    return -1;
   if (cfg->token_cache && use_token_cache(cfg, err) < 0)
     return -1;
   r->headers = &cfg->headers;
@@ -334,8 +391,8 @@ sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err) {
   memset(cfg, 0, sizeof *cfg);
   sw_std_init(&cfg->std);
   api_codes_parse("200-299", &cfg->codes, err);
-  cfg->cert_warn = 14;
-  cfg->cert_crit = 7;
+  sw_range_parse("14:", "--cert-warning", &cfg->cert_warn, err);
+  sw_range_parse("7:", "--cert-critical", &cfg->cert_crit, err);
   cfg->rate_limit_state = SW_WARNING;
   cfg->req.follow = true;
   cfg->req.max_redirects = 10;

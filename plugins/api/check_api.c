@@ -39,6 +39,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   if (rc < 0 && err.msg[0]) {
     sw_check_raise(&check, SW_UNKNOWN);
     sw_check_summary(&check, "%s", err.msg);
+    api_perfdata_unsent(cfg, &check);
   } else {
     api_judge(cfg, &resp, rc < 0, d, &check);
   }

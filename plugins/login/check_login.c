@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "login.h"
 #include "streamwatch/plugin.h"
@@ -17,29 +18,62 @@
 #include "streamwatch/strbuf.h"
 #include "streamwatch/strvec.h"
 
-/* time (total), time_stepN, the phases of the slowest step, token_ttl,
- * steps; and -w/-c on the total. Returns the total. */
+/* The steps the configured flow makes when all goes well: what its
+ * time_stepN labels are, in every run (U for a step not reached). */
+static int planned_steps(const login_cfg *cfg) {
+  switch (cfg->flow) {
+  case FLOW_BASIC: return cfg->verify_rejects ? 2 : 1;
+  case FLOW_FORM: return cfg->success_url ? 3 : 2;
+  default: return 1;
+  }
+}
+
+/* A step's time, or -1 when it sent nothing (an error before the
+ * request: sw_http_perform leaves every phase unreached and total 0). */
+static double step_time(const login_step *s) {
+  const sw_http_times *t = &s->resp.t;
+  return t->total <= 0 && t->dns < 0 ? -1 : t->total;
+}
+
+/* A measured time for the text, as check_api writes it: "0.081", and
+ * "0.00039" below a millisecond, never "0.000" beside perfdata that is
+ * not 0. */
+static const char *secs(char *b, size_t n, double v) {
+  if (v >= 0.001 || v <= 0)
+    snprintf(b, n, "%.3f", v > 0 ? v : 0);
+  else
+    sw_perf_number(b, n, v, 6);
+  return b;
+}
+
+/* time (total), time_step1 .. time_stepN for every step the flow plans,
+ * the phases of the slowest step, token_ttl (token flows), steps; -w/-c
+ * on the total. Every label in every run, U when not measured. Returns
+ * the total, or -1 when no step sent anything. */
 static double add_perfdata(const login_cfg *cfg, const login_run *run,
                            sw_check *check) {
-  double total = 0;
-  int slow = 0;
+  double total = -1;
+  int slow = -1, planned = planned_steps(cfg);
+  sw_http_times none = {-1, -1, -1, -1, -1, -1};
   for (int i = 0; i < run->n; i++) {
-    total += run->steps[i].resp.t.total;
-    if (run->steps[i].resp.t.total > run->steps[slow].resp.t.total)
+    double t = step_time(&run->steps[i]);
+    if (t < 0)
+      continue;
+    total = (total < 0 ? 0 : total) + t;
+    if (slow < 0 || t > step_time(&run->steps[slow]))
       slow = i;
   }
   sw_check_perf_time(check, "time", total, &cfg->std.warn, &cfg->std.crit,
                      true);
-  for (int i = 0; i < run->n; i++) {
+  for (int i = 0; i < planned || i < run->n; i++) {
     char label[32];
     snprintf(label, sizeof label, "time_step%d", i + 1);
-    sw_check_perf_time(check, label, run->steps[i].resp.t.total, NULL, NULL,
+    sw_check_perf_time(check, label,
+                       i < run->n ? step_time(&run->steps[i]) : -1, NULL, NULL,
                        false);
   }
-  if (run->n > 0) {
-    sw_http_perf_phases(check, &run->steps[slow].resp.t,
-                        strncasecmp(cfg->url, "https:", 6) == 0);
-  }
+  sw_http_perf_phases(check, slow >= 0 ? &run->steps[slow].resp.t : &none,
+                      strncasecmp(cfg->url, "https:", 6) == 0);
   if (cfg->flow <= FLOW_PASSWORD) {
     sw_perf ttl = {.label = "token_ttl",
                    .measured = run->ttl > 0,
@@ -57,26 +91,68 @@ static double add_perfdata(const login_cfg *cfg, const login_run *run,
   return total;
 }
 
+/* -v: one line per step made, with its answer and time. */
+static void verbose_steps(const login_cfg *cfg, const login_run *run,
+                          sw_check *check) {
+  int planned = planned_steps(cfg);
+  for (int i = 0; i < run->n; i++) {
+    const login_step *st = &run->steps[i];
+    const sw_http_resp *r = &st->resp;
+    char t[32];
+    double v = step_time(st);
+    if (r->status > 0)
+      sw_check_sub(check, SW_OK,
+                   "step %d/%d %s: HTTP %ld%s%s, %s, %zu B, %ld redirect%s "
+                   "in %s s",
+                   i + 1, planned, st->what, r->status, r->reason[0] ? " " : "",
+                   r->reason,
+                   r->content_type[0] ? r->content_type : "no Content-Type",
+                   r->body_len, r->redirects, r->redirects == 1 ? "" : "s",
+                   secs(t, sizeof t, v));
+    else
+      sw_check_sub(check, SW_OK, "step %d/%d %s: no answer%s%s", i + 1,
+                   planned, st->what, r->err[0] ? ": " : "", r->err);
+  }
+}
+
 /* The summary of a login that worked, and the time thresholds. */
 static void ok_summary(const login_cfg *cfg, const login_run *run, double total,
                        sw_check *check) {
-  char url[160], ttl[64] = "", slow[96] = "";
+  char url[160], ttl[64] = "", slow[200] = "", t[32], said[128];
+  char short_ttl[200] = "";
   sw_buf b;
   sw_state s = sw_range_state(&cfg->std.warn, &cfg->std.crit, total);
   login_url_show(cfg, cfg->url, url, sizeof url, 120);
   if (run->ttl > 0) {
     sw_buf_fixed(&b, ttl, sizeof ttl);
     sw_buf_addf(&b, ", token valid %lld s", run->ttl);
+    /* a lifetime past --ttl-*: the first line says why (the sub-check
+     * of login_judge_token holds the same words) */
+    sw_state ts =
+        sw_range_state(&cfg->ttl_warn, &cfg->ttl_crit, (double)run->ttl);
+    if (ts != SW_OK) {
+      sw_range_describe(said, sizeof said,
+                        ts == SW_CRITICAL ? &cfg->ttl_crit : &cfg->ttl_warn,
+                        "s");
+      sw_buf_fixed(&b, short_ttl, sizeof short_ttl);
+      sw_buf_addf(&b, "token valid %lld s (%s: %s); ", run->ttl,
+                  ts == SW_CRITICAL ? "--ttl-critical" : "--ttl-warning",
+                  said);
+      ttl[0] = '\0'; /* said once, first */
+    }
   }
   if (s != SW_OK) {
+    sw_range_describe(said, sizeof said,
+                      s == SW_CRITICAL ? &cfg->std.crit : &cfg->std.warn, "s");
     sw_buf_fixed(&b, slow, sizeof slow);
-    sw_buf_addf(&b, "slow login: %s %s; ", s == SW_CRITICAL ? "-c" : "-w",
-                s == SW_CRITICAL ? cfg->std.crit.text : cfg->std.warn.text);
+    sw_buf_addf(&b, "slow login: took %s s (%s: %s); ",
+                secs(t, sizeof t, total), s == SW_CRITICAL ? "-c" : "-w",
+                said);
   }
   sw_check_raise(check, s);
-  sw_check_summary(check, "%s%s as %s at %s in %.3f s%s", slow,
+  sw_check_summary(check, "%s%s%s as %s at %s in %s s%s", short_ttl, slow,
                    login_flow_name(cfg->flow), run->who ? run->who : "?", url,
-                   total, ttl);
+                   secs(t, sizeof t, total), ttl);
 }
 
 /* A flow that ended without its verdict: something failed inside it (an
@@ -172,6 +248,8 @@ static int run(void *vcfg, const sw_deadline *d) {
   check.trace = &trace;
   login_flow_run(cfg, d, &r, &check);
   double total = add_perfdata(cfg, &r, &check);
+  if (cfg->std.verbose)
+    verbose_steps(cfg, &r, &check);
   if (!r.ok && (!check.summary || sw_check_state(&check) == SW_OK))
     no_verdict(cfg, &r, &check);
   else if (!check.summary)

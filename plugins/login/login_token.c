@@ -229,10 +229,15 @@ void login_judge_token(const login_cfg *cfg, login_run *run, sw_check *check) {
   json_object_object_get_ex(root, "access_token", &v);
   save_tokens(cfg, root, json_object_get_string(v), run->ttl, check);
   sw_state s = sw_range_state(&cfg->ttl_warn, &cfg->ttl_crit, (double)run->ttl);
-  if (s != SW_OK)
-    sw_check_sub(check, s, "token valid only %lld s (%s %s)", run->ttl,
-                 s == SW_CRITICAL ? "--ttl-critical" : "--ttl-warning",
-                 s == SW_CRITICAL ? cfg->ttl_crit.text : cfg->ttl_warn.text);
+  if (s != SW_OK) {
+    /* what the range alerts on, in sw_range_describe's one wording: the
+     * text cannot say the opposite of the range */
+    char said[128];
+    sw_range_describe(said, sizeof said,
+                      s == SW_CRITICAL ? &cfg->ttl_crit : &cfg->ttl_warn, "s");
+    sw_check_sub(check, s, "token valid %lld s (%s: %s)", run->ttl,
+                 s == SW_CRITICAL ? "--ttl-critical" : "--ttl-warning", said);
+  }
   json_object_put(root);
 }
 

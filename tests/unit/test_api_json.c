@@ -97,7 +97,10 @@ static void test_parse_forms(void) {
   parse_good("/a==b==c", "/a", API_J_EQ);
   parse_good("/a==x!=y", "/a", API_J_EQ);
   parse_good("/a~=x==y|z", "/a", API_J_MATCH);
-  parse_good("/a!==3", "/a", API_J_NE);
+  /* a '=' inside the value is the value's, once the operator is found */
+  parse_good("/a!=x=3", "/a", API_J_NE);
+  parse_good("/a==\"=x\"", "/a", API_J_EQ);
+  parse_good("/a~==x", "/a", API_J_MATCH);
 
   static const struct {
     const char *text;
@@ -152,6 +155,34 @@ static void test_parse_bad(void) {
   ok(strchr(err.msg, '\n') == NULL && strchr(err.msg, '|') == NULL,
      "a hostile -j is sanitised in its error (%s)", err.msg);
   ok(api_assert_parse(NULL, &a, &err) == -1, "NULL is refused");
+}
+
+/* The mistakes an administrator makes in -j: UNKNOWN naming -j and the
+ * fix, where they once were pointers judged "missing" (CRITICAL for a
+ * healthy service) or values compared as the wrong text. */
+static void test_parse_mistakes(void) {
+  parse_bad("/user=x", "has a single '=': use '/user==x' to compare, or "
+                       "'/user' alone to test that it exists");
+  parse_bad("/a/b=1", "use '/a/b==1' to compare, or '/a/b' alone");
+  parse_bad("/user=~^al", "the regex operator is '~=': write '/user~=^al'");
+  parse_bad("/user===x", "'===' is no operator: write '/user==x'");
+  parse_bad("/a!==3", "'!==' is no operator: write '/a!=3'");
+  parse_bad("/count>=3", "-j compares with ==, != and ~= only");
+  parse_bad("/count<=3", "-M 'LABEL=POINTER;RANGE'");
+  parse_bad("/count>3", "-j compares with ==, != and ~= only");
+  parse_bad("/user == x", "the space before '==' would be part of the "
+                          "pointer: write '/user==x'");
+  parse_bad("/user\t!=x", "write '/user!=x'");
+  parse_bad("/user== x", "a space around a text value");
+  parse_bad("/user==x ", "a space around a text value");
+  parse_bad("status==ok", "write '/status==ok'");
+  parse_bad("$.status", "is JSONPath");
+  parse_bad("/items[0]/id", "an array index is a path segment");
+  /* still fine: JSON values with spaces, a quoted text with them */
+  parse_good("/a== 3 ", "/a", API_J_EQ);
+  parse_good("/a==\" x\"", "/a", API_J_EQ);
+  parse_good("/a~= x", "/a", API_J_MATCH);
+  parse_good("/a[b]", "/a[b]", API_J_EXISTS);
 }
 
 /* Evaluates text against doc: the result and the exact message. */
@@ -316,6 +347,16 @@ static void test_metric_parse(void) {
               "/tracks/total", "@1:5", "~:10");
   metric_good("doc=", "doc", "", "", "");
   metric_good("a=/a~1b=c", "a", "/a~1b=c", "", "");
+  {
+    api_metric m;
+    sw_err err = {{0}};
+    api_metric_parse("t.total-2_x=/t", &m, &err);
+    is_str(m.perf, "t_total-2_x", "-M's perfdata label has '.' as '_'");
+  }
+  metric_bad("/latency_ms", "has no label: write 'LABEL=/latency_ms'");
+  metric_bad("lat==/x", "one '=' goes between LABEL and POINTER: write "
+                        "'lat=/x'");
+  metric_bad("lat=latency", "write 'lat=/latency'");
   metric_bad("", "empty metric");
   metric_bad("lat", "LABEL=POINTER");
   metric_bad("=/x", "empty label");
@@ -673,6 +714,7 @@ int main(void) {
   test_eval_compare(doc);
   test_eval_hostile(doc);
   test_metric_parse();
+  test_parse_mistakes();
   test_metric_eval(doc);
   test_body();
   test_budget();
