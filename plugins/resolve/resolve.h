@@ -10,7 +10,9 @@
 enum {
   RESOLVE_MAX_NAMES = 64,
   RESOLVE_MAX_SERVERS = 32,
-  RESOLVE_MAX_EXPECT = 32
+  RESOLVE_MAX_EXPECT = 32,
+  RESOLVE_MAX_SNAME = 32, /* -s NAME=ADDR: NAME's length */
+  RESOLVE_MAX_PIECE = 256 /* one value of an -a comma list */
 };
 
 /* --resolv-conf files larger than this are refused (real ones are a
@@ -27,17 +29,35 @@ typedef struct {
   int family;       /* AF_INET/AF_INET6 for addresses, 0 for text */
   unsigned char addr[16];
   int prefix; /* CIDR prefix length (32/128 for one address) */
+  size_t group; /* which -a it came from: an -a of one value is met by
+                   any answer matching it; a comma list (check_dns's
+                   "-a 10.0.0.1,10.0.0.2") only by exactly that set */
 } resolve_expect;
+
+/* One -a as given: its values are expects[first .. first + n - 1]. */
+typedef struct {
+  const char *text; /* as given, for messages */
+  size_t first, n;
+  bool set; /* a comma list of two or more values */
+} resolve_group;
 
 typedef struct {
   sw_std_opts std;
   const char *names[RESOLVE_MAX_NAMES];
   size_t nnames;
   sw_dns_server servers[RESOLVE_MAX_SERVERS];
+  /* -s NAME=ADDR: NAME, else "" (the address names the resolver) */
+  char snames[RESOLVE_MAX_SERVERS][RESOLVE_MAX_SNAME + 1];
   size_t nservers;
   const char *resolv_conf;
+  const char *expect_args[RESOLVE_MAX_EXPECT]; /* -a as given, parsed
+                                                  once -q is known */
+  size_t nexpect_args;
   resolve_expect expects[RESOLVE_MAX_EXPECT];
   size_t nexpects;
+  resolve_group groups[RESOLVE_MAX_EXPECT];
+  size_t ngroups;
+  char pieces[RESOLVE_MAX_EXPECT][RESOLVE_MAX_PIECE]; /* comma-list values */
   bool expect_all, expect_nxdomain, consistent, expect_aa;
   sw_range fail_warn, fail_crit;
   sw_dns_opts dns;
@@ -60,12 +80,25 @@ int resolve_expect_parse(const char *text, resolve_expect *e, sw_err *err);
  * (RFC 4343) and a trailing dot; TXT and CAA texts exactly, whole. */
 bool resolve_expect_match(const resolve_expect *e, const sw_dns_rr *rr);
 
-/* The perfdata label of the time of name on server (its label):
- * "time_NAME@SERVER", or, when that would not fit n bytes (n >= 96),
- * NAME cut with "~" and 8 hex digits of a hash of the whole NAME, so two
- * long names keep distinct, stable labels. Can't fail. */
-void resolve_time_label(const char *name, const char *server, char *out,
-                        size_t n);
+/* Parses every -a of cfg->expect_args (split at commas into a set,
+ * except for TXT and CAA, whose texts may hold commas) into expects and
+ * groups. Returns 0, or -1 with err naming -a. */
+int resolve_expect_groups(resolve_cfg *cfg, sw_err *err);
+
+/* How output text names resolver s: its -s NAME, else its address
+ * ("10.0.0.1", "10.0.0.1:5353", "[::1]:5353"). Can't fail. */
+const char *resolve_server_name(const resolve_cfg *cfg, size_t s);
+
+/* The perfdata label of the time of name on resolver s, as printed
+ * (only [A-Za-z0-9_-]): "time" for one name on one resolver, else
+ * "time_NAME_RESOLVER", RESOLVER being the -s NAME or else the address
+ * (brackets dropped, "_PORT" only when a port was given), every other
+ * byte '_'. Stable while the configuration is. When it would not fit n
+ * bytes (n >= 96), NAME is cut and followed by "_h" and 8 hex digits of
+ * a hash of the whole NAME, so long names keep distinct, stable labels.
+ * Can't fail. */
+void resolve_time_label(const resolve_cfg *cfg, const char *name, size_t s,
+                        char *out, size_t n);
 
 /* Judges every query and fills the check: sub-check lines, summary,
  * perfdata, state. q holds cfg->nnames x cfg->nservers queries. */

@@ -22,6 +22,7 @@ typedef struct {
   bool failed;    /* counts against --fail-warning/--fail-critical */
   bool unknown;   /* a limit of ours, not the server: UNKNOWN */
   bool timed;     /* the duration is part of what (answers, timeouts) */
+  bool measured;  /* the time is known: text shows it, perfdata too */
   char what[600]; /* "SERVFAIL", "10.1.2.4 (TTL 300, 0.8 ms)", ... */
   char dur[32];
 } verdict;
@@ -81,26 +82,82 @@ static void list_answers(const sw_dns_reply *r, sw_buf *b) {
   sw_buf_addf(b, " (TTL %lu", ttl);
 }
 
-/* The first answer that no -a covers, or NULL. Unless all (-L), NULL as
- * soon as any answer matches: the default rule is "any matches any". */
-static const sw_dns_rr *unexpected(const resolve_cfg *cfg,
-                                   const sw_dns_reply *r, bool all) {
-  const sw_dns_rr *first_bad = NULL;
-  for (size_t i = 0; i < r->nrrs; i++) {
-    bool hit = false;
-    for (size_t e = 0; e < cfg->nexpects && !hit; e++)
-      hit = resolve_expect_match(&cfg->expects[e], &r->rrs[i]);
-    if (hit && !all)
-      return NULL;
-    if (!hit && !first_bad)
-      first_bad = &r->rrs[i];
-  }
-  return first_bad;
+/* Does record rr match some value of -a group g (any group: g ==
+ * SIZE_MAX)? */
+static bool covered(const resolve_cfg *cfg, const sw_dns_rr *rr, size_t g) {
+  for (size_t e = 0; e < cfg->nexpects; e++)
+    if ((g == SIZE_MAX || cfg->expects[e].group == g) &&
+        resolve_expect_match(&cfg->expects[e], rr))
+      return true;
+  return false;
 }
 
+/* The first value of group g that no answer matches, or NULL. */
+static const resolve_expect *missing(const resolve_cfg *cfg,
+                                     const sw_dns_reply *r, size_t g) {
+  const resolve_group *gr = &cfg->groups[g];
+  for (size_t e = gr->first; e < gr->first + gr->n; e++) {
+    bool hit = false;
+    for (size_t i = 0; i < r->nrrs && !hit; i++)
+      hit = resolve_expect_match(&cfg->expects[e], &r->rrs[i]);
+    if (!hit)
+      return &cfg->expects[e];
+  }
+  return NULL;
+}
+
+/* Is -a group g met? One value: by any answer matching it. A comma list
+ * (check_dns): by exactly that set, every answer in it and every value
+ * answered. */
+static bool group_met(const resolve_cfg *cfg, const sw_dns_reply *r,
+                      size_t g) {
+  for (size_t i = 0; i < r->nrrs; i++) {
+    bool hit = covered(cfg, &r->rrs[i], g);
+    if (hit && !cfg->groups[g].set)
+      return true;
+    if (!hit && cfg->groups[g].set)
+      return false;
+  }
+  return cfg->groups[g].set && missing(cfg, r, g) == NULL;
+}
+
+/* "10.9.0.0/16 or exactly 10.1.2.4,10.1.2.5": what -a asked for. */
 static void expected_list(const resolve_cfg *cfg, sw_buf *b) {
-  for (size_t e = 0; e < cfg->nexpects; e++)
-    sw_buf_addf(b, "%s%s", e ? ", " : "", cfg->expects[e].text);
+  for (size_t g = 0; g < cfg->ngroups; g++)
+    sw_buf_addf(b, "%s%s%s", g ? " or " : "",
+                cfg->groups[g].set ? "exactly " : "", cfg->groups[g].text);
+}
+
+/* The -a verdict on answers r: true when met (no text), else the reason
+ * in w. The default rule is "any -a met"; -L adds "no answer outside
+ * every -a". */
+static bool expect_verdict(const resolve_cfg *cfg, const sw_dns_reply *r,
+                           sw_buf *w) {
+  bool met = false;
+  const sw_dns_rr *stray = NULL;
+  for (size_t g = 0; g < cfg->ngroups && !met; g++)
+    met = group_met(cfg, r, g);
+  for (size_t i = 0; i < r->nrrs && !stray; i++)
+    if (!covered(cfg, &r->rrs[i], SIZE_MAX))
+      stray = &r->rrs[i];
+  if (met && !(cfg->expect_all && stray))
+    return true;
+  if (stray) {
+    sw_buf_addf(w, "unexpected answer %s", stray->text);
+  } else {
+    /* every answer is some -a's, yet no list is complete */
+    const resolve_expect *gone = NULL;
+    for (size_t g = 0; g < cfg->ngroups && !gone; g++)
+      gone = cfg->groups[g].set ? missing(cfg, r, g) : NULL;
+    if (gone)
+      sw_buf_addf(w, "%s missing from the answers", gone->text);
+    else
+      sw_buf_puts(w, "answers match no -a list exactly");
+  }
+  sw_buf_puts(w, " (expected ");
+  expected_list(cfg, w);
+  sw_buf_puts(w, ")");
+  return false;
 }
 
 /* A NOERROR reply with records of the asked type. */
@@ -111,15 +168,11 @@ static void judge_answers(const resolve_cfg *cfg, const sw_dns_query *q,
   sw_buf lb;
   sw_buf_fixed(&lb, list, sizeof list);
   list_answers(r, &lb);
-  const sw_dns_rr *bad =
-      cfg->nexpects ? unexpected(cfg, r, cfg->expect_all) : NULL;
   v->failed = true;
   if (cfg->expect_nxdomain) {
     sw_buf_addf(w, "exists (expected NXDOMAIN): %s)", list);
-  } else if (bad) {
-    sw_buf_addf(w, "unexpected answer %s (expected ", bad->text);
-    expected_list(cfg, w);
-    sw_buf_puts(w, ")");
+  } else if (cfg->ngroups && !expect_verdict(cfg, r, w)) {
+    /* the reason is in w */
   } else if (cfg->expect_aa && !r->aa) {
     sw_buf_puts(w, "not authoritative (AA flag clear)");
   } else {
@@ -176,12 +229,22 @@ static void judge_reply(const resolve_cfg *cfg, const sw_dns_query *q,
   }
 }
 
+/* Did q end with a time worth reporting? The one rule for both the
+ * text and the perfdata, so the text never shows a time the perfdata
+ * calls U: a reply (even one past our limit), a refusal or a malformed
+ * reply arrived; a timeout or a local error measured nothing. */
+static bool measured(const sw_dns_query *q) {
+  return q->outcome == SW_DNS_REPLY || q->outcome == SW_DNS_CONNREFUSED ||
+         q->outcome == SW_DNS_MALFORMED || q->outcome == SW_DNS_LIMIT;
+}
+
 static void judge_query(const resolve_cfg *cfg, const sw_dns_query *q,
                         verdict *v) {
   sw_buf w;
   memset(v, 0, sizeof *v);
   sw_buf_fixed(&w, v->what, sizeof v->what);
   fmt_dur(v->dur, sizeof v->dur, q->elapsed);
+  v->measured = measured(q);
   v->failed = true;
   switch (q->outcome) {
   case SW_DNS_REPLY: judge_reply(cfg, q, v, &w); break;
@@ -223,7 +286,8 @@ static void problem_list(const resolve_cfg *cfg, const sw_dns_query *q,
                   sw_dns_qtype_name(cfg->dns.qtype));
     else
       sw_buf_puts(b, ", ");
-    sw_buf_addf(b, "%s from %s", v[i].what, cfg->servers[q[i].server].label);
+    sw_buf_addf(b, "%s from %s", v[i].what,
+                resolve_server_name(cfg, q[i].server));
     last_name = q[i].name;
   }
 }
@@ -235,9 +299,9 @@ static void disagreement(const resolve_cfg *cfg, const sw_dns_query *x0,
                          const sw_dns_rr **s, size_t at, sw_buf *b) {
   size_t n0 = x0->reply.nrrs, n = x->reply.nrrs;
   sw_buf_addf(b, "resolvers disagree on %s: %s says ", x->name,
-              cfg->servers[x0->server].label);
+              resolve_server_name(cfg, x0->server));
   list_rrs(b, s0, n0);
-  sw_buf_addf(b, ", %s says ", cfg->servers[x->server].label);
+  sw_buf_addf(b, ", %s says ", resolve_server_name(cfg, x->server));
   list_rrs(b, s, n);
   /* records that print the same (a TXT cut at 200 characters, bytes
    * shown as '?') still differ: say so rather than show equal lists */
@@ -338,11 +402,8 @@ static void add_perfdata(const resolve_cfg *cfg, const sw_dns_query *q,
                  .crit = &cfg->std.crit,
                  .has_min = true,
                  .min = 0};
-    resolve_time_label(q[i].name, cfg->servers[q[i].server].label, p.label,
-                       sizeof p.label);
-    p.measured = q[i].outcome == SW_DNS_REPLY ||
-                 q[i].outcome == SW_DNS_CONNREFUSED ||
-                 q[i].outcome == SW_DNS_MALFORMED;
+    resolve_time_label(cfg, q[i].name, q[i].server, p.label, sizeof p.label);
+    p.measured = measured(&q[i]);
     p.value = q[i].elapsed;
     sw_check_perf(check, &p);
     if (q[i].outcome != SW_DNS_REPLY || q[i].reply.rcode != 0)
@@ -393,9 +454,10 @@ static void ok_summary(const resolve_cfg *cfg, const sw_dns_query *q,
                        const verdict *v, size_t nq, size_t slow, sw_buf *b) {
   char dur[32];
   if (nq == 1) {
+    bool show = !v[0].timed && v[0].measured;
     sw_buf_addf(b, "%s %s: %s%s%s", q[0].name,
                 sw_dns_qtype_name(cfg->dns.qtype), v[0].what,
-                v[0].timed ? "" : " in ", v[0].timed ? "" : v[0].dur);
+                show ? " in " : "", show ? v[0].dur : "");
     return;
   }
   fmt_dur(dur, sizeof dur, slow < nq ? q[slow].elapsed : 0);
@@ -419,10 +481,15 @@ static void add_lines(const resolve_cfg *cfg, const sw_dns_query *q,
                  : !v[i].failed                   ? SW_OK
                  : q[i].outcome == SW_DNS_TIMEOUT ? timeout_state
                                                   : fail_state;
-    sw_check_sub(check, s, "%s @%s: %s%s%s%s", q[i].name,
-                 cfg->servers[q[i].server].label, v[i].what,
-                 v[i].timed ? "" : " (", v[i].timed ? "" : v[i].dur,
-                 v[i].timed ? "" : ")");
+    const sw_dns_server *sv = &cfg->servers[q[i].server];
+    const char *sname = cfg->snames[q[i].server];
+    bool dur = !v[i].timed && v[i].measured;
+    /* a named resolver's line also gives its address: the on-call
+     * person needs both */
+    sw_check_sub(check, s, "%s @%s%s%s%s: %s%s%s%s", q[i].name,
+                 sname[0] ? sname : sv->label, sname[0] ? " (" : "",
+                 sname[0] ? sv->label : "", sname[0] ? ")" : "", v[i].what,
+                 dur ? " (" : "", dur ? v[i].dur : "", dur ? ")" : "");
   }
 }
 
@@ -434,12 +501,14 @@ static sw_state time_summary(const resolve_cfg *cfg, const sw_dns_query *q,
   sw_state st = sw_range_state(&cfg->std.warn, &cfg->std.crit, q[slow].elapsed);
   if (st == SW_OK)
     return st;
-  char dur[32];
+  char dur[32], range[96];
   fmt_dur(dur, sizeof dur, q[slow].elapsed);
-  sw_buf_addf(b, "%sslowest answer %s from %s for %s (%s %s)",
-              b->len ? "; " : "", dur, cfg->servers[q[slow].server].label,
-              q[slow].name, st == SW_CRITICAL ? "-c" : "-w",
-              st == SW_CRITICAL ? cfg->std.crit.text : cfg->std.warn.text);
+  /* what the crossed range alerts on, in the one wording of lib */
+  sw_range_describe(range, sizeof range,
+                    st == SW_CRITICAL ? &cfg->std.crit : &cfg->std.warn, "s");
+  sw_buf_addf(b, "%sslowest answer %s from %s for %s (%s: %s)",
+              b->len ? "; " : "", dur, resolve_server_name(cfg, q[slow].server),
+              q[slow].name, st == SW_CRITICAL ? "-c" : "-w", range);
   return st;
 }
 

@@ -20,68 +20,88 @@ enum {
 };
 
 void resolve_help(FILE *out) {
+  /* Options at column 2, meanings at column 28; an option too long for
+   * that gets its meaning on the next line, so the columns stay aligned. */
   fputs(
       "check_resolve: DNS resolution of one or many names on one or many "
       "resolvers\n"
       "\n"
       "Usage: check_resolve -H NAME [-H NAME ...]\n"
-      "         [-s SERVER[:PORT] ... | --resolv-conf FILE] [-q TYPE] [-a "
-      "EXPECT ...]\n"
-      "         [-L] [-n] [-C] [-A] [--tcp] [--no-recursion] [-w RANGE] [-c "
+      "         [-s [NAME=]ADDR[:PORT] ... | --resolv-conf FILE] [-q TYPE]\n"
+      "         [-a VALUE[,VALUE...] ...] [-L] [-n] [-C] [-A] [--tcp]\n"
+      "         [--no-recursion] [-w RANGE] [-c RANGE] [--fail-warning "
       "RANGE]\n"
-      "         [--fail-warning RANGE] [--fail-critical RANGE] [--retries N]\n"
-      "         [-t SECONDS[:STATE]] [-4|-6] [-v]\n"
+      "         [--fail-critical RANGE] [--retries N] [-t SECONDS[:STATE]]\n"
+      "         [-4|-6] [--extra-opts [SECTION][@FILE]] [-v]\n"
       "\n"
       "Every name is asked of every resolver, all at once, through c-ares.\n"
       "\n"
       "Options:\n"
-      " -H, --hostname=NAME       name to resolve; repeatable\n"
-      " -s, --server=ADDR[:PORT]  resolver to ask; repeatable; IPv6: "
-      "[2001:db8::1]:53\n"
+      " -H, --hostname=NAME       name to resolve; repeatable (once per "
+      "name)\n"
+      " -s, --server=[NAME=]ADDR[:PORT]\n"
+      "                           resolver to ask; repeatable (once per "
+      "resolver);\n"
+      "                           IPv6: [2001:db8::1]:53; NAME (letters, "
+      "digits,\n"
+      "                           '_', '-', at most 32) is used in perfdata "
+      "labels\n"
+      "                           and output: -s ns1=192.0.2.53\n"
       "                           (default: each nameserver of --resolv-conf)\n"
       "     --resolv-conf=FILE    where default resolvers come from "
       "(/etc/resolv.conf;\n"
       "                           a regular file of at most 1 MiB)\n"
       " -q, --querytype=TYPE      A (default), AAAA, CNAME, MX, NS, TXT, SRV, "
       "SOA,\n"
-      "                           PTR or CAA\n"
-      " -a, --expect=VALUE        expected answer: address, CIDR (10.0.0.0/8) "
+      "                           PTR or CAA; one type per run\n"
+      " -a, --expect=VALUE[,VALUE...]\n"
+      "                           expected answer: address, CIDR (10.0.0.0/8) "
       "or text\n"
       "                           (host.example. for CNAME/MX/NS/SRV "
       "targets);\n"
-      "                           repeatable;\n"
-      "                           OK when any answer matches any expectation\n"
+      "                           repeatable: OK when any answer matches any "
+      "-a;\n"
+      "                           a comma list (as check_dns takes it) is met "
+      "only\n"
+      "                           by exactly that set of answers (not for TXT, "
+      "CAA)\n"
       " -L, --expect-all          every answer must match some -a\n"
       " -n, --expect-nxdomain     NXDOMAIN is the OK outcome (the name must "
       "not exist)\n"
       " -C, --consistent          resolvers must give the same answers, else "
       "WARNING\n"
-      " -A, --expect-authoritative  the AA flag must be set\n"
+      " -A, --expect-authoritative\n"
+      "                           the AA flag must be set\n"
       "     --tcp                 query over TCP instead of UDP\n"
       "     --no-recursion        clear the RD flag (ask an authoritative "
       "server)\n"
       " -w, --warning=RANGE       slowest response time, seconds (e.g. 0.5)\n"
       " -c, --critical=RANGE      slowest response time, seconds (e.g. 1)\n"
       "     --fail-warning=RANGE  number of failed queries that warns\n"
-      "     --fail-critical=RANGE number of failed queries that is critical "
+      "     --fail-critical=RANGE\n"
+      "                           number of failed queries that is critical "
       "(default 0)\n"
       "     --retries=N           c-ares tries per resolver, 1 to 5 (default "
       "1)\n"
-      " -t, --timeout=SECONDS[:STATE]  deadline for the whole run (default "
+      " -t, --timeout=SECONDS[:STATE]\n"
+      "                           deadline for the whole run (default "
       "10:critical)\n"
       " -4, --use-ipv4            only IPv4 resolvers from --resolv-conf\n"
       " -6, --use-ipv6            only IPv6 resolvers from --resolv-conf\n"
-      "     --extra-opts=[SECTION][@FILE]  read options from an ini file\n"
-      " -v, --verbose             more detail: -v the CNAME chain and AA flag, "
-      "-vv the\n"
-      "                           queries sent, -vvv a hex dump of every "
-      "reply\n"
+      "     --extra-opts=[SECTION][@FILE]\n"
+      "                           read options from an ini file\n"
+      " -v, --verbose             more detail: -v the CNAME chain, AA flag and "
+      "parse\n"
+      "                           errors, -vv the queries sent, -vvv a hex "
+      "dump of\n"
+      "                           every reply\n"
       " -h, --help                this help\n"
       " -V, --version             version and library versions\n"
       "\n"
       "Examples:\n"
-      "  check_resolve -H api.example.com -s 10.0.0.1 -s 10.0.0.2 -a "
-      "192.0.2.0/24\n"
+      "  check_resolve -H api.example.com -s ns1=10.0.0.1 -s ns2=10.0.0.2 \\\n"
+      "                -a 192.0.2.0/24\n"
+      "  check_resolve -H api.example.com -a 192.0.2.4,192.0.2.5\n"
       "  check_resolve -H api.example.com -H cdn.example.com -C -w 0.2 -c 1\n"
       "  check_resolve -H old.example.com -n -s 10.0.0.1\n"
       "  check_resolve -H example.com -q MX -a mx1.example. -L\n"
@@ -93,7 +113,11 @@ void resolve_help(FILE *out) {
       "Time is in seconds with fractions. A failed query is any that did not "
       "give\n"
       "the expected outcome: rcode, NODATA, timeout, refused, malformed, "
-      "mismatch.\n",
+      "mismatch.\n"
+      "Perfdata: time (one name, one resolver) or time_NAME_RESOLVER per "
+      "query,\n"
+      "failed, answers, ttl_min; every label in every run, U when "
+      "unmeasured.\n",
       out);
 }
 
@@ -152,6 +176,73 @@ bool resolve_expect_match(const resolve_expect *e, const sw_dns_rr *rr) {
   return e->keylen == kl && strncasecmp(e->text, k, kl) == 0;
 }
 
+/* Adds one value of -a (text lives as long as cfg) to group g. */
+static int add_expect(resolve_cfg *cfg, const char *text, size_t g,
+                      sw_err *err) {
+  if (cfg->nexpects == RESOLVE_MAX_EXPECT)
+    return sw_fail(err, "-a: at most %d expected values", RESOLVE_MAX_EXPECT);
+  resolve_expect *e = &cfg->expects[cfg->nexpects];
+  if (resolve_expect_parse(text, e, err) < 0)
+    return -1;
+  e->group = g;
+  cfg->nexpects++;
+  cfg->groups[g].n++;
+  return 0;
+}
+
+/* Splits a check_dns style list "10.0.0.1,10.0.0.2" (spaces around the
+ * values allowed) into group g's values, copied into cfg->pieces. */
+static int split_list(resolve_cfg *cfg, const char *arg, size_t g,
+                      sw_err *err) {
+  const char *p = arg;
+  for (;;) {
+    const char *comma = strchr(p, ',');
+    const char *end = comma ? comma : p + strlen(p);
+    while (p < end && *p == ' ')
+      p++;
+    while (end > p && end[-1] == ' ')
+      end--;
+    size_t len = (size_t)(end - p), k = cfg->nexpects;
+    if (len == 0)
+      return sw_fail(err, "-a: empty value in the list '%s' (give "
+                     "VALUE,VALUE,...)", arg);
+    if (k == RESOLVE_MAX_EXPECT || len >= RESOLVE_MAX_PIECE)
+      return sw_fail(err, "-a: list '%.60s' too long (at most %d values of "
+                     "%d characters)", arg, RESOLVE_MAX_EXPECT,
+                     RESOLVE_MAX_PIECE - 1);
+    memcpy(cfg->pieces[k], p, len);
+    cfg->pieces[k][len] = '\0';
+    if (add_expect(cfg, cfg->pieces[k], g, err) < 0)
+      return -1;
+    if (!comma)
+      return 0;
+    p = comma + 1;
+  }
+}
+
+int resolve_expect_groups(resolve_cfg *cfg, sw_err *err) {
+  int qt = cfg->dns.qtype;
+  /* TXT and CAA texts may hold commas ("v=spf1 a,b"): always whole */
+  bool lists = qt != SW_DNS_TXT && qt != SW_DNS_CAA;
+  cfg->nexpects = cfg->ngroups = 0;
+  for (size_t i = 0; i < cfg->nexpect_args; i++) {
+    const char *arg = cfg->expect_args[i];
+    resolve_group *g = &cfg->groups[cfg->ngroups];
+    *g = (resolve_group){.text = arg, .first = cfg->nexpects};
+    int rc = lists && strchr(arg, ',') ? split_list(cfg, arg, cfg->ngroups, err)
+                                       : add_expect(cfg, arg, cfg->ngroups, err);
+    if (rc < 0)
+      return -1;
+    g->set = g->n > 1;
+    cfg->ngroups++;
+  }
+  return 0;
+}
+
+const char *resolve_server_name(const resolve_cfg *cfg, size_t s) {
+  return cfg->snames[s][0] ? cfg->snames[s] : cfg->servers[s].label;
+}
+
 /* FNV-1a (32 bits) of s: a stable short tag for a cut label. */
 static unsigned long fnv1a(const char *s) {
   unsigned long h = 2166136261UL;
@@ -160,18 +251,41 @@ static unsigned long fnv1a(const char *s) {
   return h;
 }
 
-void resolve_time_label(const char *name, const char *server, char *out,
+/* The resolver part of a label: its name, or its address without
+ * brackets and with "_PORT" only when a port was given, so the label
+ * reads 127_0_0_53_5353 or 2001_db8__53_5353. */
+static void server_part(const resolve_cfg *cfg, size_t s, char *out,
                         size_t n) {
-  size_t nl = strlen(name), sl = strlen(server);
-  if (5 + nl + 1 + sl < n) {
-    snprintf(out, n, "time_%s@%s", name, server);
+  const sw_dns_server *sv = &cfg->servers[s];
+  if (cfg->snames[s][0])
+    snprintf(out, n, "%s", cfg->snames[s]);
+  else if (strcmp(sv->label, sv->addr) == 0)
+    snprintf(out, n, "%s", sv->addr);
+  else
+    snprintf(out, n, "%s_%u", sv->addr, (unsigned)sv->port);
+}
+
+void resolve_time_label(const resolve_cfg *cfg, const char *name, size_t s,
+                        char *out, size_t n) {
+  char server[80], raw[512];
+  if (cfg->nnames == 1 && cfg->nservers == 1) {
+    snprintf(out, n, "time");
     return;
   }
-  /* "time_" PREFIX "~" 8 hex "@" SERVER: server labels are < 64 bytes */
-  size_t keep = n - 1 - 5 - 1 - 8 - 1 - sl;
-  while (keep > 0 && ((unsigned char)name[keep] & 0xC0) == 0x80)
-    keep--; /* never half a UTF-8 character */
-  snprintf(out, n, "time_%.*s~%08lx@%s", (int)keep, name, fnv1a(name), server);
+  server_part(cfg, s, server, sizeof server);
+  size_t nl = strlen(name), sl = strlen(server);
+  if (5 + nl + 1 + sl < n) {
+    snprintf(raw, sizeof raw, "time_%s_%s", name, server);
+  } else {
+    /* "time_" PREFIX "_h" 8 hex "_" SERVER: server parts are < 64 bytes;
+     * every byte of the prefix becomes '_' or stays, so a cut in the
+     * middle of a UTF-8 character prints no half character */
+    size_t keep = n - 1 - 5 - 2 - 8 - 1 - sl;
+    snprintf(raw, sizeof raw, "time_%.*s_h%08lx_%s", (int)keep, name,
+             fnv1a(name), server);
+  }
+  if (sw_perf_label(out, n, raw) < 0)
+    snprintf(out, n, "time"); /* not reached: raw fits n by construction */
 }
 
 /* Reads the default resolvers, filtered by -4/-6: the whole file, up to
@@ -229,6 +343,38 @@ static int check_name(const char *name) {
   return 0;
 }
 
+/* -s [NAME=]ADDR[:PORT]. NAME is what labels and output call the
+ * resolver; a list ("10.0.0.1,10.0.0.2") is refused with the fix. */
+static int server_option(resolve_cfg *cfg, const char *arg, sw_err *err) {
+  const char *eq = strchr(arg, '=');
+  size_t k = cfg->nservers;
+  if (k == RESOLVE_MAX_SERVERS)
+    return sw_fail(err, "-s: at most %d servers", RESOLVE_MAX_SERVERS);
+  if (strchr(arg, ','))
+    return sw_fail(err,
+                   "-s: '%s' is a list; give -s once per resolver (-s "
+                   "10.0.0.1 -s 10.0.0.2)",
+                   arg);
+  if (eq) {
+    size_t nl = (size_t)(eq - arg);
+    if (nl == 0 || nl > RESOLVE_MAX_SNAME ||
+        strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                    "0123456789_-") != nl)
+      return sw_fail(err,
+                     "-s: invalid resolver name in '%s' (NAME=ADDR, NAME of "
+                     "1 to %d letters, digits, '_' or '-': -s "
+                     "ns1=192.0.2.53)",
+                     arg, RESOLVE_MAX_SNAME);
+    memcpy(cfg->snames[k], arg, nl);
+    cfg->snames[k][nl] = '\0';
+    arg = eq + 1;
+  }
+  if (sw_dns_server_parse(arg, &cfg->servers[k], err) < 0)
+    return -1;
+  cfg->nservers++;
+  return 0;
+}
+
 /* One plugin option; returns 0 or -1 with err. */
 static int resolve_option(void *vcfg, int c, const char *arg, sw_err *err) {
   resolve_cfg *cfg = vcfg;
@@ -237,6 +383,11 @@ static int resolve_option(void *vcfg, int c, const char *arg, sw_err *err) {
   case 'H':
     if (cfg->nnames == RESOLVE_MAX_NAMES)
       return sw_fail(err, "-H: at most %d names", RESOLVE_MAX_NAMES);
+    if (strchr(arg, ','))
+      return sw_fail(err,
+                     "-H: '%s' is a list; give -H once per name (-H "
+                     "a.example -H b.example)",
+                     arg);
     if (check_name(arg) < 0)
       return sw_fail(err,
                      "-H: invalid name '%s' (at most 253 characters, labels "
@@ -244,11 +395,13 @@ static int resolve_option(void *vcfg, int c, const char *arg, sw_err *err) {
                      arg);
     cfg->names[cfg->nnames++] = arg;
     return 0;
-  case 's':
-    if (cfg->nservers == RESOLVE_MAX_SERVERS)
-      return sw_fail(err, "-s: at most %d servers", RESOLVE_MAX_SERVERS);
-    return sw_dns_server_parse(arg, &cfg->servers[cfg->nservers++], err);
+  case 's': return server_option(cfg, arg, err);
   case 'q':
+    if (strchr(arg, ','))
+      return sw_fail(err,
+                     "-q: one query type per run ('%s' given); run one "
+                     "check per type",
+                     arg);
     if (sw_dns_qtype_parse(arg, &cfg->dns.qtype) < 0)
       return sw_fail(err,
                      "-q: unsupported query type '%s' (A, AAAA, CNAME, "
@@ -256,9 +409,10 @@ static int resolve_option(void *vcfg, int c, const char *arg, sw_err *err) {
                      arg);
     return 0;
   case 'a':
-    if (cfg->nexpects == RESOLVE_MAX_EXPECT)
+    if (cfg->nexpect_args == RESOLVE_MAX_EXPECT)
       return sw_fail(err, "-a: at most %d expectations", RESOLVE_MAX_EXPECT);
-    return resolve_expect_parse(arg, &cfg->expects[cfg->nexpects++], err);
+    cfg->expect_args[cfg->nexpect_args++] = arg; /* parsed once -q is known */
+    return 0;
   case 'L': cfg->expect_all = true; return 0;
   case 'n': cfg->expect_nxdomain = true; return 0;
   case 'C': cfg->consistent = true; return 0;
@@ -291,6 +445,13 @@ static int reject_duplicates(const resolve_cfg *cfg, sw_err *err) {
       if (strcmp(cfg->servers[i].addr, cfg->servers[j].addr) == 0 &&
           cfg->servers[i].port == cfg->servers[j].port)
         return sw_fail(err, "-s: %s given twice", cfg->servers[i].label);
+      else if (cfg->snames[i][0] &&
+               strcmp(cfg->snames[i], cfg->snames[j]) == 0)
+        return sw_fail(err,
+                       "-s: name '%s' given to two resolvers (%s and %s); "
+                       "give each its own name",
+                       cfg->snames[i], cfg->servers[j].label,
+                       cfg->servers[i].label);
   return 0;
 }
 
@@ -313,18 +474,18 @@ static int reject_impossible_expect(const resolve_cfg *cfg, sw_err *err) {
 }
 
 typedef struct {
-  char quoted[2 * 160 + 3]; /* the label as perfdata prints it */
-  size_t name;
+  char label[160]; /* the label as printed */
+  size_t name, server;
 } label_row;
 
 static int cmp_label(const void *a, const void *b) {
-  return strcmp(((const label_row *)a)->quoted, ((const label_row *)b)->quoted);
+  return strcmp(((const label_row *)a)->label, ((const label_row *)b)->label);
 }
 
 /* Every time label printed must differ (conventions: labels are unique):
- * labels are compared as the printer writes them, after '=', '|' and
- * control characters became '_'. Two -H that still clash are refused,
- * naming both. */
+ * labels are compared as printed, after every byte outside
+ * [A-Za-z0-9_-] became '_'. Two queries whose labels still clash
+ * ("-H a.b -s c" and "-H a -s b_c=...") are refused, naming both. */
 static int reject_label_clash(const resolve_cfg *cfg, sw_err *err) {
   size_t n = cfg->nnames * cfg->nservers, k = 0;
   label_row *rows = calloc(n ? n : 1, sizeof *rows);
@@ -333,20 +494,24 @@ static int reject_label_clash(const resolve_cfg *cfg, sw_err *err) {
     return sw_fail(err, "out of memory");
   for (size_t i = 0; i < cfg->nnames; i++)
     for (size_t s = 0; s < cfg->nservers; s++, k++) {
-      char label[160];
-      resolve_time_label(cfg->names[i], cfg->servers[s].label, label,
-                         sizeof label);
-      sw_perf_label(rows[k].quoted, sizeof rows[k].quoted, label);
+      resolve_time_label(cfg, cfg->names[i], s, rows[k].label,
+                         sizeof rows[k].label);
       rows[k].name = i;
+      rows[k].server = s;
     }
   qsort(rows, n, sizeof *rows, cmp_label);
-  for (k = 1; k < n && rc == 0; k++)
-    if (strcmp(rows[k].quoted, rows[k - 1].quoted) == 0)
-      rc = sw_fail(err,
-                   "-H: '%s' and '%s' give the same perfdata label %s; "
-                   "check them separately",
-                   cfg->names[rows[k - 1].name], cfg->names[rows[k].name],
-                   rows[k].quoted);
+  for (k = 1; k < n && rc == 0; k++) {
+    const label_row *a = &rows[k - 1], *b = &rows[k];
+    if (strcmp(a->label, b->label) != 0)
+      continue;
+    rc = sw_fail(err,
+                 "-H/-s: -H '%s' -s %s and -H '%s' -s %s give the same "
+                 "perfdata label %s; name the resolvers (-s NAME=ADDR) or "
+                 "check the names separately",
+                 cfg->names[a->name], resolve_server_name(cfg, a->server),
+                 cfg->names[b->name], resolve_server_name(cfg, b->server),
+                 b->label);
+  }
   free(rows);
   return rc;
 }
@@ -357,9 +522,13 @@ static int resolve_validate(resolve_cfg *cfg, sw_err *err) {
     return sw_fail(err, "-H: at least one name to resolve is required");
   if (reject_duplicates(cfg, err) < 0)
     return -1;
-  if (cfg->expect_all && cfg->nexpects == 0)
+  if (cfg->expect_all && cfg->nexpect_args == 0)
     return sw_fail(err, "-L: needs at least one -a");
-  if (reject_impossible_expect(cfg, err) < 0)
+  if (cfg->expect_nxdomain && cfg->nexpect_args > 0)
+    return sw_fail(err, "-a: not used with -n (an NXDOMAIN answer has no "
+                   "records to match); drop -a or -n");
+  if (resolve_expect_groups(cfg, err) < 0 ||
+      reject_impossible_expect(cfg, err) < 0)
     return -1;
   for (size_t i = 0; i < cfg->nservers; i++) {
     int fam = cfg->servers[i].family == AF_INET ? 4 : 6;

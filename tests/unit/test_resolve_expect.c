@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* By path: the test is built without plugins/ on the include path. */
 #include "../../plugins/resolve/resolve.h"
@@ -172,28 +173,153 @@ static void test_match(void) {
   match("10.1.2.0/24", &t3, 0);
 }
 
-/* Two -H over 150 characters that differ only at their end gave the
- * same 159-byte label (cut silently): now each keeps a stable hash. */
+/* A configuration as resolve_parse makes it from args (NULL-ended, no
+ * program name). Returns 0, or -1 with the error in err. */
+static int parse(resolve_cfg *cfg, const char *const *args, sw_err *err) {
+  char *argv[40];
+  int argc = 0;
+  argv[argc++] = "check_resolve";
+  for (; *args; args++)
+    argv[argc++] = (char *)*args;
+  argv[argc] = NULL;
+  memset(err, 0, sizeof *err);
+  optind = 0;
+  return resolve_parse(argc, argv, cfg, err) == SW_STD_DONE ? 0 : -1;
+}
+
+/* Only [A-Za-z0-9_-]: what graphing backends keep as one flat name. */
+static int plain(const char *l) {
+  return *l && strspn(l, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                         "0123456789_-") == strlen(l);
+}
+
+/* Issue 13: labels were "time_NAME@SERVER:PORT", which lib now prints as
+ * time_api_x_127_0_0_1_5353 whatever the user calls the resolver. Now
+ * "time" for one query, else time_NAME_RESOLVER with the -s NAME. */
 static void test_labels(void) {
+  static resolve_cfg cfg;
+  sw_err err;
+  char l[160];
+  static const char *const one[] = {"-H", "api.x", "-s", "10.0.0.1", NULL};
+  if (parse(&cfg, one, &err) == 0) {
+    resolve_time_label(&cfg, "api.x", 0, l, sizeof l);
+    is_str(l, "time", "one name on one resolver: 'time'");
+  }
+  static const char *const named[] = {
+      "-H", "api.x",          "-s", "10.0.0.1",
+      "-s", "ns2=10.0.0.2:5353", "-s", "[2001:db8::53]:5353",
+      "-s", "2001:db8::54",   "-s", "127.0.0.1:5353",
+      NULL};
+  if (parse(&cfg, named, &err) < 0) {
+    ok(0, "-s NAME=ADDR:PORT parses (%s)", err.msg);
+    return;
+  }
+  static const char *const want[] = {
+      "time_api_x_10_0_0_1", "time_api_x_ns2", "time_api_x_2001_db8__53_5353",
+      "time_api_x_2001_db8__54", "time_api_x_127_0_0_1_5353"};
+  for (size_t s = 0; s < 5; s++) {
+    resolve_time_label(&cfg, "api.x", s, l, sizeof l);
+    is_str(l, want[s], "label of resolver %zu", s);
+  }
+  is_str(resolve_server_name(&cfg, 1), "ns2", "a named resolver: its name");
+  is_str(resolve_server_name(&cfg, 4), "127.0.0.1:5353",
+         "an unnamed one: its address as given, port only when given");
+
+  /* Two -H over 150 characters that differ only at their end gave the
+   * same 159-byte label (cut silently): now each keeps a stable hash. */
   char a[254], b[254], la[160], lb[160], la2[160];
   memset(a, 'a', 253);
   a[253] = '\0';
   memcpy(b, a, sizeof b);
   b[252] = 'b';
-  resolve_time_label(a, "127.0.0.1:5353", la, sizeof la);
-  resolve_time_label(b, "127.0.0.1:5353", lb, sizeof lb);
-  resolve_time_label(a, "127.0.0.1:5353", la2, sizeof la2);
+  for (int i = 62; i < 253; i += 64)
+    a[i] = b[i] = '.';
+  resolve_time_label(&cfg, a, 1, la, sizeof la);
+  resolve_time_label(&cfg, b, 1, lb, sizeof lb);
+  resolve_time_label(&cfg, a, 1, la2, sizeof la2);
   ok(strcmp(la, lb) != 0, "long names: labels differ (%s)", la);
   is_str(la, la2, "long names: the label is stable");
   ok(strlen(la) < sizeof la, "long names: the label fits");
-  ok(strstr(la, "@127.0.0.1:5353") != NULL, "long names: server kept");
-  resolve_time_label("api.x", "10.0.0.1", la, sizeof la);
-  is_str(la, "time_api.x@10.0.0.1", "short names: the label as before");
+  ok(plain(la), "long names: only [A-Za-z0-9_-]");
+  size_t n = strlen(la);
+  ok(n > 4 && strcmp(la + n - 4, "_ns2") == 0, "long names: resolver kept");
+}
+
+/* Mistakes in -s, -H, -q and -a are UNKNOWN naming the option and the
+ * fix (issue 13): a comma list of resolvers was "invalid server". */
+static void refused(const char *const *args, const char *opt,
+                    const char *fix, const char *desc) {
+  static resolve_cfg cfg;
+  sw_err err;
+  int rc = parse(&cfg, args, &err);
+  ok(rc < 0 && strncmp(err.msg, opt, strlen(opt)) == 0 &&
+         strstr(err.msg, fix) != NULL,
+     "%s: refused naming %s and '%s' (%s)", desc, opt, fix, err.msg);
+}
+
+static void test_refused(void) {
+  static const char *const s_list[] = {"-H", "a.x", "-s",
+                                       "10.0.0.1,10.0.0.2", NULL};
+  refused(s_list, "-s:", "give -s once per resolver", "-s list");
+  static const char *const h_list[] = {"-H", "a.x,b.x", "-s", "10.0.0.1",
+                                       NULL};
+  refused(h_list, "-H:", "give -H once per name", "-H list");
+  static const char *const q_list[] = {"-H", "a.x", "-q", "A,AAAA",
+                                       "-s", "10.0.0.1", NULL};
+  refused(q_list, "-q:", "one query type per run", "-q list");
+  static const char *const bad_name[] = {"-H", "a.x", "-s", "ns.1=10.0.0.1",
+                                         NULL};
+  refused(bad_name, "-s:", "NAME=ADDR", "-s NAME with a dot");
+  static const char *const dup_name[] = {"-H", "a.x", "-s", "ns=10.0.0.1",
+                                         "-s", "ns=10.0.0.2", NULL};
+  refused(dup_name, "-s:", "give each its own name", "one NAME twice");
+  static const char *const clash[] = {"-H", "a_b", "-s", "c=10.0.0.1",
+                                      "-H", "a",   "-s", "b_c=10.0.0.2",
+                                      NULL};
+  refused(clash, "-H/-s:", "same perfdata label time_a_b_c", "label clash");
+  static const char *const empty[] = {"-H", "a.x", "-s", "10.0.0.1",
+                                      "-a", "10.0.0.1,", NULL};
+  refused(empty, "-a:", "empty value", "-a list with an empty value");
+  static const char *const nx[] = {"-H", "a.x", "-s", "10.0.0.1", "-n",
+                                   "-a", "10.0.0.1", NULL};
+  refused(nx, "-a:", "not used with -n", "-a with -n");
+  static const char *const mixed[] = {"-H", "a.x", "-s", "10.0.0.1",
+                                      "-a", "10.0.0.1,host.x.", NULL};
+  refused(mixed, "-a:", "can never match an A answer", "-a list with a name");
+}
+
+/* -a 10.1.2.4,10.1.2.5 is one set (check_dns), split once -q is known:
+ * TXT and CAA texts keep their commas. */
+static void test_groups(void) {
+  static resolve_cfg cfg;
+  sw_err err;
+  static const char *const list[] = {"-a", "10.1.2.4, 10.1.2.5", "-H", "a.x",
+                                     "-a", "10.9.0.0/16", "-s", "10.0.0.1",
+                                     NULL};
+  if (parse(&cfg, list, &err) < 0) {
+    ok(0, "-a comma list parses (%s)", err.msg);
+    return;
+  }
+  is_int((int)cfg.ngroups, 2, "two -a: two groups");
+  is_int((int)cfg.nexpects, 3, "three values");
+  ok(cfg.groups[0].set && !cfg.groups[1].set, "the list is a set");
+  is_str(cfg.expects[1].text, "10.1.2.5", "list values trimmed");
+  is_int((int)cfg.expects[2].group, 1, "values know their -a");
+  static const char *const txt[] = {"-a", "v=spf1 a,b", "-q", "TXT",
+                                    "-H", "a.x", "-s", "10.0.0.1", NULL};
+  if (parse(&cfg, txt, &err) == 0) {
+    is_int((int)cfg.nexpects, 1, "TXT: a comma stays in the text");
+    is_str(cfg.expects[0].text, "v=spf1 a,b", "TXT: the whole text");
+  } else {
+    ok(0, "TXT with a comma parses (%s)", err.msg);
+  }
 }
 
 int main(void) {
   test_parse();
   test_match();
   test_labels();
+  test_refused();
+  test_groups();
   return tap_done();
 }

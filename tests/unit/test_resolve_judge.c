@@ -412,6 +412,163 @@ static void test_refused(void) {
   ok(setup(&r, longs) == 0, "two long -H differing at the end: taken");
 }
 
+/* ------------------------------------------------- issue 13 cases */
+
+/* The labels of the first line's perfdata, space separated, into out. */
+static void perf_labels(const run *r, char *out, size_t n) {
+  out[0] = '\0';
+  const char *bar = r->out ? strstr(r->out, " | ") : NULL;
+  const char *nl = r->out ? strchr(r->out, '\n') : NULL;
+  size_t len = 0;
+  for (const char *p = bar ? bar + 3 : NULL; p && p < nl;) {
+    const char *eq = strchr(p, '=');
+    const char *sp = strchr(p, ' ');
+    if (!eq || eq > nl)
+      break;
+    len += (size_t)snprintf(out + len, n - len, "%s%.*s", len ? " " : "",
+                            (int)(eq - p), p);
+    p = sp && sp < nl ? sp + 1 : NULL;
+  }
+}
+
+/* The value printed for label (up to ';' or ' '), into out. */
+static void perf_value(const run *r, const char *label, char *out, size_t n) {
+  char key[200];
+  snprintf(key, sizeof key, " %s=", label);
+  const char *p = r->out ? strstr(r->out, key) : NULL;
+  out[0] = '\0';
+  if (p)
+    snprintf(out, n, "%.*s", (int)strcspn(p + strlen(key), "; \n"),
+             p + strlen(key));
+}
+
+/* -a 10.1.2.4,10.1.2.5 (check_dns's list) was one text that no answer
+ * could equal: a CRITICAL "unexpected answer" about a healthy name. It
+ * is now the exact answer set. */
+static void test_expect_list(void) {
+  static const char *const args[] = {"-H", "api.x", "-a", "10.1.2.4,10.1.2.5",
+                                     "-s", "10.0.0.1", NULL};
+  static const char *const sets[][4] = {{"10.1.2.5", "10.1.2.4", NULL},
+                                        {"10.1.2.4", NULL},
+                                        {"10.1.2.4", "10.1.2.5", "10.1.2.6"}};
+  static const int want[] = {0, 2, 2};
+  static const char *const text[] = {
+      "RESOLVE OK - api.x A: 10.1.2.5, 10.1.2.4 (TTL 300",
+      "10.1.2.5 missing from the answers (expected exactly "
+      "10.1.2.4,10.1.2.5) from 10.0.0.1",
+      "unexpected answer 10.1.2.6 (expected exactly 10.1.2.4,10.1.2.5)"};
+  for (int c = 0; c < 3; c++) {
+    run r;
+    pkt p;
+    if (setup(&r, args) < 0)
+      return;
+    reply(&p, 0, "api.x", SW_DNS_A);
+    for (int i = 0; i < 3 && sets[c][i]; i++)
+      rr_a(&p, NULL, sets[c][i]);
+    answer(&r, 0, &p);
+    judge(&r);
+    is_int(r.state, want[c], "-a list, answer set %d: state", c);
+    ok(has(&r, text[c]), "-a list, answer set %d: '%s'", c, text[c]);
+    done(&r);
+  }
+}
+
+/* -w/-c texts said "(-w 0.1)": now what the range alerts on, in lib's
+ * one wording, so "@" ranges cannot read as their opposite. */
+static void test_threshold_text(void) {
+  static const char *const w[] = {"-H", "api.x", "-w", "0.1",
+                                  "-s", "10.0.0.1", NULL};
+  static const char *const c[] = {"-H", "api.x", "-c", "@0.2:0.5",
+                                  "-s", "10.0.0.1", NULL};
+  const char *const *args[] = {w, c};
+  const char *want[] = {"(-w: outside 0 s..0.1 s)", "(-c: inside 0.2 s..0.5 s)"};
+  for (int k = 0; k < 2; k++) {
+    run r;
+    pkt p;
+    if (setup(&r, args[k]) < 0)
+      return;
+    reply(&p, 0, "api.x", SW_DNS_A);
+    rr_a(&p, NULL, "10.1.2.4");
+    answer(&r, 0, &p);
+    r.q[0].elapsed = 0.3;
+    judge(&r);
+    is_int(r.state, k ? 2 : 1, "0.3 s against %s", want[k]);
+    ok(has(&r, "slowest answer 300.0 ms from 10.0.0.1 for api.x ") &&
+           has(&r, want[k]),
+       "threshold named as %s", want[k]);
+    done(&r);
+  }
+}
+
+/* Named resolvers: labels, summary and lines use the name; the same
+ * labels in every run whatever the outcomes, U where nothing was
+ * measured, and a time in the text only where the perfdata has one (a
+ * reply past the budget showed "(1.0 ms)" next to U). */
+static void test_named_labels(void) {
+  static const char *const args[] = {"-H", "api.x", "-s", "ns1=10.0.0.1",
+                                     "-s", "ns2=10.0.0.2:5353", NULL};
+  char first[512] = "", labels[512], val[64];
+  for (int c = 0; c < 3; c++) {
+    run r;
+    pkt p;
+    if (setup(&r, args) < 0)
+      return;
+    reply(&p, 0, "api.x", SW_DNS_A);
+    rr_a(&p, NULL, "10.1.2.4");
+    answer(&r, 0, &p);
+    answer(&r, 1, &p);
+    if (c == 1) { /* ns2 silent */
+      sw_dns_reply_free(&r.q[1].reply);
+      r.q[1].outcome = SW_DNS_TIMEOUT;
+    } else if (c == 2) { /* ns2 past the budget */
+      sw_dns_reply_free(&r.q[1].reply);
+      r.q[1].outcome = SW_DNS_LIMIT;
+      snprintf(r.q[1].err, sizeof r.q[1].err, "past the limit");
+    }
+    judge(&r);
+    perf_labels(&r, labels, sizeof labels);
+    if (c == 0) {
+      snprintf(first, sizeof first, "%s", labels);
+      is_str(labels, "time_api_x_ns1 time_api_x_ns2 failed answers ttl_min",
+             "named resolvers: labels use the names");
+      ok(has(&r, "\\_ [OK] api.x @ns2 (10.0.0.2:5353): 10.1.2.4"),
+         "named resolver's line: name and address");
+    } else {
+      is_str(labels, first, "outcome %d: the same labels as when all is well",
+             c);
+    }
+    perf_value(&r, "time_api_x_ns2", val, sizeof val);
+    if (c == 1) {
+      is_str(val, "U", "timeout: time is U");
+      ok(has(&r, "no answer within") && has(&r, "from ns2"),
+         "timeout: named by the resolver's name");
+    }
+    if (c == 2) {
+      ok(strcmp(val, "U") != 0 && has(&r, "past the limit (1.0 ms)"),
+         "reply past the budget: a time in text and perfdata (%s)", val);
+    }
+    done(&r);
+  }
+  /* an error that measured nothing: U, and no time in the text */
+  run r;
+  if (setup(&r, args) < 0)
+    return;
+  for (size_t i = 0; i < 2; i++) {
+    r.q[i].name = "api.x";
+    r.q[i].server = i;
+    r.q[i].outcome = SW_DNS_ERROR;
+    r.q[i].elapsed = 0;
+    snprintf(r.q[i].err, sizeof r.q[i].err, "cannot send");
+  }
+  r.nq = 2;
+  judge(&r);
+  perf_value(&r, "time_api_x_ns1", val, sizeof val);
+  is_str(val, "U", "local error: time is U");
+  ok(has(&r, "@ns1 (10.0.0.1): cannot send\n"),
+     "local error: no time in the text next to U");
+  done(&r);
+}
+
 int main(void) {
   test_list_overflow();
   test_more_in_answer();
@@ -423,5 +580,8 @@ int main(void) {
   test_tc();
   test_limit();
   test_refused();
+  test_expect_list();
+  test_threshold_text();
+  test_named_labels();
   return tap_done();
 }
