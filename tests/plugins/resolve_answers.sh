@@ -11,6 +11,8 @@ dns_start_dnsmasq A 127.0.0.53 a || bail_out "dnsmasq did not start"
 P=$PLUGINDIR/check_resolve
 S=$DNS_SERVER_A
 LS=$(printf '%s' "$S" | sed 's/\./\\./g')
+# a perfdata label part: every byte outside [A-Za-z0-9_-] is '_'
+lbl() { printf '%s' "$1" | sed 's/[^A-Za-z0-9_-]/_/g'; }
 
 run "$P" -H api.stream.test -s "$S"
 is_rc 0 "A: exit 0"
@@ -22,8 +24,8 @@ perf_ok "A: perfdata parses"
 is "$(perf_value failed)" 0 "A: failed=0"
 is "$(perf_value answers)" 2 "A: answers=2"
 is "$(perf_value ttl_min)" 300 "A: ttl_min=300"
-perf_value "time_api.stream.test@$S" | grep -Eq '^0\.[0-9]+$'
-ok $? "A: time_api.stream.test@SERVER measured in seconds"
+perf_value time | grep -Eq '^0\.[0-9]+$'
+ok $? "A: one name on one resolver: 'time' measured in seconds"
 
 run "$P" -H www.stream.test -s "$S" -v
 is_rc 0 "CNAME chain: exit 0"
@@ -117,10 +119,33 @@ first_line_matches "^RESOLVE CRITICAL - stream\.test A: no A records from $LS \(
   "only the failing name in the summary"
 line_matches "^\\\\_ \[CRITICAL\] stream\.test @" "failing line first"
 perf_ok "three names: perfdata parses"
-perf_field "time_www.stream.test@$S" 4 | grep -qx '0.5'
+perf_field "time_www_stream_test_$(lbl "$S")" 4 | grep -qx '0.5'
 ok $? "time perfdata carries -w"
-perf_field "time_www.stream.test@$S" 5 | grep -qx '1'
+perf_field "time_www_stream_test_$(lbl "$S")" 5 | grep -qx '1'
 ok $? "time perfdata carries -c"
 is "$(perf_field failed 7)" 3 "failed max = number of queries"
+
+# check_dns's comma list (issue 13): "-a 10.1.2.4,10.1.2.5" was one text
+# no answer could equal, a CRITICAL "unexpected answer" about a healthy
+# name. It is the exact answer set, as check_dns takes it.
+run "$P" -H api.stream.test -s "$S" -a 10.1.2.4,10.1.2.5
+is_rc 0 "-a A,B (check_dns list), answers exactly A and B: exit 0"
+first_line_matches "^RESOLVE OK - api\.stream\.test A: 10\.1\.2\.[45], 10\.1\.2\.[45] \(TTL 300" \
+  "-a A,B: OK with both answers"
+perf_ok "-a A,B: perfdata parses"
+run "$P" -H api.stream.test -s "$S" -a 10.1.2.5,10.1.2.4,10.1.2.9
+is_rc 2 "-a list with a value not answered: exit 2"
+first_line_matches "^RESOLVE CRITICAL - api\.stream\.test A: 10\.1\.2\.9 missing from the answers \(expected exactly 10\.1\.2\.5,10\.1\.2\.4,10\.1\.2\.9\) from $LS \(1/1 failed\)" \
+  "-a list: the missing value is named"
+run "$P" -H api.stream.test -s "$S" -a 10.1.2.4,10.1.2.6
+is_rc 2 "-a list that the answers go past: exit 2"
+first_line_matches "unexpected answer 10\.1\.2\.5 \(expected exactly 10\.1\.2\.4,10\.1\.2\.6\)" \
+  "-a list: the answer outside it is named"
+run "$P" -H api.stream.test -s "$S" -a 10.9.9.9 -a 10.1.2.4,10.1.2.5
+is_rc 0 "-a X -a A,B: OK when any -a is met"
+run "$P" -H txt.stream.test -s "$S" -q TXT -a "v=stream1 region=eu,x"
+is_rc 2 "-q TXT: a comma is part of the text, not a list"
+first_line_matches "unexpected answer v=stream1 region=eu \(expected v=stream1 region=eu,x\)" \
+  "-q TXT: the whole text is the expectation"
 
 plan_done

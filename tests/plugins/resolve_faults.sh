@@ -31,7 +31,8 @@ is_rc 2 "silence, -t 2: exit 2"
 first_line_matches "^RESOLVE CRITICAL - silent\.fault\.test A: no answer within 1\.[0-9] s from $LS \(1/1 failed\)" \
   "silence: no answer within the deadline"
 wall_below 2.0 "silence: the plugin returns before -t 2 expires"
-is "$(perf_value "time_silent.fault.test@$S")" U "silence: time is U"
+is "$(perf_value time)" U "silence: time is U"
+no_line_matches 'silent\.fault\.test @.*\([0-9.]+ ms\)' "silence: no time in the text where perfdata says U"
 
 run "$P" -H silent.fault.test -s "$S" -t 1:warning
 is_rc 1 "silence, -t 1:warning: exit 1"
@@ -77,11 +78,17 @@ is_rc 0 "-A with the AA flag: exit 0"
 
 run "$P" -H slow.fault.test -s "$S" -w 0.1 -c 5
 is_rc 1 "0.3 s answer, -w 0.1: exit 1"
-first_line_matches "^RESOLVE WARNING - slowest answer 3[0-9][0-9]\.[0-9] ms from $LS for slow\.fault\.test \(-w 0\.1\); slow\.fault\.test A: 10\.2\.0\.1" \
-  "-w: slowest answer named"
+first_line_matches "^RESOLVE WARNING - slowest answer 3[0-9][0-9]\.[0-9] ms from $LS for slow\.fault\.test \(-w: outside 0 s\.\.0\.1 s\); slow\.fault\.test A: 10\.2\.0\.1" \
+  "-w: slowest answer named with what -w alerts on"
 run "$P" -H slow.fault.test -s "$S" -w 0.1 -c 0.2
 is_rc 2 "0.3 s answer, -c 0.2: exit 2"
-first_line_matches "\(-c 0\.2\)" "-c named"
+first_line_matches "\(-c: outside 0 s\.\.0\.2 s\)" "-c named with what it alerts on"
+run "$P" -H slow.fault.test -s "$S" -w 0.2: -c 5
+is_rc 0 "0.3 s answer, -w 0.2: (alert below 0.2 s): OK"
+run "$P" -H slow.fault.test -s "$S" -c @0.2:1
+is_rc 2 "0.3 s answer, -c @0.2:1: exit 2"
+first_line_matches "\(-c: inside 0\.2 s\.\.1 s\)" "-c @range: 'inside', never 'outside'"
+is "$(perf_field time 5)" '@0.2:1' "-c @range as given in perfdata"
 
 run "$P" -H evil.fault.test -s "$S" -q TXT
 is_rc 0 "TXT with '|', newline, ESC: exit 0"

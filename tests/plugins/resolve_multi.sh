@@ -14,6 +14,9 @@ dns_start_fake BH 127.0.0.56 --mode silent || bail_out "fakedns did not start"
 P=$PLUGINDIR/check_resolve
 A=$DNS_SERVER_A B=$DNS_SERVER_B C=$DNS_SERVER_C BH=$DNS_SERVER_BH
 q() { printf '%s' "$1" | sed 's/\./\\./g'; }
+# a perfdata label part: every byte outside [A-Za-z0-9_-] is '_'
+lbl() { printf '%s' "$1" | sed 's/[^A-Za-z0-9_-]/_/g'; }
+labels() { perf_values | cut -f1 | tr '\n' ' '; }
 
 run "$P" -H api.stream.test -H www.stream.test -s "$A" -s "$C"
 is_rc 0 "2 names x 2 resolvers: exit 0"
@@ -22,14 +25,33 @@ is "$(lines_count)" 5 "one line per query"
 perf_ok "perfdata parses"
 for n in api www; do
   for s in "$A" "$C"; do
-    perf_value "time_$n.stream.test@$s" | grep -Eq '^0\.[0-9]+$'
-    ok $? "time_$n.stream.test@$s present"
+    perf_value "time_${n}_stream_test_$(lbl "$s")" | grep -Eq '^0\.[0-9]+$'
+    ok $? "time_${n}_stream_test_$(lbl "$s") present"
   done
 done
 is "$(perf_field failed 7)" 4 "failed max=4"
 
+# Named resolvers (issue 13): labels and summary use the name, lines
+# give name and address; no port in a label (dnsmasq's port changes
+# from run to run); the same labels whatever happens.
+run "$P" -H api.stream.test -H www.stream.test -s "ns1=$A" -s "ns-c=$C"
+is_rc 0 "named resolvers: exit 0"
+perf_ok "named resolvers: perfdata parses"
+is "$(labels)" "time_api_stream_test_ns1 time_api_stream_test_ns-c time_www_stream_test_ns1 time_www_stream_test_ns-c failed answers ttl_min " \
+  "named resolvers: time_NAME_RESOLVER with the given names"
+line_matches "^\\\\_ \[OK\] api\.stream\.test @ns-c \($(q "$C")\): 10\.1\.2\." \
+  "named resolver's line: name and address"
+healthy=$(labels)
+
 # One of three resolvers down (stopped: connection refused).
 lab_stop C
+run "$P" -H api.stream.test -H www.stream.test -s "ns1=$A" -s "ns-c=$C"
+is_rc 2 "named resolver down: CRITICAL"
+first_line_matches "^RESOLVE CRITICAL - api\.stream\.test A: connection refused from ns-c; www\.stream\.test A: connection refused from ns-c \(2/4 failed\)" \
+  "named resolver down: the summary uses its name"
+is "$(labels)" "$healthy" "named resolver down: the same labels as when healthy"
+perf_ok "named resolver down: perfdata parses"
+
 run "$P" -H api.stream.test -s "$A" -s "$B" -s "$C"
 is_rc 2 "one resolver down: CRITICAL by default"
 first_line_matches "^RESOLVE CRITICAL - api\.stream\.test A: connection refused from $(q "$C") \(1/3 failed\)" \
@@ -54,6 +76,8 @@ is_rc 2 "black hole, -t 2: CRITICAL"
 first_line_matches "api\.stream\.test A: no answer within 1\.[0-9] s from $(q "$BH") \(1/3 failed\)" \
   "the silent resolver is named"
 wall_below 2.0 "returns before -t 2"
+is "$(perf_value "time_api_stream_test_$(lbl "$BH")")" U "the silent resolver's time is U"
+no_line_matches "@$(q "$BH"): no answer within [0-9.]+ s \(" "no time shown next to U"
 line_matches "^\\\\_ \[OK\] api\.stream\.test @$(q "$A"): 10\.1\.2\." "the others answered meanwhile"
 
 run "$P" -H api.stream.test -s "$A" -s "$B" -s "$BH" -t 2 --fail-warning 0 --fail-critical 1
