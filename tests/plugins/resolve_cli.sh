@@ -50,6 +50,28 @@ bad -a -H a -s 127.0.0.1 -q AAAA -a 10.0.0.0/8
 # two -H whose labels print the same ('=' and '|' become '_')
 bad -H -H 'a=b.test' -H 'a|b.test' -s 127.0.0.1
 bad -L -H a -s 127.0.0.1 -L
+# lists and names where one value is expected (issue 13): UNKNOWN naming
+# the option and the fix, never a CRITICAL about a healthy service
+bad -s -H a -s 127.0.0.1,127.0.0.2
+first_line_matches 'give -s once per resolver' "-s list: the fix is named"
+bad -H -H a.test,b.test -s 127.0.0.1
+first_line_matches 'give -H once per name' "-H list: the fix is named"
+bad -q -H a -s 127.0.0.1 -q A,AAAA
+first_line_matches 'one query type per run' "-q list: the fix is named"
+bad -s -H a -s ns.1=127.0.0.1
+first_line_matches 'NAME=ADDR' "-s with a bad NAME: the syntax is named"
+bad -s -H a -s =127.0.0.1
+bad -s -H a -s "$(printf '%33s' '' | tr ' ' n)=127.0.0.1"
+bad -s -H a -s ns=127.0.0.1 -s ns=127.0.0.2
+first_line_matches 'give each its own name' "one NAME twice: the fix is named"
+bad -s -H a -s ns=127.0.0.1 -s ns=127.0.0.1:53
+# two queries whose labels print the same: -H a_b on c, -H a on b_c
+bad -H/-s -H a_b -H a -s c=127.0.0.1 -s b_c=127.0.0.2
+first_line_matches 'same perfdata label time_a_b_c' "label clash: the label is named"
+bad -a -H a -s 127.0.0.1 -a 10.0.0.1,
+bad -a -H a -s 127.0.0.1 -a 10.0.0.1,host.example.
+bad -a -H a -s 127.0.0.1 -n -a 10.0.0.1
+first_line_matches 'not used with -n' "-a with -n: refused, both named"
 bad --retries -H a -s 127.0.0.1 --retries 0
 bad --retries -H a -s 127.0.0.1 --retries 6
 bad --bogus -H a -s 127.0.0.1 --bogus
@@ -85,6 +107,27 @@ line_matches '^ +--fail-critical=RANGE' "--help lists --fail-critical"
 line_matches '^Examples:' "--help has examples"
 long=$(printf '%s\n' "$OUT" | awk 'length > 80' | head -1)
 is "$long" "" "--help fits 80 columns"
+# standard options in long form, as the other plugins list them
+for o in '-h, --help' '-V, --version' '-v, --verbose' '-t, --timeout=' \
+  '--extra-opts=' '-s, --server=\[NAME=\]ADDR\[:PORT\]' '-a, --expect=VALUE\[,VALUE...\]'; do
+  line_matches "^ +$o" "--help lists $o"
+done
+# aligned: an option's meaning starts at column 28, on its line or the
+# next (issue 13: '--fail-critical=RANGE number...' and others ran on)
+misaligned=$(printf '%s\n' "$OUT" | sed -n '/^Options:/,/^$/p' | awk '
+  /^ (-[A-Za-z0-9], |    )-/ { t = $0; sub(/^ +/, "", t)
+    if (index(t, "  ") && (substr($0, 26, 2) != "  " || substr($0, 28, 1) == " ")) print; next }
+  /^ / { if (substr($0, 1, 27) ~ /[^ ]/ || substr($0, 28, 1) == " ") print }')
+is "$misaligned" "" "--help: every meaning at column 28"
+# the man page documents exactly the options --help lists, same spelling
+help_opts=$(printf '%s\n' "$OUT" | sed -n '/^Options:/,/^$/p' |
+  awk '/^ (-[A-Za-z0-9], |    )-/ { print substr($0, 1, 27) }' |
+  grep -oE -- '--?[A-Za-z0-9][a-z0-9-]*' | sort -u)
+man_opts=$(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$top_srcdir/docs/check_resolve.1" |
+  awk 'tp { print; tp = 0 } /^\.TP/ { tp = 1 }' | sed 's/\\-/-/g' |
+  grep -oE -- '--?[A-Za-z0-9][a-z0-9-]*' | sort -u)
+is "$(printf '%s\n' "$help_opts" | grep -vxF "$man_opts" | tr '\n' ' ')" "" "every --help option is in the man page's OPTIONS"
+is "$(printf '%s\n' "$man_opts" | grep -vxF "$help_opts" | tr '\n' ' ')" "" "every man page option is in --help"
 
 run "$P" -V
 is_rc 3 "-V exits 3"
