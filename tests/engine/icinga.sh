@@ -110,12 +110,15 @@ printf '%s\n' "printf '%s|%s|%s\\n' \"\$1\" \"\$2\" \"\$3\" >>\"\$4\"" >"$I/stat
 
 cat >"$I/etc/icinga2.conf" <<EOF
 const PluginDir = "$I/plugins"
+const PluginContribDir = "$I/plugins"
 const NodeName = "streamlab"
 const ZoneName = NodeName
 const NotifyLog = "$NOTIFY_LOG"
 object Endpoint NodeName {}
 object Zone ZoneName { endpoints = [ NodeName ] }
 include <itl>
+/* as a source install includes it (the package's <plugins-contrib> layout
+ * is tests/engine/validate.sh's) */
 include "$I/etc/streamwatch.conf"
 
 object FileLogger "main" {
