@@ -37,7 +37,43 @@ ok $((1 - $?)) "no time_tls for plain HTTP"
 
 run "$P" -u "$W/v1/health" -M 'lat=/latency_ms;5;10'
 is_rc 2 "metric over its critical range: exit 2"
-first_line_matches "^API CRITICAL - lat = 12\.5 \(/latency_ms\), critical at 10 " "metric named with its range"
+first_line_matches "^API CRITICAL - lat = 12\.5 \(/latency_ms; -M critical: outside 0\.\.10\) " \
+  "metric named with what its range alerts on"
+
+# Every -M label in every run, U when unmeasured (issue 13): a status
+# not in -e, a value missing, a failed request. A '.' in a label is '_'
+# in perfdata (graphing backends split at '.'), and the text says the
+# label as perfdata has it.
+run "$P" -u "$W/v1/health" -M 'api.lat=/latency_ms' -M 'gone=/nothing/here'
+is_rc 2 "-M on a missing value: exit 2"
+is "$(perf_value api_lat)" 12.5 "-M 'api.lat': perfdata label api_lat"
+perf_value api.lat >/dev/null
+ok $((1 - $?)) "-M 'api.lat': no label with a '.'"
+is "$(perf_value gone)" U "-M on a missing value: U"
+line_matches '^\\_ \[OK\] api_lat = 12\.5 \(/latency_ms\)$' "-M line names the perfdata label"
+perf_ok "-M with U: perfdata parses"
+run "$P" -u "$W/nope" -M 'lat=/latency_ms;5;10'
+is_rc 2 "404 with -M: exit 2"
+is "$(perf_value lat)" U "404 with -M: lat is still there, U"
+is "$(perf_field lat 4)" 5 "404 with -M: lat keeps its warning range"
+perf_ok "404 with -M: perfdata parses"
+
+# The summary's time is the perfdata's, not "0.000 s" beside 0.00039s.
+run "$P" -u "$W/v1/health"
+t_text=$(first_line | sed -n 's/.* 200 in \([0-9.]*\) s.*/\1/p')
+t_perf=$(perf_value time)
+awk -v a="$t_text" -v b="$t_perf" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= 0.0005 && (a + 0 > 0 || b + 0 == 0)) }'
+ok $? "summary time $t_text s agrees with perfdata time=$t_perf"
+
+# -v: one more line, the answer and its phases; not without -v.
+run "$P" -u "$W/v1/health" -v
+is_rc 0 "-v: exit 0"
+line_matches '^\\_ \[OK\] answer HTTP 200 OK, application/json, 171 B, 0 redirects; phases: DNS [0-9.]+ s, connect [0-9.]+ s, first byte [0-9.]+ s, transfer [0-9.]+ s$' \
+  "-v: the answer and every phase"
+run "$P" -u "$W/v1/health"
+no_line_matches 'phases:' "without -v: no phases line"
+run "$P" -u "$W/v1/health" -vv
+line_matches '^> GET /v1/health HTTP/1\.1$' "-vv: the request made"
 
 run "$P" -u "$W/v1/degraded" -j '/status==ok'
 is_rc 2 "degraded: exit 2"
@@ -108,7 +144,7 @@ is_rc 2 "-r --invert, match: exit 2"
 
 run "$P" -u "$F/slow-ttfb?s=0.3" -w 0.1 -c 5
 is_rc 1 "0.3 s first byte, -w 0.1: exit 1"
-first_line_matches '^API WARNING - took 0\.[0-9]+ s \(-w 0\.1\)' "time threshold named"
+first_line_matches '^API WARNING - took 0\.[0-9]+ s \(-w: outside 0 s\.\.0\.1 s\)' "time threshold named with what it alerts on"
 
 run "$P" -u "$F/slow-ttfb?s=5" -t 1
 is_rc 2 "no first byte within -t 1: exit 2"
@@ -167,8 +203,11 @@ is_rc 2 "IPv6 literal with -4: exit 2"
 first_line_matches 'connect failed: ' "-4 refuses the IPv6 address, named as the connect phase"
 
 lab_stop F
-run "$P" -u "$F/json"
+run "$P" -u "$F/json" -M 'lat=/latency_ms'
 is_rc 2 "stopped server: exit 2"
 first_line_matches "^API CRITICAL - GET $(q "$F")/json: connect failed: Connection refused" "connection refused named"
+is "$(perf_value lat)" U "stopped server: -M's label is there, U"
+is "$(perf_value size)" U "stopped server: size U"
+perf_ok "stopped server: perfdata parses"
 
 plan_done

@@ -56,12 +56,23 @@ first_line_matches 'TLS handshake failed: unable to get local issuer certificate
 eval "port=\$HTTPS_PORT_W_expiring5"
 run "$P" -u "$(url "$port")" --connect-to 127.0.0.1 --ca-file "$TLS_CA"
 is_rc 2 "expires in 5 days, default --cert-critical 7: exit 2"
-first_line_matches '^API CRITICAL - certificate expires in [45]\.[0-9] days \(--cert-critical\)' "expiry named"
+first_line_matches '^API CRITICAL - certificate expires in [45]\.[0-9] days \(--cert-critical: below 7 days\)' "expiry named with what the threshold alerts on"
+is "$(perf_field cert_days 4)" 14: "the default --cert-warning is the floor 14:"
+is "$(perf_field cert_days 5)" 7: "the default --cert-critical is the floor 7:"
 run "$P" -u "$(url "$port")" --connect-to 127.0.0.1 --ca-file "$TLS_CA" --cert-warning 10 --cert-critical 3
 is_rc 1 "--cert-warning 10 --cert-critical 3: exit 1"
-first_line_matches '^API WARNING - certificate expires in [45]\.[0-9] days \(--cert-warning\)' "warning named"
+first_line_matches '^API WARNING - certificate expires in [45]\.[0-9] days \(--cert-warning: below 10 days\)' "warning named"
+is "$(perf_field cert_days 4)" 10: "a bare --cert-warning 10 is the floor 10: in perfdata"
+run "$P" -u "$(url "$port")" --connect-to 127.0.0.1 --ca-file "$TLS_CA" --cert-warning 10:30 --cert-critical 1:
+is_rc 1 "--cert-warning 10:30 (a range) on 5 days: exit 1"
+first_line_matches '\(--cert-warning: outside 10 days\.\.30 days\)' "a range is read as a Nagios range"
 
 eval "port=\$HTTPS_PORT_W_valid"
+run "$P" -u "$(url "$port")" --connect-to 127.0.0.1 --ca-file "$TLS_CA" --cert-warning 400 -v
+is_rc 1 "--cert-warning 400 on a 365-day certificate: exit 1"
+first_line_matches '^API WARNING - certificate expires in 36[45]\.[0-9] days \(--cert-warning: below 400 days\)' \
+  "--cert-warning 400: a floor, the text says below"
+line_matches '^\\_ \[OK\] answer HTTP 200( OK)?, .* phases: DNS [0-9.]+ s, connect [0-9.]+ s, TLS [0-9.]+ s, ' "-v over https: the TLS phase too"
 run "$P" -u "$(url "$port")" --connect-to 127.0.0.1 --ca-file "$TLS_CA" --http-version 2 -vv
 is_rc 0 "--http-version 2: exit 0"
 line_matches '^> GET /v1/health HTTP/2$' "HTTP/2 used"

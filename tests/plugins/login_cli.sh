@@ -58,6 +58,8 @@ bad -u -u http://u:url-secret-9@127.0.0.1:1/token $CC
 no_line_matches 'url-secret-9' "-u with userinfo in a token flow: the password not shown"
 bad --client-auth -u $U $CC --client-auth header
 bad --ttl-warning -u $U $CC --ttl-warning 10x
+bad --ttl-warning -u $U $CC --ttl-warning -5
+bad --ttl-critical -u $U $CC --ttl-critical 5:3
 bad --rejected-state -u $U $CC --rejected-state maybe
 bad --form-field -u $U $CC --form-field novalue
 bad --tls-min -u $U $CC --tls-min 1.0
@@ -74,6 +76,24 @@ run "$P" --help
 is_rc 3 "--help exits 3"
 line_matches '^Usage: check_login -u URL' "--help has the usage"
 is "$(printf '%s\n' "$OUT" | awk 'length > 80' | head -1)" "" "--help fits 80 columns"
+# the standard options each on a line of their own in long form, as every
+# plugin has them, and every meaning in one column (28)
+for o in '-v, --verbose' '-h, --help' '-V, --version' '-t, --timeout=' \
+    '-4, --use-ipv4' '-6, --use-ipv6' '--extra-opts=' '-w, --warning=' '-c, --critical='; do
+  printf '%s\n' "$OUT" | grep -Eq "^ (    )?$(printf '%s' "$o" | sed 's/[][.*^$]/\\&/g')"
+  ok $? "--help lists '$o' on a line of its own"
+done
+bad_cols=$(printf '%s\n' "$OUT" | sed -n '/^Options:/,/^$/p' | awk '
+  /^ (-[A-Za-z0-9],|   ) -/ {
+    rest = substr($0, 6); i = index(rest, "  ")
+    if (i == 0) next
+    col = 5 + i; while (substr($0, col + 1, 1) == " ") col++
+    if (col != 27) print
+    next
+  }
+  substr($0, 1, 27) ~ /^ *$/ && substr($0, 28, 1) != " " { next }
+  /^  *[^ ]/ { print }')
+is "$bad_cols" "" "--help: every meaning starts in column 28"
 run "$P" -V
 is_rc 3 "-V exits 3"
 first_line_matches '^check_login v[0-9.]+ \(streamwatch [0-9.]+; libcurl/' "-V names libcurl"

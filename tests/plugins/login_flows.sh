@@ -83,8 +83,38 @@ run "$P" -u "$U/fault/zero/token" $CC
 is_rc 2 "expires_in 0: exit 2"
 run "$P" -u "$U/fault/short/token" $CC --ttl-warning 300: --ttl-critical 60:
 is_rc 1 "token valid 120 s, --ttl-warning 300:: exit 1"
-line_matches '^\\_ \[WARNING\] token valid only 120 s \(--ttl-warning 300:\)' "TTL threshold named"
+line_matches '^\\_ \[WARNING\] token valid 120 s \(--ttl-warning: below 300 s\)$' "TTL threshold named with what it alerts on"
+first_line_matches '^LOGIN WARNING - token valid 120 s \(--ttl-warning: below 300 s\); client-credentials as ' \
+  "the first line says why it is WARNING"
 is "$(perf_field token_ttl 4)" 300: "token_ttl carries the TTL ranges"
+# A bare number is a floor, as check_http -C reads days (issue 13): the
+# 3600 s token is fine with --ttl-warning 300, where it once was WARNING
+# "valid only 3600 s".
+run "$P" -u "$U/token" $CC --ttl-warning 300 --ttl-critical 60
+is_rc 0 "--ttl-warning 300 on a 3600 s token: exit 0"
+no_line_matches 'ttl-warning' "--ttl-warning 300 on a 3600 s token: nothing said"
+is "$(perf_field token_ttl 4)" 300: "--ttl-warning 300 is the floor 300: in perfdata"
+is "$(perf_field token_ttl 5)" 60: "--ttl-critical 60 is the floor 60: in perfdata"
+run "$P" -u "$U/fault/short/token" $CC --ttl-warning 300 --ttl-critical 200
+is_rc 2 "--ttl-critical 200 on a 120 s token: exit 2"
+first_line_matches '^LOGIN CRITICAL - token valid 120 s \(--ttl-critical: below 200 s\); ' "--ttl-critical named"
+run "$P" -u "$U/token" $CC --ttl-warning @3000:4000
+is_rc 1 "--ttl-warning @3000:4000 (a range) on 3600 s: exit 1"
+first_line_matches '\(--ttl-warning: inside 3000 s\.\.4000 s\)' "a range is read as a Nagios range"
+
+# -v: each step's answer and time; the summary's time is perfdata's.
+run "$P" -u "$U/token" $CC -v
+is_rc 0 "-v: exit 0"
+line_matches '^\\_ \[OK\] step 1/1 POST /token: HTTP 200 OK, application/json, [0-9]+ B, 0 redirects in [0-9.]+ s$' \
+  "-v: the step's answer and time"
+t_text=$(first_line | sed -n 's/.* in \([0-9.]*\) s, token valid.*/\1/p')
+t_perf=$(perf_value time)
+awk -v a="$t_text" -v b="$t_perf" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= 0.0005 && (a + 0 > 0 || b + 0 == 0)) }'
+ok $? "summary time $t_text s agrees with perfdata time=$t_perf"
+run "$P" -u "$U/token" $CC
+no_line_matches 'step 1/1' "without -v: no step line"
+run "$P" -u "$U/token" $CC -vv
+line_matches '^> POST /token HTTP/1\.1$' "-vv: the request made"
 run "$P" -u "$U/fault/slow/token?s=5" $CC -t 1
 is_rc 2 "slow token endpoint, -t 1: exit 2"
 first_line_matches "^LOGIN CRITICAL - step 1/1 POST /fault/slow/token\?s=5: timeout after $(elapsed '(0\.[0-9]|1\.0)') s waiting for first byte" \
@@ -119,9 +149,14 @@ run "$P" -u "$U/login" --flow form --username alice --password wrong --csrf-fiel
   --success-string 'Welcome back' --failure-string 'Invalid username or password'
 is_rc 2 "form, wrong password: exit 2"
 first_line_matches "^LOGIN CRITICAL - credentials rejected: 'Invalid username or password' on " "form rejection named"
-run "$P" -u "$U/changed/login" $FORM --success-string 'Welcome back'
+run "$P" -u "$U/changed/login" $FORM --success-string 'Welcome back' --success-url "$U/account"
 is_rc 2 "the CSRF field was renamed: exit 2"
 first_line_matches '^LOGIN CRITICAL - login page changed: no field csrf_token' "changed form named"
+# every step the flow plans has its label in every run (issue 13)
+is "$(perf_value time_step2)" U "the POST not made: time_step2=U"
+is "$(perf_value time_step3)" U "--success-url not reached: time_step3=U"
+is "$(perf_value steps)" 1 "steps=1"
+perf_ok "a flow cut short: perfdata parses"
 run "$P" -u "$U/changed/login" --flow form --username alice --password-file "$sec/password" \
   --csrf-field authenticity_token --csrf-regex 'name="authenticity_token" value="([^"]+)"' \
   --success-string 'Welcome back'
