@@ -4,7 +4,8 @@
  * sw_dns_reply_parse, the plugin's judge (resolve_judge) and the one
  * printer (sw_check_print) into memory, exactly as main runs them.
  *
- * Input: byte 0: query type (low 4 bits), -C, -n, -A, -v; byte 1: -a
+ * Input: byte 0: query type (low 4 bits; 10..15 also name the resolvers
+ * and give -a as a check_dns list), -C, -n, -A, -v; byte 1: -a
  * (and -L), a second resolver, and how each query ended (reply, timeout,
  * refused, malformed, past the memory budget); bytes 2-3: the length of
  * the first reply; then the first reply, and the rest is the second.
@@ -12,7 +13,7 @@
  * Oracle: exactly one status line "RESOLVE STATE - ..." then only
  * "\_ [STATE] ..." lines, one per query at least; no control byte but
  * the newlines ending lines, valid UTF-8; perfdata that re-parses (a
- * label [A-Za-z0-9_-]+ or quoted as lib/perfdata.c quotes, a C-locale
+ * label [A-Za-z0-9_-]+, never quoted, a C-locale
  * number or U, a known UOM, range and number fields), every label unique,
  * a time label per query, answers= the number of answers judged; the
  * exit state 0..3 and the state word agree; and no false OK: OK needs
@@ -37,18 +38,33 @@ static const char *expect_for(const char *qt) {
   return "ok.fault.test.";
 }
 
+/* check_dns style -a lists (an exact answer set) for each kind of
+ * answer; TXT and CAA texts keep their commas. */
+static const char *expect_list_for(const char *qt) {
+  if (strcmp(qt, "A") == 0)
+    return "10.0.0.0/8, 10.2.0.1";
+  if (strcmp(qt, "AAAA") == 0)
+    return "2001:db8::/32,2001:db8::1";
+  if (strcmp(qt, "TXT") == 0 || strcmp(qt, "CAA") == 0)
+    return "v=spf1 a,b";
+  return "ok.fault.test.,other.fault.test";
+}
+
 static int parse_cfg(resolve_cfg *cfg, unsigned o0, unsigned o1) {
   char *argv[24];
   int argc = 0;
   const char *qt = qtypes[(o0 & 15) % 10];
+  /* type nibbles 10..15 (types 0..5 again) also name the resolvers
+   * (-s NAME=ADDR) and give -a as a list */
+  bool alt = (o0 & 15) >= 10;
   argv[argc++] = "check_resolve";
   argv[argc++] = "-H";
   argv[argc++] = "ok.fault.test";
   argv[argc++] = "-s";
-  argv[argc++] = "10.0.0.1";
+  argv[argc++] = alt ? "ns1=10.0.0.1" : "10.0.0.1";
   if (o1 & 4) {
     argv[argc++] = "-s";
-    argv[argc++] = "[2001:db8::53]:5353";
+    argv[argc++] = alt ? "ns-2=[2001:db8::53]:5353" : "[2001:db8::53]:5353";
   }
   argv[argc++] = "-q";
   argv[argc++] = (char *)qt;
@@ -60,9 +76,9 @@ static int parse_cfg(resolve_cfg *cfg, unsigned o0, unsigned o1) {
     argv[argc++] = "-A";
   if (o0 & 128)
     argv[argc++] = "-v";
-  if (o1 & 1) {
+  if ((o1 & 1) && !(o0 & 32)) { /* -a with -n is refused */
     argv[argc++] = "-a";
-    argv[argc++] = (char *)expect_for(qt);
+    argv[argc++] = (char *)(alt ? expect_list_for(qt) : expect_for(qt));
     if (o1 & 2)
       argv[argc++] = "-L";
   }
@@ -129,6 +145,7 @@ static bool is_num(const char *s, size_t n) {
  * label (unquoted) into label. Returns the end of the token. */
 static const char *perf_token(const char *p, char *label, size_t lsize) {
   size_t l = 0;
+  FUZZ_ASSERT(*p != '\''); /* labels are [A-Za-z0-9_-]: never quoted */
   if (*p == '\'') {
     for (p++;; p++) {
       FUZZ_ASSERT(*p != '\0');
