@@ -1,10 +1,13 @@
 #!/bin/sh
 # Engine test: a real Nagios 4 (Debian's nagios4-core) on its own config,
-# with docs/nagios/streamwatch.cfg's commands, checks streamlab every 2 s
-# (interval_length=1, check_interval=2). First `nagios4 -v` validates that
-# config and docs/nagios/streamwatch.cfg itself (its register-0 examples
-# need generic-host, generic-service and check_dummy: a small templates
-# file gives them). Then the four layers (resolve, api, login, stream) go
+# with docs/nagios/commands.cfg's commands, checks streamlab every 2 s
+# (interval_length=1, check_interval=2). First `nagios4 -v` validates the
+# docs as an administrator installs them: Debian's stock objects
+# (/etc/nagios4/objects/*.cfg as Debian's nagios.cfg lists them), the
+# command files of /etc/nagios-plugins/config/ with docs/nagios/commands.cfg
+# among them as streamwatch.cfg (where the package installs it), and
+# docs/nagios/example.cfg in conf.d/, unchanged (registered objects). Then
+# the four layers (resolve, api, login, stream) go
 # OK with perfdata, read from status.dat; the test breaks one layer at a
 # time (resolver stopped, API 503, client secret rotated, Icecast feed
 # gone), asserts that the right service goes CRITICAL within a few check
@@ -17,7 +20,15 @@
 
 NAGIOS=${NAGIOS:-/usr/sbin/nagios4}
 [ -x "$NAGIOS" ] || skip_all "nagios4 not installed"
-[ -f "$top_srcdir/docs/nagios/streamwatch.cfg" ] || bail_out "docs/nagios/streamwatch.cfg missing"
+for f in commands.cfg example.cfg; do
+  [ -f "$top_srcdir/docs/nagios/$f" ] || bail_out "docs/nagios/$f missing"
+done
+# Debian's stock nagios4 objects and Monitoring Plugins' command files
+NAGIOS_OBJECTS=${NAGIOS_OBJECTS:-/etc/nagios4/objects}
+NAGIOS_PLUGIN_CONFIG=${NAGIOS_PLUGIN_CONFIG:-/etc/nagios-plugins/config}
+[ -f "$NAGIOS_OBJECTS/templates.cfg" ] || bail_out "$NAGIOS_OBJECTS/templates.cfg missing (nagios4-common)"
+[ -f "$NAGIOS_PLUGIN_CONFIG/dummy.cfg" ] ||
+  bail_out "$NAGIOS_PLUGIN_CONFIG/dummy.cfg missing (monitoring-plugins-basic)"
 
 INTERVAL=2 # check_interval = retry_interval, seconds (interval_length=1)
 lab_init
@@ -42,28 +53,21 @@ for p in check_resolve check_api check_login check_stream; do
 done
 printf '#!/bin/sh\necho "DUMMY $1"\nexit "$1"\n' >"$N/plugins/check_dummy"
 chmod 755 "$N/plugins/check_dummy"
-cp "$top_srcdir/docs/nagios/streamwatch.cfg" "$N/etc/" || bail_out "cannot copy streamwatch.cfg"
-# the docs' example as its last comment says to use it: without the
-# "register 0" of the hosts, services and dependencies (the templates,
-# those with a name, keep theirs), so that Nagios checks them all
-awk '
-  /^[[:space:]]*define[[:space:]]/ { inblk = 1; n = 0; named = 0 }
-  inblk {
-    buf[++n] = $0
-    if ($1 == "name") named = 1
-    if ($0 ~ /^[[:space:]]*}/) {
-      for (i = 1; i <= n; i++)
-        if (named || buf[i] !~ /^[[:space:]]*register[[:space:]]+0[[:space:]]*$/) print buf[i]
-      inblk = 0
-    }
-    next
-  }
-  { print }
-' "$top_srcdir/docs/nagios/streamwatch.cfg" >"$N/etc/example.cfg" || bail_out "awk failed"
+cp "$top_srcdir/docs/nagios/commands.cfg" "$N/etc/streamwatch.cfg" ||
+  bail_out "cannot copy commands.cfg"
+# the docs as installed on Debian: the package's command file beside
+# Monitoring Plugins' ones, the example in conf.d/
+mkdir -p "$N/etc/plugin-config" "$N/etc/conf.d" || bail_out "mkdir failed"
+# (an installed package's streamwatch.cfg left out: this tree's is tested)
+for f in "$NAGIOS_PLUGIN_CONFIG"/*.cfg; do
+  [ "${f##*/}" = streamwatch.cfg ] || cp "$f" "$N/etc/plugin-config/" || bail_out "cannot copy $f"
+done
+cp "$top_srcdir/docs/nagios/commands.cfg" "$N/etc/plugin-config/streamwatch.cfg" ||
+  bail_out "cannot copy commands.cfg"
+cp "$top_srcdir/docs/nagios/example.cfg" "$N/etc/conf.d/" || bail_out "cannot copy example.cfg"
 
-# what docs/nagios/streamwatch.cfg expects from a stock setup: the
-# generic-host/generic-service templates and check_dummy (Debian's
-# objects/templates.cfg and commands.cfg have them), a contact, 24x7
+# the engine run's own small stock: the generic-host/generic-service
+# templates and check_dummy, a contact that is never notified, 24x7
 cat >"$N/etc/templates.cfg" <<'EOF'
 define timeperiod {
     timeperiod_name     24x7
@@ -183,20 +187,31 @@ EOF
 printf '$USER1$=%s\n' "$N/plugins" >"$N/etc/resource.cfg"
 
 # ---------------------------------------- validation of the docs' config
-nagios_cfg "$N/etc/templates.cfg" "$N/etc/example.cfg" >"$N/etc/docs.cfg"
+{
+  nagios_cfg
+  # the objects of Debian's /etc/nagios4/nagios.cfg
+  echo "cfg_dir=$N/etc/plugin-config"
+  echo "cfg_dir=$N/etc/conf.d"
+  for f in commands contacts timeperiods templates localhost; do
+    echo "cfg_file=$NAGIOS_OBJECTS/$f.cfg"
+  done
+} >"$N/etc/docs.cfg"
 [ "$(id -u)" = 0 ] && { chown -R "$RUNAS:$RUNGROUP" "$N" || bail_out "chown $N failed"; }
 run "$NAGIOS" -v "$N/etc/docs.cfg"
-is_rc 0 "nagios4 -v accepts docs/nagios/streamwatch.cfg (its example registered)"
+is_rc 0 "nagios4 -v: docs/nagios/example.cfg registered, with commands.cfg and Debian's stock objects"
 line_matches '^Things look okay' "nagios4 -v: Things look okay (docs)"
 line_matches '^Total Warnings: 0$' "nagios4 -v: no warnings (docs)"
-line_matches '^[[:space:]]*Checked 7 services\.' "docs: the 7 example services checked"
-# two definitions: dns -> login, api, both streams (4); login -> api (1)
-line_matches '^[[:space:]]*Checked 5 service dependencies' "docs: the 5 service dependencies checked"
+RUN_CMD=
 for c in streamwatch_resolve streamwatch_api streamwatch_login streamwatch_login_flow \
   streamwatch_stream; do
-  grep -Eq "^[[:space:]]*command_name[[:space:]]+${c}[[:space:]]*$" "$top_srcdir/docs/nagios/streamwatch.cfg"
+  grep -Eq "^[[:space:]]*command_name[[:space:]]+${c}[[:space:]]*$" "$top_srcdir/docs/nagios/commands.cfg"
   ok $? "docs: command $c defined"
 done
+! grep -Eq '^[[:space:]]*define[[:space:]]+(host|service|contact|timeperiod|servicedependency)' \
+  "$top_srcdir/docs/nagios/commands.cfg"
+ok $? "docs: commands.cfg defines commands only"
+! grep -Eq '^[[:space:]]*define[[:space:]]+command' "$top_srcdir/docs/nagios/example.cfg"
+ok $? "docs: example.cfg defines no commands (they are commands.cfg's)"
 # What Nagios made of each example service's check_command (-vp writes
 # the parsed objects to precached_object_file) against its line in the
 # file: Nagios cuts an object line at the first ';' not written '\;' (an
@@ -225,10 +240,36 @@ for name, cmd in sorted(src.items()):
     if got.get(name) != cmd.replace("\\;", ";"):
         print("'%s': the file has [%s], Nagios runs [%s]" % (name, cmd, got.get(name)))
 EOF
-_cut=$("$LAB_PY" "$LAB_DIR/cmds.py" "$N/etc/example.cfg" "$N/var/objects.precache")
+_cut=$("$LAB_PY" "$LAB_DIR/cmds.py" "$top_srcdir/docs/nagios/example.cfg" "$N/var/objects.precache")
 # (a ';' in an object file starts a comment unless written '\;')
 [ -z "$_cut" ]
 ok $? "docs: Nagios keeps every example check_command whole" "$_cut"
+# the example's objects as Nagios resolved them (templates applied)
+"$LAB_PY" - "$N/var/objects.precache" >"$LAB_DIR/example.txt" 2>&1 <<'EOF'
+import re, sys
+objs = []
+for typ, body in re.findall(r"define (\w+) \{\n(.*?)\n\s*\}", open(sys.argv[1]).read(), re.S):
+    attrs = dict((l.strip().split(None, 1) + [""])[:2] for l in body.splitlines() if l.strip())
+    objs.append((typ, attrs))
+mine = [(t, a) for t, a in objs if "radio.example" in (a.get("host_name"), a.get("dependent_host_name"))]
+def count(t):
+    return sum(1 for x, _ in mine if x == t)
+print("services|%d" % count("service"))
+print("dependencies|%d" % count("servicedependency"))
+for t, a in mine:
+    if t in ("host", "service"):
+        name = a.get("service_description", a["host_name"])
+        print("%s %s|%s %s %s %s" % (t, name, a.get("max_check_attempts"), a.get("contact_groups"),
+              a.get("notification_period"), a.get("check_command", "").split("!")[0] if t == "host" else "-"))
+EOF
+is "$(sed -n 's/^services|//p' "$LAB_DIR/example.txt")" 7 "docs: the example's 7 services registered"
+# two definitions: dns -> login, api, both streams (4); login -> api (1)
+is "$(sed -n 's/^dependencies|//p' "$LAB_DIR/example.txt")" 5 "docs: the example's 5 service dependencies"
+# notified after 3 attempts, to Debian's stock admins group, at any time
+is "$(grep -c '|3 admins 24x7 ' "$LAB_DIR/example.txt")" 8 \
+  "docs: the host and every service: 3 attempts, contact group admins, 24x7"
+grep -q '^host radio.example|3 admins 24x7 return-ok$' "$LAB_DIR/example.txt"
+ok $? "docs: the host check is return-ok (Monitoring Plugins' dummy.cfg)" "$(cat "$LAB_DIR/example.txt")"
 
 # ------------------------------------------------------------ streamlab
 dns_start_dnsmasq R 127.0.0.53 a || bail_out "dnsmasq did not start"
