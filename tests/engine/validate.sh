@@ -8,7 +8,8 @@
 #    the includes of Debian's icinga2.conf (<itl>, <plugins>, ...): no
 #    object is defined twice, nothing warns, the example's objects exist
 #    (with a master zone and two regional satellite zones, so the regional
-#    probes are built too).
+#    probes are built too). The same for the Icinga 2 snippets of
+#    docs/token-cache.md and docs/icinga2.md.
 # 2. The CheckCommands against the plugins: every option of every plugin's
 #    --help is an argument (--help and --version aside), every argument has
 #    a description, every value argument a set_if guard.
@@ -158,6 +159,44 @@ is "$(grep -c '^Dependency|radio.example!api!needs-dns|' "$LAB_DIR/objects.txt")
   "the API depends on dns"
 is "$(grep -c '^Dependency|radio.example!dns ns1!needs-dns|' "$LAB_DIR/objects.txt")" 0 \
   "the per-resolver services do not depend on dns"
+
+# the Icinga 2 snippets of docs/token-cache.md and docs/icinga2.md, with
+# the package's CheckCommands: nothing redefined, the services built
+S=$LAB_DIR/snippets
+mkdir -p "$S/cache" "$S/lib" "$S/log" "$S/run" "$S/spool" || bail_out "mkdir failed"
+{
+  debian_head /usr/lib/nagios/plugins
+  cat <<'EOF'
+const NodeName = "master.example"
+const ZoneName = "master"
+object Endpoint NodeName {}
+object Zone "master" { endpoints = [ NodeName ] }
+object Host "radio.example" { check_command = "dummy"; vars.streaming = true }
+EOF
+  # every ``` block of token-cache.md's Icinga 2 section, and icinga2.md's
+  # blocks that define objects (not the zones.conf or include lines)
+  "$LAB_PY" - "$top_srcdir/docs/token-cache.md" "$top_srcdir/docs/icinga2.md" <<'EOF'
+import re, sys
+tc = open(sys.argv[1]).read().split("\n## Icinga 2\n", 1)[1].split("\n## ", 1)[0]
+for b in re.findall(r"```\n(.*?)```", tc, re.S):
+    print(b)
+for b in re.findall(r"```\n(.*?)```", open(sys.argv[2]).read(), re.S):
+    if re.match(r"\s*object CheckCommand", b):
+        print(b)
+EOF
+} >"$S/icinga2.conf"
+[ "$(id -u)" = 0 ] && chown -R "$RUNAS" "$S"
+run icinga "$S" daemon -C -c "$S/icinga2.conf"
+is_rc 0 "icinga2 daemon -C: the snippets of token-cache.md and icinga2.md with <plugins-contrib>"
+no_line_matches '(warning|critical)/' "snippets: no warnings or errors"
+RUN_CMD=
+"$LAB_PY" "$LAB_DIR/dump.py" "$S/cache/icinga2.debug" >"$LAB_DIR/snippets.txt" ||
+  bail_out "cannot read the snippets' object dump"
+for o in 'Service|radio.example!login|' 'Service|radio.example!api|' \
+  'Dependency|radio.example!api!api-needs-login|' 'CheckCommand|streamwatch_login_env|'; do
+  grep -qF "$o" "$LAB_DIR/snippets.txt"
+  ok $? "snippets: ${o%|}" "$(grep -v '^CheckCommand|' "$LAB_DIR/snippets.txt" | head -n 20)"
+done
 
 # ---------------------------------- 2. every option, described and guarded
 for p in resolve api login stream; do
