@@ -58,11 +58,11 @@ STREAM_L='^(ttfb|rate|stalls|bytes|frames|bitrate|playlist_age|segments)$'
 run "$PA" -u "$F/evil" -j '/status==ok' -v
 is_rc 2 "API: a JSON string with '|', LF, ESC: exit 2 (it is not ok)"
 first_line_matches '^API CRITICAL - /status is "a/b\\nc\\u001b\[31m", expected "ok"' "API: the value shown JSON-escaped"
-clean "API JSON value" 3 "$API_L" "^API CRITICAL - |$SUB"
+clean "API JSON value" 4 "$API_L" "^API CRITICAL - |$SUB"
 run "$PA" -u "$F/evil-raw" -v
 is_rc 2 "API: 500 with a raw hostile body: exit 2"
 first_line_matches '^API CRITICAL - HTTP 500 Internal Server Error: a/b\?c\?\[31mred ' "API: the body excerpt sanitised"
-clean "API error body" 2 "$API_L" "^API CRITICAL - |$SUB"
+clean "API error body" 3 "$API_L" "^API CRITICAL - |$SUB"
 run "$PA" -u "$F/evil-reason" -vvv
 is_rc 2 "API: 503 with a hostile reason phrase: exit 2"
 first_line_matches '^API CRITICAL - HTTP 503 a/b\?\[31m\?x: down ' "API: the reason phrase sanitised"
@@ -78,11 +78,11 @@ clean "API headers at -vvv" - "$API_L" "^API WARNING - |$SUB|$TRACE"
 run "$PR" -H evil8.fault.test -s "$DNS_SERVER_D" -q TXT -vvv
 is_rc 0 "RESOLVE: TXT strings with '|', CR LF, a forged line, 0xFF, OSC, BEL: exit 0"
 first_line_matches '^RESOLVE OK - evil8\.fault\.test TXT: x/y\?\?RESOLVE OK - forged / t=1s' "RESOLVE: the TXT text sanitised on the first line"
-clean "RESOLVE TXT at -vvv" - '^(time_evil8\.fault\.test@127\.0\.0\.53:[0-9]+|failed|answers|ttl_min)$' \
+clean "RESOLVE TXT at -vvv" - '^(time|failed|answers|ttl_min)$' \
   "^RESOLVE OK - |$SUB|^query |^reply |^( [0-9a-f]{2})+$"
 run "$PR" -H evil8.fault.test -s "$DNS_SERVER_D" -q CNAME
 is_rc 0 "RESOLVE: a CNAME whose label holds '|', ESC, 0xFF: exit 0"
-clean "RESOLVE CNAME label" 2 '^(time_evil8\.fault\.test@127\.0\.0\.53:[0-9]+|failed|answers|ttl_min)$' "^RESOLVE OK - |$SUB"
+clean "RESOLVE CNAME label" 2 '^(time|failed|answers|ttl_min)$' "^RESOLVE OK - |$SUB"
 
 # --- check_login (loginsrv: /fault/evil, /fault/evilraw)
 run "$PL" -u "$LOGIN_URL_L/fault/evil/token" $CL -vvv
@@ -93,7 +93,7 @@ clean "LOGIN OAuth2 error at -vvv" - "$LOGIN_L" "^LOGIN CRITICAL - |$SUB|$TRACE"
 run "$PL" -u "$LOGIN_URL_L/fault/evilraw/token" $CL -v
 is_rc 2 "LOGIN: 500 with a hostile text body: exit 2"
 first_line_matches '^LOGIN CRITICAL - login service error: HTTP 500 ' "LOGIN: 500 named"
-clean "LOGIN error body" 1 "$LOGIN_L" "^LOGIN CRITICAL - |$SUB"
+clean "LOGIN error body" 2 "$LOGIN_L" "^LOGIN CRITICAL - |$SUB"
 
 # --- check_stream (faulthttp: /evil-icy, /evil-reason)
 run "$PS" -u "$F/evil-icy?s=3" -k 'Icy-MetaData: 1' --duration 1 -v
