@@ -155,11 +155,14 @@ static void bad(sf_validator *v) {
   }
   p->confirmed = p->run = p->key_set = 0;
   p->ts.npids = 0;
+  /* An Ogg stream joined mid-page reaches the next page within one page's
+   * length (RFC 3533 section 6: at most 65307 bytes), not SF_MAX_JUNK. */
+  unsigned long long junk = is_ogg(v->format) ? SF_OGG_MAX_PAGE : SF_MAX_JUNK;
   if (!p->synced && !p->junk_reported && at >= p->scan_from &&
-      at + 1 - p->scan_from > SF_MAX_JUNK) {
+      at + 1 - p->scan_from > junk) {
     p->junk_reported = 1;
-    sf_error(v, p->scan_from, "no %s sync in the first %d bytes",
-             formats[v->format].unit, SF_MAX_JUNK);
+    sf_error(v, p->scan_from, "no %s sync in the first %llu bytes",
+             formats[v->format].unit, junk);
   }
   p->replay_pending = p->have > 1;
   if (!p->replay_pending)
@@ -247,6 +250,19 @@ static void start_replay(sf_validator *v) {
   p->pos -= k;
   p->have = 0;
   p->replay_pending = 0;
+}
+
+void sf_start(sf_validator *v, sf_format f, const unsigned char *b, size_t n) {
+  size_t at = sf_sync_at(b, n, f);
+
+  sf_init(v, f);
+  if (at > 0 && at < n) { /* junk before a sync the sniff confirmed */
+    v->bytes = at;
+    v->priv.pos = v->priv.scan_from = at;
+    b += at;
+    n -= at;
+  }
+  sf_feed(v, b, n);
 }
 
 int sf_feed(sf_validator *v, const unsigned char *b, size_t n) {

@@ -43,10 +43,15 @@ typedef enum {
   SF_FMP4
 } sf_format;
 
-/* Bytes of junk tolerated before the first frame of MP3, ADTS, Ogg and
+/* Bytes of junk tolerated before the first frame of MP3, ADTS and
  * MPEG-TS (after any ID3v2 tags): Icecast relays and HTTP servers
- * sometimes start a response mid-frame. */
+ * sometimes start a response mid-frame. Ogg: SF_OGG_MAX_PAGE. */
 enum { SF_MAX_JUNK = 4096 };
+
+/* The largest Ogg page (RFC 3533 section 6: a 27-byte header, 255 lacing
+ * values, 255 segments of 255 bytes): the junk tolerated before the
+ * first page of an Ogg stream joined mid-page. */
+enum { SF_OGG_MAX_PAGE = 27 + 255 + 255 * 255 };
 
 /* "MP3", "AAC", "Ogg/Vorbis", "Ogg/Opus", "Ogg", "MPEG-TS", "fMP4" or
  * "unknown". Never NULL. This function can't fail. */
@@ -73,19 +78,33 @@ int sf_format_matches(sf_format want, sf_format got);
  * MP3/ADTS are only recognised by a frame header followed by a second
  * one (or by one at byte 0 when the second is beyond n), after skipping
  * ID3v2 tags; bytes that are all ID3v2 tag give SF_MP3, or SF_AAC when
- * the Content-Type says AAC (HLS packed audio).
+ * the Content-Type says AAC (HLS packed audio). A stream joined at any
+ * byte is found by its frames: an Ogg page start anywhere in b, three
+ * MPEG-TS packets in a row within the first 188 bytes.
  *
  * not_media_reason (may be NULL) is set to NULL, or, when the bytes are
  * clearly not media, to a static string naming what they are:
  * "text/html", "application/xml", "application/dash+xml",
  * "application/json", "application/vnd.apple.mpegurl" (an HLS "#EXTM3U"
  * playlist), "audio/x-mpegurl" (.m3u), "audio/x-scpls" (.pls) or
- * "text/plain"; the caller prints "not audio: text/html". When the bytes
- * say nothing (n == 0, or unrecognised binary) the Content-Type decides:
- * an audio/video type gives its format, a text one its reason.
+ * "text/plain"; the caller prints "not audio: text/html". Under an
+ * audio/ or video/ Content-Type (other than a playlist's) the bytes are
+ * called text only when they are valid UTF-8 text throughout (no control
+ * byte but tab, CR, LF, form feed) and hold no frame: compressed media
+ * joined at any offset is never text for long, whatever its first byte
+ * ('{', '[', '<'). When the bytes say nothing (n == 0, or unrecognised
+ * binary) the Content-Type decides: an audio/video type gives its
+ * format, a text one its reason.
  * Returns SF_UNKNOWN when neither tells. This function can't fail. */
 sf_format sf_sniff(const unsigned char *b, size_t n, const char *content_type,
                    const char **not_media_reason);
+
+/* Where the first unit of format f that sf_sniff() would confirm starts
+ * in b: for MP3/ADTS the header followed by a matching one (after any
+ * ID3v2 tags, within SF_MAX_JUNK bytes), for Ogg a page's capture
+ * pattern, for MPEG-TS three packets in a row. Returns n when there is
+ * none (or for fMP4 and SF_UNKNOWN). This function can't fail. */
+size_t sf_sync_at(const unsigned char *b, size_t n, sf_format f);
 
 /* One validator. Fill it with sf_init(), feed it with sf_feed(), read the
  * public fields at any time. */
@@ -154,6 +173,13 @@ typedef struct {
  * counts bytes. This function can't fail. */
 void sf_init(sf_validator *v, sf_format f);
 
+/* sf_init(v, f), then sf_feed() of the first n bytes of the stream (the
+ * sniffed sample), starting at sf_sync_at()'s confirmed sync when there
+ * is one: the junk before it (a stream joined mid-frame) is skipped, so a
+ * false sync in it whose frame length runs past the real frames cannot
+ * cost the sync. Offsets in errors still count from b[0]. */
+void sf_start(sf_validator *v, sf_format f, const unsigned char *b, size_t n);
+
 /* Feeds the next n bytes of the stream (b may be NULL when n is 0).
  * Returns 0 while everything is in sync, -1 once an error was seen. The
  * first error stays in v->error and v->first_error_at, for example
@@ -170,9 +196,10 @@ void sf_init(sf_validator *v, sf_format f);
  *    sample rate, profile and MPEG id), or the header is "broken" and
  *    the parser resyncs. ID3v2 tags between frames and an ID3v1 trailer
  *    are skipped.
- *  - Ogg: a missing capture pattern, a version other than 0 or unknown
- *    header_type bits lose sync; a CRC mismatch is an error but keeps
- *    the page boundaries.
+ *  - Ogg: junk before the first page is skipped up to SF_OGG_MAX_PAGE
+ *    bytes (a stream joined mid-page); a missing capture pattern, a
+ *    version other than 0 or unknown header_type bits lose sync; a CRC
+ *    mismatch is an error but keeps the page boundaries.
  *  - MPEG-TS: a packet not starting with 0x47 loses sync; per PID the
  *    continuity_counter must grow by one (mod 16) on each packet with
  *    payload, may repeat once (a duplicate packet), restarts freely after

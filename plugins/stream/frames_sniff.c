@@ -32,22 +32,58 @@ static int header_at(const unsigned char *b, size_t n, size_t i, int adts,
   return adts ? sf_adts_parse(b + i, m) : sf_mpa_parse(b + i, m);
 }
 
-/* Finds a frame of MP3 or ADTS (adts) within SF_MAX_JUNK bytes of start:
- * a valid header followed by a matching one, or a lone one at start whose
- * successor lies beyond n. */
-static int find_frames(const unsigned char *b, size_t n, size_t start,
-                       int adts) {
+/* Where a frame of MP3 or ADTS (adts) starts within SF_MAX_JUNK bytes of
+ * start: a valid header followed by a matching one, or (lone) one at
+ * start whose successor lies beyond n (a sample shorter than two
+ * frames). Returns its offset, or n. */
+static size_t find_frames(const unsigned char *b, size_t n, size_t start,
+                          int adts, int lone) {
   sf_mpa m, next;
 
   for (size_t i = start; i < n && i <= start + SF_MAX_JUNK; i++) {
     if (b[i] != 0xFF || header_at(b, n, i, adts, &m) != 0)
       continue;
     if (header_at(b, n, i + m.frame_len, adts, &next) == 0 && next.key == m.key)
-      return 1;
-    if (i == start && i + m.frame_len + (adts ? 7 : 4) > n)
-      return 1;
+      return i;
+    if (lone && i == start && i + m.frame_len + (adts ? 7 : 4) > n)
+      return i;
+    if (lone)
+      break;
   }
-  return 0;
+  return n;
+}
+
+/* MP3 or ADTS frames from start: a confirmed pair of either first (so a
+ * false header at start claiming a long frame cannot hide the real
+ * frames after it), then a lone one at start. SF_UNKNOWN when none. */
+static sf_format find_mpa(const unsigned char *b, size_t n, size_t start,
+                          size_t *at) {
+  for (int lone = 0; lone < 2; lone++)
+    for (int adts = 1; adts >= 0; adts--)
+      if ((*at = find_frames(b, n, start, adts, lone)) < n)
+        return adts ? SF_AAC : SF_MP3;
+  *at = n;
+  return SF_UNKNOWN;
+}
+
+/* Where an Ogg page starts in b (RFC 3533 section 6: capture pattern,
+ * version 0, no unknown header_type bits), or n. A stream joined
+ * mid-page finds the next page here. */
+static size_t find_ogg(const unsigned char *b, size_t n) {
+  for (size_t i = 0; i + 6 <= n; i++)
+    if (b[i] == 'O' && memcmp(b + i, "OggS", 4) == 0 && b[i + 4] == 0 &&
+        (b[i + 5] & ~7u) == 0)
+      return i;
+  return n;
+}
+
+/* Where three MPEG-TS packets in a row start (0x47 every 188 bytes)
+ * within the first packet's length, or n: a stream joined mid-packet. */
+static size_t find_ts(const unsigned char *b, size_t n) {
+  for (size_t i = 0; i < 188 && i + 376 < n; i++)
+    if (b[i] == 0x47 && b[i + 188] == 0x47 && b[i + 376] == 0x47)
+      return i;
+  return n;
 }
 
 /* The offset after the ID3v2 tags at the start of b, or n when they go
@@ -80,6 +116,8 @@ static sf_format sniff_media(const unsigned char *b, size_t n, const char *ct) {
 
   if (n >= 4 && memcmp(b, "OggS", 4) == 0)
     return sniff_ogg(b, n);
+  if (find_ogg(b, n) < n) /* joined mid-page */
+    return SF_OGG;
   /* One 0x47 alone is too weak (it is also a 'G'): two packets at least. */
   if (n > 188 && b[0] == 0x47 && b[188] == 0x47 && (n <= 376 || b[376] == 0x47))
     return SF_TS;
@@ -92,10 +130,11 @@ static sf_format sniff_media(const unsigned char *b, size_t n, const char *ct) {
     sf_format f = ct ? sniff_type(ct, &why) : SF_UNKNOWN;
     return f == SF_AAC ? SF_AAC : SF_MP3;
   }
-  if (find_frames(b, n, o, 1))
-    return SF_AAC;
-  if (find_frames(b, n, o, 0))
-    return SF_MP3;
+  sf_format f = find_mpa(b, n, o, &o);
+  if (f != SF_UNKNOWN)
+    return f;
+  if (find_ts(b, n) < n) /* joined mid-packet */
+    return SF_TS;
   return SF_UNKNOWN;
 }
 
@@ -186,16 +225,104 @@ static sf_format sniff_type(const char *ct, const char **why) {
   return SF_UNKNOWN;
 }
 
+/* Whether b is valid UTF-8 (a sequence cut by the end of b is fine). */
+static int utf8_valid(const unsigned char *b, size_t n) {
+  size_t i = 0;
+
+  while (i < n) {
+    unsigned c = b[i], need;
+    unsigned long cp, min;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    if (c >= 0xC2 && c <= 0xDF)
+      need = 1, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+      need = 2, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+      need = 3, min = 0x10000;
+    else
+      return 0; /* a continuation byte first, or never in UTF-8 */
+    cp = c & (0x3Fu >> need);
+    for (unsigned k = 1; k <= need; k++) {
+      if (i + k >= n)
+        return 1; /* cut by the end of the sample */
+      if ((b[i + k] & 0xC0) != 0x80)
+        return 0;
+      cp = cp << 6 | (b[i + k] & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return 0; /* overlong, beyond Unicode, or a surrogate */
+    i += need + 1;
+  }
+  return 1;
+}
+
+/* Whether b is text throughout: no control byte but tab, CR, LF and form
+ * feed anywhere, and valid UTF-8 or a legacy 8-bit text (at most one
+ * byte in eight above 0x7F: a Latin-1 error page). Compressed media,
+ * joined at any byte, fails this within a few dozen bytes (about one
+ * byte in nine is a control byte, one in two is above 0x7F). */
+static int text_throughout(const unsigned char *b, size_t n) {
+  size_t high = 0;
+
+  for (size_t i = 0; i < n; i++) {
+    if ((b[i] < 0x20 && b[i] != '\t' && b[i] != '\r' && b[i] != '\n' &&
+         b[i] != '\f') ||
+        b[i] == 0x7F)
+      return 0;
+    high += b[i] >= 0x80;
+  }
+  return high <= n / 8 || utf8_valid(b, n);
+}
+
+/* Whether the Content-Type names media: a format check_stream reads, or
+ * any other audio/ or video/ type (audio/flac) that is no playlist. */
+static int media_type(const char *ct) {
+  const char *why = NULL;
+
+  if (!ct)
+    return 0;
+  if (sniff_type(ct, &why) != SF_UNKNOWN)
+    return 1;
+  while (*ct == ' ' || *ct == '\t')
+    ct++;
+  return !why && (strncasecmp(ct, "audio/", 6) == 0 ||
+                  strncasecmp(ct, "video/", 6) == 0);
+}
+
 sf_format sf_sniff(const unsigned char *b, size_t n, const char *content_type,
                    const char **not_media_reason) {
   const char *why = NULL;
   sf_format f = n > 0 ? sniff_media(b, n, content_type) : SF_UNKNOWN;
 
-  if (f == SF_UNKNOWN && n > 0)
+  /* Under a media type the bytes are "not audio" only when they hold no
+   * frame and are text throughout: a live stream joined at any byte
+   * starts with '{', '[' or '<' now and then, and is judged on its
+   * frames (the validator's), never on a first character. */
+  if (f == SF_UNKNOWN && n > 0 &&
+      (!media_type(content_type) || text_throughout(b, n)))
     why = sniff_text(b, n);
   if (f == SF_UNKNOWN && !why && content_type)
     f = sniff_type(content_type, &why);
   if (not_media_reason)
     *not_media_reason = why;
   return f;
+}
+
+size_t sf_sync_at(const unsigned char *b, size_t n, sf_format f) {
+  size_t o;
+
+  switch (f) {
+  case SF_MP3:
+  case SF_AAC:
+    o = skip_id3(b, n);
+    return o < n && find_mpa(b, n, o, &o) == f ? o : n;
+  case SF_OGG:
+  case SF_OGG_VORBIS:
+  case SF_OGG_OPUS: return find_ogg(b, n);
+  case SF_TS: return find_ts(b, n);
+  default: return n;
+  }
 }

@@ -89,8 +89,7 @@ static bool decide(prog *p) {
     p->not_media = why;
     return false;
   }
-  sf_init(&p->v, f);
-  sf_feed(&p->v, p->sniff, p->sniffed);
+  sf_start(&p->v, f, p->sniff, p->sniffed);
   return true;
 }
 

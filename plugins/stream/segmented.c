@@ -61,9 +61,11 @@ static void seg_header(void *arg, const char *line, size_t len) {
 
 static void seg_decide(seg_reader *s) {
   s->decided = true;
-  sf_init(&s->v, sf_sniff(s->sniff, s->sniffed, s->ctype, &s->why));
-  if (!s->why)
-    sf_feed(&s->v, s->sniff, s->sniffed);
+  sf_format f = sf_sniff(s->sniff, s->sniffed, s->ctype, &s->why);
+  if (s->why)
+    sf_init(&s->v, f);
+  else
+    sf_start(&s->v, f, s->sniff, s->sniffed);
 }
 
 static bool seg_data(void *arg, const unsigned char *data, size_t n,

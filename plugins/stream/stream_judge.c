@@ -33,6 +33,17 @@ static void collect_header(void *arg, const char *line, size_t len) {
   stream_header_ctype(c->cfg, line, len, c->ctype, sizeof c->ctype);
 }
 
+/* Whether b holds a byte no text has (NUL and the other C0 controls but
+ * tab, CR, LF and form feed). */
+static bool binary(const unsigned char *b, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if ((b[i] < 0x20 && b[i] != '\t' && b[i] != '\r' && b[i] != '\n' &&
+         b[i] != '\f') ||
+        b[i] == 0x7F)
+      return true;
+  return false;
+}
+
 static bool collect_data(void *arg, const unsigned char *data, size_t n,
                          double now) {
   collector *c = arg;
@@ -55,11 +66,15 @@ static bool collect_data(void *arg, const unsigned char *data, size_t n,
   memcpy(c->p + c->len, data, n);
   c->len += n;
   c->p[c->len] = '\0';
-  if (c->sniff && c->len >= SF_MAX_JUNK) {
+  /* A playlist or MPD is text: a control byte ends the transfer at once
+   * (live audio is not read to -t as a playlist), and so do the first
+   * SF_MAX_JUNK bytes when they hold media frames. */
+  if (c->sniff && (binary(data, n) || c->len >= SF_MAX_JUNK)) {
     c->sniff = false;
-    c->media =
-        sf_sniff((unsigned char *)c->p, c->len, c->ctype, &why) != SF_UNKNOWN &&
-        !why;
+    c->media = binary((unsigned char *)c->p, c->len) ||
+               (sf_sniff((unsigned char *)c->p, c->len, c->ctype, &why) !=
+                    SF_UNKNOWN &&
+                !why);
     return !c->media;
   }
   return true;
@@ -178,21 +193,29 @@ bool stream_header_ctype(const stream_cfg *cfg, const char *line, size_t len,
 
 /* What kind of URL the first bytes are: ST_HLS, ST_DASH, ST_PROGRESSIVE
  * (media, or a .m3u/.pls radio playlist), or ST_AUTO when they do not
- * tell (an error page, nothing). *name says what they are. */
+ * tell (an error page, nothing). *name says what they are, *media
+ * whether that is media ("MP3" media, "audio/flac" media). */
 static stream_type arrived(const unsigned char *b, size_t n, const char *ct,
-                           const char **name) {
+                           const char **name, bool *media) {
   const char *why = NULL;
   playlist_kind pk = playlist_detect((const char *)b, n);
   sf_format f = sf_sniff(b, n, ct, &why);
   *name = why;
+  *media = false;
   if (pk == PL_HLS)
     return *name = "an HLS playlist", ST_HLS;
   if (pk != PL_UNKNOWN)
     return *name = "a .m3u/.pls radio playlist", ST_PROGRESSIVE;
   if (why && strcmp(why, "application/dash+xml") == 0)
     return *name = "a DASH MPD", ST_DASH;
+  *media = true;
   if (!why && f != SF_UNKNOWN)
     return *name = sf_format_name(f), ST_PROGRESSIVE;
+  /* binary bytes of a format check_stream does not read, under an audio
+   * or video type (FLAC on Icecast): media all the same */
+  if (!why && binary(b, n) && ct &&
+      (strncasecmp(ct, "audio/", 6) == 0 || strncasecmp(ct, "video/", 6) == 0))
+    return *name = ct, ST_PROGRESSIVE;
   return ST_AUTO;
 }
 
@@ -200,18 +223,25 @@ bool stream_wrong_type(const stream_cfg *cfg, const unsigned char *body,
                        size_t n, const char *ctype, sw_check *check) {
   static const char *const names[] = {"auto", "progressive", "hls", "dash"};
   const char *name;
+  bool media;
   if (cfg->type == ST_AUTO || !body || n == 0)
     return false;
-  stream_type t = arrived(body, n, ctype, &name);
+  stream_type t = arrived(body, n, ctype, &name, &media);
   /* a progressive URL may be an HLS playlist: it is followed */
   if (t == ST_AUTO || t == cfg->type ||
       (cfg->type == ST_PROGRESSIVE && t == ST_HLS))
     return false;
+  char shown[100];
+  sw_buf b;
+  sw_buf_fixed(&b, shown, sizeof shown);
+  /* a Content-Type named without its parameters ("audio/flac") */
+  sw_buf_addf(&b, "%.*s%s",
+              (int)(name == ctype ? strcspn(name, "; ") : strlen(name)), name,
+              media ? " media" : "");
   sw_check_sub(check, SW_UNKNOWN,
-               "--type %s does not match what the URL serves: %s%s (use "
+               "--type %s does not match what the URL serves: %s (use "
                "--type %s, or auto)",
-               names[cfg->type], name,
-               t == ST_PROGRESSIVE && name[0] != 'a' ? " media" : "", names[t]);
+               names[cfg->type], shown, names[t]);
   return true;
 }
 

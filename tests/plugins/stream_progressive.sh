@@ -127,11 +127,73 @@ is_rc 0 "MP3 joined mid-frame at '${cut#* }': exit 0"
 first_line_matches '^STREAM OK - progressive MP3 128 kb/s, [0-9]+ bytes at [0-9.]+x real time' \
   "joined mid-frame: MP3, not text"
 perf_ok "joined mid-frame: perfdata parses"
+# The same stream joined at 50 offsets over the file, an MP3 and an
+# AAC (ADTS) one, all served by nginx as audio/mpeg: among them the first
+# cut at '{', '[' and '<', and ones at a false frame sync whose frame
+# length runs past the real frames (the ADTS stream once lost its sync
+# there: "no ADTS frame sync in the first 4096 bytes"). Every one is OK,
+# judged on its frames.
+"$MEDIA_FFMPEG" -nostdin -hide_banner -loglevel error -y -f lavfi \
+  -i sine=frequency=440:duration=4 -c:a aac -b:a 128k -f adts "$MEDIA_ROOT/whole.aac" ||
+  bail_out "ffmpeg could not make the ADTS stream"
+mkdir -p "$MEDIA_ROOT/at"
+for kind in mp3 aac; do
+  offsets=$("$LAB_PY" - "$MEDIA_ROOT/whole.$kind" "$kind" "$MEDIA_ROOT/at" <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read()
+adts = sys.argv[2] == "aac"
+starts, i = set(), 0  # the real frame starts, by walking the frames
+while i + 10 <= len(b):
+    if b[i:i + 3] == b"ID3":
+        i += 10 + (b[i + 6] << 21 | b[i + 7] << 14 | b[i + 8] << 7 | b[i + 9])
+        continue
+    starts.add(i)
+    if adts:
+        step = (b[i + 3] & 3) << 11 | b[i + 4] << 3 | b[i + 5] >> 5
+    else:
+        kbps = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320][b[i + 2] >> 4]
+        step = 144 * kbps * 1000 // 44100 + (b[i + 2] >> 1 & 1)
+    if step <= 0:
+        break
+    i += step
+def false_sync(p):  # a header-looking 0xFFF that is no frame, with a long length
+    if p in starts or b[p] != 0xFF or (b[p + 1] & 0xF6) != 0xF0 or (b[p + 2] >> 2 & 15) > 12:
+        return False
+    return ((b[p + 3] & 3) << 11 | b[p + 4] << 3 | b[p + 5] >> 5) > 4200
+end = len(b) - 16384
+offs = set(range(1024, end, (end - 1024) // 43))
+for ch in b"{[<":
+    offs.update([p for p in range(1024, end) if b[p] == ch and p not in starts][:1])
+offs.update([p for p in range(1024, end) if false_sync(p)][:4])
+for p in sorted(offs)[:50]:
+    open("%s/%s-%d.mp3" % (sys.argv[3], sys.argv[2], p), "wb").write(b[p:])
+    print(p)
+PY
+  ) || bail_out "could not cut the $kind stream"
+  bad= n=0
+  for at in $offsets; do
+    n=$((n + 1))
+    run "$P" -u "$HTTP_URL_W/media/at/$kind-$at.mp3" --duration 1
+    case $RC:$(first_line) in
+      "0:STREAM OK - progressive "*)
+        first_line | perl "$PERFCHECK" >/dev/null 2>&1 || bad="$bad $at(perfdata)" ;;
+      *) bad="$bad $at" && diag "$kind at $at: $(first_line)" ;;
+    esac
+  done
+  [ "$n" -ge 45 ] || bad="$bad (only $n offsets)"
+  is "${bad:-none}" none \
+    "$kind joined at $n offsets ('{', '[', '<', false syncs), served as audio/mpeg: every one OK"
+done
 # The real thing stays caught: JSON served as audio/mpeg is not audio.
 printf '{"error": "no such mount", "code": 404}\n' >"$MEDIA_ROOT/error.mp3"
 run "$P" -u "$HTTP_URL_W/media/error.mp3" --duration 1
 is_rc 2 "JSON labelled audio/mpeg: exit 2"
 first_line_matches '^STREAM CRITICAL - not audio: application/json ' "JSON labelled audio/mpeg: not audio"
+printf '<!DOCTYPE html>\n<html><head><title>503</title></head><body>Caf\351 ferm\351</body></html>\n' \
+  >"$MEDIA_ROOT/busy.mp3"
+run "$P" -u "$HTTP_URL_W/media/busy.mp3" --duration 1
+is_rc 2 "HTML (Latin-1) labelled audio/mpeg: exit 2"
+first_line_matches '^STREAM CRITICAL - not audio: text/html ' "HTML labelled audio/mpeg: not audio"
 
 # Bytes of no format check_stream reads: under an audio type (FLAC on
 # Icecast, no icy-br on a /raw mount) a stream whose frames are not
@@ -144,6 +206,13 @@ first_line_matches '^STREAM OK - progressive live no media "streamlab FLAC", [0-
 line_matches '^\\_ \[OK\] audio/flac: frames not checked \(a format check_stream does not read\)$' \
   "FLAC: frames not checked, said"
 is "$(perf_value rate)" U "FLAC: rate U (no frames, no nominal bitrate)"
+# --type hls on it: what arrived named at once, not audio read as a
+# playlist to -t
+run "$P" -u "$MEDIA_URL_FLAC" --type hls
+is_rc 3 "--type hls on FLAC: exit 3"
+first_line_matches '^STREAM UNKNOWN - --type hls does not match what the URL serves: audio/flac media \(use --type progressive, or auto\)' \
+  "--type hls on FLAC: UNKNOWN naming --type and what arrived"
+wall_below 2 "--type hls on FLAC: no reading for seconds"
 run "$P" -u "$MEDIA_URL_FLAC" --duration 2 --expect-format mp3
 is_rc 2 "FLAC with --expect-format mp3: exit 2"
 first_line_matches '^STREAM CRITICAL - format is audio/flac, expected MP3 ' \

@@ -106,6 +106,36 @@ static void test_sniff(void) {
   sniff(NULL, SF_UNKNOWN, NULL, "binary junk");
   sniff("video/MP2T", SF_TS, NULL, "binary junk labelled video/mp2t");
   ok(sf_sniff(buf, len, NULL, NULL) == SF_UNKNOWN, "sniff: reason may be NULL");
+  /* Under an audio type, text is "not audio" only when it is text
+   * throughout: a '{' and 600 text-looking bytes, then binary, is a
+   * stream joined mid-frame, judged by its frames (the type's format). */
+  text("{\"a\": \"");
+  fill('x', 600), fill(0x01, 1), fill(0x80, 7);
+  sniff("audio/mpeg", SF_MP3, NULL, "'{' then binary under audio/mpeg");
+  sniff(NULL, SF_UNKNOWN, "application/json", "'{' then binary, no type");
+  text("<html><body>Caf\xC3\xA9 ferm\xC3\xA9</body></html>\n");
+  sniff("audio/mpeg", SF_UNKNOWN, "text/html", "UTF-8 HTML under audio/mpeg");
+  text("<html><body>Caf\xE9</body></html>\n");
+  sniff("audio/mpeg", SF_UNKNOWN, "text/html", "Latin-1 HTML under audio/mpeg");
+  text("<html>\xE9\xE9\xE9\xE9\xE9\xE9\xE9\xE9 \xE9\xE9\xE9\xE9");
+  sniff("audio/mpeg", SF_MP3, NULL,
+        "'<' then mostly bytes above 0x7F, not UTF-8: the frames judge");
+  text("[playlist]\nTitle1=Caf\xE9\nFile1=http://radio.example/x\n");
+  sniff("audio/x-scpls", SF_UNKNOWN, "audio/x-scpls", "Latin-1 .pls");
+  text("{\"error\": \"no such mount\"}\xE2\x82");
+  sniff("audio/mpeg", SF_UNKNOWN, "application/json",
+        "JSON cut inside a UTF-8 sequence under audio/mpeg");
+  text("[1, 2, 3]\x1b[0m");
+  sniff("audio/mpeg", SF_MP3, NULL, "an escape byte is not text");
+  /* joined mid-page and mid-packet: found by the next page or packet */
+  len = 0, fill(0xA5, 100), ogg_vorbis(0, 100);
+  sniff("application/octet-stream", SF_OGG, NULL, "Ogg joined mid-page");
+  is_int((int)sf_sync_at(buf, len, SF_OGG), 100, "Ogg: the page found");
+  len = 0, fill(0xA5, 100);
+  for (unsigned i = 0; i < 3; i++)
+    ts_packet(256, i, 1, 0, 0);
+  sniff(NULL, SF_TS, NULL, "MPEG-TS joined mid-packet");
+  is_int((int)sf_sync_at(buf, len, SF_TS), 100, "MPEG-TS: the packet found");
 }
 
 static void test_mp3(void) {
@@ -398,6 +428,70 @@ static void test_ffmpeg(void) {
   rmdir(dir);
 }
 
+/* A live stream joined at any byte is judged on its frames: every offset
+ * of an ffmpeg-made MP3, ADTS and Ogg/Opus stream, sniffed as
+ * progressive.c does (8 KiB, under its Content-Type) and validated from
+ * there, gives its format, no "not audio" reason and no error. Those
+ * starting with '{', '[' or '<' are among them (counted to be sure), and
+ * so are the false syncs in the junk whose frame length once ran past
+ * the real frames ("no ADTS frame sync in the first 4096 bytes"). */
+static void test_joined(void) {
+  static const struct {
+    const char *args, *ext, *ct;
+    sf_format f;
+  } cases[] = {
+      {"-c:a libmp3lame -b:a 128k", "mp3", "audio/mpeg", SF_MP3},
+      {"-c:a aac -f adts", "aac", "audio/aac", SF_AAC},
+      {"-c:a aac -f adts", "aac", "audio/mpeg", SF_AAC},
+      {"-c:a libopus -page_duration 250000", "opus", "audio/ogg", SF_OGG},
+  };
+  char dir[] = "/tmp/test_joined.XXXXXX", cmd[512], path[128];
+
+  if (system("command -v ffmpeg >/dev/null 2>&1") != 0 || !mkdtemp(dir))
+    return;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    FILE *fp;
+    size_t bad = 0, texty = 0, tried = 0, first_bad = 0;
+    char what[160] = "";
+
+    snprintf(path, sizeof path, "%s/sine.%s", dir, cases[i].ext);
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -nostdin -loglevel error -y -f lavfi -i sine=f=440:d=4 "
+             "%s %s 2>/dev/null",
+             cases[i].args, path);
+    if (system(cmd) != 0 || !(fp = fopen(path, "rb")))
+      continue; /* this ffmpeg lacks the encoder */
+    len = fread(buf, 1, sizeof buf, fp);
+    fclose(fp);
+    unlink(path);
+    for (size_t at = 0; at + 16384 <= len; at++, tried++) {
+      const char *why = NULL;
+      sf_validator v;
+      sf_format f = sf_sniff(buf + at, 8192, cases[i].ct, &why);
+      sf_init(&v, SF_UNKNOWN);
+      if (buf[at] == '{' || buf[at] == '[' || buf[at] == '<')
+        texty++;
+      if (!why && f != SF_UNKNOWN) {
+        sf_start(&v, f, buf + at, 8192);
+        sf_feed(&v, buf + at + 8192, 8192);
+      }
+      if (why || !sf_format_matches(cases[i].f, f) || v.error[0] ||
+          v.frames == 0) {
+        if (!bad++) {
+          first_bad = at;
+          snprintf(what, sizeof what, "%s %s %s", sf_format_name(f),
+                   why ? why : "", why || f == SF_UNKNOWN ? "" : v.error);
+        }
+      }
+    }
+    ok(bad == 0 && tried > 10000 && texty > 10,
+       "ffmpeg %s as %s joined at each of %zu offsets (%zu at '{', '[', "
+       "'<'): %zu misjudged (first at %zu: %s)",
+       cases[i].ext, cases[i].ct, tried, texty, bad, first_bad, what);
+  }
+  rmdir(dir);
+}
+
 int main(void) {
   test_names();
   test_sniff();
@@ -407,5 +501,6 @@ int main(void) {
   test_ts();
   test_fmp4();
   test_ffmpeg();
+  test_joined();
   return tap_done();
 }
