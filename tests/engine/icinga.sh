@@ -192,7 +192,7 @@ object Service "dns" {
   host_name = "streamlab"
   check_command = "streamwatch_resolve"
   vars.resolve_hostname = "api.stream.test"
-  vars.resolve_server = [ "$DNS_SERVER_R1", "$DNS_SERVER_R2" ]
+  vars.resolve_server = [ "r1=$DNS_SERVER_R1", "r2=$DNS_SERVER_R2" ]
   vars.resolve_expect = [ "10.1.2.0/24" ]
   vars.resolve_fail_warning = 0
   vars.resolve_fail_critical = 1
@@ -439,7 +439,7 @@ ok $? "healthy: every service OK" "$(cat "$LAB_DIR/first.txt"; icq show 2>&1)"
 # <cmd>_timeout reaches -t, a false set_if leaves its flag out
 cmdline=$(icq cmd dns)
 case $cmdline in
-  *"/check_resolve "*"-s $DNS_SERVER_R1 -s $DNS_SERVER_R2"*) r=0 ;; *) r=1 ;;
+  *"/check_resolve "*"-s r1=$DNS_SERVER_R1 -s r2=$DNS_SERVER_R2"*) r=0 ;; *) r=1 ;;
 esac
 ok $r "dns: -s once per resolver" "$cmdline"
 case " $cmdline " in *" -t 2 "*) r=0 ;; *) r=1 ;; esac
@@ -470,6 +470,18 @@ for s in resolve_r1 resolve_r2 dns login api_me api stream_radio stream_hls; do
 done
 graphite_has '^icinga2\.streamlab\.services\.api\.streamwatch_api\.perfdata\.tracks\.value 2 '
 ok $? "check_api's -M metric (tracks=2) arrives" "$(grep 'services\.api\.' "$LAB_DIR/graphite.txt" | tail -n 8)"
+# named resolvers (-s r1=ADDR) give readable labels that stay when an
+# address or port changes: one flat metric each
+for r in r1 r2; do
+  graphite_has "^icinga2\.streamlab\.services\.dns\.streamwatch_resolve\.perfdata\.time_api_stream_test_$r\.value [0-9.e+-]+ [0-9]+$"
+  ok $? "Graphite: resolver $r's time is services.dns.streamwatch_resolve.perfdata.time_api_stream_test_$r" \
+    "$(grep 'services\.dns\.' "$LAB_DIR/graphite.txt" | tail -n 8)"
+done
+# every metric path Icinga sent is flat: host, service, command, label,
+# field (or Icinga's own metadata); a label with '.', '@' or ':' would
+# have nested or broken it
+bad=$(grep -Ev '^icinga2\.streamlab\.(host|services\.[A-Za-z0-9_]+)\.[A-Za-z0-9_-]+\.(perfdata\.[A-Za-z0-9_-]+\.(value|warn|crit|min|max)|metadata\.[a-z_]+) [0-9.e+-]+ [0-9]+$' "$LAB_DIR/graphite.txt")
+is "$bad" "" "every Graphite metric path is host/service.command.perfdata.LABEL.field"
 
 # a healthy round sends no U (only a failed check has a value it could
 # not measure), so Icinga logs no perfdata warning at all for it: mark
