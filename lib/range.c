@@ -149,3 +149,19 @@ size_t sw_range_describe(char *buf, size_t n, const sw_range *r,
   }
   return b.len;
 }
+
+int sw_range_parse_floor(const char *text, const char *opt, const char *what,
+                         const char *eg, sw_range *r, sw_err *err) {
+  char floor[80];
+  double d;
+  if (sw_parse_double(text, &d) < 0)
+    return sw_range_parse(text, opt, r, err);
+  if (d < 0 || strlen(text) + 2 > sizeof floor)
+    return sw_fail(err,
+                   "%s: invalid %s '%s' (a floor such as %s, or a range such "
+                   "as %s:)",
+                   opt, what, text, eg, eg);
+  memcpy(floor, text, strlen(text));
+  memcpy(floor + strlen(text), ":", 2);
+  return sw_range_parse(floor, opt, r, err);
+}

@@ -27,6 +27,13 @@ typedef struct {
  * (e.g. "-w") and the bad text, and returns -1; r is then unset. */
 int sw_range_parse(const char *text, const char *opt, sw_range *r, sw_err *err);
 
+/* A threshold where a bare number N is a floor, "N:" (as check_http -C
+ * reads days: alert below N), and anything else a range as above. what
+ * names the unit for the message ("number of days"), eg is an example
+ * ("14"). Returns 0, or -1 with err naming opt. */
+int sw_range_parse_floor(const char *text, const char *opt, const char *what,
+                         const char *eg, sw_range *r, sw_err *err);
+
 /* True when x is outside the range (inside it with '@'). An unset range
  * never alerts. */
 bool sw_range_alerts(const sw_range *r, double x);

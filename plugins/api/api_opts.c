@@ -29,37 +29,48 @@ void api_help(FILE *out) {
       "check_api: is an HTTP API answering correctly, down to JSON values\n"
       "\n"
       "Usage: check_api -u URL [-X METHOD] [-k 'Name: value' ...]\n"
-      "         [-d BODY | --data-file F] [--bearer-file F | --bearer-env VAR]\n"
-      "         [-e CODES] [-s STRING] [-r REGEX] [--invert] [-j ASSERTION ...]\n"
+      "         [-d BODY | --data-file F] [--bearer-file F | --bearer-env "
+      "VAR]\n"
+      "         [-e CODES] [-s STRING] [-r REGEX] [--invert] [-j ASSERTION "
+      "...]\n"
       "         [-M METRIC ...] [-w RANGE] [-c RANGE] [--max-size BYTES]\n"
-      "         [--connect-to ADDR] [--cert-warning DAYS] [--cert-critical DAYS]\n"
-      "         [--ca-file F] [--insecure] [--proxy URL] [--http-version 1.1|2]\n"
-      "         [-f follow|ok|warning|critical] [-4|-6] [-t SECONDS[:STATE]] [-v]\n"
+      "         [--connect-to ADDR] [--cert-warning DAYS] [--cert-critical "
+      "DAYS]\n"
+      "         [--ca-file F] [--insecure] [--proxy URL] [--http-version "
+      "1.1|2]\n"
+      "         [-f follow|ok|warning|critical] [-4|-6] [-t SECONDS[:STATE]] "
+      "[-v]\n"
       "\n"
       "Options:\n"
       " -u, --url=URL             full http:// or https:// URL\n"
       " -X, --method=METHOD       GET (default), POST, PUT, HEAD, ...\n"
       " -k, --header='Name: value'\n"
-      "                           extra request header; repeatable (a credential's\n"
+      "                           extra request header; repeatable (a "
+      "credential's\n"
       "                           value -- Authorization, Cookie, a name with\n"
-      "                           Token, Key, Secret... -- is wiped from argv and\n"
+      "                           Token, Key, Secret... -- is wiped from argv "
+      "and\n"
       "                           masked in the output)\n"
       " -d, --data=BODY           request body\n"
       "     --data-file=F         request body read from file F\n"
       "     --bearer-file=F       Authorization: Bearer token from file F\n"
       "     --bearer-env=VAR      ... from environment variable VAR\n"
       "     --bearer=TOKEN        ... literal (wiped from the process's argv)\n"
-      "     --token-cache=F       ... from the cache check_login --token-cache keeps\n"
-      " -e, --expect-status=CODES accepted codes: 200, 200,204, 200-299 (default)\n"
+      "     --token-cache=F       ... from the cache check_login --token-cache "
+      "keeps\n"
+      " -e, --expect-status=CODES accepted codes: 200, 200,204, 200-299 "
+      "(default)\n"
       " -s, --string=STRING       body must contain STRING\n"
       " -r, --regex=REGEX         body must match the POSIX extended REGEX\n"
       "     --invert              -s/-r must NOT match\n"
       " -j, --json=ASSERTION      POINTER, POINTER==VALUE, POINTER!=VALUE or\n"
       "                           POINTER~=REGEX; POINTER is RFC 6901\n"
-      "                           (/tracks/items/0/id); VALUE is JSON or plain\n"
+      "                           (/tracks/items/0/id); VALUE is JSON or "
+      "plain\n"
       "                           text; repeatable\n"
       " -M, --metric=LABEL=POINTER[;WARN[;CRIT]]\n"
-      "                           the number at POINTER as perfdata LABEL, checked\n"
+      "                           the number at POINTER as perfdata LABEL, "
+      "checked\n"
       "                           against the ranges; repeatable\n"
       " -w, --warning=RANGE       total time, seconds (e.g. 0.5)\n"
       " -c, --critical=RANGE      total time, seconds (e.g. 1)\n"
@@ -67,8 +78,10 @@ void api_help(FILE *out) {
       "     --connect-to=ADDR[:PORT]\n"
       "                           connect there, keeping Host and SNI\n"
       "     --cert-warning=DAYS   certificate expiry: WARNING below DAYS left\n"
-      "                           (default 14; a range such as 14:90 also works)\n"
-      "     --cert-critical=DAYS  certificate expiry: CRITICAL below DAYS left\n"
+      "                           (default 14; a range such as 14:90 also "
+      "works)\n"
+      "     --cert-critical=DAYS  certificate expiry: CRITICAL below DAYS "
+      "left\n"
       "                           (default 7)\n"
       "     --ca-file=F           CA certificates to verify the server with\n"
       "     --client-cert=F       TLS client certificate\n"
@@ -78,17 +91,21 @@ void api_help(FILE *out) {
       "     --proxy=URL           proxy to use\n"
       "     --http-version=1.1|2  HTTP version to ask for\n"
       " -f, --onredirect=follow|ok|warning|critical\n"
-      "                           follow 3xx (default, up to 10) or give that state\n"
+      "                           follow 3xx (default, up to 10) or give that "
+      "state\n"
       "     --rate-limit-state=STATE\n"
       "                           state of a 429 answer (default warning)\n"
       " -t, --timeout=SECONDS[:STATE]\n"
-      "                           deadline for the whole run (default 10:critical)\n"
+      "                           deadline for the whole run (default "
+      "10:critical)\n"
       " -4, --use-ipv4            IPv4 only\n"
       " -6, --use-ipv6            IPv6 only\n"
       "     --extra-opts=[SECTION][@FILE]\n"
       "                           read options from an ini file\n"
-      " -v, --verbose             more detail: -v the answer and its phases, -vv\n"
-      "                           the request and answer headers, -vvv libcurl's\n"
+      " -v, --verbose             more detail: -v the answer and its phases, "
+      "-vv\n"
+      "                           the request and answer headers, -vvv "
+      "libcurl's\n"
       "                           whole trace (credentials masked)\n"
       " -h, --help                this help\n"
       " -V, --version             version and library versions\n"
@@ -98,13 +115,17 @@ void api_help(FILE *out) {
       "  check_api -u https://api.example.com/v1/tracks -j /items/0/id \\\n"
       "            -M 'tracks=/total;1:;1:' -w 0.5 -c 2\n"
       "  check_api -u https://api.example.com/ --connect-to 192.0.2.7\n"
-      "  check_api -u https://api.example.com/v1/me --bearer-file /etc/nagios/tok\n"
+      "  check_api -u https://api.example.com/v1/me --bearer-file "
+      "/etc/nagios/tok\n"
       "\n"
-      "Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 alerts\n"
+      "Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 "
+      "alerts\n"
       "outside 0..10, 10: below 10, ~:10 above 10, @10:20 inside 10..20. The\n"
       "certificate options count days left: a bare number is a floor, as\n"
-      "check_http -C reads it (--cert-warning 14 is 14:, WARNING below 14 days).\n"
-      "-M labels: letters, digits, '_', '-' and '.' ('.' is '_' in perfdata).\n",
+      "check_http -C reads it (--cert-warning 14 is 14:, WARNING below 14 "
+      "days).\n"
+      "-M labels: letters, digits, '_', '-' and '.' ('.' is '_' in "
+      "perfdata).\n",
       out);
 }
 
@@ -197,26 +218,6 @@ static int answer_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
   }
 }
 
-/* --cert-warning/--cert-critical: a range of days left on the
- * certificate. A bare number N is the floor "N:" -- what check_http -C
- * and check_curl --certificate mean by it (warn when fewer than N days
- * are left), and what this option always meant; a Nagios range (14:90,
- * @0:7) is read as one. */
-static int parse_days(const char *arg, const char *opt, sw_range *r,
-                      sw_err *err) {
-  char floor[80];
-  double d;
-  if (sw_parse_double(arg, &d) < 0)
-    return sw_range_parse(arg, opt, r, err);
-  if (d < 0)
-    return sw_fail(err,
-                   "%s: invalid number of days '%s' (a floor such as 14, "
-                   "or a range such as 14:90)",
-                   opt, arg);
-  snprintf(floor, sizeof floor, "%s:", arg);
-  return sw_range_parse(floor, opt, r, err);
-}
-
 /* The request: URL, method, body, size, certificate expiry; the shared
  * HTTP and bearer options. */
 static int request_option(void *vcfg, int c, const char *arg, sw_err *err) {
@@ -245,9 +246,11 @@ static int request_option(void *vcfg, int c, const char *arg, sw_err *err) {
     r->max_size = n;
     return 0;
   case OPT_CERT_WARN:
-    return parse_days(arg, "--cert-warning", &cfg->cert_warn, err);
+    return sw_range_parse_floor(arg, "--cert-warning", "number of days", "14",
+                                &cfg->cert_warn, err);
   case OPT_CERT_CRIT:
-    return parse_days(arg, "--cert-critical", &cfg->cert_crit, err);
+    return sw_range_parse_floor(arg, "--cert-critical", "number of days", "14",
+                                &cfg->cert_crit, err);
   default:
     if ((rc = sw_http_option(r, &cfg->headers, c, arg, err)) <= 0 ||
         (rc = sw_bearer_option(&cfg->bearer, c, arg, err)) <= 0)
@@ -293,9 +296,9 @@ static bool floor_only(const sw_range *r) {
 /* -M's perfdata labels: each unique, and none of check_api's own, so no
  * graph series holds two metrics (conventions.md, Performance data). */
 static int metric_labels_check(const api_cfg *cfg, sw_err *err) {
-  static const char *const own[] = {
-      "time",  "time_dns", "time_connect", "time_tls", "time_ttfb",
-      "time_transfer", "size", "status", "cert_days"};
+  static const char *const own[] = {"time",     "time_dns",  "time_connect",
+                                    "time_tls", "time_ttfb", "time_transfer",
+                                    "size",     "status",    "cert_days"};
   for (size_t i = 0; i < cfg->nmetrics; i++) {
     const api_metric *m = &cfg->metrics[i];
     for (size_t k = 0; k < sizeof own / sizeof *own; k++)

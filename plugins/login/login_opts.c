@@ -48,17 +48,22 @@ void login_help(FILE *out) {
       "check_login: can a user or an application still log in\n"
       "\n"
       "Usage: check_login -u URL [--flow FLOW] [--client-id ID]\n"
-      "         [--client-secret-file F | --client-secret-env VAR] [--username U]\n"
-      "         [--password-file F | --password-env VAR] [--refresh-token-file F]\n"
-      "         [--token-cache F] [--ttl-warning RANGE] [--ttl-critical RANGE]\n"
+      "         [--client-secret-file F | --client-secret-env VAR] [--username "
+      "U]\n"
+      "         [--password-file F | --password-env VAR] [--refresh-token-file "
+      "F]\n"
+      "         [--token-cache F] [--ttl-warning RANGE] [--ttl-critical "
+      "RANGE]\n"
       "         [-w RANGE] [-c RANGE] [-t SECONDS[:STATE]] [-v]\n"
       "\n"
       "Flows (--flow):\n"
       "  client-credentials  RFC 6749 4.4 token request (default)\n"
       "  refresh-token       RFC 6749 6 refresh\n"
       "  password            RFC 6749 4.3 resource-owner password grant\n"
-      "  basic               GET a protected URL with HTTP Basic (or --digest)\n"
-      "  form                an HTML login form with its CSRF token and cookies\n"
+      "  basic               GET a protected URL with HTTP Basic (or "
+      "--digest)\n"
+      "  form                an HTML login form with its CSRF token and "
+      "cookies\n"
       "\n"
       "Options:\n"
       " -u, --url=URL             token URL, protected URL or login page\n"
@@ -70,7 +75,8 @@ void login_help(FILE *out) {
       "                           ... from environment variable VAR\n"
       "     --client-secret=S     ... literal (wiped from argv at once)\n"
       "     --client-auth=basic|post\n"
-      "                           client credentials in HTTP Basic (default) or in\n"
+      "                           client credentials in HTTP Basic (default) "
+      "or in\n"
       "                           the form (client_id, client_secret)\n"
       "     --username=U          user for the password, basic and form flows\n"
       "     --password-file=F     password from file F\n"
@@ -84,12 +90,15 @@ void login_help(FILE *out) {
       "     --scope=S             scope added to token requests\n"
       "     --audience=A          audience added to token requests\n"
       " -k, --header='Name: value'\n"
-      "                           extra request header; repeatable (a credential's\n"
+      "                           extra request header; repeatable (a "
+      "credential's\n"
       "                           value -- Authorization, Cookie, a name with\n"
-      "                           Token, Key, Secret... -- is wiped from argv and\n"
+      "                           Token, Key, Secret... -- is wiped from argv "
+      "and\n"
       "                           masked in the output)\n"
       "     --digest              HTTP Digest instead of Basic (basic flow)\n"
-      "     --verify-rejects      basic: the URL must refuse a request without\n"
+      "     --verify-rejects      basic: the URL must refuse a request "
+      "without\n"
       "                           credentials (no open door)\n"
       "     --form-field=NAME=VALUE\n"
       "                           extra form field; repeatable\n"
@@ -101,18 +110,23 @@ void login_help(FILE *out) {
       "     --success-string=S    the final page must show S\n"
       "     --success-regex=RE    the final page must match RE\n"
       "     --failure-string=S    text of a rejected login\n"
-      "     --form-origin=URL     the form may post the password to this origin\n"
+      "     --form-origin=URL     the form may post the password to this "
+      "origin\n"
       "                           too (default: -u's origin only)\n"
-      "     --cookie-jar=F        keep the session's cookies in F (mode 0600; a\n"
+      "     --cookie-jar=F        keep the session's cookies in F (mode 0600; "
+      "a\n"
       "                           symbolic link is refused)\n"
       "     --token-cache=F       save the token for check_api --token-cache\n"
       "     --save-refresh-token=F\n"
       "                           save a new refresh token (mode 0600)\n"
-      "     --ttl-warning=RANGE   token lifetime (expires_in), seconds: WARNING\n"
-      "                           below a bare number (300 is 300:), else as a range\n"
+      "     --ttl-warning=RANGE   token lifetime (expires_in), seconds: "
+      "WARNING\n"
+      "                           below a bare number (300 is 300:), else as a "
+      "range\n"
       "     --ttl-critical=RANGE  the same for CRITICAL\n"
       "     --rejected-state=STATE\n"
-      "                           state of rejected credentials (default critical)\n"
+      "                           state of rejected credentials (default "
+      "critical)\n"
       " -w, --warning=RANGE       total login time, seconds (e.g. 1)\n"
       " -c, --critical=RANGE      total login time, seconds (e.g. 3)\n"
       "     --ca-file=F           CA certificates to verify the server with\n"
@@ -121,33 +135,42 @@ void login_help(FILE *out) {
       "     --tls-min=1.2|1.3     lowest TLS version accepted\n"
       "     --insecure            no certificate or host name verification\n"
       "     --connect-to=ADDR[:PORT]\n"
-      "                           connect there for -u's host, keeping Host and SNI\n"
+      "                           connect there for -u's host, keeping Host "
+      "and SNI\n"
       "     --proxy=URL           proxy to use\n"
       "     --http-version=1.1|2  HTTP version to ask for\n"
       " -t, --timeout=SECONDS[:STATE]\n"
-      "                           deadline for the whole flow (default 10:critical)\n"
+      "                           deadline for the whole flow (default "
+      "10:critical)\n"
       " -4, --use-ipv4            IPv4 only\n"
       " -6, --use-ipv6            IPv6 only\n"
       "     --extra-opts=[SECTION][@FILE]\n"
       "                           read options from an ini file\n"
-      " -v, --verbose             more detail: -v each step's answer and time, -vv\n"
-      "                           the requests and answer headers, -vvv libcurl's\n"
+      " -v, --verbose             more detail: -v each step's answer and time, "
+      "-vv\n"
+      "                           the requests and answer headers, -vvv "
+      "libcurl's\n"
       "                           whole trace (secrets masked)\n"
       " -h, --help                this help\n"
       " -V, --version             version and library versions\n"
       "\n"
       "Examples:\n"
       "  check_login -u https://auth.example.com/token --client-id mon \\\n"
-      "              --client-secret-file /etc/nagios/mon.secret --ttl-warning 300\n"
-      "  check_login --flow form -u https://example.com/login --username probe \\\n"
+      "              --client-secret-file /etc/nagios/mon.secret --ttl-warning "
+      "300\n"
+      "  check_login --flow form -u https://example.com/login --username probe "
+      "\\\n"
       "              --password-env PROBE_PW --csrf-field csrf_token \\\n"
       "              --success-string 'Welcome back'\n"
-      "  check_login --flow basic -u https://example.com/admin --username probe \\\n"
+      "  check_login --flow basic -u https://example.com/admin --username "
+      "probe \\\n"
       "              --password-file /etc/nagios/probe.pw --verify-rejects\n"
       "\n"
-      "Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 alerts\n"
+      "Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 "
+      "alerts\n"
       "outside 0..10, 10: below 10, ~:10 above 10, @10:20 inside 10..20. The\n"
-      "--ttl options count seconds left: a bare number is a floor, as check_http\n"
+      "--ttl options count seconds left: a bare number is a floor, as "
+      "check_http\n"
       "-C reads days (--ttl-warning 300 is 300:, WARNING below 300 s).\n"
       "Secrets are never printed, at any verbosity.\n",
       out);
@@ -195,26 +218,6 @@ static int secret_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
   return (*dst = strdup(arg)) ? 0 : sw_fail(err, "%s: out of memory", opt);
 }
 
-/* --ttl-warning/--ttl-critical: a range of seconds the token is valid.
- * A bare number N is the floor "N:" (alert when the token lives less
- * than N s), as check_api's --cert-warning and check_http -C read days
- * left: read as a Nagios range, "300" would alert on every token that
- * lives longer than 300 s. A Nagios range (300:, @0:60) is read as one. */
-static int parse_ttl(const char *arg, const char *opt, sw_range *r,
-                     sw_err *err) {
-  char floor[80];
-  double d;
-  if (sw_parse_double(arg, &d) < 0)
-    return sw_range_parse(arg, opt, r, err);
-  if (d < 0)
-    return sw_fail(err,
-                   "%s: invalid number of seconds '%s' (a floor such as "
-                   "300, or a range such as 300:86400)",
-                   opt, arg);
-  snprintf(floor, sizeof floor, "%s:", arg);
-  return sw_range_parse(floor, opt, r, err);
-}
-
 /* Options about the flow and its fields. */
 static int flow_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
   switch (c) {
@@ -253,9 +256,12 @@ static int flow_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
   case OPT_FORM_ORIGIN: cfg->form_origin = arg; return 0;
   case OPT_TOKEN_CACHE: cfg->token_cache = arg; return 0;
   case OPT_SAVE_REFRESH: cfg->save_refresh = arg; return 0;
-  case OPT_TTL_WARN: return parse_ttl(arg, "--ttl-warning", &cfg->ttl_warn, err);
+  case OPT_TTL_WARN:
+    return sw_range_parse_floor(arg, "--ttl-warning", "number of seconds",
+                                "300", &cfg->ttl_warn, err);
   case OPT_TTL_CRIT:
-    return parse_ttl(arg, "--ttl-critical", &cfg->ttl_crit, err);
+    return sw_range_parse_floor(arg, "--ttl-critical", "number of seconds",
+                                "300", &cfg->ttl_crit, err);
   case OPT_REJECTED_STATE:
     return sw_state_parse(arg, &cfg->rejected_state) < 0
                ? sw_fail(err, "--rejected-state: invalid state '%s'", arg)

@@ -288,6 +288,35 @@ static void test_describe(void) {
   ok(strlen(buf) < 12, "a small buffer is cut, never overrun: %s", buf);
 }
 
+/* A bare number is a floor (check_http -C's days); else a range. */
+static void test_floor(void) {
+  sw_range r;
+  sw_err err;
+  char buf[64];
+  is_int(sw_range_parse_floor("14", "--cert-warning", "number of days", "14",
+                              &r, &err),
+         0, "14 parses");
+  is_str(r.text, "14:", "a bare number is the floor 14:");
+  ok(sw_range_alerts(&r, 13.9) && !sw_range_alerts(&r, 14),
+     "... alerts below 14 only");
+  sw_range_describe(buf, sizeof buf, &r, "days");
+  is_str(buf, "below 14 days", "... described as a floor");
+  is_int(sw_range_parse_floor("@0:60", "--ttl-warning", "number of seconds",
+                              "300", &r, &err),
+         0, "a range stays a range");
+  ok(sw_range_alerts(&r, 30) && !sw_range_alerts(&r, 61), "... @0:60 as given");
+  is_int(sw_range_parse_floor("-3", "--cert-warning", "number of days", "14",
+                              &r, &err),
+         -1, "a negative floor is refused");
+  is_str(err.msg,
+         "--cert-warning: invalid number of days '-3' (a floor such as 14, or "
+         "a range such as 14:)",
+         "... naming the option and the forms");
+  is_int(sw_range_parse_floor("x", "--cert-warning", "number of days", "14", &r,
+                              &err),
+         -1, "not a number nor a range: refused as a range");
+}
+
 int main(void) {
   test_table();
   test_fields();
@@ -296,5 +325,6 @@ int main(void) {
   test_state();
   test_edges();
   test_describe();
+  test_floor();
   return tap_done();
 }
