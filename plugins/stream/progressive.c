@@ -232,6 +232,36 @@ static void progressive_at(const stream_cfg *cfg, const char *url,
                            const sw_deadline *d, stream_meas *m,
                            sw_check *check, int depth);
 
+/* -v: one line with what the sample was: the answer, what the frames
+ * say, and where the time went (the perfdata's numbers). */
+static void verbose_line(const prog *p, const char *url, const sw_http_resp *r,
+                         sw_check *check) {
+  char line[600], shown[160];
+  sw_buf b;
+  stream_url_shown(p->cfg, url, shown, sizeof shown, 100);
+  sw_buf_fixed(&b, line, sizeof line);
+  sw_buf_addf(&b, "GET %s: ", shown);
+  if (r->status > 0)
+    sw_buf_addf(&b, "HTTP %ld, %s, ", r->status,
+                p->ctype[0] ? p->ctype : "no Content-Type");
+  else
+    sw_buf_puts(&b, "no answer, ");
+  if (p->length >= 0)
+    sw_buf_addf(&b, "Content-Length %lld, ", p->length);
+  if (p->ih.br > 0)
+    sw_buf_addf(&b, "icy-br %lu, ", p->ih.br);
+  if (p->v.sample_rate)
+    sw_buf_addf(&b, "%u Hz %u ch, ", p->v.sample_rate, p->v.channels);
+  sw_buf_addf(&b, "%zu B in %.2f s (%.2f s of media, %lu frames)", r->body_len,
+              p->first > 0 ? p->last - p->first : 0.0, media_seconds(p),
+              p->v.frames);
+  sw_buf_addf(&b, "; connect %.3f s, first byte %.3f s, sample ended %s",
+              r->t.connect > 0 ? r->t.connect : 0.0,
+              p->first > 0 ? p->first - p->start : 0.0,
+              r->stopped ? "by check_stream" : "by the server");
+  sw_check_sub(check, SW_OK, "%s", line);
+}
+
 /* A .m3u/.pls playlist: its first stream (once: no playlist chains). */
 static void follow_playlist(const stream_cfg *cfg, prog *p, const char *url,
                             const sw_deadline *d, stream_meas *m,
@@ -298,6 +328,8 @@ static void progressive_at(const stream_cfg *cfg, const char *url,
     conclude(p, &r, end, check);
   else if (rc < 0 && p->first > 0 && !p->text)
     conclude(p, &r, end, check);
+  if (cfg->std.verbose && !p->text)
+    verbose_line(p, url, &r, check);
   stream_where_free(&p->where);
   free(p->media);
   free(p->body);

@@ -163,6 +163,13 @@ static double fetch_segment(const stream_cfg *cfg, const char *url,
   }
   if (m->segments == 0 && rc == 0)
     m->ttfb = r.t.total - r.t.transfer;
+  if (cfg->std.verbose) { /* for the -v line */
+    sw_buf b;
+    size_t at = strlen(m->fetched);
+    sw_buf_fixed(&b, m->fetched + at, sizeof m->fetched - at);
+    sw_buf_addf(&b, "%s%s %zu B in %.3f s", at ? ", " : "", name, r.body_len,
+                took);
+  }
   m->bytes += r.body_len;
   m->segments++;
   if (rc == 0) {
@@ -172,6 +179,15 @@ static double fetch_segment(const stream_cfg *cfg, const char *url,
   sw_http_resp_free(&r);
   free(s);
   return rc == 0 ? took : -1;
+}
+
+/* The wall clock in seconds with fractions: ages against a playlist's
+ * program date-times or an MPD's availabilityStartTime (a whole-second
+ * clock made a fresh playlist look up to 1 s younger, often below 0). */
+static double wall_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Waits (bounded by the deadline) and reports whether it could. */
@@ -230,13 +246,16 @@ static void moved(const hls_playlist *a, const hls_playlist *b, double age,
  * later and compare the media sequence (RFC 8216 6.2.1: the server must
  * add segments at least every target duration). */
 static void check_moving(const stream_cfg *cfg, const char *url,
-                         const hls_playlist *pl, const sw_deadline *d,
-                         stream_meas *m, sw_check *check) {
+                         const hls_playlist *pl, double loaded_at,
+                         const sw_deadline *d, stream_meas *m,
+                         sw_check *check) {
   double wait = pl->target_duration + 0.5;
   hls_playlist again;
   if (pl->has_last_pdt && pl->n_segments) {
+    /* when it arrived, the newest segment had ended this long ago; a
+     * packager's clock ahead of ours is no younger than 0 */
     double end = pl->last_pdt + pl->segments[pl->n_segments - 1].duration;
-    m->playlist_age = (double)time(NULL) - end;
+    m->playlist_age = loaded_at - end > 0 ? loaded_at - end : 0;
   }
   if (!wait_for(wait, d)) {
     sw_check_sub(check, SW_OK,
@@ -264,8 +283,6 @@ static void check_moving(const stream_cfg *cfg, const char *url,
      * delayed channel keeping its original times, is not a stuck one). */
     if (m->playlist_age > wait)
       m->playlist_age = wait;
-    else if (pl->has_last_pdt && m->playlist_age < 0)
-      m->playlist_age = 0;
     moved(pl, &again, m->playlist_age, max_age, check);
   }
   hls_free(&again);
@@ -308,6 +325,7 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
     media = master;
     memset(&master, 0, sizeof master);
   }
+  double loaded_at = wall_now();
   m->live = !media.endlist;
   size_t n =
       media.n_segments < cfg->segments ? media.n_segments : cfg->segments;
@@ -333,10 +351,18 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   }
   if (took > 0)
     m->rate = dur / took;
+  if (cfg->std.verbose)
+    sw_check_sub(check, SW_OK,
+                 "media playlist: %s, target duration %lu s, media sequence "
+                 "%lu, %zu segments listed%s; fetched: %s",
+                 m->live ? "live" : "VOD", media.target_duration,
+                 media.media_sequence, media.n_segments,
+                 media.has_last_pdt ? ", program date-time" : "",
+                 m->fetched[0] ? m->fetched : "none");
   if (n == 0)
     sw_check_sub(check, SW_CRITICAL, "media playlist has no segment");
   else if (m->live)
-    check_moving(cfg, media_url, &media, d, m, check);
+    check_moving(cfg, media_url, &media, loaded_at, d, m, check);
 out:
   hls_free(&master);
   hls_free(&media);
@@ -367,7 +393,7 @@ static int load_mpd(const stream_cfg *cfg, const char *url, const char *what,
  * passes, so only what the MPD lists tells whether it moves. Returns 0,
  * or -1 when the representation has no timeline. */
 static int dash_last_listed(const mpd *mp, long rep, double *start,
-                            unsigned long *number) {
+                            unsigned long *number, double *end) {
   mpd_seglist list = {0};
   sw_err err;
   int rc = -1;
@@ -375,6 +401,7 @@ static int dash_last_listed(const mpd *mp, long rep, double *start,
       mpd_segments(mp, (size_t)rep, 1, 1e12, &list, &err) == 0 && list.n == 1) {
     *start = list.segs[0].start;
     *number = list.segs[0].number;
+    *end = list.segs[0].start + list.segs[0].duration;
     rc = 0;
   }
   mpd_seglist_free(&list);
@@ -385,13 +412,22 @@ static int dash_last_listed(const mpd *mp, long rep, double *start,
  * duration later (ISO/IEC 23009-1 5.4: a dynamic MPD gains segments as
  * time goes on), its timeline must list a new segment. */
 static void dash_moving(const stream_cfg *cfg, const char *url,
-                        const mpd *first, long rep, double seg_duration,
-                        const sw_deadline *d, stream_meas *m, sw_check *check) {
-  double wait = seg_duration + 0.5, start0, start1;
+                        const mpd *first, double loaded_at, long rep,
+                        double seg_duration, const sw_deadline *d,
+                        stream_meas *m, sw_check *check) {
+  double wait = seg_duration + 0.5, start0, start1, end0, end1;
   unsigned long number0, number1;
   mpd again = {0};
-  if (dash_last_listed(first, rep, &start0, &number0) < 0)
+  if (dash_last_listed(first, rep, &start0, &number0, &end0) < 0)
     return; /* segments numbered by the clock alone: nothing to compare */
+  /* the newest listed segment ended at availabilityStartTime + Period
+   * start + its end (ISO/IEC 23009-1 5.3.9.5.3): the MPD's age when it
+   * arrived, as HLS's program date-time gives it */
+  if (first->availability_start > 0) {
+    double age =
+        loaded_at - (first->availability_start + first->period_start + end0);
+    m->playlist_age = age > 0 ? age : 0;
+  }
   if (!wait_for(wait, d)) {
     sw_check_sub(check, SW_OK, "no time left to see the MPD move");
     return;
@@ -399,11 +435,14 @@ static void dash_moving(const stream_cfg *cfg, const char *url,
   if (load_mpd(cfg, url, "MPD (again)", false, d, &again, m, check) < 0)
     return;
   if (dash_last_listed(&again, mpd_pick(&again, cfg->variant), &start1,
-                       &number1) == 0 &&
-      (start1 > start0 || number1 > number0))
+                       &number1, &end1) == 0 &&
+      (start1 > start0 || number1 > number0)) {
+    if (m->playlist_age > wait || m->playlist_age < 0)
+      m->playlist_age = wait; /* seen moving within wait */
     sw_check_sub(check, SW_OK, "MPD moving (newest segment %lu)", number1);
-  else {
-    m->playlist_age = wait;
+  } else {
+    if (m->playlist_age < wait)
+      m->playlist_age = wait;
     sw_check_sub(check, SW_CRITICAL,
                  "live MPD stuck: no new segment in "
                  "%.1f s (newest segment %lu)",
@@ -432,6 +471,7 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   m->download = true;
   if (load_mpd(cfg, url, "MPD", true, d, &mp, m, check) < 0)
     goto out;
+  double loaded_at = wall_now();
   m->live = mp.dynamic;
   long rep = mpd_pick(&mp, cfg->variant);
   if (rep < 0 || mpd_segments(&mp, (size_t)rep, cfg->segments,
@@ -456,9 +496,16 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   }
   if (took > 0)
     m->rate = dur / took;
+  if (cfg->std.verbose)
+    sw_check_sub(check, SW_OK,
+                 "MPD: %s, %zu representations, segments from number %lu; "
+                 "fetched: %s",
+                 m->live ? "dynamic" : "static", mp.n_reps,
+                 list.n ? list.segs[0].number : 0UL,
+                 m->fetched[0] ? m->fetched : "none");
   if (m->live && list.n > 0)
-    dash_moving(cfg, url, &mp, rep, list.segs[list.n - 1].duration, d, m,
-                check);
+    dash_moving(cfg, url, &mp, loaded_at, rep, list.segs[list.n - 1].duration,
+                d, m, check);
 out:
   mpd_seglist_free(&list);
   mpd_free(&mp);

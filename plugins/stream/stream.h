@@ -29,6 +29,7 @@ typedef struct {
   double min_bitrate;            /* kb/s, 0 unset */
   sw_range rate_warn, rate_crit; /* set: override the defaults */
   double stall;                  /* a gap longer than this is a stall */
+  bool stall_set;                /* --stall given */
   sw_range stall_crit;           /* on the number of stalls (default 0) */
   double max_age;                /* live playlists, seconds; 0: 3 x target */
 } stream_cfg;
@@ -62,8 +63,11 @@ typedef struct {
   unsigned long long media_bytes; /* of the segments in media_seconds */
   unsigned long declared_bps;     /* HLS BANDWIDTH, DASH @bandwidth; 0 */
   bool encrypted;                 /* segments encrypted: frames not checkable */
-  char unread[48];                /* media of a type check_stream does not read
-                                     ("audio/flac"): frames not checked; "" none */
+  char fetched[400]; /* -v: the segments fetched ("seg1.ts 18236 B in
+                        0.001 s, ..."), "" none */
+  char
+      unread[48]; /* media of a type check_stream does not read
+                                  ("audio/flac"): frames not checked; "" none */
   stream_origins origins;
 } stream_meas;
 

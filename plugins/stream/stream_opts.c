@@ -7,6 +7,7 @@
 
 #include "stream.h"
 #include "streamwatch/http_opts.h"
+#include "streamwatch/perfdata.h"
 #include "streamwatch/plugin.h"
 #include "streamwatch/secret.h"
 #include "streamwatch/strparse.h"
@@ -32,51 +33,84 @@ void stream_help(FILE *out) {
       "Usage: check_stream -u URL [--type auto|progressive|hls|dash]\n"
       "         [--duration SECONDS] [--variant lowest|highest|BANDWIDTH]\n"
       "         [--segments N] [--expect-format FORMAT] [--min-bitrate KBPS]\n"
-      "         [--rate-warning RANGE] [--rate-critical RANGE] [--stall "
+      "         [--rate-warning RANGE] [--rate-critical RANGE]\n"
+      "         [--stall SECONDS] [--stall-critical RANGE] [--max-age "
       "SECONDS]\n"
-      "         [--stall-critical RANGE] [--max-age SECONDS] [-w RANGE] [-c "
-      "RANGE]\n"
-      "         [--connect-to ADDR] [--insecure] [--ca-file F] [-k HEADER "
-      "...]\n"
-      "         [-t SECONDS[:STATE]] [-4|-6] [-v]\n"
+      "         [-w RANGE] [-c RANGE] [--connect-to ADDR] [--insecure]\n"
+      "         [--ca-file F] [-k HEADER ...] [-t SECONDS[:STATE]] [-4|-6] "
+      "[-v]\n"
       "\n"
       "Options:\n"
       " -u, --url=URL             stream, .m3u/.pls, HLS playlist or DASH MPD\n"
       "     --type=TYPE           auto (default: by extension and content),\n"
       "                           progressive, hls or dash\n"
-      "     --duration=SECONDS    progressive sample length (default 5)\n"
+      "     --duration=SECONDS    progressive sample length (default 5; must "
+      "fit\n"
+      "                           in -t with 1 s to spare)\n"
       "     --variant=HOW         HLS/DASH: lowest (default), highest, or the\n"
       "                           highest BANDWIDTH not above a number "
       "(bits/s)\n"
       "     --segments=N          HLS/DASH segments to fetch (default 2)\n"
       "     --expect-format=F     mp3, aac, ogg, vorbis, opus, ts or fmp4\n"
       "     --min-bitrate=KBPS    nominal bitrate floor (WARNING below)\n"
-      "     --rate-warning=RANGE, --rate-critical=RANGE  on the rate: media\n"
-      "                           seconds per wall second (defaults: "
-      "downloads\n"
-      "                           1.5: and 1:, live progressive 0.95: and "
-      "0.8:)\n"
+      "     --rate-warning=RANGE  on the rate, media seconds per wall second\n"
+      "                           (default: downloads 1.5:, live progressive "
+      "0.95:)\n"
+      "     --rate-critical=RANGE the same, CRITICAL (default: 1:, live 0.8:)\n"
       "     --stall=SECONDS       a gap without bytes longer than this is a\n"
-      "                           stall (default 1.0)\n"
-      "     --stall-critical=RANGE  on the number of stalls (default 0)\n"
+      "                           stall (default 1.0; given: below "
+      "--duration)\n"
+      "     --stall-critical=RANGE\n"
+      "                           on the number of stalls (default 0)\n"
       "     --max-age=SECONDS     live HLS/DASH: playlist must move within "
       "this\n"
       "                           (default 3 x target duration)\n"
-      " -w, --warning=RANGE, -c, --critical=RANGE  time to first media byte, "
-      "s\n"
-      " -k, --header='Name: value', --connect-to=ADDR[:PORT], --insecure,\n"
-      "     --ca-file=F, --client-cert=F, --client-key=F, --tls-min=1.2|1.3,\n"
-      "     --proxy=URL, --http-version=1.1|2, --bearer-file=F,\n"
-      "     --bearer-env=VAR, --bearer=TOKEN  as check_api\n"
-      " -t, --timeout=SECONDS[:STATE]  deadline for the whole run "
-      "(10:critical)\n"
-      " -4, -6, --extra-opts=[SECTION][@FILE], -v, -h, -V\n"
+      " -w, --warning=RANGE       time to first media byte, seconds\n"
+      " -c, --critical=RANGE      time to first media byte, seconds\n"
+      " -k, --header='Name: value'\n"
+      "                           extra request header; repeatable "
+      "(credentials\n"
+      "                           masked, sent to the -u URL's origin only)\n"
+      "     --bearer-file=F       Authorization: Bearer token from file F\n"
+      "     --bearer-env=VAR      ... from environment variable VAR\n"
+      "     --bearer=TOKEN        ... literal (wiped from the process's argv)\n"
+      "     --connect-to=ADDR[:PORT]\n"
+      "                           connect there for the -u URL's host, "
+      "keeping\n"
+      "                           Host and SNI\n"
+      "     --ca-file=F           CA certificates to verify the server with\n"
+      "     --client-cert=F       TLS client certificate\n"
+      "     --client-key=F        its key\n"
+      "     --tls-min=1.2|1.3     lowest TLS version accepted\n"
+      "     --insecure            no certificate or host name verification\n"
+      "     --proxy=URL           proxy to use\n"
+      "     --http-version=1.1|2  HTTP version to ask for\n"
+      " -t, --timeout=SECONDS[:STATE]\n"
+      "                           deadline for the whole run (default "
+      "10:critical)\n"
+      " -4, --use-ipv4            IPv4 only\n"
+      " -6, --use-ipv6            IPv6 only\n"
+      "     --extra-opts=[SECTION][@FILE]\n"
+      "                           read options from an ini file\n"
+      " -v, --verbose             more detail: -v the answer, the frames and "
+      "the\n"
+      "                           segments fetched, -vv the requests, -vvv\n"
+      "                           libcurl's whole trace (credentials masked)\n"
+      " -h, --help                this help\n"
+      " -V, --version             version and library versions\n"
       "\n"
       "Examples:\n"
       "  check_stream -u http://radio.example/live.mp3 --expect-format mp3\n"
       "  check_stream -u https://cdn.example/live/master.m3u8 --variant "
       "highest\n"
-      "  check_stream -u https://cdn.example/vod/manifest.mpd --segments 3\n",
+      "  check_stream -u https://cdn.example/vod/manifest.mpd --segments 3\n"
+      "\n"
+      "Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 "
+      "alerts\n"
+      "outside 0..10, 10: below 10, ~:10 above 10, @10:20 inside 10..20. The "
+      "rate\n"
+      "wants a floor: --rate-warning 0.95: (below 0.95x), not 0.95 (outside "
+      "0..0.95x).\n",
       out);
 }
 
@@ -138,7 +172,9 @@ static int stream_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
     return sw_range_parse(arg, "--rate-warning", &cfg->rate_warn, err);
   case OPT_RATE_CRIT:
     return sw_range_parse(arg, "--rate-critical", &cfg->rate_crit, err);
-  case OPT_STALL: return positive(arg, "--stall", 3600, &cfg->stall, err);
+  case OPT_STALL:
+    cfg->stall_set = true;
+    return positive(arg, "--stall", 3600, &cfg->stall, err);
   case OPT_STALL_CRIT:
     return sw_range_parse(arg, "--stall-critical", &cfg->stall_crit, err);
   case OPT_MAX_AGE:
@@ -211,18 +247,32 @@ static int split_headers(stream_cfg *cfg, sw_err *err) {
  * with the connection, the first byte and the result it must fit in -t,
  * or a healthy stream ends as a timeout: a configuration that cannot
  * work. Room kept: 1 s, or a fifth of a -t under 5 s (black-hole and
- * deadline checks run with -t 1 and --duration 0.5). */
+ * deadline checks run with -t 1 and --duration 0.5). The message names
+ * both ways out: the -t the sample needs, the longest sample -t allows.
+ * A --stall given as long as the sample cannot be seen in it either
+ * (the default 1 s stays quiet in shorter samples). */
 static int sample_fits(const stream_cfg *cfg, sw_err *err) {
   stream_type t =
       cfg->type == ST_AUTO ? stream_guess_type(cfg->url) : cfg->type;
   double room = cfg->std.timeout / 5 < 1.0 ? cfg->std.timeout / 5 : 1.0;
-  if (t != ST_PROGRESSIVE || cfg->duration + room <= cfg->std.timeout)
+  if (t != ST_PROGRESSIVE)
     return 0;
-  double need = cfg->duration >= 4 ? cfg->duration + 1 : cfg->duration * 1.25;
-  return sw_fail(err,
-                 "--duration %g s does not fit in -t %g s: the sample "
-                 "needs -t of at least %g s (raise -t or lower --duration)",
-                 cfg->duration, cfg->std.timeout, need);
+  if (cfg->duration + room > cfg->std.timeout) {
+    double need = cfg->duration >= 4 ? cfg->duration + 1 : cfg->duration * 1.25;
+    char most[32];
+    sw_perf_number(most, sizeof most, cfg->std.timeout - room, 2);
+    return sw_fail(err,
+                   "--duration %g s does not fit in -t %g s: raise -t to %g "
+                   "s or more, or lower --duration to %s s or less",
+                   cfg->duration, cfg->std.timeout, need, most);
+  }
+  if (cfg->stall_set && cfg->stall >= cfg->duration)
+    return sw_fail(err,
+                   "--stall %g s cannot be seen in a --duration %g s "
+                   "sample: lower --stall below %g s or raise --duration "
+                   "above %g s",
+                   cfg->stall, cfg->duration, cfg->duration, cfg->stall);
+  return 0;
 }
 
 void stream_cfg_free(stream_cfg *cfg) {

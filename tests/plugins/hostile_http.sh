@@ -158,7 +158,7 @@ row "check_stream HLS segment" "1 GiB Content-Length, fast" 2 STREAM CRITICAL "s
 K='timeout after 2\.[0-9] s reading the body of '
 row check_api "1 GiB Content-Length, 1 KiB/s" 2 API CRITICAL "GET $K" $API -u "$F/gigabyte?interval=1"
 row check_login "1 GiB Content-Length, 1 KiB/s" 2 LOGIN CRITICAL "step 1/1 POST /gigabyte\?interval=1: $K" $LOGIN -u "$F/gigabyte?interval=1"
-row "check_stream progressive" "1 GiB Content-Length (MP3), 1 frame/s" 2 STREAM CRITICAL "media arrives at 0\.[0-9]+x real time \(critical below 1:\)" $PROG -u "$F/gigabyte?mp3=1&interval=1"
+row "check_stream progressive" "1 GiB Content-Length (MP3), 1 frame/s" 2 STREAM CRITICAL "media arrives at 0\.[0-9]+x real time \(--rate-critical: below 1x\)" $PROG -u "$F/gigabyte?mp3=1&interval=1"
 row "check_stream HLS playlist" "1 GiB Content-Length, 1 KiB/s" 2 STREAM CRITICAL "playlist: $K" $HLS -u "$F/gigabyte?interval=1"
 row "check_stream HLS segment" "1 GiB Content-Length, 1 KiB/s" 2 STREAM CRITICAL "segment gigabyte: $K" $HLS -u "$(hls_seg '/gigabyte?interval=1')"
 

@@ -40,8 +40,8 @@ bad --bogus -u $U --bogus
 # any request (never a CRITICAL about a healthy stream).
 run "$P" -u "$U" -t 3
 is_rc 3 "-t 3 with the default --duration 5: exit 3"
-first_line_matches '^STREAM UNKNOWN - --duration 5 s does not fit in -t 3 s: the sample needs -t of at least 6 s \(raise -t or lower --duration\)$' \
-  "-t 3 with --duration 5: UNKNOWN naming both"
+first_line_matches '^STREAM UNKNOWN - --duration 5 s does not fit in -t 3 s: raise -t to 6 s or more, or lower --duration to 2\.4 s or less$' \
+  "-t 3 with --duration 5: UNKNOWN naming both options and both fixes"
 is "$(lines_count)" 1 "-t 3 with --duration 5: one line"
 run "$P" -u "$U" -t 4 --duration 3
 is_rc 2 "-t 4 --duration 3 fits: runs (connection refused, exit 2)"
@@ -49,8 +49,16 @@ run "$P" -u "$U" -t 1 --duration 0.5
 is_rc 2 "-t 1 --duration 0.5 fits (a fifth of -t kept): runs, exit 2"
 run "$P" -u "$U" -t 2 --duration 2
 is_rc 3 "-t 2 --duration 2: exit 3"
-first_line_matches '^STREAM UNKNOWN - --duration 2 s does not fit in -t 2 s: the sample needs -t of at least 2\.5 s ' \
-  "-t 2 --duration 2: the -t that would work named"
+first_line_matches '^STREAM UNKNOWN - --duration 2 s does not fit in -t 2 s: raise -t to 2\.5 s or more, or lower --duration to 1\.6 s or less$' \
+  "-t 2 --duration 2: the -t and the --duration that would work named"
+# A --stall no sample can show (a gap longer than the whole sample): the
+# stall measure could never fire; the default 1 s stays quiet.
+run "$P" -u "$U" --stall 5
+is_rc 3 "--stall 5 with --duration 5: exit 3"
+first_line_matches '^STREAM UNKNOWN - --stall 5 s cannot be seen in a --duration 5 s sample: lower --stall below 5 s or raise --duration above 5 s$' \
+  "--stall as long as the sample: UNKNOWN naming both and the fix"
+run "$P" -u "$U" --stall 2 --duration 3 -t 5
+is_rc 2 "--stall 2 --duration 3 fits: runs (connection refused, exit 2)"
 run "$P" -u "http://127.0.0.1:1/live.m3u8" -t 3
 is_rc 2 "-t 3 on HLS: --duration does not apply, runs"
 # URL userinfo is a credential: never echoed
@@ -62,6 +70,15 @@ run "$P" --help
 is_rc 3 "--help exits 3"
 line_matches '^Usage: check_stream -u URL' "--help has the usage"
 is "$(printf '%s\n' "$OUT" | awk 'length > 80' | head -1)" "" "--help fits 80 columns"
+# the standard options in long form, their texts in one column (27)
+for o in '-v, --verbose ' '-h, --help ' '-V, --version ' '-t, --timeout=' \
+  '-4, --use-ipv4 ' '-6, --use-ipv6 ' '    --extra-opts=' '-w, --warning=RANGE ' \
+  '-c, --critical=RANGE '; do
+  line_matches "^ $(printf '%s' "$o" | sed 's/[][\.*^$]/\\&/g')" "--help lists '$o' in long form"
+done
+is "$(printf '%s\n' "$OUT" | grep -E '^ (-[a-zA-Z0-9], |    )--' |
+  awk 'match(substr($0, 3), /[^ ]  +[^ ]/) && RSTART + RLENGTH + 1 != 28 { print }' | head -1)" "" \
+  "--help: each option's text starts in column 28 (or on the next line)"
 run "$P" -V
 is_rc 3 "-V exits 3"
 first_line_matches '^check_stream v[0-9.]+ \(streamwatch [0-9.]+; libcurl/' "-V names libcurl"
@@ -70,5 +87,8 @@ run "$P" -u "$U" -t 2 --duration 1
 is_rc 2 "nothing listening: exit 2"
 first_line_matches '^STREAM CRITICAL - connect failed: Connection refused ' "connection refused named"
 perf_ok "perfdata parses on failure"
+# the summary says what the perfdata says: no ttfb measured, none shown
+is "$(perf_value ttfb)" U "no first byte: ttfb=U"
+no_line_matches 'ttfb 0\.000' "no first byte: no 'ttfb 0.000 s' in the summary"
 
 plan_done

@@ -33,6 +33,29 @@ is "$?" 1 "no segments for a progressive stream"
 perf_value frames | grep -Eq '^[1-9][0-9]+$'
 ok $? "MP3 frames counted"
 
+# the summary's ttfb is the perfdata's (to its 3 decimals)
+t=$(first_line | sed -n 's/.*, ttfb \([0-9.]*\) s.*/\1/p')
+awk -v s="$t" -v p="$(perf_value ttfb)" 'BEGIN { d = s - p; exit !(s != "" && d < 0.0006 && d > -0.0006) }'
+ok $? "MP3: summary ttfb $t s is perfdata's $(perf_value ttfb)"
+# -v adds one line: the answer, what the frames say, where the time went
+run "$P" -u "$MEDIA_URL_MP3" --duration 2 -v
+is_rc 0 "MP3 -v: exit 0"
+line_matches '^\\_ \[OK\] GET http://127\.0\.0\.1:[0-9]+/live\.mp3: HTTP 200, audio/mpeg, icy-br 128, 44100 Hz 2 ch, [0-9]+ B in [0-9.]+ s \([0-9.]+ s of media, [0-9]+ frames\); connect [0-9.]+ s, first byte [0-9.]+ s, sample ended by check_stream$' \
+  "MP3 -v: the answer, the frames, the phases"
+is "$(lines_count)" 2 "MP3 -v: one line more than without"
+# Threshold texts say what the range means, from lib's one wording:
+# --rate-warning 0.95 alerts OUTSIDE 0..0.95, so a healthy stream at
+# about 1.0x warns, and the text says why (it once said "warning below
+# 0.95" beside 0.99x).
+run "$P" -u "$MEDIA_URL_MP3" --duration 3 --rate-warning 0.95
+is_rc 1 "--rate-warning 0.95 on a stream at real time: exit 1"
+first_line_matches '^STREAM WARNING - media arrives at (0\.9[5-9]|1\.[0-9]+)x real time \(--rate-warning: outside 0x\.\.0\.95x\) ' \
+  "--rate-warning 0.95: 'outside 0x..0.95x', not 'below'"
+is "$(perf_field rate 4)" 0.95 "--rate-warning as given in the warn field"
+run "$P" -u "$MEDIA_URL_MP3" --duration 2 -w 0.000001
+is_rc 1 "-w 0.000001 on ttfb: exit 1"
+line_matches '^\\_ \[WARNING\] first media byte after [0-9.]+ s \(-w: outside 0 s\.\.0\.000001 s\)$' \
+  "-w: what the range alerts on"
 run "$P" -u "$MEDIA_URL_AAC" --expect-format aac --duration 3
 is_rc 0 "Icecast AAC (ADTS): exit 0"
 first_line_matches '^STREAM OK - progressive live AAC ' "AAC named"
@@ -54,7 +77,7 @@ no_line_matches 'MP3 frame header broken' "no frame error from metadata"
 media_start_relay STALL "$ICECAST_URL_ICE" --stall-after 40000 --stall 2 || bail_out "relay did not start"
 run "$P" -u "$RELAY_URL_STALL/live.mp3" --duration 4
 is_rc 2 "2 s stall: exit 2"
-first_line_matches '^STREAM CRITICAL - stalled 1 time, longest 2\.[0-9] s ' "the stall and its length named"
+first_line_matches '^STREAM CRITICAL - stalled 1 time, longest 2\.[0-9] s \(--stall-critical: outside 0\.\.0\) ' "the stall, its length and the range named"
 is "$(perf_value stalls)" 1 "stalls=1"
 run "$P" -u "$RELAY_URL_STALL/live.mp3" --duration 4 --stall 3
 is_rc 0 "--stall 3 tolerates a 2 s gap: exit 0"
@@ -63,7 +86,7 @@ is_rc 0 "--stall 3 tolerates a 2 s gap: exit 0"
 media_start_relay SLOW "$ICECAST_URL_ICE" --throttle 12000 --burst 65536 || bail_out "relay did not start"
 run "$P" -u "$RELAY_URL_SLOW/live.mp3" --duration 4
 is_rc 2 "throttled below real time: exit 2"
-first_line_matches '^STREAM CRITICAL - media arrives at 0\.7[0-9]x real time \(critical below 0\.8:\)' \
+first_line_matches '^STREAM CRITICAL - media arrives at 0\.7[0-9]x real time \(--rate-critical: below 0\.8x\)' \
   "the rate is measured after the burst (0.75 within 5 %)"
 
 # Faults of the stream URL.

@@ -26,6 +26,32 @@ perf_ok "HLS live: perfdata parses"
 is "$(perf_value segments)" 2 "segments=2"
 is "$(perf_field rate 4)" 1.5: "download default warning range on rate"
 is "$(perf_value bitrate)" 140800 "bitrate: the variant's BANDWIDTH (video frames carry none)"
+# playlist_age in every run of one configuration, measured with
+# fractions and never below 0: from the program date-times (HLS) or
+# availabilityStartTime (DASH), when the playlist arrived. (A whole-second
+# clock made it negative, so U, in most runs.)
+for url in "$HLS_URL_LIVE" "$DASH_URL_DL"; do
+  ages= bad=
+  for i in 1 2 3 4 5 6; do
+    run "$P" -u "$url"
+    a=$(perf_value playlist_age)
+    ages="$ages $a"
+    [ "$RC" = 0 ] && printf '%s\n' "$a" | grep -Eq '^[0-9]+\.[0-9]+$' &&
+      awk -v a="$a" 'BEGIN { exit !(a >= 0 && a <= 2.5) }' || bad="$bad run$i:$RC:$a"
+    printf '%s\n' "$(first_line)" | grep -Eq 'playlist_age=[0-9.]+s segments=[0-9]+' ||
+      bad="$bad run$i:labels"
+  done
+  is "${bad:-none}" none "$url: playlist_age in 6 of 6 runs, with fractions, 0..2.5 s:$ages"
+done
+# -v: one line with the media playlist and the segments fetched
+run "$P" -u "$HLS_URL_LIVE" -v
+is_rc 0 "HLS -v: exit 0"
+line_matches '^\\_ \[OK\] media playlist: live, target duration 1 s, media sequence [0-9]+, [0-9]+ segments listed, program date-time; fetched: seg[0-9]+\.ts [0-9]+ B in [0-9.]+ s, seg[0-9]+\.ts [0-9]+ B in [0-9.]+ s$' \
+  "HLS -v: the playlist and each segment fetched"
+is "$(lines_count)" 3 "HLS -v: one line more than without"
+run "$P" -u "$DASH_URL_DL" -v
+line_matches '^\\_ \[OK\] MPD: dynamic, 3 representations, segments from number [0-9]+; fetched: init-stream0\.m4s [0-9]+ B in [0-9.]+ s, chunk-stream0-[0-9]+\.m4s ' \
+  "DASH -v: the MPD and each segment fetched"
 run "$P" -u "$HLS_URL_LIVE" --min-bitrate 200
 is_rc 1 "--min-bitrate above the variant's: exit 1"
 first_line_matches '^STREAM WARNING - bitrate 141 kb/s is below 200 kb/s ' \
@@ -81,7 +107,7 @@ first_line_matches '^STREAM OK - DASH fMP4 ' "DASH behind a 302: segments found"
 # 128 kb/s variant.
 run "$P" -u "$(printf '%s' "$HLS_URL_VOD" | sed 's|/media/|/slow/8000/media/|')" -t 8
 is_rc 2 "segments delivered below real time: exit 2"
-first_line_matches '^STREAM CRITICAL - media arrives at 0\.[0-9]+x real time \(critical below 1:\)' \
+first_line_matches '^STREAM CRITICAL - media arrives at 0\.[0-9]+x real time \(--rate-critical: below 1x\)' \
   "slow segments: the rate named"
 
 # An encrypted media playlist (EXT-X-KEY): segments are checked for
