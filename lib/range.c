@@ -133,7 +133,10 @@ size_t sw_range_describe(char *buf, size_t n, const sw_range *r,
     return b.len;
   }
   bool lo = !r->start_inf, hi = !r->end_inf;
-  if (lo && hi) {
+  if (lo && hi && r->start == r->end) { /* "0": a count that must stay 0 */
+    sw_buf_puts(&b, r->inside ? "at " : "other than ");
+    bound(&b, r->start, unit);
+  } else if (lo && hi) {
     sw_buf_puts(&b, r->inside ? "inside " : "outside ");
     bound(&b, r->start, unit);
     sw_buf_puts(&b, "..");

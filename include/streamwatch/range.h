@@ -38,7 +38,8 @@ int sw_range_parse_floor(const char *text, const char *opt, const char *what,
  * never alerts. */
 bool sw_range_alerts(const sw_range *r, double x);
 
-/* What r alerts on, in words, for messages: "outside 0..10", "below
+/* What r alerts on, in words, for messages: "outside 0..10", "other
+ * than 0" (the range 0), "below
  * 0.95x", "above 300 s", "inside 10..20", "at or below 5", "never" (r
  * unset or NULL). Bounds are printed as perfdata numbers followed by
  * unit ("s" gives "300 s"; "x" gives "0.95x"; NULL or "" none). The one

@@ -275,6 +275,8 @@ static void test_describe(void) {
   check_describe("10:20", "", "outside 10..20");
   check_describe("@10:20", "ms", "inside 10 ms..20 ms");
   check_describe("@5", NULL, "inside 0..5");
+  check_describe("0", NULL, "other than 0");
+  check_describe("@3:3", "s", "at 3 s");
   check_describe("@~:5", NULL, "at or below 5");
   check_describe("@5:", NULL, "at or above 5");
   char buf[16];
