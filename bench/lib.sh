@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/lib.sh: measuring helpers for the benchmarks under bench/.
 # POSIX sh (dash). Source after tests/streamlab/lab.sh and dns.sh, after
 # lab_init (the scratch files live in $LAB_DIR, so lab_cleanup removes them):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A monotonic deadline for the whole run: immune to wall-clock jumps. */
 #include <time.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Concurrent DNS queries through c-ares: one single-server channel per
  * resolver (c-ares 1.18 cannot send a query to a chosen server of a
  * channel), all driven by one poll loop under the run's deadline. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Parsing of a DNS reply (RFC 1035 4.1): header, the question's name, the
  * answer section's records of the asked type formatted for output, and
  * each record's exact key and identity (never cut: what -a and -C judge).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Resolver addresses, resolv.conf, and DNS type and rcode names. */
 #include <arpa/inet.h>
 #include <ares.h>

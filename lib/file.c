@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Files a user named, and secrets from files or the environment; see
  * include/streamwatch/file.h and secret.h. */
 #include <errno.h>

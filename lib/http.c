@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One libcurl easy-handle setup for every HTTP plugin, run under the
  * run's deadline, one hop at a time (lib/http_redirect.c decides what a
  * hop may carry); see include/streamwatch/http.h for the contract. */

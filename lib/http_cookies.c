@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Cookies stay with their origin too. libcurl's cookie engine scopes a
  * cookie by domain and path (RFC 6265), not by port or scheme (unless it
  * is Secure): a session cookie would follow a redirect to another port of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* How an HTTP transfer failed, in an on-call person's words: which phase
  * (DNS, connect, TLS handshake, waiting for first byte, reading body) and
  * why, from libcurl's CURLcode and error buffer. */

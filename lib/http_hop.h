@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Internal to lib/http*.c: one request's way through its redirects, hop
  * by hop, and what each hop may carry (credentials stay with their
  * origin: conventions.md). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libcurl's callbacks for lib/http.c: body, headers, progress (phase
  * times, streaming ticks), socket, debug trace; and reading the times
  * and certificate after a transfer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The HTTP options shared by every HTTP plugin. */
 #include <stdbool.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Origins (RFC 6454: scheme, host, port) of URLs: credentials are sent
  * only to the origin they were given for. And URLs as the output shows
  * them: without userinfo, masked, sanitised, cut. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The HTTP phases as perfdata, the same in every HTTP plugin. */
 #include "streamwatch/http.h"
 #include "streamwatch/result.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Redirects followed by hand, one hop at a time, so that each hop carries
  * credentials only to the origin they were given for: libcurl's
  * FOLLOWLOCATION re-sends custom credential headers (X-Api-Key...) to any

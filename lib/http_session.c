@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* HTTP sessions (one libcurl handle for a login flow's requests), and the
  * small helpers every HTTP plugin shares. */
 #include <curl/curl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The -vv/-vvv trace of HTTP plugins: libcurl's debug output line by line,
  * with credentials masked and every line sanitised. */
 #include <curl/curl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The --extra-opts ini reader and its file search path. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* JSON bodies: the budget counted before json-c allocates (json_shape),
  * then json-c's strict tokener, with integers beyond 64 bits kept exact
  * (see streamwatch/json.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The standard options, --extra-opts expansion and secret wiping. */
 #include <stdio.h>
 #include <stdlib.h>

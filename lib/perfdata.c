@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Performance data items, printed the same whatever the locale says. */
 #include <float.h>
 #include <stdio.h>

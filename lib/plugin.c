@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The shared main of every plugin; see include/streamwatch/plugin.h. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Threshold ranges ([@]start:end) as in the Monitoring Plugins guidelines,
  * parsed strictly. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The cost bound on user regular expressions; see regex.h. */
 #include <limits.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The check / sub-check result tree and the one printer of plugin output. */
 #include <stdarg.h>
 #include <stdio.h>

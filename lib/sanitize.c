@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Makes strings from the network safe to print in plugin output. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Whole files and secrets, read with bounds and clear errors. */
 #include <ctype.h>
 #include <errno.h>

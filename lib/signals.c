@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Signals, the -t safety-net alarm and core dumps; see
  * include/streamwatch/signals.h. */
 #include <errno.h>

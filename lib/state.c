@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Plugin states, their names, and how they combine. */
 #include <stdarg.h>
 #include <stdio.h>

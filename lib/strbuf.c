@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The capped string builder; see include/streamwatch/strbuf.h. */
 #include <stdarg.h>
 #include <stdio.h>

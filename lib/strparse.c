@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Strict number parsing: the only place in streamwatch where text becomes a
  * number. */
 #include <float.h>

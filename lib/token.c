@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The token cache file and atomic owner-only writes of secrets. */
 #include <errno.h>
 #include <fcntl.h>

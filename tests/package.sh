@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the Debian package as a distribution would, from the upstream
 # tarball (make dist) with debian/ added, source format 3.0 (quilt): `make
 # deb` (debian/README.source). Then checks it (lintian --pedantic,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make check-valgrind's helper: the plugin tests run the plugins through
 # memcheck by pointing PLUGINDIR at wrappers made here.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A monotonic deadline for the whole run (-t). */
 #ifndef STREAMWATCH_DEADLINE_H
 #define STREAMWATCH_DEADLINE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* DNS through c-ares: resolvers, reply parsing and concurrent queries.
  *
  * c-ares (1.18 on Debian 12) sends a query to the first server of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The one way a plugin reads a file a user named (--extra-opts=@F,
  * --bearer-file, --client-secret-file, --data-file, --token-cache,
  * --resolv-conf...): only a regular file, opened so that nothing can make

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One libcurl setup for every HTTP plugin: deadline-driven timeouts, phase
  * timings, TLS verification on by default, certificate expiry, pinning a
  * connection to one address (--connect-to), a bounded body buffer, and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The HTTP options every HTTP plugin shares (check_api, check_login,
  * check_stream): one table, one parser. */
 #ifndef STREAMWATCH_HTTP_OPTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The --extra-opts ini reader, as Monitoring Plugins read it:
  *   [section]
  *   key=value      -> --key=value

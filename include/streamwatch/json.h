@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* JSON bodies parsed under a memory budget, with json-c: check_api's
  * responses and -j values, check_login's token responses. The budget is
  * counted before json-c allocates (json-c has no allocation hooks). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The standard plugin options (-h -V -v -t -w -c -4 -6 --extra-opts),
  * the argument vector built from --extra-opts ini sections, and the
  * wiping of secrets from the process's own argv. */

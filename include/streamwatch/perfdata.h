@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Performance data: 'label'=value[UOM];[warn];[crit];[min];[max].
  * Numbers are printed in the C locale whatever LC_ALL says, never in
  * exponent notation. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The one main of every plugin: argv (with --extra-opts and secret
  * wiping) -> the plugin's parser -> help, version, a usage error as
  * UNKNOWN naming the option, or the check under the -t deadline. */

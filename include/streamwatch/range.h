@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Threshold ranges as in the Monitoring Plugins guidelines:
  *   10      alert when x < 0 or x > 10
  *   10:     alert when x < 10

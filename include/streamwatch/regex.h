@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A bound on what a user's regular expression may cost to compile.
  *
  * glibc's regcomp copies a subexpression for every '+' and for every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The check / sub-check result tree and its one printer.
  *
  * A plugin fills one sw_check: a service name ("RESOLVE"), a summary, any

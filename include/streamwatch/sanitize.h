@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Network strings made safe to print in plugin output. */
 #ifndef STREAMWATCH_SANITIZE_H
 #define STREAMWATCH_SANITIZE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading whole files, and secrets from files or the environment, so that
  * tokens and passwords never need to be on the command line. */
 #ifndef STREAMWATCH_SECRET_H

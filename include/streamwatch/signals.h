@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* How a plugin process ends when something outside the check stops it:
  * SIGTERM / SIGINT / SIGHUP (the engine gives up or shuts down) and
  * SIGALRM (the safety net armed at the -t deadline plus a margin, so that

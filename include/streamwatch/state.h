@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* States of a Nagios-style plugin and how they combine. */
 #ifndef STREAMWATCH_STATE_H
 #define STREAMWATCH_STATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The capped string builder: every piece of output text is built with it,
  * never with hand arithmetic on snprintf's return value (that arithmetic
  * wrote past a stack buffer from DNS bytes once).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Strict number parsing: the only place text becomes a number.
  * No atoi/strtol elsewhere. A number is accepted only when the whole
  * string is one: no leading blanks, no trailing junk, no hex, no NaN or

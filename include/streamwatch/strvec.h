@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A growable, NULL-terminated vector of owned strings (an argv). */
 #ifndef STREAMWATCH_STRVEC_H
 #define STREAMWATCH_STRVEC_H

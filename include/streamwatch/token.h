@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The token cache shared by check_login (writes) and check_api (reads):
  * a small text file, mode 0600, replaced atomically so that a reader
  * never sees half a file.

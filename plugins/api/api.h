@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_api's configuration and the steps its main runs. */
 #ifndef STREAMWATCH_API_H
 #define STREAMWATCH_API_H

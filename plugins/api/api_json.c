@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_api's -j assertions and -M metrics on a parsed body (the body is
  * parsed in sw_json_load.c, values compared and shown in api_json_value.c). */
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_api's JSON side: -j assertions, -M metrics and parsing the body.
  * Pure functions over json-c trees: no I/O, no globals, so every case is
  * a unit test (tests/unit/test_api_json.c). */

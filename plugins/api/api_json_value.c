@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* JSON values as -j compares and shows them: numbers by their exact
  * decimal value, any value as compact JSON text up to a cap. */
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_api's judgement: transport failure, status, body content, JSON
  * assertions and metrics, time and certificate thresholds, perfdata. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_api: is an HTTP API answering correctly, down to JSON values,
  * with every phase timed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_login: can a user or an application still log in. A login is a
  * flow of HTTP requests (token endpoint, protected page, or an HTML form
  * with its CSRF token and cookies), each a timed step.

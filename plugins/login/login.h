@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_login's configuration, steps and flows. */
 #ifndef STREAMWATCH_LOGIN_H
 #define STREAMWATCH_LOGIN_H

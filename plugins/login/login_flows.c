@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_login's flows: token requests (RFC 6749 4.4, 4.3, 6), HTTP Basic
  * or Digest with --verify-rejects, and HTML form logins. Each request is
  * a step, timed and named for the output. */

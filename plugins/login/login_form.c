@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A tag scanner for login pages; see login_form.h. */
 #include <stdbool.h>
 #include <stdio.h>

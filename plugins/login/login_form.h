@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading a login page: the form, its action and its input fields, as a
  * pure function over the HTML bytes (unit-tested, fuzzed later). It is a
  * tag scanner, not an HTML parser: it finds <form> and <input> tags and

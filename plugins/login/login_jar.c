@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* --cookie-jar: the one file check_login lets libcurl write. libcurl
  * 7.88 opens the jar with fopen(path, "w") when the session ends, which
  * follows a symbolic link and truncates whatever it names: a jar planted

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_login's command line and help. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Judging a token endpoint's answer (RFC 6749 5.1 success, 5.2 error). */
 #include <stdio.h>
 #include <string.h>

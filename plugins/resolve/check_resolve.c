@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_resolve: DNS resolution of many names on many resolvers at once,
  * through c-ares, saying which resolver failed how.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_resolve's configuration and the steps main runs. */
 #ifndef STREAMWATCH_RESOLVE_H
 #define STREAMWATCH_RESOLVE_H

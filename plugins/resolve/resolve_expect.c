@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_resolve's -a expectations: one value, a check_dns style comma
  * list (the exact set of answers), and the groups they form. */
 #include <arpa/inet.h>

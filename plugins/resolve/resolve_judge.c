@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_resolve's judgement: each query's outcome against the
  * expectations, failure counting, consistency, the summary and perfdata.
  * A pure function of the configuration and the queries' outcomes (no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_resolve's command line and help (-a: resolve_expect.c). */
 #include <arpa/inet.h>
 #include <stdio.h>

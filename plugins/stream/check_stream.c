@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_stream: does audio or video really flow, at real-time rate,
  * without stalls. Progressive (Icecast, SHOUTcast, files, .m3u/.pls), HLS
  * and DASH, judged the way a player would.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The frame validator engine; see frames.h. Every format is a header
  * check (frames_mpa.c, frames_ogg.c, frames_ts.c) over the bytes
  * collected here: the engine gathers exactly as many header bytes as the

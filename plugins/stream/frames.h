@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_stream's "frames" measure: do the bytes really hold media, and do
  * its frames follow each other without losing sync?
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Internals shared by the frame validators (frames*.c); not for
  * callers, who use frames.h. */
 #ifndef STREAMWATCH_STREAM_FRAMES_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* MPEG audio (MP3) and ADTS (AAC) frame headers, and the ID3 tags found
  * around them; see frames.h. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Ogg pages (RFC 3533) and the codec of their first page (Vorbis,
  * Opus); see frames.h. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Guessing the format from the first bytes and the Content-Type; see
  * sf_sniff() in frames.h. */
 #include <string.h>

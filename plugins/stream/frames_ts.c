@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* MPEG transport stream packets (ISO/IEC 13818-1) and the fMP4 top-level
  * box walk (ISO/IEC 14496-12); see frames.h. */
 #include <string.h>

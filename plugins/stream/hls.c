@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* HLS playlist parser (RFC 8216); see hls.h. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* HLS playlists (RFC 8216): a pure parser from the bytes of an m3u8 file
  * to a master playlist (variants) or a media playlist (segments). No I/O:
  * the plugin fetches, this file only reads. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ICY in-band metadata and headers; see icy.h. */
 #include <string.h>
 #include <strings.h>

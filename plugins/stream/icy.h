@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ICY (SHOUTcast/Icecast) streams: the response headers and the in-band
  * metadata that interrupts the media every icy-metaint bytes. Pure
  * functions over bytes; no I/O.

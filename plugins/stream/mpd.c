@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* DASH MPD parser (ISO/IEC 23009-1) over libxml2; see mpd.h. This file
  * builds the model from the tree mpd_read.c reads; mpd_seg.c computes
  * segment URLs from it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* DASH Media Presentation Descriptions (ISO/IEC 23009-1): a pure parser
  * from the bytes of an MPD to its first Period's Representations, and the
  * segment URLs of one of them. No I/O: libxml2 reads the memory given

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading an MPD's XML within its memory budget: a pre-scan counts
  * elements, attributes and names before libxml2 allocates, then a SAX
  * parse keeps in libxml2's tree only what the model reads (mpd.c), and

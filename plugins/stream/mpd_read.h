@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading an MPD's XML for mpd.c, within the limits in mpd.h. */
 #ifndef STREAMWATCH_STREAM_MPD_READ_H
 #define STREAMWATCH_STREAM_MPD_READ_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Segment URLs of one DASH Representation (ISO/IEC 23009-1 section
  * 5.3.9); see mpd.h. Pure arithmetic over the model mpd.c built. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* .m3u and .pls playlists; see playlist.h. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Radio playlists: .m3u (plain or extended) and .pls, read to the first
  * stream URL. Pure functions over bytes; no I/O. HLS playlists (m3u8 with
  * #EXT-X- tags) are hls.h's. */

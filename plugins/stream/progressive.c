@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Progressive streams (Icecast, SHOUTcast, plain media files) sampled as
  * they arrive: ICY metadata stripped, frames validated, stalls timed
  * between chunks, and the rate measured after the connect burst. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* HLS (RFC 8216) and DASH (ISO/IEC 23009-1): the playlist or MPD, the
  * variant, then segments fetched whole and judged like a player would:
  * arrival, size, frames, and download time against their duration. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_stream's configuration, its measurements, and the steps main runs. */
 #ifndef STREAMWATCH_STREAM_H
 #define STREAMWATCH_STREAM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_stream's judgement of a sample, its summary and perfdata, and the
  * bounded fetch of playlists and segments. */
 #include <stdio.h>

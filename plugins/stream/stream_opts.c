@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_stream's command line and help. */
 #include <curl/curl.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Credentials stay with their origin: a playlist, a variant, a segment,
  * an init segment or an MPD BaseURL may name any host, and check_stream
  * must not hand the user's bearer or credential headers to it (nor send

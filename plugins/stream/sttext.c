@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Text helpers shared by the stream parsers; see sttext.h. */
 #include <curl/curl.h>
 #include <stdlib.h>

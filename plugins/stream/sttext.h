@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small text helpers shared by the stream parsers (hls.c, mpd.c,
  * playlist.c): URL resolution, ISO 8601 date-times and durations, and
  * strict integers from slices that are not NUL-terminated. Pure functions;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What the engine tests (icinga.sh, nagios.sh) share: the streamlab
 # fixtures, the servers every engine test needs, and the built plugins.
 # POSIX sh; sourced with top_srcdir and PLUGINDIR set.

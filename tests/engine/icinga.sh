@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Engine test: a real Icinga 2 (Debian's icinga2) on its own config, with
 # docs/icinga2/streamwatch.conf's CheckCommands, checks streamlab every 2 s.
 # The test breaks one layer at a time (DNS SERVFAIL, wrong address, DNS

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Engine test: a real Nagios 4 (Debian's nagios4-core) on its own config,
 # with docs/nagios/commands.cfg's commands, checks streamlab every 2 s
 # (interval_length=1, check_interval=2). First `nagios4 -v` validates the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The shipped Icinga 2 configuration, as the Debian package installs it,
 # in a real Icinga 2 (Debian's icinga2):
 #

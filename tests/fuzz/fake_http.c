@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The scripted HTTP server of the whole-plugin fuzz targets; see
  * fake_http.h. What lib/http.c does is mirrored here in its effects on
  * sw_http_resp: header values sanitised into their arrays, the reason

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A scripted HTTP server for the whole-plugin fuzz targets: the fuzz
  * input's responses are served to a plugin's requests in order, with no
  * network and a clock of its own (so a run is the same every time).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the libFuzzer targets in tests/fuzz share: the entry point's
  * prototype, copies of the input with exactly its size (so ASan sees any
  * read past it), a property check that aborts (libFuzzer then keeps the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_api's -j and -M expressions (plugins/api/api_json.c): the input is
  * the option's text, parsed and evaluated against a fixed document that
  * has every JSON type, escaped keys and an embedded NUL.

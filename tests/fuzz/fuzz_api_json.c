@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_api's body reader (lib/json.c): the input is a server's
  * response body, parsed as exactly one JSON document and judged by fixed
  * -j assertions and -M metrics of every kind.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_api as a whole: the server's status line, headers and body go
  * in, the plugin's own run() (masks, judge, printer) comes out, and the
  * oracle (oracle.h) judges what it printed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* DNS answer formatting (lib/dns_reply.c): the input is a reply packet
  * as a resolver sends it, parsed as the answer to each query type
  * check_resolve asks, with every record formatted for output.

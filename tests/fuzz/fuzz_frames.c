@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The frame-sync validators (plugins/stream/frames*.c), one target per
  * format: fuzz.am builds this file five times with FUZZ_FORMAT set to
  * SF_MP3, SF_AAC (ADTS), SF_OGG, SF_TS or SF_FMP4. The input is the

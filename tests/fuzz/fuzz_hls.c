@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* HLS playlists (plugins/stream/hls.c): the input is an m3u8 file as a
  * server sends it, parsed against a base URL, then every question the
  * plugin asks of it (variant choice, segment maps).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ICY (Icecast/SHOUTcast) responses (plugins/stream/icy.c): the input is
  * what a server sends: header lines, a blank line, then the body with
  * in-band metadata every icy-metaint bytes. Headers go through

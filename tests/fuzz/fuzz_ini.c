@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The --extra-opts ini reader (lib/ini.c) through its in-memory entry
  * point, sw_ini_section(), which sw_ini_load() calls on a file's bytes.
  * Properties: every option produced is "--key" or "--key=value" with a

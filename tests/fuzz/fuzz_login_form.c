@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_login's form extractor (plugins/login/login_form.c): the input is a
  * login page as a server sends it; the plugin looks for the form with
  * the password field, its action, method and hidden inputs (the CSRF

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_login as a whole: a token endpoint's (or a login page's) answers
  * go in, the plugin's own run() (masks, flow, token judging, summary,
  * perfdata, printer) comes out, and the oracle (oracle.h) judges it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_login's token readers (plugins/login/login_token.c, lib/token.c): the
  * input is a token endpoint's body, read as an RFC 6749 5.1 answer
  * (login_token_read over sw_json_parse), as a 5.2 error answer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* DASH MPDs (plugins/stream/mpd.c, mpd_seg.c over libxml2): the input is
  * an MPD as a server sends it, parsed against its URL; then the plugin's
  * choice of Representation and the segment list of every one of them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Threshold ranges and strict numbers (lib/range.c, lib/strparse.c): the
  * text a user types after -w/-c and every number option. Properties: an
  * accepted range is finite and ordered, survives a second parse of its

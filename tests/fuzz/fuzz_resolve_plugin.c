@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_resolve as a whole, without a network: the input is a few option
  * bits and one or two DNS replies as resolvers send them. The options go
  * through the plugin's own parser (resolve_parse), the replies through

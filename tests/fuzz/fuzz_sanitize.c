@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Output sanitising and perfdata label quoting (lib/sanitize.c,
  * lib/perfdata.c) and the printer that uses both (lib/result.c).
  * Input: byte 0 picks the sanitiser's max characters, byte 1 its buffer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_stream as a whole: a playlist (HLS m3u8) or an MPD, the media
  * playlist, the segments and the playlist fetched again go in; the
  * plugin's own run() (masks, the stream parsers, frames, stream_judge,

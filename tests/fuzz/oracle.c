@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The whole-plugin fuzz oracle; the rules are in oracle.h. It is written
  * from the conventions, not from lib/result.c, so that it can catch the
  * printer too. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The oracle of the whole-plugin fuzz targets: what a plugin printed,
  * checked against the output conventions (docs/spec conventions.md,
  * "Output", "Performance data", "Secrets"). Any target that ends in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Regenerates the fuzz seeds in tests/fuzz/corpus/ from streamlab's real
 # servers and encoders: ffmpeg (frames, HLS, DASH, as media.sh runs it),
 # loginsrv.py (token JSON, error JSON, login page), fakedns.py and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_api's command line: every bad option is UNKNOWN naming it; --help
 # and --version; a literal --bearer never shows in /proc/PID/cmdline.
 . "$top_srcdir/tests/plugins/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_api against real nginx answers and the fault server: status sets,
 # JSON assertions and metrics, body checks, rate limits, redirects, the
 # deadline against slow and trickling servers, the body bound, headers and

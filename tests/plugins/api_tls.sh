@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_api over TLS against nginx with certificates made at test time:
 # verification on by default, every broken certificate named in the TLS
 # handshake phase, expiry thresholds, --insecure said out loud, SNI and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* failalloc: an LD_PRELOAD shim for the out-of-memory tests
  * (tests/plugins/login_oom.sh). It makes exactly one allocation fail, so
  * a test can walk the failure through every allocation of a run:

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """filehttp: serves the files of one directory to GET and POST alike.
 
 For tests/plugins/hostile_http.sh's memory bombs: a token endpoint is

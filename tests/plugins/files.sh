@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck disable=SC2086 # $opt: an option and its value, split on purpose
 # File options and the -t deadline (issue 12, "Time"): every option that
 # names a file takes only a regular file -- a FIFO with no writer (which

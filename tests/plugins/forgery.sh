@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck disable=SC2086 # $CL: an option list, split on purpose
 # A server can't forge a plugin's output or pass for another (issue 8):
 # strings with '|', CR/LF, ANSI escapes (CSI and OSC), BEL and invalid UTF-8

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The hostile-server matrix over DNS (issue 8): check_resolve against
 # resolvers that never answer (UDP black hole; a TCP server that accepts
 # and never answers), trickle a TCP answer one byte a second (reached

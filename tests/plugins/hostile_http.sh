@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The hostile-server matrix over HTTP (issue 8): every network plugin that
 # speaks HTTP (check_api; check_login's client-credentials flow against a
 # hostile token URL; check_stream progressive, its HLS playlist URL and an

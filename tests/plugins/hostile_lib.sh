@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The hostile-server matrix's machinery, shared by hostile_http.sh and
 # hostile_dns.sh (issue 8). POSIX sh; source it after lib.sh and lab.sh
 # (lab_init done):

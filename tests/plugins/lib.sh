@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # TAP helpers for the plugin tests. POSIX sh (dash); source it:
 # shellcheck shell=sh disable=SC2034
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_login's command line: bad options and missing secrets are UNKNOWN
 # naming them; literal secrets never show in /proc/PID/cmdline.
 . "$top_srcdir/tests/plugins/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_login against streamlab's OAuth2 and form login server: every
 # flow, every outcome row, the token cache check_api reads, and no secret
 # in any output at -vvv.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_login out of memory: an allocation that fails inside a login flow
 # is an internal failure, UNKNOWN with a summary, never OK (a failed
 # curl_easy_escape once skipped the token request and printed LOGIN OK).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every plugin has a man page that renders without a warning; its --help
 # and its man page list the same options (each option documented in
 # both, the man page's OPTIONS entries being .TP items); --help lists the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Credentials stay with their origin (conventions.md), check_api through
 # the shared HTTP core: each credential kind (bearer file, -k X-Api-Key,
 # -k Authorization, Basic from the URL, -k Cookie) x each way to leave the origin

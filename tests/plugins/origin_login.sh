@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_login's credentials stay with their origin (conventions.md): every
 # credential kind it has (form password, client secret in Basic and in the
 # body, refresh token, user password in Basic, -k headers: a bearer, an API

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Credentials stay with their origin (docs/check_stream.1): each credential
 # kind check_stream has (bearer, -k credential header, Basic from URL
 # userinfo) x each way a stream names another origin (HLS variant, segment,

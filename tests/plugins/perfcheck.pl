@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: GPL-3.0-or-later
 # perfcheck.pl: checks a plugin's perfdata with a real parser
 # (Monitoring::Plugin::Performance, libmonitoring-plugin-perl) and with the
 # project's stricter rules (docs: conventions "Performance data").

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck disable=SC2034 # RUN_x, BUSY_x...: read through eval
 # Process behaviour a monitoring engine relies on, for every plugin:
 # SIGTERM/SIGINT/SIGALRM end a busy run (a black hole, a silent DNS

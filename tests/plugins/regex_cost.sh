@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck disable=SC2086 # $BIG: options, split on purpose
 # A user regex's cost on a large body (issue 12, "Time"): glibc's search
 # is quadratic in the subject for patterns such as (.*)(.*)(.*)(.*)(.*)x$,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_resolve against a real dnsmasq serving stream.test: every answer
 # type, expectations (-a, -L, -n, -A), NODATA and NXDOMAIN, TCP, and
 # output that a hostile TXT record cannot forge.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_resolve's command line: every bad option or range is UNKNOWN
 # naming the option; --help, --version and --extra-opts as the
 # Monitoring Plugins do them. Needs no server, except one that refuses.

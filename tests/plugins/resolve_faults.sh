@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_resolve against the faults no real server makes on demand, from
 # streamlab's scriptable responder: every rcode, silence (the deadline),
 # TC (retry over TCP), malformed replies, wrong IDs, refused connections.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_resolve with many resolvers: one down, one silent, one that
 # disagrees; failure counting with --fail-warning/--fail-critical; many
 # names at once.

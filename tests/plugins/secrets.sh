@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck disable=SC2086 # $CC, $CL, $FORM: option lists, split on purpose
 # The secret harvest (issue 8): every secret the test suite uses (grepped
 # out of tests/streamlab and tests/plugins, plus the tokens loginsrv issues

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_stream's command line: every bad option is UNKNOWN naming it.
 . "$top_srcdir/tests/plugins/lib.sh"
 P=$PLUGINDIR/check_stream

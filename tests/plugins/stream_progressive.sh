@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_stream against icecast2 fed live by ffmpeg (MP3, AAC, Opus), a
 # relay that stalls or throttles the stream, and the faults of a stream
 # URL: source gone, HTML instead of audio, playlists (.pls, .m3u).

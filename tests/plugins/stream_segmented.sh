@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_stream against ffmpeg's HLS and DASH muxers writing live and VOD
 # into nginx: variants, segments, a live playlist that must move, and the
 # faults: stale playlist, 404 segment, broken TS sync, slow segments.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Usage errors go through the one printer (issue 12, "Secrets in the
 # output"): a -k or bearer value with CR/LF, a control byte or no colon is
 # refused naming the option and at most the header name, never echoing

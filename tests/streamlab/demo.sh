@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make demo: starts streamlab (DNS, API over HTTP and TLS) on loopback and
 # runs the plugins against it, first healthy, then with each kind of
 # outage of the story this project exists for. Everything it starts is

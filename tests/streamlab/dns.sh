@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # streamlab DNS: dnsmasq serving stream.test, and fakedns.py for faults.
 # shellcheck shell=sh disable=SC2034
 # POSIX sh (dash); source after lab.sh and call lab_init first:

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """fakedns: a scriptable DNS responder for the faults a real server won't make.
 
 Part of streamlab (tests/streamlab). Python 3 stdlib only; RFC 1035 wire

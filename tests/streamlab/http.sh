@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # streamlab HTTP API: nginx serving fixed API files over HTTP and TLS, and
 # faulthttp.py for the faults a real server won't make.
 # shellcheck shell=sh disable=SC2034

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # streamlab HTTP/TLS self-test (not part of `make check`): makes the test
 # certificates, starts faulthttp (plain, TLS, stalled TLS) and nginx (on
 # 127.0.0.1 and ::1), probes every endpoint with python3 (urllib, raw

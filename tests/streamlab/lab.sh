@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # streamlab: the fixture library. POSIX sh (works with dash); source it:
 #
 #   . "$top_srcdir/tests/streamlab/lab.sh"

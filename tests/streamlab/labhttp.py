@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """labhttp: what streamlab's Python HTTP servers (faulthttp.py, loginsrv.py)
 share: logging, a request handler that shrugs off clients that leave, a
 threaded server that speaks TLS when given a certificate, and the command

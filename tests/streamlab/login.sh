@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # streamlab login: loginsrv.py, a small real OAuth2 token endpoint (RFC 6749)
 # with a bearer API, Basic/Digest pages and an HTML form login with CSRF.
 # shellcheck shell=sh disable=SC2034

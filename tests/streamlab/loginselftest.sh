@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # streamlab login self-test (not part of `make check`): starts loginsrv.py
 # (plain on 127.0.0.1 and ::1, TLS with the valid certificate), probes every
 # endpoint and fault with python3 (urllib, http.cookiejar, ssl with $TLS_CA)

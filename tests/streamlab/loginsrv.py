@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """loginsrv: a small, real login service for check_login's tests.
 
 Part of streamlab (tests/streamlab). Python 3 stdlib only; one thread per

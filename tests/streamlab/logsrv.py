@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """logsrv: an HTTP server that logs everything it receives, to show where
 credentials go (tests/plugins/origin_api.sh). Part of streamlab; Python 3
 stdlib only; loopback only.

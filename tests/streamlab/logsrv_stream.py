@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """logsrv_stream: a static file server that logs every request it receives,
 headers included (streamlab, tests/streamlab). For the origin tests: which
 origin did a credential reach?

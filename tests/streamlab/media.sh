@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # streamlab media: Icecast2 fed by ffmpeg (progressive), ffmpeg's HLS and
 # DASH muxers writing live (or VOD) into an http.sh nginx's document root,
 # relay.py for throttled/stalled delivery, and the faults of a live stream.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # streamlab media self-test (not part of `make check`): starts Icecast with
 # MP3, AAC, Ogg/Vorbis and Ogg/Opus feeds, live and VOD HLS (TS and fMP4)
 # and DASH in nginx, and the relays; proves the streams with ffprobe, and

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """relay: an HTTP relay that shapes a stream (streamlab, tests/streamlab).
 
 Python 3 stdlib only; one thread per connection.

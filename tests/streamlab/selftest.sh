@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # streamlab DNS self-test (not part of `make check`): starts dnsmasq variants
 # a and b, fakedns (and one fakedns per --mode), asks each scenario with dig,
 # prints what came back and whether it is what dns.sh/fakedns.py promise.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # streamlab TLS: a test CA and server certificates, made with openssl at test time.
 # shellcheck shell=sh disable=SC2034
 # POSIX sh (dash); source after lab.sh and call lab_init first:

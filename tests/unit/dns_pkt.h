@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* DNS messages built as bytes for the unit tests (test_dns_reply.c,
  * test_resolve_judge.c): appends past the buffer are dropped, so a test
  * of a too-long message sees a short one rather than a crash. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Stream builders and feeding helpers for tests/unit/test_frames.c:
  * MP3 and ADTS frames, Ogg pages with an independently computed CRC,
  * MPEG-TS packets and fMP4 boxes, written into one static buffer.

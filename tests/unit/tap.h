@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A minimal TAP producer for the unit tests (automake's tap-driver.sh
  * reads it). Header-only: every test file is one program.
  *

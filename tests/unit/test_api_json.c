@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for plugins/api/api_json.c: -j assertions, -M metrics and body
  * parsing for check_api. */
 #include <stdio.h>

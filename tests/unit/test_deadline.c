@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/deadline.c: the one budget for network work. */
 #include <stdio.h>
 

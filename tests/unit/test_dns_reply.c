@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/dns_reply.c: sw_dns_reply_parse over hand-built DNS
  * messages (RFC 1035 4.1), well-formed and malformed. The malformed ones
  * are also the leak test: run this program under valgrind or ASan. */

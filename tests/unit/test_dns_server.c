@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/dns_server.c: -s parsing, resolv.conf, DNS type and
  * rcode names. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/file.c: only regular files are read, at once (a FIFO
  * without a writer, a directory or a device is refused before any read
  * could wait), with a size bound; secrets from files and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for plugins/stream/frames*.c: format sniffing and the frame
  * validators, over streams built here by hand (MP3, ADTS, Ogg with an
  * independently computed CRC, MPEG-TS, fMP4). Every stream is fed in one

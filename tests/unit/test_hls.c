@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for plugins/stream/hls.c (RFC 8216 playlists as ffmpeg's hls
  * muxer writes them) and the date-time helper in sttext.c. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/http_opts.c: -k and bearer values that would inject
  * headers are refused without their value ever reaching the message; a
  * bearer up to the documented 64 KiB works; URL userinfo is split into

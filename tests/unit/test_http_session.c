@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for the HTTP core's hop rules (lib/http_redirect.c), URLs as
  * output shows them (lib/http_origin.c), and a session handle reused
  * after a request with --connect-to (lib/http.c): against a tiny HTTP

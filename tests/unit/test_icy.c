@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for plugins/stream/icy.c: ICY in-band metadata stripping
  * under every chunking, and the icy-* response headers. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/ini.c: the --extra-opts ini reader (a pure function
  * over bytes), loading from a file, and the file search path. */
 #include <stdbool.h>

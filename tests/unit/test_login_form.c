@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for plugins/login/login_form.c: the tag scanner that finds a login
  * form, its action and method, and its input fields (a pure function over
  * bytes, which need not be NUL-terminated). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for check_login's reading of a token endpoint's answer
  * (plugins/login/login_token.c, login_token_read): expires_in is whole seconds
  * within 1..LOGIN_MAX_TTL, judged exactly whatever the number's size or

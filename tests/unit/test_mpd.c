@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for plugins/stream/mpd.c and mpd_seg.c (DASH MPDs as ffmpeg's
  * dash muxer and common packagers write them) and the ISO 8601 duration
  * helper in sttext.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/options.c: -t parsing, the standard options, the
  * argument vector built from --extra-opts, and the wiping of secrets from
  * the caller's argv. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/perfdata.c: labels, numbers and whole perfdata items. */
 #include <locale.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for plugins/stream/playlist.c: .m3u and .pls radio
  * playlists to the first stream URL, and detection by content. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/range.c: threshold range parsing and alerting. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/regex.c: the compile-time cost bound, and the search
  * whose cost is bounded by the clock: a pattern that is quadratic on a
  * large subject stops with an error naming the option and the subject's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for check_resolve's -a matcher (plugins/resolve/resolve_opts.c):
  * resolve_expect_parse and resolve_expect_match. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for check_resolve's judge (plugins/resolve/resolve_judge.c) and the
  * option checks that keep it honest (plugins/resolve/resolve_opts.c): replies
  * built as bytes, parsed by sw_dns_reply_parse, judged by resolve_judge

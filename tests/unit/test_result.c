@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/result.c: the check tree and its printer. Output is
  * captured with open_memstream, so the exact bytes a monitoring engine
  * would read are compared. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/sanitize.c: network strings made safe to print. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/state.c: state names, worst-of order, parsing and
  * sw_fail. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/strbuf.c: the capped string builder. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/strparse.c: strict number parsing. */
 #include <limits.h>
 #include <locale.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/token.c: the token cache text (a pure function over
  * bytes), saving and loading it atomically with mode 0600, and saving a
  * secret alone. */
