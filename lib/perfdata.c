@@ -181,3 +181,11 @@ int sw_perf_format(char *buf, size_t n, size_t *len, const sw_perf *p) {
   *len += (size_t)ilen;
   return 0;
 }
+
+const char *sw_perf_secs(char *buf, size_t n, double v) {
+  if (v >= 0.001 || v <= 0)
+    snprintf(buf, n, "%.3f", v > 0 ? v : 0);
+  else
+    sw_perf_number(buf, n, v, 6);
+  return buf;
+}

@@ -169,3 +169,13 @@ int sw_range_parse_floor(const char *text, const char *opt, const char *what,
   memcpy(floor + strlen(text), ":", 2);
   return sw_range_parse(floor, opt, r, err);
 }
+
+size_t sw_range_threshold(char *buf, size_t n, const char *opt,
+                          const sw_range *r, const char *unit) {
+  char said[128];
+  sw_buf b;
+  sw_range_describe(said, sizeof said, r, unit);
+  sw_buf_fixed(&b, buf, n);
+  sw_buf_addf(&b, "%s: %s", opt, said);
+  return b.len;
+}

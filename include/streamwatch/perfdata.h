@@ -24,6 +24,11 @@ typedef struct {
  * removed, '.' as decimal point, no exponent. Always NUL-terminates. */
 void sw_perf_number(char *buf, size_t n, double v, int decimals);
 
+/* Seconds for an output text as perfdata has them: three decimals
+ * ("0.081"), and below a millisecond its first digits ("0.00039"), never
+ * "0.000" beside a perfdata value that is not 0. Returns buf. */
+const char *sw_perf_secs(char *buf, size_t n, double v);
+
 /* Writes label with every character but letters, digits, '_' and '-'
  * replaced by '_': the one set every graphing backend keeps as one flat
  * metric name ("time_api.stream.test@ns1" would be a nested Graphite

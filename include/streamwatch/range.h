@@ -28,6 +28,12 @@ typedef struct {
  * (e.g. "-w") and the bad text, and returns -1; r is then unset. */
 int sw_range_parse(const char *text, const char *opt, sw_range *r, sw_err *err);
 
+/* "OPT: " and sw_range_describe's words ("-w: above 0.5 s",
+ * "--rate-warning: below 0.95x"): which threshold, and what it alerts
+ * on, for a message. Returns the length written. */
+size_t sw_range_threshold(char *buf, size_t n, const char *opt,
+                          const sw_range *r, const char *unit);
+
 /* A threshold where a bare number N is a floor, "N:" (as check_http -C
  * reads days: alert below N), and anything else a range as above. what
  * names the unit for the message ("number of days"), eg is an example

@@ -41,28 +41,6 @@ static void add_problem(sw_buf *b, const char *text) {
   sw_buf_puts(b, text);
 }
 
-/* A measured time for the text, as perfdata has it to the millisecond
- * ("0.081"), and below a millisecond with its first digits ("0.00039"),
- * never "0.000" next to a perfdata value that is not 0. */
-static const char *secs(char *b, size_t n, double v) {
-  if (v >= 0.001 || v <= 0)
-    snprintf(b, n, "%.3f", v > 0 ? v : 0);
-  else
-    sw_perf_number(b, n, v, 6);
-  return b;
-}
-
-/* "-w: above 0.5 s": which threshold, and what it alerts on, in the
- * one wording sw_range_describe gives. */
-static void threshold_text(char *b, size_t n, const char *opt,
-                           const sw_range *r, const char *unit) {
-  char said[128];
-  sw_buf out;
-  sw_range_describe(said, sizeof said, r, unit);
-  sw_buf_fixed(&out, b, n);
-  sw_buf_addf(&out, "%s: %s", opt, said);
-}
-
 /* "HTTP 503 Service Unavailable" plus, for 5xx, the start of the body:
  * masked, then sanitised, then cut at 80 characters, so an error page
  * that echoes a token never shows its first part. */
@@ -160,15 +138,14 @@ typedef struct {
 /* -j and -M against the body parsed once; returns how many -j held and
  * fills vals (one per -M). */
 static size_t judge_json(const api_cfg *cfg, const sw_http_resp *r,
-                         metric_val *vals, sw_check *check,
-                         sw_buf *problems) {
+                         metric_val *vals, sw_check *check, sw_buf *problems) {
   char msg[512];
   size_t held = 0;
   if (cfg->nasserts == 0 && cfg->nmetrics == 0)
     return 0;
   struct json_object *root = NULL;
-  sw_json_status st = sw_json_load(r->body ? r->body : "", r->body_len, &root,
-                                     msg, sizeof msg);
+  sw_json_status st =
+      sw_json_load(r->body ? r->body : "", r->body_len, &root, msg, sizeof msg);
   if (st != SW_JSON_OK) {
     /* a limit of this check is not the service's fault: UNKNOWN */
     char what[700];
@@ -211,9 +188,9 @@ static size_t judge_json(const api_cfg *cfg, const sw_http_resp *r,
       sw_text_safe(ptr, sizeof ptr, m->pointer, strlen(m->pointer), 100,
                    check->secrets);
       if (s != SW_OK)
-        threshold_text(why, sizeof why,
-                       s == SW_WARNING ? "-M warning" : "-M critical",
-                       s == SW_WARNING ? &m->warn : &m->crit, NULL);
+        sw_range_threshold(why, sizeof why,
+                           s == SW_WARNING ? "-M warning" : "-M critical",
+                           s == SW_WARNING ? &m->warn : &m->crit, NULL);
       sw_buf_fixed(&b, msg, sizeof msg);
       sw_buf_addf(&b, "%s = %s (%s%s%s)", m->perf, num,
                   ptr[0] ? ptr : "document", why[0] ? "; " : "", why);
@@ -237,10 +214,10 @@ static void judge_cert(const api_cfg *cfg, const sw_http_resp *r,
     return;
   sw_state s = sw_range_state(&cfg->cert_warn, &cfg->cert_crit, r->cert_days);
   if (s != SW_OK)
-    threshold_text(why, sizeof why,
-                   s == SW_CRITICAL ? "--cert-critical" : "--cert-warning",
-                   s == SW_CRITICAL ? &cfg->cert_crit : &cfg->cert_warn,
-                   "days");
+    sw_range_threshold(why, sizeof why,
+                       s == SW_CRITICAL ? "--cert-critical" : "--cert-warning",
+                       s == SW_CRITICAL ? &cfg->cert_crit : &cfg->cert_warn,
+                       "days");
   if (r->cert_days < 0)
     put(what, sizeof what, "certificate expired %.1f days ago%s%s%s",
         -r->cert_days, why[0] ? " (" : "", why, why[0] ? ")" : "");
@@ -305,10 +282,10 @@ static void judge_time(const api_cfg *cfg, const sw_http_resp *r,
   if (s == SW_OK)
     return;
   char what[300], t[32], why[160];
-  threshold_text(why, sizeof why, s == SW_CRITICAL ? "-c" : "-w",
-                 s == SW_CRITICAL ? &cfg->std.crit : &cfg->std.warn, "s");
-  put(what, sizeof what, "took %s s (%s)", secs(t, sizeof t, r->t.total),
-      why);
+  sw_range_threshold(why, sizeof why, s == SW_CRITICAL ? "-c" : "-w",
+                     s == SW_CRITICAL ? &cfg->std.crit : &cfg->std.warn, "s");
+  put(what, sizeof what, "took %s s (%s)",
+      sw_perf_secs(t, sizeof t, r->t.total), why);
   sw_check_raise(check, s);
   add_problem(problems, what);
 }
@@ -348,7 +325,7 @@ static void overview(const api_cfg *cfg, const sw_http_resp *r,
   sw_buf_fixed(&b, out, n);
   char t[32];
   sw_buf_addf(&b, "%s %s %ld in %s s", method, url, r->status,
-              secs(t, sizeof t, r->t.total));
+              sw_perf_secs(t, sizeof t, r->t.total));
   if (cfg->nasserts && held == cfg->nasserts)
     sw_buf_addf(&b, ", %zu assertion%s", held, held == 1 ? " holds" : "s hold");
   else if (cfg->nasserts)
@@ -362,8 +339,10 @@ static void verbose_line(const api_cfg *cfg, const sw_http_resp *r,
   const struct {
     const char *name;
     double v;
-  } ph[] = {{"DNS", r->t.dns},          {"connect", r->t.connect},
-            {"TLS", r->t.tls},          {"first byte", r->t.ttfb},
+  } ph[] = {{"DNS", r->t.dns},
+            {"connect", r->t.connect},
+            {"TLS", r->t.tls},
+            {"first byte", r->t.ttfb},
             {"transfer", r->t.transfer}};
   char line[600], t[32];
   sw_buf b;
@@ -384,7 +363,7 @@ static void verbose_line(const api_cfg *cfg, const sw_http_resp *r,
       sw_buf_addf(&b, "%s%s -", sep, ph[i].name);
     else
       sw_buf_addf(&b, "%s%s %s s", sep, ph[i].name,
-                  secs(t, sizeof t, ph[i].v));
+                  sw_perf_secs(t, sizeof t, ph[i].v));
   }
   sw_check_sub(check, SW_OK, "%s", line);
 }

@@ -36,17 +36,6 @@ static double step_time(const login_step *s) {
   return t->total <= 0 && t->dns < 0 ? -1 : t->total;
 }
 
-/* A measured time for the text, as check_api writes it: "0.081", and
- * "0.00039" below a millisecond, never "0.000" beside perfdata that is
- * not 0. */
-static const char *secs(char *b, size_t n, double v) {
-  if (v >= 0.001 || v <= 0)
-    snprintf(b, n, "%.3f", v > 0 ? v : 0);
-  else
-    sw_perf_number(b, n, v, 6);
-  return b;
-}
-
 /* time (total), time_step1 .. time_stepN for every step the flow plans,
  * the phases of the slowest step, token_ttl (token flows), steps; -w/-c
  * on the total. Every label in every run, U when not measured. Returns
@@ -109,10 +98,10 @@ static void verbose_steps(const login_cfg *cfg, const login_run *run,
                    r->reason,
                    r->content_type[0] ? r->content_type : "no Content-Type",
                    r->body_len, r->redirects, r->redirects == 1 ? "" : "s",
-                   secs(t, sizeof t, v));
+                   sw_perf_secs(t, sizeof t, v));
     else
-      sw_check_sub(check, SW_OK, "step %d/%d %s: no answer%s%s", i + 1,
-                   planned, st->what, r->err[0] ? ": " : "", r->err);
+      sw_check_sub(check, SW_OK, "step %d/%d %s: no answer%s%s", i + 1, planned,
+                   st->what, r->err[0] ? ": " : "", r->err);
   }
 }
 
@@ -137,8 +126,7 @@ static void ok_summary(const login_cfg *cfg, const login_run *run, double total,
                         "s");
       sw_buf_fixed(&b, short_ttl, sizeof short_ttl);
       sw_buf_addf(&b, "token valid %lld s (%s: %s); ", run->ttl,
-                  ts == SW_CRITICAL ? "--ttl-critical" : "--ttl-warning",
-                  said);
+                  ts == SW_CRITICAL ? "--ttl-critical" : "--ttl-warning", said);
       ttl[0] = '\0'; /* said once, first */
     }
   }
@@ -147,13 +135,13 @@ static void ok_summary(const login_cfg *cfg, const login_run *run, double total,
                       s == SW_CRITICAL ? &cfg->std.crit : &cfg->std.warn, "s");
     sw_buf_fixed(&b, slow, sizeof slow);
     sw_buf_addf(&b, "slow login: took %s s (%s: %s); ",
-                secs(t, sizeof t, total), s == SW_CRITICAL ? "-c" : "-w",
-                said);
+                sw_perf_secs(t, sizeof t, total),
+                s == SW_CRITICAL ? "-c" : "-w", said);
   }
   sw_check_raise(check, s);
   sw_check_summary(check, "%s%s%s as %s at %s in %s s%s", short_ttl, slow,
                    login_flow_name(cfg->flow), run->who ? run->who : "?", url,
-                   secs(t, sizeof t, total), ttl);
+                   sw_perf_secs(t, sizeof t, total), ttl);
 }
 
 /* A flow that ended without its verdict: something failed inside it (an

@@ -246,29 +246,6 @@ bool stream_wrong_type(const stream_cfg *cfg, const unsigned char *body,
   return true;
 }
 
-/* "--rate-warning: below 0.95x": which threshold, and what it alerts on
- * in the one wording of lib (sw_range_describe), so no message can say
- * the opposite of the range given. */
-static void threshold_text(char *b, size_t n, const char *opt,
-                           const sw_range *r, const char *unit) {
-  char said[100];
-  sw_buf out;
-  sw_range_describe(said, sizeof said, r, unit);
-  sw_buf_fixed(&out, b, n);
-  sw_buf_addf(&out, "%s: %s", opt, said);
-}
-
-/* Seconds for the summary and sub-checks as the perfdata has them: three
- * decimals, more below a millisecond (never "0.000" next to a perfdata
- * value that is not 0). */
-static const char *secs(char *b, size_t n, double v) {
-  if (v >= 0.001 || v <= 0)
-    snprintf(b, n, "%.3f", v > 0 ? v : 0);
-  else
-    sw_perf_number(b, n, v, 6);
-  return b;
-}
-
 /* The rate against its ranges: the caller's, or the defaults for a
  * download (faster than real time is expected) or a live stream (paced
  * by its source at exactly real time). */
@@ -288,9 +265,9 @@ static void judge_rate(const stream_cfg *cfg, const stream_meas *m,
   sw_state s = sw_range_state(w, c, m->rate);
   if (s != SW_OK) {
     char said[128];
-    threshold_text(said, sizeof said,
-                   s == SW_CRITICAL ? "--rate-critical" : "--rate-warning",
-                   s == SW_CRITICAL ? c : w, "x");
+    sw_range_threshold(said, sizeof said,
+                       s == SW_CRITICAL ? "--rate-critical" : "--rate-warning",
+                       s == SW_CRITICAL ? c : w, "x");
     sw_check_sub(check, s, "media arrives at %.2fx real time (%s)", m->rate,
                  said);
   }
@@ -390,7 +367,7 @@ static void summarise(const stream_meas *m, sw_check *check) {
   /* as the perfdata says it: no first byte, no ttfb (perfdata U) */
   if (m->ttfb >= 0) {
     char t[32];
-    sw_buf_addf(&b, ", ttfb %s s", secs(t, sizeof t, m->ttfb));
+    sw_buf_addf(&b, ", ttfb %s s", sw_perf_secs(t, sizeof t, m->ttfb));
   }
   if (m->stalls)
     sw_buf_puts(&b, ", stalled");
@@ -403,7 +380,8 @@ void stream_judge(const stream_cfg *cfg, const stream_meas *m,
   judge_rate(cfg, m, check, &rw, &rc);
   char said[128], t[32];
   sw_state s = sw_range_state(NULL, &cfg->stall_crit, m->stalls);
-  threshold_text(said, sizeof said, "--stall-critical", &cfg->stall_crit, "");
+  sw_range_threshold(said, sizeof said, "--stall-critical", &cfg->stall_crit,
+                     "");
   if (s != SW_OK)
     sw_check_sub(check, s, "stalled %u time%s, longest %.1f s (%s)", m->stalls,
                  m->stalls == 1 ? "" : "s", m->longest_stall, said);
@@ -420,11 +398,12 @@ void stream_judge(const stream_cfg *cfg, const stream_meas *m,
                  kbps_now, cfg->min_bitrate);
   if (m->ttfb >= 0) {
     sw_state st = sw_range_state(&cfg->std.warn, &cfg->std.crit, m->ttfb);
-    threshold_text(said, sizeof said, st == SW_CRITICAL ? "-c" : "-w",
-                   st == SW_CRITICAL ? &cfg->std.crit : &cfg->std.warn, "s");
+    sw_range_threshold(said, sizeof said, st == SW_CRITICAL ? "-c" : "-w",
+                       st == SW_CRITICAL ? &cfg->std.crit : &cfg->std.warn,
+                       "s");
     if (st != SW_OK)
       sw_check_sub(check, st, "first media byte after %s s (%s)",
-                   secs(t, sizeof t, m->ttfb), said);
+                   sw_perf_secs(t, sizeof t, m->ttfb), said);
   }
   summarise(m, check);
   add_perf(cfg, m, &rw, &rc, check);
