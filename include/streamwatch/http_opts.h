@@ -36,6 +36,19 @@ enum {
     "http-version", required_argument, NULL, SW_HOPT_HTTP_VERSION              \
   }
 
+/* --help lines of the TLS and transport options SW_HTTP_LONGOPTS holds,
+ * the same in every HTTP plugin (each prints --header and --connect-to
+ * in its own words). */
+#define SW_HTTP_TLS_HELP                                                       \
+  "     --ca-file=F           CA certificates to verify the server with\n"     \
+  "     --client-cert=F       TLS client certificate\n"                        \
+  "     --client-key=F        its key\n"                                       \
+  "     --tls-min=1.2|1.3     lowest TLS version accepted\n"                   \
+  "     --insecure            no certificate or host name verification\n"
+#define SW_HTTP_PROXY_HELP                                                     \
+  "     --proxy=URL           proxy to use\n"                                  \
+  "     --http-version=1.1|2  HTTP version to ask for\n"
+
 /* --bearer (wiped from argv), --bearer-file, --bearer-env. */
 #define SW_BEARER_LONGOPTS                                                     \
   {"bearer", required_argument, NULL, SW_HOPT_BEARER},                         \
