@@ -101,7 +101,7 @@ run "$PS" -u "$F/evil-icy?s=3" -k 'Icy-MetaData: 1' --duration 1 -v
 is_rc 0 "STREAM: hostile icy-name/description/genre/url and StreamTitle: exit 0"
 first_line_matches '^STREAM OK - progressive live MP3 128 kb/s "icy-name a/b\?\[31m\?\?", ' "STREAM: the ICY name sanitised"
 line_matches "^\\\\_ \\[OK\\] .*a/b\\?c\\?\\[31m\\?" "STREAM: the StreamTitle shown sanitised at -v"
-clean "STREAM ICY strings" 2 "$STREAM_L" "^STREAM OK - |$SUB"
+clean "STREAM ICY strings" 3 "$STREAM_L" "^STREAM OK - |$SUB"
 run "$PS" -u "$F/evil-icy?s=3" --duration 0.5 -vvv
 is_rc 0 "STREAM at -vvv: exit 0"
 line_matches '^< icy-description: icy-description a/b\?\[31m\?\?$' "STREAM: ICY headers sanitised in the trace"
@@ -109,7 +109,7 @@ clean "STREAM ICY headers at -vvv" - "$STREAM_L" "^STREAM OK - |$SUB|$TRACE"
 run "$PS" -u "$F/evil-reason" -v
 is_rc 2 "STREAM: 503 with a hostile reason phrase: exit 2"
 first_line_matches '^STREAM CRITICAL - HTTP 503 a/b\?\[31m\?x from ' "STREAM: the reason phrase sanitised"
-clean "STREAM reason phrase" 2 "$STREAM_L" "^STREAM CRITICAL - |$SUB"
+clean "STREAM reason phrase" 3 "$STREAM_L" "^STREAM CRITICAL - |$SUB"
 
 # --- TLS verification: on unless --insecure, for every HTTP plugin.
 # Servers with streamlab's "valid" certificate (api.stream.test, localhost,
