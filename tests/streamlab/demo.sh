@@ -54,7 +54,11 @@ login() {
   run_plugin "$title" check_login "$@"
 }
 
-R1=$DNS_SERVER_A
+# resolvers named (-s NAME=ADDR): perfdata labels stay the same whatever
+# port streamlab got (time_api_stream_test_ns1)
+R1=ns1=$DNS_SERVER_A
+R2=ns2=$DNS_SERVER_B
+R3=ns3=$DNS_SERVER_BH
 show "healthy: two names, one resolver" \
   -H api.stream.test -H www.stream.test -s "$R1" -a 10.1.0.0/16 -w 0.5 -c 1
 show "healthy: MX with the expected exchanger" \
@@ -64,12 +68,12 @@ show "outage: the resolver fleet answers SERVFAIL" \
 show "outage: a config push removed the record (NXDOMAIN)" \
   -H login.stream.test -s "$R1"
 show "outage: one resolver points api at the wrong address" \
-  -H api.stream.test -s "$R1" -s "$DNS_SERVER_B" -a 10.1.2.0/24
+  -H api.stream.test -s "$R1" -s "$R2" -a 10.1.2.0/24
 show "outage: one of three resolvers is a black hole (-t 2)" \
-  -H api.stream.test -s "$R1" -s "$DNS_SERVER_B" -s "$DNS_SERVER_BH" -t 2 \
+  -H api.stream.test -s "$R1" -s "$R2" -s "$R3" -t 2 \
   --fail-warning 0 --fail-critical 1
 show "drift: resolvers disagree (-C)" \
-  -H api.stream.test -s "$R1" -s "$DNS_SERVER_B" -C
+  -H api.stream.test -s "$R1" -s "$R2" -C
 show "a name that must not exist (-n)" \
   -H old.stream.test -s "$R1" -n
 
