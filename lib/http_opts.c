@@ -3,11 +3,13 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "streamwatch/file.h"
 #include "streamwatch/http_opts.h"
 #include "streamwatch/secret.h"
 #include "streamwatch/strbuf.h"
+#include "streamwatch/token.h"
 
 /* Is the byte one that must not be inside a header field value (RFC
  * 9110 5.5: CR, LF, NUL and the other controls but HTAB)? */
@@ -140,6 +142,32 @@ int sw_bearer_option(char **bearer, int c, const char *arg, sw_err *err) {
   else
     rc = sw_secret_env(arg, opt, bearer, err);
   return rc < 0 ? -1 : sw_bearer_check(bearer, opt, err);
+}
+
+int sw_bearer_from_cache(char **bearer, const char *path, long long *left,
+                         sw_err *err) {
+  sw_token t;
+  if (*bearer)
+    return sw_fail(err, "--token-cache: not together with --bearer*");
+  if (sw_token_load(path, "--token-cache", &t, err) < 0)
+    return -1;
+  /* checked like a token from --bearer-file: no header injection, the
+   * size limit, the option named */
+  if (sw_bearer_check(&t.access_token, "--token-cache", err) < 0) {
+    sw_token_free(&t);
+    return -1;
+  }
+  long long l = t.expires_at - (long long)time(NULL);
+  if (l <= 0) {
+    sw_token_free(&t);
+    return sw_fail(err,
+                   "--token-cache: the token in %s expired %lld s ago "
+                   "(is check_login --token-cache running?)",
+                   path, -l);
+  }
+  *bearer = t.access_token; /* the token's owner now */
+  *left = l;
+  return 0;
 }
 
 static int hex_digit(char c) {

@@ -83,6 +83,15 @@ int sw_bearer_option(char **bearer, int c, const char *arg, sw_err *err);
  * freeing *bearer and setting it to NULL. */
 int sw_bearer_check(char **bearer, const char *opt, sw_err *err);
 
+/* --token-cache F: the bearer check_login saved in F, while it is valid
+ * (check_api, check_stream). Sets *bearer (owned; it must be NULL: a
+ * --bearer* option too is refused) and *left, the seconds it is valid
+ * for. A stale, missing or broken cache is -1 with err naming
+ * --token-cache (UNKNOWN: the login service check is the one that pages
+ * for it); the token is never shown. */
+int sw_bearer_from_cache(char **bearer, const char *path, long long *left,
+                         sw_err *err);
+
 /* A URL given with userinfo ("https://user:password@host/path") split
  * into the URL without it and the credentials, so that the password
  * never shows where the URL is shown (output, trace, hop names) and goes

@@ -254,34 +254,6 @@ static int request_option(void *vcfg, int c, const char *arg, sw_err *err) {
   }
 }
 
-/* --token-cache: the token check_login saved, while it is valid. A stale
- * or missing cache is UNKNOWN, not CRITICAL: the login service check is
- * the one that pages for it. */
-static int use_token_cache(api_cfg *cfg, sw_err *err) {
-  sw_token t;
-  if (cfg->bearer)
-    return sw_fail(err, "--token-cache: not together with --bearer*");
-  if (sw_token_load(cfg->token_cache, "--token-cache", &t, err) < 0)
-    return -1;
-  /* a token from a file is checked like one given by --bearer-file: no
-   * header injection, the size limit, the option named */
-  if (sw_bearer_check(&t.access_token, "--token-cache", err) < 0) {
-    sw_token_free(&t);
-    return -1;
-  }
-  long long left = t.expires_at - (long long)time(NULL);
-  if (left <= 0) {
-    sw_token_free(&t);
-    return sw_fail(err,
-                   "--token-cache: the token in %s expired %lld s ago "
-                   "(is check_login --token-cache running?)",
-                   cfg->token_cache, -left);
-  }
-  cfg->bearer = t.access_token;
-  cfg->token_left = left;
-  return 0;
-}
-
 /* True when r is "N:" (alert below N) and nothing else. */
 static bool floor_only(const sw_range *r) {
   return r->set && !r->inside && !r->start_inf && r->end_inf;
@@ -337,7 +309,8 @@ static int api_validate(api_cfg *cfg, sw_err *err) {
                    cfg->cert_crit.text, cfg->cert_warn.text);
   if (metric_labels_check(cfg, err) < 0)
     return -1;
-  if (cfg->token_cache && use_token_cache(cfg, err) < 0)
+  if (cfg->token_cache && sw_bearer_from_cache(&cfg->bearer, cfg->token_cache,
+                                               &cfg->token_left, err) < 0)
     return -1;
   r->headers = &cfg->headers;
   r->body = cfg->body;

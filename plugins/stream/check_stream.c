@@ -49,6 +49,9 @@ static int run(void *vcfg, const sw_deadline *d) {
   cfg->base.trace_arg = &trace;
   sw_check_init(&check, "STREAM");
   check.secrets = (const char *const *)masks.v;
+  if (cfg->token_cache) /* as check_api says it */
+    sw_check_sub(&check, SW_OK, "bearer token from %s, valid %lld s more",
+                 cfg->token_cache, cfg->token_left);
   stream_type t =
       cfg->type == ST_AUTO ? stream_guess_type(cfg->url) : cfg->type;
   if (t == ST_HLS)

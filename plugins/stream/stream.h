@@ -18,7 +18,9 @@ typedef struct {
   /* the -k headers that are not credentials (sw_secret_header): all a
    * request to another origin than -u's gets */
   sw_strvec plain_headers;
-  char *bearer; /* secret, owned */
+  char *bearer;            /* secret, owned */
+  const char *token_cache; /* --token-cache file, or NULL */
+  long long token_left;    /* seconds the cached token is still valid */
   const char *url;
   bool has_creds; /* a bearer, a -k credential header or URL userinfo */
   stream_type type;

@@ -24,7 +24,8 @@ enum {
   OPT_RATE_CRIT,
   OPT_STALL,
   OPT_STALL_CRIT,
-  OPT_MAX_AGE
+  OPT_MAX_AGE,
+  OPT_TOKEN_CACHE
 };
 
 void stream_help(FILE *out) {
@@ -75,6 +76,8 @@ void stream_help(FILE *out) {
       "     --bearer-file=F       Authorization: Bearer token from file F\n"
       "     --bearer-env=VAR      ... from environment variable VAR\n"
       "     --bearer=TOKEN        ... literal (wiped from the process's argv)\n"
+      "     --token-cache=F       ... from the cache check_login --token-cache "
+      "keeps\n"
       "     --connect-to=ADDR[:PORT]\n"
       "                           connect there for the -u URL's host, "
       "keeping\n"
@@ -171,6 +174,7 @@ static int stream_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
     return positive(arg, "--stall", 3600, &cfg->stall, err);
   case OPT_STALL_CRIT:
     return sw_range_parse(arg, "--stall-critical", &cfg->stall_crit, err);
+  case OPT_TOKEN_CACHE: cfg->token_cache = arg; return 0;
   case OPT_MAX_AGE:
     return positive(arg, "--max-age", 86400, &cfg->max_age, err);
   default: return 1;
@@ -294,6 +298,7 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
       {"stall", required_argument, NULL, OPT_STALL},
       {"stall-critical", required_argument, NULL, OPT_STALL_CRIT},
       {"max-age", required_argument, NULL, OPT_MAX_AGE},
+      {"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
       {NULL, 0, NULL, 0}};
   memset(cfg, 0, sizeof *cfg);
   sw_std_init(&cfg->std);
@@ -311,6 +316,9 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
   if (strncasecmp(cfg->url, "http://", 7) &&
       strncasecmp(cfg->url, "https://", 8))
     return sw_fail(err, "-u: not an http:// or https:// URL"), SW_STD_ERROR;
+  if (cfg->token_cache && sw_bearer_from_cache(&cfg->bearer, cfg->token_cache,
+                                               &cfg->token_left, err) < 0)
+    return SW_STD_ERROR;
   if (split_headers(cfg, err) < 0 || sample_fits(cfg, err) < 0)
     return SW_STD_ERROR;
   cfg->base.headers = &cfg->headers;

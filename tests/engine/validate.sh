@@ -342,7 +342,8 @@ STREAM_VALS = [
     ("stream_expect_format", "--expect-format", "ts"), ("stream_min_bitrate", "--min-bitrate", "128"),
     ("stream_rate_warning", "--rate-warning", "1.2:"), ("stream_rate_critical", "--rate-critical", "1:"),
     ("stream_stall", "--stall", "2"), ("stream_stall_critical", "--stall-critical", "1"),
-    ("stream_max_age", "--max-age", "30"), ("stream_warning", "-w", "1"), ("stream_critical", "-c", "4")]
+    ("stream_max_age", "--max-age", "30"), ("stream_warning", "-w", "1"), ("stream_critical", "-c", "4"),
+    ("stream_token_cache", "--token-cache", "/var/lib/nagios/streamwatch/a.token")]
 STREAM_ALL = dict(HTTP("stream"), **BEARER("stream"), **dict((v, x) for v, _, x in STREAM_VALS),
                   stream_verbose=1)
 STREAM_ALL_ARGV = HTTP_ARGV + BEARER_ARGV + [(o, x) for _, o, x in STREAM_VALS] + [

@@ -118,6 +118,22 @@ matrix() {
 }
 
 OTHER='^\\_ \[OK\] [0-9]+ requests? to another origin than -u.s: http://127\.0\.0\.2:[0-9]+ \((.*)\); credentials not sent there$'
+# --token-cache: the bearer check_login saved goes where --bearer goes,
+# to -u's origin only
+secret cache
+printf '# streamwatch token cache (check_login); do not edit\ntoken_type=Bearer\nexpires_at=%s\naccess_token=%s\n' \
+  "$(($(date +%s) + 3600))" "$SECRET" >"$LAB_DIR/token.cache"
+run "$P" -u "$URL_A/segment.m3u8" --token-cache "$LAB_DIR/token.cache" -t 8 --duration 2
+is_rc 0 "HLS segment, token cache: exit 0"
+first_line_matches '^STREAM OK - ' "HLS segment, token cache: OK"
+perf_ok "HLS segment, token cache: perfdata parses"
+got_secret A
+ok $? "HLS segment, token cache: the -u origin got the cached bearer"
+! got_secret B
+ok $? "HLS segment, token cache: the other origin did not"
+line_matches '^\\_ \[OK\] bearer token from .*/token\.cache, valid [0-9]+ s more$' \
+  "HLS segment, token cache: the cache and its time left named"
+no_line_matches "$SECRET" "HLS segment, token cache: the token is not in the output"
 matrix "HLS variant" "$URL_A/variant.m3u8" A B 0 OK "$OTHER"
 matrix "HLS segment" "$URL_A/segment.m3u8" A B 0 OK "$OTHER"
 matrix "init segment" "$URL_A/init.m3u8" A B 0 OK "$OTHER"

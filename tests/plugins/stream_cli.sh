@@ -67,6 +67,18 @@ run "$P" -u "ftp://user:pw-in-url-77@127.0.0.1/x"
 is_rc 3 "-u ftp:// with userinfo: exit 3"
 no_line_matches 'pw-in-url-77' "-u error: the password in the URL is not shown"
 
+# --token-cache (check_login's cache, as check_api reads it): a cache
+# that cannot be used is UNKNOWN naming the option, the token never shown
+TC=${TMPDIR:-/tmp}/stream_cli_tc.$$
+bad --token-cache -u $U --token-cache "$TC.none"
+bad --token-cache -u $U --token-cache "$TC.none" --bearer tok-3x9
+printf '# streamwatch token cache (check_login); do not edit\ntoken_type=Bearer\nexpires_at=%s\naccess_token=tok-old-9q4\n' \
+  "$(($(date +%s) - 60))" >"$TC.old"
+bad --token-cache -u $U --token-cache "$TC.old"
+first_line_matches 'the token in .* expired [0-9]+ s ago' "--token-cache: an expired token named as such"
+no_line_matches 'tok-old-9q4' "--token-cache: the expired token not shown"
+rm -f "$TC.old"
+
 run "$P" --help
 is_rc 3 "--help exits 3"
 line_matches '^Usage: check_stream -u URL' "--help has the usage"
