@@ -39,6 +39,14 @@ enum {
 /* --help lines of the TLS and transport options SW_HTTP_LONGOPTS holds,
  * the same in every HTTP plugin (each prints --header and --connect-to
  * in its own words). */
+#define SW_HTTP_HEADER_HELP                                                    \
+  " -k, --header='Name: value'\n"                                              \
+  "                           extra request header; repeatable (a "            \
+  "credential's\n"                                                             \
+  "                           value -- Authorization, Cookie, a name with\n"   \
+  "                           Token, Key, Secret... -- is wiped from argv "    \
+  "and\n"                                                                      \
+  "                           masked in the output)\n"
 #define SW_HTTP_TLS_HELP                                                       \
   "     --ca-file=F           CA certificates to verify the server with\n"     \
   "     --client-cert=F       TLS client certificate\n"                        \
