@@ -25,15 +25,17 @@ sw_std_result sw_getopt_error(int c, char **argv, sw_err *err) {
   return SW_STD_ERROR;
 }
 
-sw_std_result sw_getopt_all(int argc, char **argv, const char *shortopts,
-                            const struct option *longopts, sw_std_opts *std,
-                            sw_option_fn own, void *cfg, sw_err *err) {
-  char all[128];
+sw_std_result sw_getopt_all(int argc, char **argv, const sw_optab *tab,
+                            sw_std_opts *std, sw_option_fn own, void *cfg,
+                            sw_err *err) {
+  struct option longs[SW_OPTAB_MAX + 1];
+  char shorts[3 * SW_OPTAB_MAX + 2];
   int c;
-  snprintf(all, sizeof all, ":%s%s", SW_STD_SHORTOPTS, shortopts);
+  if (sw_optab_getopt(tab, longs, shorts, err) < 0)
+    return SW_STD_ERROR;
   opterr = 0; /* errors are ours to word, on stdout */
   optind = 1;
-  while ((c = getopt_long(argc, argv, all, longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
     if (c == '?' || c == ':')
       return sw_getopt_error(c, argv, err);
     sw_std_result r = sw_std_option(std, c, optarg, err);

@@ -4,8 +4,8 @@
 #ifndef STREAMWATCH_HTTP_OPTS_H
 #define STREAMWATCH_HTTP_OPTS_H
 
-#include <getopt.h>
 #include "streamwatch/http.h"
+#include "streamwatch/optab.h"
 #include "streamwatch/strvec.h"
 
 /* Long-option values between the standard ones and the plugins' own. */
@@ -23,45 +23,89 @@ enum {
   SW_HOPT_BEARER_ENV
 };
 
-#define SW_HTTP_SHORTOPTS "k:"
-#define SW_HTTP_LONGOPTS                                                       \
-  {"header", required_argument, NULL, 'k'},                                    \
-      {"connect-to", required_argument, NULL, SW_HOPT_CONNECT_TO},             \
-      {"insecure", no_argument, NULL, SW_HOPT_INSECURE},                       \
-      {"ca-file", required_argument, NULL, SW_HOPT_CA_FILE},                   \
-      {"client-cert", required_argument, NULL, SW_HOPT_CLIENT_CERT},           \
-      {"client-key", required_argument, NULL, SW_HOPT_CLIENT_KEY},             \
-      {"tls-min", required_argument, NULL, SW_HOPT_TLS_MIN},                   \
-      {"proxy", required_argument, NULL, SW_HOPT_PROXY}, {                     \
-    "http-version", required_argument, NULL, SW_HOPT_HTTP_VERSION              \
-  }
-
-/* --help lines of the TLS and transport options SW_HTTP_LONGOPTS holds,
- * the same in every HTTP plugin (each prints --header and --connect-to
- * in its own words). */
+/* The option table's rows of the shared HTTP options: -k (each plugin
+ * says in its own words where credentials go), the TLS and transport
+ * options, and the bearer token's three sources. */
 #define SW_HTTP_HEADER_HELP                                                    \
-  " -k, --header='Name: value'\n"                                              \
-  "                           extra request header; repeatable (a "            \
-  "credential's\n"                                                             \
-  "                           value -- Authorization, Cookie, a name with\n"   \
-  "                           Token, Key, Secret... -- is wiped from argv "    \
-  "and\n"                                                                      \
-  "                           masked in the output)\n"
-#define SW_HTTP_TLS_HELP                                                       \
-  "     --ca-file=F           CA certificates to verify the server with\n"     \
-  "     --client-cert=F       TLS client certificate\n"                        \
-  "     --client-key=F        its key\n"                                       \
-  "     --tls-min=1.2|1.3     lowest TLS version accepted\n"                   \
-  "     --insecure            no certificate or host name verification\n"
-#define SW_HTTP_PROXY_HELP                                                     \
-  "     --proxy=URL           proxy to use\n"                                  \
-  "     --http-version=1.1|2  HTTP version to ask for\n"
-
-/* --bearer (wiped from argv), --bearer-file, --bearer-env. */
-#define SW_BEARER_LONGOPTS                                                     \
-  {"bearer", required_argument, NULL, SW_HOPT_BEARER},                         \
-      {"bearer-file", required_argument, NULL, SW_HOPT_BEARER_FILE}, {         \
-    "bearer-env", required_argument, NULL, SW_HOPT_BEARER_ENV                  \
+  "extra request header; repeatable (a credential's\n"                         \
+  "value -- Authorization, Cookie, a name with\n"                              \
+  "Token, Key, Secret... -- is wiped from argv and\n"                          \
+  "masked in the output)"
+#define SW_HTTP_OPTDEF_HEADER(help)                                            \
+  {                                                                            \
+    'k', "header", SW_ARG_MANY, "'Name: value'", help, NULL,                   \
+        "Extra request header 'Name: value'; an array for several (a "         \
+        "credential's value is wiped from argv and masked in the output)"      \
+  }
+#define SW_HTTP_OPTDEF_TLS                                                     \
+  {SW_HOPT_CA_FILE,                                                            \
+   "ca-file",                                                                  \
+   SW_ARG_ONE,                                                                 \
+   "F",                                                                        \
+   "CA certificates to verify the server with",                                \
+   NULL,                                                                       \
+   "CA certificates (PEM) to verify the server with (default: the "            \
+   "system's)"},                                                               \
+      {SW_HOPT_CLIENT_CERT,                                                    \
+       "client-cert",                                                          \
+       SW_ARG_ONE,                                                             \
+       "F",                                                                    \
+       "TLS client certificate",                                               \
+       NULL,                                                                   \
+       "TLS client certificate (PEM file)"},                                   \
+      {SW_HOPT_CLIENT_KEY,                                                     \
+       "client-key",                                                           \
+       SW_ARG_ONE,                                                             \
+       "F",                                                                    \
+       "its key",                                                              \
+       NULL,                                                                   \
+       "TLS client key (PEM file)"},                                           \
+      {SW_HOPT_TLS_MIN,                                                        \
+       "tls-min",                                                              \
+       SW_ARG_ONE,                                                             \
+       "1.2|1.3",                                                              \
+       "lowest TLS version accepted",                                          \
+       NULL,                                                                   \
+       "Lowest TLS version accepted: 1.2 or 1.3"},                             \
+  {                                                                            \
+    SW_HOPT_INSECURE, "insecure", SW_ARG_NONE, NULL,                           \
+        "no certificate or host name verification", NULL,                      \
+        "No certificate or host name verification (the output says so)"        \
+  }
+#define SW_HTTP_OPTDEF_PROXY                                                   \
+  {SW_HOPT_PROXY,                                                              \
+   "proxy",                                                                    \
+   SW_ARG_ONE,                                                                 \
+   "URL",                                                                      \
+   "proxy to use",                                                             \
+   NULL,                                                                       \
+   "Proxy URL (http://, https:// or socks5://)"},                              \
+  {                                                                            \
+    SW_HOPT_HTTP_VERSION, "http-version", SW_ARG_ONE, "1.1|2",                 \
+        "HTTP version to ask for", NULL, "HTTP version to ask for: 1.1 or 2"   \
+  }
+#define SW_BEARER_OPTDEF                                                       \
+  {SW_HOPT_BEARER_FILE,                                                        \
+   "bearer-file",                                                              \
+   SW_ARG_ONE,                                                                 \
+   "F",                                                                        \
+   "Authorization: Bearer token from file F",                                  \
+   NULL,                                                                       \
+   "Authorization: Bearer token read from this file (one only the icinga "     \
+   "user can read)"},                                                          \
+      {SW_HOPT_BEARER_ENV,                                                     \
+       "bearer-env",                                                           \
+       SW_ARG_ONE,                                                             \
+       "VAR",                                                                  \
+       "... from environment variable VAR",                                    \
+       NULL,                                                                   \
+       "Authorization: Bearer token from this environment variable (fill it "  \
+       "through the command's env)"},                                          \
+  {                                                                            \
+    SW_HOPT_BEARER, "bearer", SW_ARG_ONE, "TOKEN",                             \
+        "... literal (wiped from the process's argv)", NULL,                   \
+        "Authorization: Bearer token, literal (wiped from the plugin's argv, " \
+        "but kept in Icinga's state and API: prefer @_bearer_file)"            \
   }
 
 /* The longest -k header value accepted. */

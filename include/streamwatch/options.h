@@ -24,20 +24,6 @@ typedef struct {
  * form; plugins number their own from SW_OPT_PLUGIN. */
 enum { SW_OPT_EXTRA_OPTS = 0x1000, SW_OPT_PLUGIN = 0x1100 };
 
-/* getopt_long entries of the standard options, to put first in a plugin's
- * own table, and their short letters. */
-#define SW_STD_SHORTOPTS "hVvt:w:c:46"
-#define SW_STD_LONGOPTS                                                        \
-  {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},       \
-      {"verbose", no_argument, NULL, 'v'},                                     \
-      {"timeout", required_argument, NULL, 't'},                               \
-      {"warning", required_argument, NULL, 'w'},                               \
-      {"critical", required_argument, NULL, 'c'},                              \
-      {"use-ipv4", no_argument, NULL, '4'},                                    \
-      {"use-ipv6", no_argument, NULL, '6'}, {                                  \
-    "extra-opts", optional_argument, NULL, SW_OPT_EXTRA_OPTS                   \
-  }
-
 /* What sw_std_option made of one option. */
 typedef enum {
   SW_STD_ERROR = -1, /* bad value: err names the option */

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "streamwatch/deadline.h"
+#include "streamwatch/optab.h"
 #include "streamwatch/options.h"
 
 typedef struct {
@@ -34,12 +35,12 @@ sw_std_result sw_getopt_error(int c, char **argv, sw_err *err);
  * option" for one it does not know). */
 typedef int (*sw_option_fn)(void *cfg, int c, const char *arg, sw_err *err);
 
-/* The getopt_long loop of every plugin: the standard options into std,
- * every other one to own(cfg, ...), then no stray argument. shortopts
- * holds the plugin's letters only (the standard ones are added). Returns
+/* The getopt_long loop of every plugin, over the options of its table
+ * (the standard ones among them): the standard options into std, every
+ * other one to own(cfg, ...), then no stray argument. Returns
  * SW_STD_DONE, _HELP, _VERSION or _ERROR with err. */
-sw_std_result sw_getopt_all(int argc, char **argv, const char *shortopts,
-                            const struct option *longopts, sw_std_opts *std,
-                            sw_option_fn own, void *cfg, sw_err *err);
+sw_std_result sw_getopt_all(int argc, char **argv, const sw_optab *tab,
+                            sw_std_opts *std, sw_option_fn own, void *cfg,
+                            sw_err *err);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef STREAMWATCH_API_H
 #define STREAMWATCH_API_H
 
+#include "streamwatch/optab.h"
 #include <regex.h>
 #include <stdbool.h>
 #include "api_json.h"
@@ -41,7 +42,7 @@ typedef struct {
   /* days left on the certificate; a bare number N is read as the floor
    * "N:" (check_http -C), so the default "14:" warns below 14 days */
   sw_range cert_warn, cert_crit;
-  bool redirect_state_set;     /* -f ok|warning|critical: 3xx not followed */
+  bool redirect_state_set; /* -f ok|warning|critical: 3xx not followed */
   sw_state redirect_state;
   sw_state rate_limit_state; /* 429: WARNING unless --rate-limit-state */
 } api_cfg;
@@ -67,5 +68,19 @@ void api_judge(const api_cfg *cfg, const sw_http_resp *resp, bool failed,
 /* The perfdata of a run that sent no request (an error before it, named
  * in the summary): every label, each U. */
 void api_perfdata_unsent(const api_cfg *cfg, sw_check *check);
+
+/* check_api's own long options without a short letter. */
+enum {
+  OPT_DATA_FILE = SW_OPT_PLUGIN,
+  OPT_INVERT,
+  OPT_MAX_SIZE,
+  OPT_CERT_WARN,
+  OPT_CERT_CRIT,
+  OPT_RATE_LIMIT_STATE,
+  OPT_TOKEN_CACHE
+};
+
+/* check_api's options (api_optab.c). */
+extern const sw_optab api_optab;
 
 #endif

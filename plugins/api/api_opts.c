@@ -15,87 +15,26 @@
 #include "streamwatch/regex.h"
 #include "streamwatch/strparse.h"
 
-enum {
-  OPT_DATA_FILE = SW_OPT_PLUGIN,
-  OPT_INVERT,
-  OPT_MAX_SIZE,
-  OPT_CERT_WARN,
-  OPT_CERT_CRIT,
-  OPT_RATE_LIMIT_STATE,
-  OPT_TOKEN_CACHE
-};
-
 void api_help(FILE *out) {
+  fputs("check_api: is an HTTP API answering correctly, down to JSON values\n"
+        "\n"
+        "Usage: check_api -u URL [-X METHOD] [-k 'Name: value' ...]\n"
+        "         [-d BODY | --data-file F] [--bearer-file F | --bearer-env "
+        "VAR]\n"
+        "         [-e CODES] [-s STRING] [-r REGEX] [--invert] [-j ASSERTION "
+        "...]\n"
+        "         [-M METRIC ...] [-w RANGE] [-c RANGE] [--max-size BYTES]\n"
+        "         [--connect-to ADDR] [--cert-warning DAYS] [--cert-critical "
+        "DAYS]\n"
+        "         [--ca-file F] [--insecure] [--proxy URL] [--http-version "
+        "1.1|2]\n"
+        "         [-f follow|ok|warning|critical] [-4|-6] [-t SECONDS[:STATE]] "
+        "[-v]\n"
+        "\n"
+        "Options:\n",
+        out);
+  sw_optab_help(&api_optab, out);
   fputs(
-      "check_api: is an HTTP API answering correctly, down to JSON values\n"
-      "\n"
-      "Usage: check_api -u URL [-X METHOD] [-k 'Name: value' ...]\n"
-      "         [-d BODY | --data-file F] [--bearer-file F | --bearer-env "
-      "VAR]\n"
-      "         [-e CODES] [-s STRING] [-r REGEX] [--invert] [-j ASSERTION "
-      "...]\n"
-      "         [-M METRIC ...] [-w RANGE] [-c RANGE] [--max-size BYTES]\n"
-      "         [--connect-to ADDR] [--cert-warning DAYS] [--cert-critical "
-      "DAYS]\n"
-      "         [--ca-file F] [--insecure] [--proxy URL] [--http-version "
-      "1.1|2]\n"
-      "         [-f follow|ok|warning|critical] [-4|-6] [-t SECONDS[:STATE]] "
-      "[-v]\n"
-      "\n"
-      "Options:\n"
-      " -u, --url=URL             full http:// or https:// URL\n"
-      " -X, --method=METHOD       GET (default), POST, PUT, HEAD, "
-      "...\n" SW_HTTP_HEADER_HELP " -d, --data=BODY           request body\n"
-      "     --data-file=F         request body read from file F\n"
-      "     --bearer-file=F       Authorization: Bearer token from file F\n"
-      "     --bearer-env=VAR      ... from environment variable VAR\n"
-      "     --bearer=TOKEN        ... literal (wiped from the process's argv)\n"
-      "     --token-cache=F       ... from the cache check_login --token-cache "
-      "keeps\n"
-      " -e, --expect-status=CODES accepted codes: 200, 200,204, 200-299 "
-      "(default)\n"
-      " -s, --string=STRING       body must contain STRING\n"
-      " -r, --regex=REGEX         body must match the POSIX extended REGEX\n"
-      "     --invert              -s/-r must NOT match\n"
-      " -j, --json=ASSERTION      POINTER, POINTER==VALUE, POINTER!=VALUE or\n"
-      "                           POINTER~=REGEX; POINTER is RFC 6901\n"
-      "                           (/tracks/items/0/id); VALUE is JSON or "
-      "plain\n"
-      "                           text; repeatable\n"
-      " -M, --metric=LABEL=POINTER[;WARN[;CRIT]]\n"
-      "                           the number at POINTER as perfdata LABEL, "
-      "checked\n"
-      "                           against the ranges; repeatable\n"
-      " -w, --warning=RANGE       total time, seconds (e.g. 0.5)\n"
-      " -c, --critical=RANGE      total time, seconds (e.g. 1)\n"
-      "     --max-size=BYTES      body bytes read at most (default 4194304)\n"
-      "     --connect-to=ADDR[:PORT]\n"
-      "                           connect there, keeping Host and SNI\n"
-      "     --cert-warning=DAYS   certificate expiry: WARNING below DAYS left\n"
-      "                           (default 14; a range such as 14:90 also "
-      "works)\n"
-      "     --cert-critical=DAYS  certificate expiry: CRITICAL below DAYS "
-      "left\n"
-      "                           (default 7)\n" SW_HTTP_TLS_HELP
-          SW_HTTP_PROXY_HELP " -f, --onredirect=follow|ok|warning|critical\n"
-      "                           follow 3xx (default, up to 10) or give that "
-      "state\n"
-      "     --rate-limit-state=STATE\n"
-      "                           state of a 429 answer (default warning)\n"
-      " -t, --timeout=SECONDS[:STATE]\n"
-      "                           deadline for the whole run (default "
-      "10:critical)\n"
-      " -4, --use-ipv4            IPv4 only\n"
-      " -6, --use-ipv6            IPv6 only\n"
-      "     --extra-opts=[SECTION][@FILE]\n"
-      "                           read options from an ini file\n"
-      " -v, --verbose             more detail: -v the answer and its phases, "
-      "-vv\n"
-      "                           the request and answer headers, -vvv "
-      "libcurl's\n"
-      "                           whole trace (credentials masked)\n"
-      " -h, --help                this help\n"
-      " -V, --version             version and library versions\n"
       "\n"
       "Examples:\n"
       "  check_api -u https://api.example.com/v1/health -j '/status==ok'\n"
@@ -330,27 +269,6 @@ void api_cfg_free(api_cfg *cfg) {
 }
 
 sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err) {
-  static const struct option longopts[] = {
-      SW_STD_LONGOPTS,
-      SW_HTTP_LONGOPTS,
-      SW_BEARER_LONGOPTS,
-      {"url", required_argument, NULL, 'u'},
-      {"method", required_argument, NULL, 'X'},
-      {"data", required_argument, NULL, 'd'},
-      {"data-file", required_argument, NULL, OPT_DATA_FILE},
-      {"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
-      {"expect-status", required_argument, NULL, 'e'},
-      {"string", required_argument, NULL, 's'},
-      {"regex", required_argument, NULL, 'r'},
-      {"invert", no_argument, NULL, OPT_INVERT},
-      {"json", required_argument, NULL, 'j'},
-      {"metric", required_argument, NULL, 'M'},
-      {"max-size", required_argument, NULL, OPT_MAX_SIZE},
-      {"cert-warning", required_argument, NULL, OPT_CERT_WARN},
-      {"cert-critical", required_argument, NULL, OPT_CERT_CRIT},
-      {"onredirect", required_argument, NULL, 'f'},
-      {"rate-limit-state", required_argument, NULL, OPT_RATE_LIMIT_STATE},
-      {NULL, 0, NULL, 0}};
   memset(cfg, 0, sizeof *cfg);
   sw_std_init(&cfg->std);
   api_codes_parse("200-299", &cfg->codes, err);
@@ -361,9 +279,8 @@ sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err) {
   cfg->req.max_redirects = 10;
   cfg->req.max_size = 4u << 20;
   cfg->req.user_agent = "check_api/" PACKAGE_VERSION " (streamwatch)";
-  sw_std_result r = sw_getopt_all(
-      argc, argv, SW_HTTP_SHORTOPTS "u:X:d:e:s:r:j:M:f:", longopts, &cfg->std,
-      request_option, cfg, err);
+  sw_std_result r = sw_getopt_all(argc, argv, &api_optab, &cfg->std,
+                                  request_option, cfg, err);
   if (r != SW_STD_DONE)
     return r;
   return api_validate(cfg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;

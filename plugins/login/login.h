@@ -3,6 +3,7 @@
 #ifndef STREAMWATCH_LOGIN_H
 #define STREAMWATCH_LOGIN_H
 
+#include "streamwatch/optab.h"
 #include <regex.h>
 #include <stdbool.h>
 #include "streamwatch/http.h"
@@ -116,5 +117,41 @@ int login_jar_check(const char *path, sw_err *err);
 
 /* "client-credentials" ... */
 const char *login_flow_name(login_flow f);
+
+/* check_login's own long options without a short letter. */
+enum {
+  OPT_FLOW = SW_OPT_PLUGIN,
+  OPT_CLIENT_ID,
+  OPT_CLIENT_AUTH,
+  OPT_USERNAME,
+  OPT_SCOPE,
+  OPT_AUDIENCE,
+  OPT_FORM_FIELD,
+  OPT_USER_FIELD,
+  OPT_PASSWORD_FIELD,
+  OPT_CSRF_FIELD,
+  OPT_CSRF_REGEX,
+  OPT_SUCCESS_URL,
+  OPT_SUCCESS_STRING,
+  OPT_SUCCESS_REGEX,
+  OPT_FAILURE_STRING,
+  OPT_COOKIE_JAR,
+  OPT_TOKEN_CACHE,
+  OPT_SAVE_REFRESH,
+  OPT_TTL_WARN,
+  OPT_TTL_CRIT,
+  OPT_REJECTED_STATE,
+  OPT_DIGEST,
+  OPT_VERIFY_REJECTS,
+  OPT_FORM_ORIGIN,
+  /* secrets: literal (wiped from argv), -file, -env for each */
+  OPT_SECRET = 0x1200
+};
+enum { SEC_CLIENT, SEC_PASSWORD, SEC_REFRESH, SEC_KINDS };
+enum { SRC_ARG, SRC_FILE, SRC_ENV, SRC_KINDS };
+#define SECRET_OPT(kind, src) (OPT_SECRET + (kind)*SRC_KINDS + (src))
+
+/* check_login's options (login_optab.c). */
+extern const sw_optab login_optab;
 
 #endif

@@ -12,134 +12,31 @@
 #include "streamwatch/secret.h"
 #include "streamwatch/strparse.h"
 
-enum {
-  OPT_FLOW = SW_OPT_PLUGIN,
-  OPT_CLIENT_ID,
-  OPT_CLIENT_AUTH,
-  OPT_USERNAME,
-  OPT_SCOPE,
-  OPT_AUDIENCE,
-  OPT_FORM_FIELD,
-  OPT_USER_FIELD,
-  OPT_PASSWORD_FIELD,
-  OPT_CSRF_FIELD,
-  OPT_CSRF_REGEX,
-  OPT_SUCCESS_URL,
-  OPT_SUCCESS_STRING,
-  OPT_SUCCESS_REGEX,
-  OPT_FAILURE_STRING,
-  OPT_COOKIE_JAR,
-  OPT_TOKEN_CACHE,
-  OPT_SAVE_REFRESH,
-  OPT_TTL_WARN,
-  OPT_TTL_CRIT,
-  OPT_REJECTED_STATE,
-  OPT_DIGEST,
-  OPT_VERIFY_REJECTS,
-  OPT_FORM_ORIGIN,
-  /* secrets: literal (wiped from argv), -file, -env for each */
-  OPT_SECRET = 0x1200
-};
-enum { SEC_CLIENT, SEC_PASSWORD, SEC_REFRESH, SEC_KINDS };
-enum { SRC_ARG, SRC_FILE, SRC_ENV, SRC_KINDS };
-#define SECRET_OPT(kind, src) (OPT_SECRET + (kind)*SRC_KINDS + (src))
-
 void login_help(FILE *out) {
+  fputs("check_login: can a user or an application still log in\n"
+        "\n"
+        "Usage: check_login -u URL [--flow FLOW] [--client-id ID]\n"
+        "         [--client-secret-file F | --client-secret-env VAR] "
+        "[--username U]\n"
+        "         [--password-file F | --password-env VAR] "
+        "[--refresh-token-file F]\n"
+        "         [--token-cache F] [--ttl-warning RANGE] [--ttl-critical "
+        "RANGE]\n"
+        "         [-w RANGE] [-c RANGE] [-t SECONDS[:STATE]] [-v]\n"
+        "\n"
+        "Flows (--flow):\n"
+        "  client-credentials  RFC 6749 4.4 token request (default)\n"
+        "  refresh-token       RFC 6749 6 refresh\n"
+        "  password            RFC 6749 4.3 resource-owner password grant\n"
+        "  basic               GET a protected URL with HTTP Basic (or "
+        "--digest)\n"
+        "  form                an HTML login form with its CSRF token and "
+        "cookies\n"
+        "\n"
+        "Options:\n",
+        out);
+  sw_optab_help(&login_optab, out);
   fputs(
-      "check_login: can a user or an application still log in\n"
-      "\n"
-      "Usage: check_login -u URL [--flow FLOW] [--client-id ID]\n"
-      "         [--client-secret-file F | --client-secret-env VAR] [--username "
-      "U]\n"
-      "         [--password-file F | --password-env VAR] [--refresh-token-file "
-      "F]\n"
-      "         [--token-cache F] [--ttl-warning RANGE] [--ttl-critical "
-      "RANGE]\n"
-      "         [-w RANGE] [-c RANGE] [-t SECONDS[:STATE]] [-v]\n"
-      "\n"
-      "Flows (--flow):\n"
-      "  client-credentials  RFC 6749 4.4 token request (default)\n"
-      "  refresh-token       RFC 6749 6 refresh\n"
-      "  password            RFC 6749 4.3 resource-owner password grant\n"
-      "  basic               GET a protected URL with HTTP Basic (or "
-      "--digest)\n"
-      "  form                an HTML login form with its CSRF token and "
-      "cookies\n"
-      "\n"
-      "Options:\n"
-      " -u, --url=URL             token URL, protected URL or login page\n"
-      "     --flow=FLOW           one of the flows above\n"
-      "     --client-id=ID        OAuth2 client id\n"
-      "     --client-secret-file=F\n"
-      "                           client secret from file F\n"
-      "     --client-secret-env=VAR\n"
-      "                           ... from environment variable VAR\n"
-      "     --client-secret=S     ... literal (wiped from argv at once)\n"
-      "     --client-auth=basic|post\n"
-      "                           client credentials in HTTP Basic (default) "
-      "or in\n"
-      "                           the form (client_id, client_secret)\n"
-      "     --username=U          user for the password, basic and form flows\n"
-      "     --password-file=F     password from file F\n"
-      "     --password-env=VAR    ... from environment variable VAR\n"
-      "     --password=P          ... literal (wiped from argv at once)\n"
-      "     --refresh-token-file=F\n"
-      "                           refresh token from file F\n"
-      "     --refresh-token-env=VAR\n"
-      "                           ... from environment variable VAR\n"
-      "     --refresh-token=T     ... literal (wiped from argv at once)\n"
-      "     --scope=S             scope added to token requests\n"
-      "     --audience=A          audience added to token "
-      "requests\n" SW_HTTP_HEADER_HELP
-      "     --digest              HTTP Digest instead of Basic (basic flow)\n"
-      "     --verify-rejects      basic: the URL must refuse a request "
-      "without\n"
-      "                           credentials (no open door)\n"
-      "     --form-field=NAME=VALUE\n"
-      "                           extra form field; repeatable\n"
-      "     --user-field=NAME     form field of the user name (username)\n"
-      "     --password-field=NAME form field of the password (password)\n"
-      "     --csrf-field=NAME     hidden field that must be on the login page\n"
-      "     --csrf-regex=RE       take its value from the page (first group)\n"
-      "     --success-url=URL     page to GET after logging in\n"
-      "     --success-string=S    the final page must show S\n"
-      "     --success-regex=RE    the final page must match RE\n"
-      "     --failure-string=S    text of a rejected login\n"
-      "     --form-origin=URL     the form may post the password to this "
-      "origin\n"
-      "                           too (default: -u's origin only)\n"
-      "     --cookie-jar=F        keep the session's cookies in F (mode 0600; "
-      "a\n"
-      "                           symbolic link is refused)\n"
-      "     --token-cache=F       save the token for check_api --token-cache\n"
-      "     --save-refresh-token=F\n"
-      "                           save a new refresh token (mode 0600)\n"
-      "     --ttl-warning=RANGE   token lifetime (expires_in), seconds: "
-      "WARNING\n"
-      "                           below a bare number (300 is 300:), else as a "
-      "range\n"
-      "     --ttl-critical=RANGE  the same for CRITICAL\n"
-      "     --rejected-state=STATE\n"
-      "                           state of rejected credentials (default "
-      "critical)\n"
-      " -w, --warning=RANGE       total login time, seconds (e.g. 1)\n"
-      " -c, --critical=RANGE      total login time, seconds (e.g. "
-      "3)\n" SW_HTTP_TLS_HELP "     --connect-to=ADDR[:PORT]\n"
-      "                           connect there for -u's host, keeping Host "
-      "and SNI\n" SW_HTTP_PROXY_HELP " -t, --timeout=SECONDS[:STATE]\n"
-      "                           deadline for the whole flow (default "
-      "10:critical)\n"
-      " -4, --use-ipv4            IPv4 only\n"
-      " -6, --use-ipv6            IPv6 only\n"
-      "     --extra-opts=[SECTION][@FILE]\n"
-      "                           read options from an ini file\n"
-      " -v, --verbose             more detail: -v each step's answer and time, "
-      "-vv\n"
-      "                           the requests and answer headers, -vvv "
-      "libcurl's\n"
-      "                           whole trace (secrets masked)\n"
-      " -h, --help                this help\n"
-      " -V, --version             version and library versions\n"
       "\n"
       "Examples:\n"
       "  check_login -u https://auth.example.com/token --client-id mon \\\n"
@@ -413,51 +310,13 @@ void login_cfg_free(login_cfg *cfg) {
 }
 
 sw_std_result login_parse(int argc, char **argv, login_cfg *cfg, sw_err *err) {
-#define SECRETS(name, kind)                                                    \
-  {name, required_argument, NULL, SECRET_OPT(kind, SRC_ARG)},                  \
-      {name "-file", required_argument, NULL, SECRET_OPT(kind, SRC_FILE)}, {   \
-    name "-env", required_argument, NULL, SECRET_OPT(kind, SRC_ENV)            \
-  }
-  static const struct option longopts[] = {
-      SW_STD_LONGOPTS,
-      SW_HTTP_LONGOPTS,
-      {"url", required_argument, NULL, 'u'},
-      {"flow", required_argument, NULL, OPT_FLOW},
-      {"client-id", required_argument, NULL, OPT_CLIENT_ID},
-      {"client-auth", required_argument, NULL, OPT_CLIENT_AUTH},
-      {"username", required_argument, NULL, OPT_USERNAME},
-      {"scope", required_argument, NULL, OPT_SCOPE},
-      {"audience", required_argument, NULL, OPT_AUDIENCE},
-      {"digest", no_argument, NULL, OPT_DIGEST},
-      {"verify-rejects", no_argument, NULL, OPT_VERIFY_REJECTS},
-      {"form-field", required_argument, NULL, OPT_FORM_FIELD},
-      {"user-field", required_argument, NULL, OPT_USER_FIELD},
-      {"password-field", required_argument, NULL, OPT_PASSWORD_FIELD},
-      {"csrf-field", required_argument, NULL, OPT_CSRF_FIELD},
-      {"csrf-regex", required_argument, NULL, OPT_CSRF_REGEX},
-      {"success-url", required_argument, NULL, OPT_SUCCESS_URL},
-      {"success-string", required_argument, NULL, OPT_SUCCESS_STRING},
-      {"success-regex", required_argument, NULL, OPT_SUCCESS_REGEX},
-      {"failure-string", required_argument, NULL, OPT_FAILURE_STRING},
-      {"cookie-jar", required_argument, NULL, OPT_COOKIE_JAR},
-      {"form-origin", required_argument, NULL, OPT_FORM_ORIGIN},
-      {"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
-      {"save-refresh-token", required_argument, NULL, OPT_SAVE_REFRESH},
-      {"ttl-warning", required_argument, NULL, OPT_TTL_WARN},
-      {"ttl-critical", required_argument, NULL, OPT_TTL_CRIT},
-      {"rejected-state", required_argument, NULL, OPT_REJECTED_STATE},
-      SECRETS("client-secret", SEC_CLIENT),
-      SECRETS("password", SEC_PASSWORD),
-      SECRETS("refresh-token", SEC_REFRESH),
-      {NULL, 0, NULL, 0}};
-#undef SECRETS
   memset(cfg, 0, sizeof *cfg);
   sw_std_init(&cfg->std);
   cfg->user_field = "username";
   cfg->password_field = "password";
   cfg->rejected_state = SW_CRITICAL;
-  sw_std_result r = sw_getopt_all(argc, argv, SW_HTTP_SHORTOPTS "u:", longopts,
-                                  &cfg->std, any_option, cfg, err);
+  sw_std_result r =
+      sw_getopt_all(argc, argv, &login_optab, &cfg->std, any_option, cfg, err);
   if (r != SW_STD_DONE)
     return r;
   return login_validate(cfg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;

@@ -3,6 +3,7 @@
 #ifndef STREAMWATCH_RESOLVE_H
 #define STREAMWATCH_RESOLVE_H
 
+#include "streamwatch/optab.h"
 #include <stdbool.h>
 #include "streamwatch/dns.h"
 #include "streamwatch/options.h"
@@ -29,7 +30,7 @@ typedef struct {
                        trailing dot ("." for the root: 0) */
   int family;       /* AF_INET/AF_INET6 for addresses, 0 for text */
   unsigned char addr[16];
-  int prefix; /* CIDR prefix length (32/128 for one address) */
+  int prefix;   /* CIDR prefix length (32/128 for one address) */
   size_t group; /* which -a it came from: an -a of one value is met by
                    any answer matching it; a comma list (check_dns's
                    "-a 10.0.0.1,10.0.0.2") only by exactly that set */
@@ -105,5 +106,18 @@ void resolve_time_label(const resolve_cfg *cfg, const char *name, size_t s,
  * perfdata, state. q holds cfg->nnames x cfg->nservers queries. */
 void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
                    sw_check *check);
+
+/* check_resolve's own long options without a short letter. */
+enum {
+  OPT_RESOLV_CONF = SW_OPT_PLUGIN,
+  OPT_TCP,
+  OPT_NO_RECURSION,
+  OPT_FAIL_WARN,
+  OPT_FAIL_CRIT,
+  OPT_RETRIES
+};
+
+/* check_resolve's options (resolve_optab.c). */
+extern const sw_optab resolve_optab;
 
 #endif

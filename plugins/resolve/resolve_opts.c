@@ -11,18 +11,7 @@
 #include "streamwatch/file.h"
 #include "streamwatch/strparse.h"
 
-enum {
-  OPT_RESOLV_CONF = SW_OPT_PLUGIN,
-  OPT_TCP,
-  OPT_NO_RECURSION,
-  OPT_FAIL_WARN,
-  OPT_FAIL_CRIT,
-  OPT_RETRIES
-};
-
 void resolve_help(FILE *out) {
-  /* Options at column 2, meanings at column 28; an option too long for
-   * that gets its meaning on the next line, so the columns stay aligned. */
   fputs(
       "check_resolve: DNS resolution of one or many names on one or many "
       "resolvers\n"
@@ -30,74 +19,16 @@ void resolve_help(FILE *out) {
       "Usage: check_resolve -H NAME [-H NAME ...]\n"
       "         [-s [NAME=]ADDR[:PORT] ... | --resolv-conf FILE] [-q TYPE]\n"
       "         [-a VALUE[,VALUE...] ...] [-L] [-n] [-C] [-A] [--tcp]\n"
-      "         [--no-recursion] [-w RANGE] [-c RANGE] [--fail-warning "
-      "RANGE]\n"
+      "         [--no-recursion] [-w RANGE] [-c RANGE] [--fail-warning RANGE]\n"
       "         [--fail-critical RANGE] [--retries N] [-t SECONDS[:STATE]]\n"
       "         [-4|-6] [--extra-opts [SECTION][@FILE]] [-v]\n"
       "\n"
       "Every name is asked of every resolver, all at once, through c-ares.\n"
       "\n"
-      "Options:\n"
-      " -H, --hostname=NAME       name to resolve; repeatable (once per "
-      "name)\n"
-      " -s, --server=[NAME=]ADDR[:PORT]\n"
-      "                           resolver to ask; repeatable (once per "
-      "resolver);\n"
-      "                           IPv6: [2001:db8::1]:53; NAME (letters, "
-      "digits,\n"
-      "                           '_', '-', at most 32) is used in perfdata "
-      "labels\n"
-      "                           and output: -s ns1=192.0.2.53\n"
-      "                           (default: each nameserver of --resolv-conf)\n"
-      "     --resolv-conf=FILE    where default resolvers come from "
-      "(/etc/resolv.conf;\n"
-      "                           a regular file of at most 1 MiB)\n"
-      " -q, --querytype=TYPE      A (default), AAAA, CNAME, MX, NS, TXT, SRV, "
-      "SOA,\n"
-      "                           PTR or CAA; one type per run\n"
-      " -a, --expect=VALUE[,VALUE...]\n"
-      "                           expected answer: address, CIDR (10.0.0.0/8) "
-      "or text\n"
-      "                           (host.example. for CNAME/MX/NS/SRV "
-      "targets);\n"
-      "                           repeatable: OK when any answer matches any "
-      "-a;\n"
-      "                           a comma list (as check_dns takes it) is met "
-      "only\n"
-      "                           by exactly that set of answers (not for TXT, "
-      "CAA)\n"
-      " -L, --expect-all          every answer must match some -a\n"
-      " -n, --expect-nxdomain     NXDOMAIN is the OK outcome (the name must "
-      "not exist)\n"
-      " -C, --consistent          resolvers must give the same answers, else "
-      "WARNING\n"
-      " -A, --expect-authoritative\n"
-      "                           the AA flag must be set\n"
-      "     --tcp                 query over TCP instead of UDP\n"
-      "     --no-recursion        clear the RD flag (ask an authoritative "
-      "server)\n"
-      " -w, --warning=RANGE       slowest response time, seconds (e.g. 0.5)\n"
-      " -c, --critical=RANGE      slowest response time, seconds (e.g. 1)\n"
-      "     --fail-warning=RANGE  number of failed queries that warns\n"
-      "     --fail-critical=RANGE\n"
-      "                           number of failed queries that is critical "
-      "(default 0)\n"
-      "     --retries=N           c-ares tries per resolver, 1 to 5 (default "
-      "1)\n"
-      " -t, --timeout=SECONDS[:STATE]\n"
-      "                           deadline for the whole run (default "
-      "10:critical)\n"
-      " -4, --use-ipv4            only IPv4 resolvers from --resolv-conf\n"
-      " -6, --use-ipv6            only IPv6 resolvers from --resolv-conf\n"
-      "     --extra-opts=[SECTION][@FILE]\n"
-      "                           read options from an ini file\n"
-      " -v, --verbose             more detail: -v the CNAME chain, AA flag and "
-      "parse\n"
-      "                           errors, -vv the queries sent, -vvv a hex "
-      "dump of\n"
-      "                           every reply\n"
-      " -h, --help                this help\n"
-      " -V, --version             version and library versions\n"
+      "Options:\n",
+      out);
+  sw_optab_help(&resolve_optab, out);
+  fputs(
       "\n"
       "Examples:\n"
       "  check_resolve -H api.example.com -s ns1=10.0.0.1 -s ns2=10.0.0.2 \\\n"
@@ -428,30 +359,13 @@ static int resolve_validate(resolve_cfg *cfg, sw_err *err) {
 
 sw_std_result resolve_parse(int argc, char **argv, resolve_cfg *cfg,
                             sw_err *err) {
-  static const struct option longopts[] = {
-      SW_STD_LONGOPTS,
-      {"hostname", required_argument, NULL, 'H'},
-      {"server", required_argument, NULL, 's'},
-      {"querytype", required_argument, NULL, 'q'},
-      {"expect", required_argument, NULL, 'a'},
-      {"expect-all", no_argument, NULL, 'L'},
-      {"expect-nxdomain", no_argument, NULL, 'n'},
-      {"consistent", no_argument, NULL, 'C'},
-      {"expect-authoritative", no_argument, NULL, 'A'},
-      {"tcp", no_argument, NULL, OPT_TCP},
-      {"no-recursion", no_argument, NULL, OPT_NO_RECURSION},
-      {"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF},
-      {"fail-warning", required_argument, NULL, OPT_FAIL_WARN},
-      {"fail-critical", required_argument, NULL, OPT_FAIL_CRIT},
-      {"retries", required_argument, NULL, OPT_RETRIES},
-      {NULL, 0, NULL, 0}};
   memset(cfg, 0, sizeof *cfg);
   sw_std_init(&cfg->std);
   cfg->dns.qtype = SW_DNS_A;
   cfg->dns.tries = 1;
   sw_range_parse("0", "--fail-critical", &cfg->fail_crit, err);
-  sw_std_result r = sw_getopt_all(argc, argv, "H:s:q:a:LnCA", longopts,
-                                  &cfg->std, resolve_option, cfg, err);
+  sw_std_result r = sw_getopt_all(argc, argv, &resolve_optab, &cfg->std,
+                                  resolve_option, cfg, err);
   if (r != SW_STD_DONE)
     return r;
   return resolve_validate(cfg, err) < 0 ? SW_STD_ERROR : SW_STD_DONE;

@@ -3,6 +3,7 @@
 #ifndef STREAMWATCH_STREAM_H
 #define STREAMWATCH_STREAM_H
 
+#include "streamwatch/optab.h"
 #include <stdbool.h>
 #include "frames.h"
 #include "streamwatch/http.h"
@@ -190,5 +191,24 @@ bool stream_unread_format(const char *ctype, const char *what, stream_meas *m,
  * UNKNOWN naming --type. Returns true when it said so. body may be NULL. */
 bool stream_wrong_type(const stream_cfg *cfg, const unsigned char *body,
                        size_t n, const char *ctype, sw_check *check);
+
+/* check_stream's own long options without a short letter. */
+enum {
+  OPT_TYPE = SW_OPT_PLUGIN,
+  OPT_DURATION,
+  OPT_VARIANT,
+  OPT_SEGMENTS,
+  OPT_EXPECT_FORMAT,
+  OPT_MIN_BITRATE,
+  OPT_RATE_WARN,
+  OPT_RATE_CRIT,
+  OPT_STALL,
+  OPT_STALL_CRIT,
+  OPT_MAX_AGE,
+  OPT_TOKEN_CACHE
+};
+
+/* check_stream's options (stream_optab.c). */
+extern const sw_optab stream_optab;
 
 #endif

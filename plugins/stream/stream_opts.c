@@ -13,21 +13,6 @@
 #include "streamwatch/secret.h"
 #include "streamwatch/strparse.h"
 
-enum {
-  OPT_TYPE = SW_OPT_PLUGIN,
-  OPT_DURATION,
-  OPT_VARIANT,
-  OPT_SEGMENTS,
-  OPT_EXPECT_FORMAT,
-  OPT_MIN_BITRATE,
-  OPT_RATE_WARN,
-  OPT_RATE_CRIT,
-  OPT_STALL,
-  OPT_STALL_CRIT,
-  OPT_MAX_AGE,
-  OPT_TOKEN_CACHE
-};
-
 void stream_help(FILE *out) {
   fputs(
       "check_stream: does audio or video really flow, at real-time rate\n"
@@ -42,73 +27,23 @@ void stream_help(FILE *out) {
       "         [--ca-file F] [-k HEADER ...] [-t SECONDS[:STATE]] [-4|-6] "
       "[-v]\n"
       "\n"
-      "Options:\n"
-      " -u, --url=URL             stream, .m3u/.pls, HLS playlist or DASH MPD\n"
-      "     --type=TYPE           auto (default: by extension and content),\n"
-      "                           progressive, hls or dash\n"
-      "     --duration=SECONDS    progressive sample length (default 5; must "
-      "fit\n"
-      "                           in -t with 1 s to spare)\n"
-      "     --variant=HOW         HLS/DASH: lowest (default), highest, or the\n"
-      "                           highest BANDWIDTH not above a number "
-      "(bits/s)\n"
-      "     --segments=N          HLS/DASH segments to fetch (default 2)\n"
-      "     --expect-format=F     mp3, aac, ogg, vorbis, opus, ts or fmp4\n"
-      "     --min-bitrate=KBPS    nominal bitrate floor (WARNING below)\n"
-      "     --rate-warning=RANGE  on the rate, media seconds per wall second\n"
-      "                           (default: downloads 1.5:, live progressive "
-      "0.95:)\n"
-      "     --rate-critical=RANGE the same, CRITICAL (default: 1:, live 0.8:)\n"
-      "     --stall=SECONDS       a gap without bytes longer than this is a\n"
-      "                           stall (default 1.0; given: below "
-      "--duration)\n"
-      "     --stall-critical=RANGE\n"
-      "                           on the number of stalls (default 0)\n"
-      "     --max-age=SECONDS     live HLS/DASH: playlist must move within "
-      "this\n"
-      "                           (default 3 x target duration)\n"
-      " -w, --warning=RANGE       time to first media byte, seconds\n"
-      " -c, --critical=RANGE      time to first media byte, seconds\n"
-      " -k, --header='Name: value'\n"
-      "                           extra request header; repeatable "
-      "(credentials\n"
-      "                           masked, sent to the -u URL's origin only)\n"
-      "     --bearer-file=F       Authorization: Bearer token from file F\n"
-      "     --bearer-env=VAR      ... from environment variable VAR\n"
-      "     --bearer=TOKEN        ... literal (wiped from the process's argv)\n"
-      "     --token-cache=F       ... from the cache check_login --token-cache "
-      "keeps\n"
-      "     --connect-to=ADDR[:PORT]\n"
-      "                           connect there for the -u URL's host, "
-      "keeping\n"
-      "                           Host and SNI\n" SW_HTTP_TLS_HELP
-          SW_HTTP_PROXY_HELP " -t, --timeout=SECONDS[:STATE]\n"
-      "                           deadline for the whole run (default "
-      "10:critical)\n"
-      " -4, --use-ipv4            IPv4 only\n"
-      " -6, --use-ipv6            IPv6 only\n"
-      "     --extra-opts=[SECTION][@FILE]\n"
-      "                           read options from an ini file\n"
-      " -v, --verbose             more detail: -v the answer, the frames and "
-      "the\n"
-      "                           segments fetched, -vv the requests, -vvv\n"
-      "                           libcurl's whole trace (credentials masked)\n"
-      " -h, --help                this help\n"
-      " -V, --version             version and library versions\n"
-      "\n"
-      "Examples:\n"
-      "  check_stream -u http://radio.example/live.mp3 --expect-format mp3\n"
-      "  check_stream -u https://cdn.example/live/master.m3u8 --variant "
-      "highest\n"
-      "  check_stream -u https://cdn.example/vod/manifest.mpd --segments 3\n"
-      "\n"
-      "Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 "
-      "alerts\n"
-      "outside 0..10, 10: below 10, ~:10 above 10, @10:20 inside 10..20. The "
-      "rate\n"
-      "wants a floor: --rate-warning 0.95: (below 0.95x), not 0.95 (outside "
-      "0..0.95x).\n",
+      "Options:\n",
       out);
+  sw_optab_help(&stream_optab, out);
+  fputs("\n"
+        "Examples:\n"
+        "  check_stream -u http://radio.example/live.mp3 --expect-format mp3\n"
+        "  check_stream -u https://cdn.example/live/master.m3u8 --variant "
+        "highest\n"
+        "  check_stream -u https://cdn.example/vod/manifest.mpd --segments 3\n"
+        "\n"
+        "Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 "
+        "alerts\n"
+        "outside 0..10, 10: below 10, ~:10 above 10, @10:20 inside 10..20. The "
+        "rate\n"
+        "wants a floor: --rate-warning 0.95: (below 0.95x), not 0.95 (outside "
+        "0..0.95x).\n",
+        out);
 }
 
 static int parse_type(const char *arg, stream_type *t, sw_err *err) {
@@ -282,24 +217,6 @@ void stream_cfg_free(stream_cfg *cfg) {
 
 sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
                            sw_err *err) {
-  static const struct option longopts[] = {
-      SW_STD_LONGOPTS,
-      SW_HTTP_LONGOPTS,
-      SW_BEARER_LONGOPTS,
-      {"url", required_argument, NULL, 'u'},
-      {"type", required_argument, NULL, OPT_TYPE},
-      {"duration", required_argument, NULL, OPT_DURATION},
-      {"variant", required_argument, NULL, OPT_VARIANT},
-      {"segments", required_argument, NULL, OPT_SEGMENTS},
-      {"expect-format", required_argument, NULL, OPT_EXPECT_FORMAT},
-      {"min-bitrate", required_argument, NULL, OPT_MIN_BITRATE},
-      {"rate-warning", required_argument, NULL, OPT_RATE_WARN},
-      {"rate-critical", required_argument, NULL, OPT_RATE_CRIT},
-      {"stall", required_argument, NULL, OPT_STALL},
-      {"stall-critical", required_argument, NULL, OPT_STALL_CRIT},
-      {"max-age", required_argument, NULL, OPT_MAX_AGE},
-      {"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
-      {NULL, 0, NULL, 0}};
   memset(cfg, 0, sizeof *cfg);
   sw_std_init(&cfg->std);
   cfg->duration = 5;
@@ -307,8 +224,8 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
   cfg->segments = 2;
   cfg->stall = 1.0;
   sw_range_parse("0", "--stall-critical", &cfg->stall_crit, err);
-  sw_std_result r = sw_getopt_all(argc, argv, SW_HTTP_SHORTOPTS "u:", longopts,
-                                  &cfg->std, any_option, cfg, err);
+  sw_std_result r =
+      sw_getopt_all(argc, argv, &stream_optab, &cfg->std, any_option, cfg, err);
   if (r != SW_STD_DONE)
     return r;
   if (!cfg->url)

@@ -19,7 +19,7 @@ for p in check_resolve check_api check_login check_stream; do
   grep -E '^ +(-[A-Za-z0-9], )?--[a-z]' "$T.help" |
     grep -oE -- '--[a-z][a-z0-9-]+' | sort -u >"$T.help.opts"
   # the long options the man page describes: its .TP entries' first line
-  awk '/^\.TP/ { getline; print }' "$page" | sed 's/\\-/-/g' |
+  awk '/^\.T[PQ]$/ { getline; print }' "$page" | sed 's/\\-/-/g' |
     grep -oE -- '--[a-z][a-z0-9-]+' | sort -u >"$T.man.opts"
   is "$(comm -23 "$T.help.opts" "$T.man.opts" | tr '\n' ' ')" "" \
     "$p: every option of --help has an entry in the man page"
