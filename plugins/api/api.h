@@ -3,7 +3,6 @@
 #ifndef STREAMWATCH_API_H
 #define STREAMWATCH_API_H
 
-#include "streamwatch/optab.h"
 #include <regex.h>
 #include <stdbool.h>
 #include "api_json.h"
@@ -11,6 +10,7 @@
 #include "streamwatch/http_opts.h"
 #include "streamwatch/options.h"
 #include "streamwatch/result.h"
+#include "streamwatch/optab.h"
 
 enum { API_MAX_CODES = 32, API_MAX_ASSERT = 32, API_MAX_METRIC = 32 };
 

@@ -3,13 +3,13 @@
 #ifndef STREAMWATCH_LOGIN_H
 #define STREAMWATCH_LOGIN_H
 
-#include "streamwatch/optab.h"
 #include <regex.h>
 #include <stdbool.h>
 #include "streamwatch/http.h"
 #include "streamwatch/http_opts.h"
 #include "streamwatch/options.h"
 #include "streamwatch/result.h"
+#include "streamwatch/optab.h"
 
 typedef enum {
   FLOW_CLIENT,

@@ -3,11 +3,11 @@
 #ifndef STREAMWATCH_RESOLVE_H
 #define STREAMWATCH_RESOLVE_H
 
-#include "streamwatch/optab.h"
 #include <stdbool.h>
 #include "streamwatch/dns.h"
 #include "streamwatch/options.h"
 #include "streamwatch/result.h"
+#include "streamwatch/optab.h"
 
 enum {
   RESOLVE_MAX_NAMES = 64,

@@ -3,12 +3,12 @@
 #ifndef STREAMWATCH_STREAM_H
 #define STREAMWATCH_STREAM_H
 
-#include "streamwatch/optab.h"
 #include <stdbool.h>
 #include "frames.h"
 #include "streamwatch/http.h"
 #include "streamwatch/options.h"
 #include "streamwatch/result.h"
+#include "streamwatch/optab.h"
 
 typedef enum { ST_AUTO, ST_PROGRESSIVE, ST_HLS, ST_DASH } stream_type;
 
