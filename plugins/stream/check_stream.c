@@ -37,6 +37,7 @@ static int run(void *vcfg, const sw_deadline *d) {
   sw_strvec trace = {0}, masks = {0};
   sw_check check;
   stream_meas m = {.ttfb = -1, .rate = -1, .playlist_age = -1};
+  stream_audio_init(&m.audio);
   /* the bearer and credential headers (-k): masked wherever a server
    * echoes them, in the trace and in the output */
   if (sw_masks_http(&masks, cfg->bearer, &cfg->headers) < 0 ||

@@ -36,6 +36,7 @@ typedef struct {
   char *body; /* a playlist's text */
   size_t body_len;
   sf_validator v;
+  stream_ear ear; /* decoding, when a level option asks for it */
   double rate_t0, rate_m0; /* where the rate measurement starts */
   stream_where where;      /* the URL after redirects: a playlist's base */
 } prog;
@@ -91,6 +92,8 @@ static bool decide(prog *p) {
     return false;
   }
   sf_start(&p->v, f, p->sniff, p->sniffed);
+  stream_ear_start(p->cfg, &p->ear, p->v.format);
+  stream_ear_feed(&p->ear, p->sniff, p->sniffed);
   return true;
 }
 
@@ -161,6 +164,7 @@ static bool on_data(void *arg, const unsigned char *data, size_t n,
              keep_text(p, media, n);
   }
   sf_feed(&p->v, media, n);
+  stream_ear_feed(&p->ear, media, n);
   /* The rate is measured from a point past the connect burst (Icecast
    * sends its buffer at once): a third of the sample, at most 1 s. */
   double skip = p->cfg->duration / 3 < 1.0 ? p->cfg->duration / 3 : 1.0;
@@ -208,6 +212,7 @@ static void conclude(prog *p, const sw_http_resp *r, double end,
   m->frames = p->v.frames;
   m->bitrate_kbps = p->v.bitrate_kbps ? p->v.bitrate_kbps : (unsigned)p->ih.br;
   m->media_seconds = media_seconds(p);
+  stream_ear_end(&p->ear, &m->audio);
   if (p->v.error[0])
     sw_check_sub(check, SW_CRITICAL, "%s", p->v.error);
   else if (p->v.format != SF_UNKNOWN && p->v.frames == 0 && m->bytes > 0)
@@ -332,6 +337,7 @@ static void progressive_at(const stream_cfg *cfg, const char *url,
   if (cfg->std.verbose && !p->text)
     verbose_line(p, url, &r, check);
   stream_where_free(&p->where);
+  stream_ear_free(&p->ear);
   free(p->media);
   free(p->body);
   free(p);

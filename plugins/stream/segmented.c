@@ -158,6 +158,10 @@ static double fetch_segment(const stream_cfg *cfg, const char *url,
                      sf_format_name(s->v.format), r.body_len);
       m->format = s->v.format;
       m->frames += s->v.frames;
+      if (cfg->decode) /* levels: progressive streams only, for now */
+        snprintf(m->audio.deaf, sizeof m->audio.deaf,
+                 "decoding HLS and DASH segments is not supported yet "
+                 "(progressive streams are decoded)");
       if (s->v.bitrate_kbps)
         m->bitrate_kbps = s->v.bitrate_kbps;
     }

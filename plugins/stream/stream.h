@@ -4,6 +4,7 @@
 #define STREAMWATCH_STREAM_H
 
 #include <stdbool.h>
+#include "audio.h"
 #include "frames.h"
 #include "streamwatch/http.h"
 #include "streamwatch/options.h"
@@ -36,7 +37,24 @@ typedef struct {
   bool stall_set;                /* --stall given */
   sw_range stall_crit;           /* on the number of stalls (default 0) */
   double max_age;                /* live playlists, seconds; 0: 3 x target */
+  bool decode;          /* a level option: the sample is decoded, heard */
+  double silence_db;    /* --silence-level: silence starts below, dBFS */
+  sw_range silence_warn, silence_crit; /* on the longest silence, s */
+  sw_range level_warn, level_crit;     /* on the RMS level, dBFS */
 } stream_cfg;
+
+/* What decoding the sample heard (cfg->decode); NAN: not measured. */
+typedef struct {
+  bool heard;                /* audio came out of the decoder */
+  double seconds;            /* of audio decoded */
+  double rms_db, peak_db;    /* dBFS */
+  double silence_longest;    /* s */
+  unsigned long long clipped; /* samples at full scale */
+  unsigned long errors;      /* decode errors */
+  char error[128];           /* the first one, "" none */
+  char deaf[160]; /* why nothing could be decoded (a format or codec
+                     library this build cannot decode), "" */
+} stream_audio;
 
 /* Where the requests went: credentials stay with the origin (scheme,
  * host, port) of -u, and what left it is named in the output. */
@@ -73,6 +91,7 @@ typedef struct {
       unread[48]; /* media of a type check_stream does not read
                                   ("audio/flac"): frames not checked; "" none */
   stream_origins origins;
+  stream_audio audio;
 } stream_meas;
 
 sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg, sw_err *err);
@@ -192,6 +211,36 @@ bool stream_unread_format(const char *ctype, const char *what, stream_meas *m,
 bool stream_wrong_type(const stream_cfg *cfg, const unsigned char *body,
                        size_t n, const char *ctype, sw_check *check);
 
+/* Listening to a sample as it arrives (stream_audio.c): a decoder and
+ * its levels, when cfg->decode; otherwise every call does nothing. */
+typedef struct {
+  bool on;
+  sa_decoder *dec;
+  sa_levels lv;
+  char deaf[160];
+} stream_ear;
+
+/* Starts listening to media of format f (as the validator found it). */
+void stream_ear_start(const stream_cfg *cfg, stream_ear *e, sf_format f);
+void stream_ear_feed(stream_ear *e, const unsigned char *b, size_t n);
+/* Ends listening: what was heard goes to *a. Frees the decoder. */
+void stream_ear_end(stream_ear *e, stream_audio *a);
+/* Frees what stream_ear_end did not (a sample that ended early). */
+void stream_ear_free(stream_ear *e);
+
+/* Sets a's measurements to "not measured". */
+void stream_audio_init(stream_audio *a);
+
+/* Dead air, loudness and decoding problems as sub-checks, and their
+ * perfdata (level_rms, level_peak, silence_longest, clipped,
+ * decode_errors: in every run that decodes, U when unmeasured). */
+void stream_audio_judge(const stream_cfg *cfg, const stream_meas *m,
+                        sw_check *check);
+void stream_audio_perf(const stream_cfg *cfg, const stream_meas *m,
+                       sw_check *check);
+/* ", RMS -21.1 dBFS, peak -18.1 dBFS" for the summary, into b. */
+void stream_audio_summary(const stream_meas *m, char *buf, size_t n);
+
 /* check_stream's own long options without a short letter. */
 enum {
   OPT_TYPE = SW_OPT_PLUGIN,
@@ -205,7 +254,13 @@ enum {
   OPT_STALL,
   OPT_STALL_CRIT,
   OPT_MAX_AGE,
-  OPT_TOKEN_CACHE
+  OPT_TOKEN_CACHE,
+  OPT_DECODE,
+  OPT_SILENCE_LEVEL,
+  OPT_SILENCE_WARN,
+  OPT_SILENCE_CRIT,
+  OPT_LEVEL_WARN,
+  OPT_LEVEL_CRIT
 };
 
 /* check_stream's options (stream_optab.c). */

@@ -371,6 +371,9 @@ static void summarise(const stream_meas *m, sw_check *check) {
   }
   if (m->stalls)
     sw_buf_puts(&b, ", stalled");
+  char levels[64];
+  stream_audio_summary(m, levels, sizeof levels);
+  sw_buf_puts(&b, levels);
   sw_check_summary(check, "%s", sw_buf_str(&b));
 }
 
@@ -405,6 +408,8 @@ void stream_judge(const stream_cfg *cfg, const stream_meas *m,
       sw_check_sub(check, st, "first media byte after %s s (%s)",
                    sw_perf_secs(t, sizeof t, m->ttfb), said);
   }
+  stream_audio_judge(cfg, m, check);
   summarise(m, check);
   add_perf(cfg, m, &rw, &rc, check);
+  stream_audio_perf(cfg, m, check);
 }

@@ -59,6 +59,32 @@ static const sw_optdef rows[] = {
      NULL,
      "Live HLS/DASH: the playlist must move within this many seconds (plugin "
      "default 3 x target duration)"},
+    {OPT_DECODE, "decode", SW_ARG_NONE, NULL,
+     "decode the sample and report its levels (RMS,\n"
+     "peak, longest silence) without thresholds",
+     NULL,
+     "Decode the sample and report its audio levels (level_rms, level_peak, "
+     "silence_longest) without thresholds"},
+    {OPT_SILENCE_LEVEL, "silence-level", SW_ARG_ONE, "DBFS",
+     "silence is below this level (default -60)", NULL,
+     "Level in dBFS below which audio is silence (plugin default -60)"},
+    {OPT_SILENCE_WARN, "silence-warning", SW_ARG_ONE, "RANGE",
+     "on the longest silence in the sample, seconds\n"
+     "(dead air: 2 warns above 2 s)",
+     NULL,
+     "Range on the longest silence in the sample, seconds (dead air: 2 warns "
+     "above 2 s)"},
+    {OPT_SILENCE_CRIT, "silence-critical", SW_ARG_ONE, "RANGE",
+     "the same, CRITICAL", NULL,
+     "Range on the longest silence in the sample, seconds, that is critical"},
+    {OPT_LEVEL_WARN, "level-warning", SW_ARG_ONE, "RANGE",
+     "on the sample's RMS level, dBFS (-30: warns\n"
+     "below -30 dBFS, a stream far too quiet)",
+     NULL,
+     "Range on the sample's RMS level in dBFS (-30: warns below -30 dBFS)"},
+    {OPT_LEVEL_CRIT, "level-critical", SW_ARG_ONE, "RANGE",
+     "the same, CRITICAL", NULL,
+     "Range on the sample's RMS level in dBFS that is critical"},
     {'w', "warning", SW_ARG_ONE, "RANGE", "time to first media byte, seconds",
      NULL, "Range on the time to the first media byte, seconds"},
     {'c', "critical", SW_ARG_ONE, "RANGE", "time to first media byte, seconds",

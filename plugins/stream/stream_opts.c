@@ -68,6 +68,32 @@ static int positive(const char *arg, const char *opt, double max, double *out,
   return 0;
 }
 
+/* The level options: each turns decoding on. */
+static int level_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
+  double db;
+  cfg->decode = true;
+  switch (c) {
+  case OPT_DECODE: return 0;
+  case OPT_SILENCE_LEVEL:
+    if (sw_parse_double(arg, &db) < 0 || db < SA_FLOOR_DB || db >= 0)
+      return sw_fail(err,
+                     "--silence-level: invalid level '%s' (dBFS, below 0 "
+                     "and at least %g, e.g. -60)",
+                     arg, SA_FLOOR_DB);
+    cfg->silence_db = db;
+    return 0;
+  case OPT_SILENCE_WARN:
+    return sw_range_parse(arg, "--silence-warning", &cfg->silence_warn, err);
+  case OPT_SILENCE_CRIT:
+    return sw_range_parse(arg, "--silence-critical", &cfg->silence_crit, err);
+  case OPT_LEVEL_WARN:
+    return sw_range_parse(arg, "--level-warning", &cfg->level_warn, err);
+  case OPT_LEVEL_CRIT:
+    return sw_range_parse(arg, "--level-critical", &cfg->level_crit, err);
+  default: cfg->decode = false; return 1;
+  }
+}
+
 /* Options about the stream and its judgement. */
 static int stream_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
   unsigned long n;
@@ -112,7 +138,7 @@ static int stream_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
   case OPT_TOKEN_CACHE: cfg->token_cache = arg; return 0;
   case OPT_MAX_AGE:
     return positive(arg, "--max-age", 86400, &cfg->max_age, err);
-  default: return 1;
+  default: return level_option(cfg, c, arg, err);
   }
 }
 
@@ -223,6 +249,7 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
   cfg->variant = "lowest";
   cfg->segments = 2;
   cfg->stall = 1.0;
+  cfg->silence_db = -60;
   sw_range_parse("0", "--stall-critical", &cfg->stall_crit, err);
   sw_std_result r =
       sw_getopt_all(argc, argv, &stream_optab, &cfg->std, any_option, cfg, err);

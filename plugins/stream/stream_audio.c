@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* check_stream's ear: the sample decoded as it arrives (audio_dec.c),
+ * its levels (audio_level.c), and what they mean: dead air, a stream far
+ * too quiet, clipping, decode errors. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "stream.h"
+#include "streamwatch/strbuf.h"
+
+void stream_ear_start(const stream_cfg *cfg, stream_ear *e, sf_format f) {
+  sw_err err = {""};
+  *e = (stream_ear){.on = cfg->decode};
+  if (!e->on)
+    return;
+  sa_levels_init(&e->lv, cfg->silence_db);
+  if (f == SF_OGG) /* the codec's headers were not in the sample */
+    snprintf(e->deaf, sizeof e->deaf,
+             "Ogg stream joined without its codec headers");
+  else if (sa_open(&e->dec, f, &err) < 0)
+    snprintf(e->deaf, sizeof e->deaf, "%s", err.msg);
+}
+
+void stream_ear_feed(stream_ear *e, const unsigned char *b, size_t n) {
+  if (e->on && e->dec)
+    sa_feed(e->dec, b, n, &e->lv);
+}
+
+void stream_audio_init(stream_audio *a) {
+  *a = (stream_audio){
+      .seconds = NAN, .rms_db = NAN, .peak_db = NAN, .silence_longest = NAN};
+}
+
+void stream_ear_end(stream_ear *e, stream_audio *a) {
+  if (!e->on)
+    return;
+  sa_levels_finish(&e->lv);
+  snprintf(a->deaf, sizeof a->deaf, "%s", e->deaf);
+  a->errors = sa_errors(e->dec);
+  snprintf(a->error, sizeof a->error, "%s", sa_error(e->dec));
+  if (e->lv.samples) {
+    a->heard = true;
+    a->seconds = e->lv.seconds;
+    a->rms_db = sa_levels_rms_db(&e->lv);
+    a->peak_db = sa_levels_peak_db(&e->lv);
+    a->silence_longest = e->lv.longest;
+    a->clipped = e->lv.clipped;
+  }
+  stream_ear_free(e);
+}
+
+void stream_ear_free(stream_ear *e) {
+  sa_close(e->dec);
+  e->dec = NULL;
+}
+
+/* "dead air" when the longest silence crosses its thresholds. */
+static void judge_silence(const stream_cfg *cfg, const stream_audio *a,
+                          sw_check *check) {
+  sw_state s = sw_range_state(&cfg->silence_warn, &cfg->silence_crit,
+                              a->silence_longest);
+  if (s == SW_OK)
+    return;
+  char said[128];
+  sw_range_threshold(
+      said, sizeof said,
+      s == SW_CRITICAL ? "--silence-critical" : "--silence-warning",
+      s == SW_CRITICAL ? &cfg->silence_crit : &cfg->silence_warn, "s");
+  sw_check_sub(check, s,
+               "dead air: %.1f s of silence below %g dBFS in a %.1f s sample "
+               "(%s)",
+               a->silence_longest, cfg->silence_db, a->seconds, said);
+}
+
+/* "too quiet" (or "too loud") when the RMS level crosses its thresholds. */
+static void judge_level(const stream_cfg *cfg, const stream_audio *a,
+                        sw_check *check) {
+  sw_state s = sw_range_state(&cfg->level_warn, &cfg->level_crit, a->rms_db);
+  if (s == SW_OK)
+    return;
+  const sw_range *r = s == SW_CRITICAL ? &cfg->level_crit : &cfg->level_warn;
+  char said[128];
+  sw_range_threshold(said, sizeof said,
+                     s == SW_CRITICAL ? "--level-critical" : "--level-warning",
+                     r, "dBFS");
+  bool low = !r->inside && !r->start_inf && a->rms_db < r->start;
+  sw_check_sub(check, s, "too %s: RMS %.1f dBFS (%s)", low ? "quiet" : "loud",
+               a->rms_db, said);
+}
+
+void stream_audio_judge(const stream_cfg *cfg, const stream_meas *m,
+                        sw_check *check) {
+  const stream_audio *a = &m->audio;
+  if (!cfg->decode)
+    return;
+  if (a->deaf[0]) {
+    sw_check_sub(check, SW_UNKNOWN, "levels not measured: %s", a->deaf);
+    return;
+  }
+  if (!a->heard) {
+    if (m->frames) /* frames arrived, yet nothing decoded */
+      sw_check_sub(check, SW_CRITICAL, "no audio decoded from %lu frames%s%s",
+                   m->frames, a->error[0] ? ": " : "", a->error);
+    return;
+  }
+  judge_silence(cfg, a, check);
+  judge_level(cfg, a, check);
+  if (a->errors && cfg->std.verbose)
+    sw_check_sub(check, SW_OK, "%lu decode error%s, the first: %s", a->errors,
+                 a->errors == 1 ? "" : "s", a->error);
+  if (cfg->std.verbose)
+    sw_check_sub(check, SW_OK,
+                 "audio: %.2f s decoded, RMS %.1f dBFS, peak %.1f dBFS, "
+                 "longest silence %.2f s (below %g dBFS), %llu samples "
+                 "clipped",
+                 a->seconds, a->rms_db, a->peak_db, a->silence_longest,
+                 cfg->silence_db, a->clipped);
+}
+
+void stream_audio_perf(const stream_cfg *cfg, const stream_meas *m,
+                       sw_check *check) {
+  const stream_audio *a = &m->audio;
+  if (!cfg->decode)
+    return;
+  sw_perf p[] = {
+      {.label = "level_rms",
+       .measured = a->heard,
+       .value = a->rms_db,
+       .uom = "",
+       .warn = &cfg->level_warn,
+       .crit = &cfg->level_crit},
+      {.label = "level_peak", .measured = a->heard, .value = a->peak_db},
+      {.label = "silence_longest",
+       .measured = a->heard,
+       .value = a->silence_longest,
+       .uom = "s",
+       .warn = &cfg->silence_warn,
+       .crit = &cfg->silence_crit,
+       .has_min = true},
+      {.label = "clipped",
+       .measured = a->heard,
+       .value = (double)a->clipped,
+       .uom = "",
+       .has_min = true},
+      {.label = "decode_errors",
+       .measured = a->heard || a->errors,
+       .value = (double)a->errors,
+       .uom = "",
+       .has_min = true},
+  };
+  for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
+    if (!p[i].uom)
+      p[i].uom = "";
+    sw_check_perf(check, &p[i]);
+  }
+}
+
+void stream_audio_summary(const stream_meas *m, char *buf, size_t n) {
+  sw_buf b;
+  sw_buf_fixed(&b, buf, n);
+  if (m->audio.heard)
+    sw_buf_addf(&b, ", RMS %.1f dBFS, peak %.1f dBFS", m->audio.rms_db,
+                m->audio.peak_db);
+}
