@@ -59,11 +59,12 @@ double sa_levels_peak_db(const sa_levels *lv);
 /* One decoder, for one format. */
 typedef struct sa_decoder sa_decoder;
 
-/* Opens a decoder for f: SF_MP3, SF_AAC (ADTS), SF_OGG_VORBIS or
- * SF_OGG_OPUS. Returns 0, or -1 with err naming what is missing: a
- * format it cannot decode ("decoding MPEG-TS audio is not supported"),
- * or a codec library that is not installed ("MP3 decoding needs
- * libmpg123.so.0: ..."). */
+/* Opens a decoder for f: SF_MP3, SF_AAC (ADTS), SF_OGG_VORBIS,
+ * SF_OGG_OPUS, or the AAC or MP3 audio inside SF_TS and SF_FMP4 segments
+ * (audio_demux.c; fed every segment, the init segment first). Returns
+ * 0, or -1 with err naming what is missing: a format it cannot decode
+ * ("decoding Ogg audio is not supported"), or a codec library that is
+ * not installed ("MP3 decoding needs libmpg123.so.0 (...)"). */
 int sa_open(sa_decoder **d, sf_format f, sw_err *err);
 
 /* Decodes n more bytes of the stream (any chunking); what comes out is
@@ -73,6 +74,11 @@ void sa_feed(sa_decoder *d, const unsigned char *b, size_t n, sa_levels *lv);
 /* Decode errors so far, and the first one ("" when none). */
 unsigned long sa_errors(const sa_decoder *d);
 const char *sa_error(const sa_decoder *d);
+
+/* Why nothing could be decoded, known only once data came: no audio
+ * stream in the segments, a codec that is not AAC, its library missing;
+ * "" when none of these. */
+const char *sa_deaf(const sa_decoder *d);
 
 /* Frees d (NULL is fine). */
 void sa_close(sa_decoder *d);

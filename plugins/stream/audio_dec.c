@@ -15,30 +15,32 @@
 #include <vorbis/codec.h>
 
 #include "audio.h"
+#include "audio_demux.h"
 
 /* The functions taken from each library (dlsym by these names). */
 #define MPG123_FNS(X)                                                          \
   X(mpg123_init)                                                               \
-  X(mpg123_new) X(mpg123_delete) X(mpg123_param) X(mpg123_open_feed)           \
-      X(mpg123_feed) X(mpg123_read) X(mpg123_getformat)                        \
-          X(mpg123_plain_strerror)
+  X(mpg123_new)                                                                \
+  X(mpg123_delete) X(mpg123_param) X(mpg123_open_feed) X(mpg123_feed)          \
+      X(mpg123_read) X(mpg123_getformat) X(mpg123_plain_strerror)
 #define FAAD_FNS(X)                                                            \
   X(NeAACDecOpen)                                                              \
-  X(NeAACDecClose) X(NeAACDecGetCurrentConfiguration)                          \
-      X(NeAACDecSetConfiguration) X(NeAACDecInit) X(NeAACDecDecode)            \
-          X(NeAACDecGetErrorMessage)
+  X(NeAACDecClose)                                                             \
+  X(NeAACDecGetCurrentConfiguration) X(NeAACDecSetConfiguration)               \
+      X(NeAACDecInit) X(NeAACDecDecode) X(NeAACDecGetErrorMessage)
 #define OGG_FNS(X)                                                             \
   X(ogg_sync_init)                                                             \
-  X(ogg_sync_clear) X(ogg_sync_buffer) X(ogg_sync_wrote) X(ogg_sync_pageout)   \
-      X(ogg_stream_init) X(ogg_stream_clear) X(ogg_stream_pagein)              \
-          X(ogg_stream_packetout) X(ogg_page_bos) X(ogg_page_serialno)
+  X(ogg_sync_clear)                                                            \
+  X(ogg_sync_buffer) X(ogg_sync_wrote) X(ogg_sync_pageout) X(ogg_stream_init)  \
+      X(ogg_stream_clear) X(ogg_stream_pagein) X(ogg_stream_packetout)         \
+          X(ogg_page_bos) X(ogg_page_serialno)
 #define VORBIS_FNS(X)                                                          \
   X(vorbis_info_init)                                                          \
-  X(vorbis_info_clear) X(vorbis_comment_init) X(vorbis_comment_clear)          \
-      X(vorbis_synthesis_headerin) X(vorbis_synthesis_init)                    \
-          X(vorbis_block_init) X(vorbis_block_clear) X(vorbis_dsp_clear)       \
-              X(vorbis_synthesis) X(vorbis_synthesis_blockin)                  \
-                  X(vorbis_synthesis_pcmout) X(vorbis_synthesis_read)
+  X(vorbis_info_clear)                                                         \
+  X(vorbis_comment_init) X(vorbis_comment_clear) X(vorbis_synthesis_headerin)  \
+      X(vorbis_synthesis_init) X(vorbis_block_init) X(vorbis_block_clear)      \
+          X(vorbis_dsp_clear) X(vorbis_synthesis) X(vorbis_synthesis_blockin)  \
+              X(vorbis_synthesis_pcmout) X(vorbis_synthesis_read)
 #define OPUS_FNS(X)                                                            \
   X(opus_decoder_create)                                                       \
   X(opus_decoder_destroy) X(opus_decode_float) X(opus_strerror)
@@ -72,6 +74,13 @@ struct sa_decoder {
   void *lib, *lib2; /* dlopen handles */
   unsigned long errors;
   char error[128];
+  /* segments: the demuxer, and the decoder of what it finds */
+  sa_ts *ts;
+  sa_mp4 *mp4;
+  sa_decoder *inner;
+  bool inner_failed;
+  char deaf[160];
+  sa_levels *lv; /* during sa_feed */
   union {
     struct {
       mpg123_fns f;
@@ -445,20 +454,53 @@ static void ogg_feed(sa_decoder *d, const unsigned char *b, size_t n,
   }
 }
 
+/* ---------------------------------------------------------- segments */
+static int demux_open(sa_decoder *d, sw_err *err) {
+  if (d->format == SF_TS && (d->ts = malloc(sizeof *d->ts)))
+    sa_ts_init(d->ts);
+  else if (d->format == SF_FMP4 && (d->mp4 = malloc(sizeof *d->mp4)))
+    sa_mp4_init(d->mp4);
+  else
+    return sw_fail(err, "out of memory");
+  return 0;
+}
+
+/* What the demuxer found: to the decoder of its codec, opened on the
+ * first bytes (a codec library missing makes the decoder deaf). */
+static void demux_out(void *arg, const unsigned char *b, size_t n) {
+  sa_decoder *d = arg;
+  sw_err err = {""};
+  if (d->inner_failed)
+    return;
+  if (!d->inner) {
+    sf_format codec = d->ts ? d->ts->codec : SF_AAC;
+    if (sa_open(&d->inner, codec, &err) < 0) {
+      d->inner_failed = true;
+      snprintf(d->deaf, sizeof d->deaf, "%s", err.msg);
+      return;
+    }
+  }
+  sa_feed(d->inner, b, n, d->lv);
+}
+
 /* ---------------------------------------------------------------- API */
 int sa_open(sa_decoder **dp, sf_format f, sw_err *err) {
   sa_decoder *d;
   int rc;
   *dp = NULL;
-  if (f != SF_MP3 && f != SF_AAC && f != SF_OGG_VORBIS && f != SF_OGG_OPUS)
+  if (f != SF_MP3 && f != SF_AAC && f != SF_OGG_VORBIS &&
+      f != SF_OGG_OPUS && f != SF_TS && f != SF_FMP4)
     return sw_fail(err, "decoding %s audio is not supported",
                    sf_format_name(f));
   if (!(d = calloc(1, sizeof *d)))
     return sw_fail(err, "out of memory");
   d->format = f;
-  rc = f == SF_MP3   ? mp3_open(d, err)
-       : f == SF_AAC ? aac_open(d, err)
-                     : ogg_open(d, err);
+  if (f == SF_TS || f == SF_FMP4)
+    rc = demux_open(d, err);
+  else if (f == SF_MP3)
+    rc = mp3_open(d, err);
+  else
+    rc = f == SF_AAC ? aac_open(d, err) : ogg_open(d, err);
   if (rc < 0) {
     sa_close(d);
     return -1;
@@ -470,7 +512,10 @@ int sa_open(sa_decoder **dp, sf_format f, sw_err *err) {
 void sa_feed(sa_decoder *d, const unsigned char *b, size_t n, sa_levels *lv) {
   if (!d || !n)
     return;
+  d->lv = lv;
   switch (d->format) {
+  case SF_TS: sa_ts_feed(d->ts, b, n, demux_out, d); break;
+  case SF_FMP4: sa_mp4_feed(d->mp4, b, n, demux_out, d); break;
   case SF_MP3: mp3_feed(d, b, n, lv); break;
   case SF_AAC: aac_feed(d, b, n, lv); break;
   default: ogg_feed(d, b, n, lv); break;
@@ -478,16 +523,43 @@ void sa_feed(sa_decoder *d, const unsigned char *b, size_t n, sa_levels *lv) {
 }
 
 unsigned long sa_errors(const sa_decoder *d) {
-  return d ? d->errors : 0;
+  if (!d)
+    return 0;
+  return d->errors + sa_errors(d->inner) + (d->ts ? d->ts->errors : 0) +
+         (d->mp4 ? d->mp4->errors : 0);
 }
 
 const char *sa_error(const sa_decoder *d) {
-  return d ? d->error : "";
+  if (!d || d->error[0])
+    return d ? d->error : "";
+  if (d->ts && d->ts->error)
+    return d->ts->error;
+  if (d->mp4 && d->mp4->error)
+    return d->mp4->error;
+  return sa_error(d->inner);
+}
+
+const char *sa_deaf(const sa_decoder *d) {
+  if (!d)
+    return "";
+  if (d->deaf[0])
+    return d->deaf;
+  if (d->ts && d->ts->audio_pid < 0)
+    return "no audio stream in the MPEG-TS segments";
+  if (d->mp4 && !d->mp4->have_config)
+    return d->mp4->track ? "the fMP4 audio track is not AAC"
+                         : "no audio track in the fMP4 segments";
+  return "";
 }
 
 void sa_close(sa_decoder *d) {
   if (!d)
     return;
+  sa_close(d->inner);
+  free(d->ts);
+  if (d->mp4)
+    sa_mp4_free(d->mp4);
+  free(d->mp4);
   if (d->format == SF_MP3 && d->lib && d->u.mp3.mh)
     d->u.mp3.f.mpg123_delete(d->u.mp3.mh);
   else if (d->format == SF_AAC && d->lib && d->u.aac.h)

@@ -44,6 +44,7 @@ typedef struct {
   char ctype[96];
   const char *why; /* not media: what it is */
   sf_validator v;
+  stream_ear *ear; /* the run's, across its segments */
   unsigned char sniff[SEG_SNIFF];
   size_t sniffed;
 } seg_reader;
@@ -63,10 +64,14 @@ static void seg_header(void *arg, const char *line, size_t len) {
 static void seg_decide(seg_reader *s) {
   s->decided = true;
   sf_format f = sf_sniff(s->sniff, s->sniffed, s->ctype, &s->why);
-  if (s->why)
+  if (s->why) {
     sf_init(&s->v, f);
-  else
-    sf_start(&s->v, f, s->sniff, s->sniffed);
+    return;
+  }
+  sf_start(&s->v, f, s->sniff, s->sniffed);
+  if (!s->ear->started)
+    stream_ear_start(s->cfg, s->ear, s->v.format);
+  stream_ear_feed(s->ear, s->sniff, s->sniffed);
 }
 
 static bool seg_data(void *arg, const unsigned char *data, size_t n,
@@ -85,8 +90,10 @@ static bool seg_data(void *arg, const unsigned char *data, size_t n,
       return true;
     seg_decide(s);
   }
-  if (!s->why && n)
+  if (!s->why && n) {
     sf_feed(&s->v, data, n);
+    stream_ear_feed(s->ear, data, n);
+  }
   return true;
 }
 
@@ -122,8 +129,8 @@ static int get_segment(const stream_cfg *cfg, const char *url, const char *what,
  * Returns the download time, or -1. */
 static double fetch_segment(const stream_cfg *cfg, const char *url,
                             const char *kind, double duration, bool encrypted,
-                            const sw_deadline *d, stream_meas *m,
-                            sw_check *check) {
+                            const sw_deadline *d, stream_ear *ear,
+                            stream_meas *m, sw_check *check) {
   sw_http_resp r;
   char name[80], what[100];
   seg_reader *s = calloc(1, sizeof *s);
@@ -133,6 +140,7 @@ static double fetch_segment(const stream_cfg *cfg, const char *url,
   }
   s->cfg = cfg;
   s->encrypted = encrypted;
+  s->ear = ear;
   seg_name(cfg, url, name, sizeof name);
   snprintf(what, sizeof what, "%s %s", kind, name);
   double t0 = sw_now();
@@ -158,10 +166,6 @@ static double fetch_segment(const stream_cfg *cfg, const char *url,
                      sf_format_name(s->v.format), r.body_len);
       m->format = s->v.format;
       m->frames += s->v.frames;
-      if (cfg->decode) /* levels: progressive streams only, for now */
-        snprintf(m->audio.deaf, sizeof m->audio.deaf,
-                 "decoding HLS and DASH segments is not supported yet "
-                 "(progressive streams are decoded)");
       if (s->v.bitrate_kbps)
         m->bitrate_kbps = s->v.bitrate_kbps;
     }
@@ -308,6 +312,7 @@ static size_t live_start(const hls_playlist *pl, size_t count) {
 void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
                 stream_meas *m, sw_check *check) {
   hls_playlist master = {0}, media = {0};
+  stream_ear ear = {0};
   const char *media_url = url;
   snprintf(m->kind, sizeof m->kind, "HLS");
   m->download = true;
@@ -343,12 +348,13 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
                  "arrival and size only",
                  media.key_method);
   const char *map = n ? hls_segment_map(&media, first) : NULL;
-  if (map && fetch_segment(cfg, map, "init segment", 0, false, d, m, check) < 0)
+  if (map &&
+      fetch_segment(cfg, map, "init segment", 0, false, d, &ear, m, check) < 0)
     goto out;
   for (size_t i = first; i < first + n; i++) {
     const hls_segment *s = &media.segments[i];
     double t = fetch_segment(cfg, s->uri, "segment", s->duration, s->encrypted,
-                             d, m, check);
+                             d, &ear, m, check);
     if (t < 0)
       break;
     took += t;
@@ -369,6 +375,9 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   else if (m->live)
     check_moving(cfg, media_url, &media, loaded_at, d, m, check);
 out:
+  stream_ear_end(&ear, &m->audio);
+  if (cfg->decode && media.encrypted)
+    snprintf(m->audio.deaf, sizeof m->audio.deaf, "the segments are encrypted");
   hls_free(&master);
   hls_free(&media);
 }
@@ -472,6 +481,7 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   sw_err err;
   mpd mp = {0};
   mpd_seglist list = {0};
+  stream_ear ear = {0};
   snprintf(m->kind, sizeof m->kind, "DASH");
   m->download = true;
   if (load_mpd(cfg, url, "MPD", true, d, &mp, m, check) < 0)
@@ -487,13 +497,13 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   }
   where_rep(cfg, &mp.reps[rep], m);
   m->declared_bps = mp.reps[rep].bandwidth;
-  if (list.init &&
-      fetch_segment(cfg, list.init, "init segment", 0, false, d, m, check) < 0)
+  if (list.init && fetch_segment(cfg, list.init, "init segment", 0, false, d,
+                                 &ear, m, check) < 0)
     goto out;
   double took = 0, dur = 0;
   for (size_t i = 0; i < list.n; i++) {
     double t = fetch_segment(cfg, list.segs[i].url, "segment",
-                             list.segs[i].duration, false, d, m, check);
+                             list.segs[i].duration, false, d, &ear, m, check);
     if (t < 0)
       break;
     took += t;
@@ -512,6 +522,7 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
     dash_moving(cfg, url, &mp, loaded_at, rep, list.segs[list.n - 1].duration,
                 d, m, check);
 out:
+  stream_ear_end(&ear, &m->audio);
   mpd_seglist_free(&list);
   mpd_free(&mp);
 }

@@ -214,7 +214,7 @@ bool stream_wrong_type(const stream_cfg *cfg, const unsigned char *body,
 /* Listening to a sample as it arrives (stream_audio.c): a decoder and
  * its levels, when cfg->decode; otherwise every call does nothing. */
 typedef struct {
-  bool on;
+  bool started, on;
   sa_decoder *dec;
   sa_levels lv;
   char deaf[160];

@@ -11,7 +11,7 @@
 
 void stream_ear_start(const stream_cfg *cfg, stream_ear *e, sf_format f) {
   sw_err err = {""};
-  *e = (stream_ear){.on = cfg->decode};
+  *e = (stream_ear){.started = true, .on = cfg->decode};
   if (!e->on)
     return;
   sa_levels_init(&e->lv, cfg->silence_db);
@@ -36,7 +36,8 @@ void stream_ear_end(stream_ear *e, stream_audio *a) {
   if (!e->on)
     return;
   sa_levels_finish(&e->lv);
-  snprintf(a->deaf, sizeof a->deaf, "%s", e->deaf);
+  snprintf(a->deaf, sizeof a->deaf, "%s",
+           e->deaf[0] ? e->deaf : sa_deaf(e->dec));
   a->errors = sa_errors(e->dec);
   snprintf(a->error, sizeof a->error, "%s", sa_error(e->dec));
   if (e->lv.samples) {
