@@ -26,7 +26,14 @@
  * ffmpeg's silencedetect judges samples). */
 enum { SA_WINDOWS_PER_S = 100 };
 
+/* Loudness (audio_loud.c), fed by the levels it is attached to; the
+ * absolute gate of ITU-R BS.1770 is its floor: silence is -70 LUFS. */
+#define SA_LUFS_FLOOR (-70.0)
+
+typedef struct sa_loud sa_loud;
+
 typedef struct {
+  sa_loud *loud;      /* NULL, or where the PCM goes too */
   double silence_amp; /* linear: below it a sample is silent */
   unsigned rate;      /* Hz of the PCM being fed; 0 before any */
   double seconds;     /* audio measured */
@@ -55,6 +62,19 @@ void sa_levels_finish(sa_levels *lv);
  * nothing was fed. */
 double sa_levels_rms_db(const sa_levels *lv);
 double sa_levels_peak_db(const sa_levels *lv);
+
+/* Opens a loudness meter (libebur128, dlopen'ed). Returns 0, or -1 with
+ * err naming the missing library. */
+int sa_loud_open(sa_loud **l, sw_err *err);
+/* As sa_levels_feed (which calls it for the levels' lv->loud). */
+void sa_loud_feed(sa_loud *l, const float *interleaved, float *const *planar,
+                  size_t frames, unsigned channels, unsigned rate);
+/* The loudest momentary and short-term loudness and the integrated
+ * loudness, LUFS; NAN when not measured (under 0.4 s or 3 s of audio;
+ * floored at SA_LUFS_FLOOR). */
+void sa_loud_result(sa_loud *l, double *momentary, double *shortterm,
+                    double *integrated);
+void sa_loud_close(sa_loud *l);
 
 /* One decoder, for one format. */
 typedef struct sa_decoder sa_decoder;

@@ -33,6 +33,8 @@ void sa_levels_feed(sa_levels *lv, const float *interleaved,
                     unsigned rate) {
   if (rate == 0 || channels == 0)
     return;
+  if (lv->loud)
+    sa_loud_feed(lv->loud, interleaved, planar, frames, channels, rate);
   if (rate != lv->rate) {
     window_end(lv);
     lv->rate = rate;

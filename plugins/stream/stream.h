@@ -41,6 +41,7 @@ typedef struct {
   double silence_db;    /* --silence-level: silence starts below, dBFS */
   sw_range silence_warn, silence_crit; /* on the longest silence, s */
   sw_range level_warn, level_crit;     /* on the RMS level, dBFS */
+  sw_range loud_warn, loud_crit;       /* on the integrated loudness, LUFS */
 } stream_cfg;
 
 /* What decoding the sample heard (cfg->decode); NAN: not measured. */
@@ -50,6 +51,9 @@ typedef struct {
   double rms_db, peak_db;    /* dBFS */
   double silence_longest;    /* s */
   unsigned long long clipped; /* samples at full scale */
+  /* EBU R128, LUFS: the loudest momentary and short-term, integrated */
+  double loud_momentary, loud_shortterm, loud_integrated;
+  char loud_deaf[120]; /* why loudness was not measured, "" */
   unsigned long errors;      /* decode errors */
   char error[128];           /* the first one, "" none */
   char deaf[160]; /* why nothing could be decoded (a format or codec
@@ -216,8 +220,10 @@ bool stream_wrong_type(const stream_cfg *cfg, const unsigned char *body,
 typedef struct {
   bool started, on;
   sa_decoder *dec;
+  sa_loud *loud;
   sa_levels lv;
   char deaf[160];
+  char loud_deaf[120];
 } stream_ear;
 
 /* Starts listening to media of format f (as the validator found it). */
@@ -233,6 +239,7 @@ void stream_audio_init(stream_audio *a);
 
 /* Dead air, loudness and decoding problems as sub-checks, and their
  * perfdata (level_rms, level_peak, silence_longest, clipped,
+ * loudness_momentary, loudness_shortterm, loudness_integrated,
  * decode_errors: in every run that decodes, U when unmeasured). */
 void stream_audio_judge(const stream_cfg *cfg, const stream_meas *m,
                         sw_check *check);
@@ -260,7 +267,9 @@ enum {
   OPT_SILENCE_WARN,
   OPT_SILENCE_CRIT,
   OPT_LEVEL_WARN,
-  OPT_LEVEL_CRIT
+  OPT_LEVEL_CRIT,
+  OPT_LOUD_WARN,
+  OPT_LOUD_CRIT
 };
 
 /* check_stream's options (stream_optab.c). */

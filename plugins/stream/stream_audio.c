@@ -15,6 +15,9 @@ void stream_ear_start(const stream_cfg *cfg, stream_ear *e, sf_format f) {
   if (!e->on)
     return;
   sa_levels_init(&e->lv, cfg->silence_db);
+  if (sa_loud_open(&e->loud, &err) < 0)
+    snprintf(e->loud_deaf, sizeof e->loud_deaf, "%s", err.msg);
+  e->lv.loud = e->loud;
   if (f == SF_OGG) /* the codec's headers were not in the sample */
     snprintf(e->deaf, sizeof e->deaf,
              "Ogg stream joined without its codec headers");
@@ -48,12 +51,18 @@ void stream_ear_end(stream_ear *e, stream_audio *a) {
     a->silence_longest = e->lv.longest;
     a->clipped = e->lv.clipped;
   }
+  sa_loud_result(e->loud, &a->loud_momentary, &a->loud_shortterm,
+                 &a->loud_integrated);
+  snprintf(a->loud_deaf, sizeof a->loud_deaf, "%s", e->loud_deaf);
   stream_ear_free(e);
 }
 
 void stream_ear_free(stream_ear *e) {
   sa_close(e->dec);
+  sa_loud_close(e->loud);
   e->dec = NULL;
+  e->loud = NULL;
+  e->lv.loud = NULL;
 }
 
 /* "dead air" when the longest silence crosses its thresholds. */
@@ -90,6 +99,30 @@ static void judge_level(const stream_cfg *cfg, const stream_audio *a,
                a->rms_db, said);
 }
 
+/* The integrated loudness against its thresholds (EBU R128's target is
+ * -23 LUFS; streaming services aim at -14 to -16). */
+static void judge_loudness(const stream_cfg *cfg, const stream_audio *a,
+                           sw_check *check) {
+  if (!cfg->loud_warn.set && !cfg->loud_crit.set)
+    return;
+  if (isnan(a->loud_integrated)) {
+    sw_check_sub(check, SW_UNKNOWN, "loudness not measured: %s",
+                 a->loud_deaf[0] ? a->loud_deaf : "under 0.4 s of audio");
+    return;
+  }
+  sw_state s =
+      sw_range_state(&cfg->loud_warn, &cfg->loud_crit, a->loud_integrated);
+  if (s == SW_OK)
+    return;
+  char said[128];
+  sw_range_threshold(
+      said, sizeof said,
+      s == SW_CRITICAL ? "--loudness-critical" : "--loudness-warning",
+      s == SW_CRITICAL ? &cfg->loud_crit : &cfg->loud_warn, "LUFS");
+  sw_check_sub(check, s, "loudness %.1f LUFS integrated (%s)",
+               a->loud_integrated, said);
+}
+
 void stream_audio_judge(const stream_cfg *cfg, const stream_meas *m,
                         sw_check *check) {
   const stream_audio *a = &m->audio;
@@ -107,16 +140,20 @@ void stream_audio_judge(const stream_cfg *cfg, const stream_meas *m,
   }
   judge_silence(cfg, a, check);
   judge_level(cfg, a, check);
+  judge_loudness(cfg, a, check);
   if (a->errors && cfg->std.verbose)
     sw_check_sub(check, SW_OK, "%lu decode error%s, the first: %s", a->errors,
                  a->errors == 1 ? "" : "s", a->error);
   if (cfg->std.verbose)
-    sw_check_sub(check, SW_OK,
-                 "audio: %.2f s decoded, RMS %.1f dBFS, peak %.1f dBFS, "
-                 "longest silence %.2f s (below %g dBFS), %llu samples "
-                 "clipped",
-                 a->seconds, a->rms_db, a->peak_db, a->silence_longest,
-                 cfg->silence_db, a->clipped);
+    sw_check_sub(
+        check, SW_OK,
+        "audio: %.2f s decoded, RMS %.1f dBFS, peak %.1f dBFS, "
+        "longest silence %.2f s (below %g dBFS), %llu samples "
+        "clipped; loudness %.1f LUFS integrated, %.1f momentary "
+        "and %.1f short-term at most%s%s",
+        a->seconds, a->rms_db, a->peak_db, a->silence_longest, cfg->silence_db,
+        a->clipped, a->loud_integrated, a->loud_momentary, a->loud_shortterm,
+        a->loud_deaf[0] ? " (" : "", a->loud_deaf[0] ? a->loud_deaf : "");
 }
 
 void stream_audio_perf(const stream_cfg *cfg, const stream_meas *m,
@@ -144,6 +181,17 @@ void stream_audio_perf(const stream_cfg *cfg, const stream_meas *m,
        .value = (double)a->clipped,
        .uom = "",
        .has_min = true},
+      {.label = "loudness_momentary",
+       .measured = !isnan(a->loud_momentary),
+       .value = a->loud_momentary},
+      {.label = "loudness_shortterm",
+       .measured = !isnan(a->loud_shortterm),
+       .value = a->loud_shortterm},
+      {.label = "loudness_integrated",
+       .measured = !isnan(a->loud_integrated),
+       .value = a->loud_integrated,
+       .warn = &cfg->loud_warn,
+       .crit = &cfg->loud_crit},
       {.label = "decode_errors",
        .measured = a->heard || a->errors,
        .value = (double)a->errors,
@@ -163,4 +211,6 @@ void stream_audio_summary(const stream_meas *m, char *buf, size_t n) {
   if (m->audio.heard)
     sw_buf_addf(&b, ", RMS %.1f dBFS, peak %.1f dBFS", m->audio.rms_db,
                 m->audio.peak_db);
+  if (!isnan(m->audio.loud_integrated))
+    sw_buf_addf(&b, ", %.1f LUFS", m->audio.loud_integrated);
 }

@@ -85,6 +85,15 @@ static const sw_optdef rows[] = {
     {OPT_LEVEL_CRIT, "level-critical", SW_ARG_ONE, "RANGE",
      "the same, CRITICAL", NULL,
      "Range on the sample's RMS level in dBFS that is critical"},
+    {OPT_LOUD_WARN, "loudness-warning", SW_ARG_ONE, "RANGE",
+     "on the integrated loudness (EBU R128), LUFS\n"
+     "(-28:-10 warns outside -28..-10 LUFS)",
+     NULL,
+     "Range on the sample's integrated loudness (EBU R128) in LUFS "
+     "(-28:-10 warns outside -28..-10 LUFS)"},
+    {OPT_LOUD_CRIT, "loudness-critical", SW_ARG_ONE, "RANGE",
+     "the same, CRITICAL", NULL,
+     "Range on the sample's integrated loudness in LUFS that is critical"},
     {'w', "warning", SW_ARG_ONE, "RANGE", "time to first media byte, seconds",
      NULL, "Range on the time to the first media byte, seconds"},
     {'c', "critical", SW_ARG_ONE, "RANGE", "time to first media byte, seconds",

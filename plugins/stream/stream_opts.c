@@ -90,6 +90,10 @@ static int level_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
     return sw_range_parse(arg, "--level-warning", &cfg->level_warn, err);
   case OPT_LEVEL_CRIT:
     return sw_range_parse(arg, "--level-critical", &cfg->level_crit, err);
+  case OPT_LOUD_WARN:
+    return sw_range_parse(arg, "--loudness-warning", &cfg->loud_warn, err);
+  case OPT_LOUD_CRIT:
+    return sw_range_parse(arg, "--loudness-critical", &cfg->loud_crit, err);
   default: cfg->decode = false; return 1;
   }
 }
