@@ -61,6 +61,11 @@ static int run(void *vcfg, const sw_deadline *d) {
     stream_dash(cfg, cfg->url, d, &m, &check);
   else
     stream_progressive(cfg, cfg->url, d, &m, &check);
+  if (cfg->all_variants && m.renditions == 0 &&
+      strncmp(m.kind, "progressive", 11) == 0) /* a mistake: not a page */
+    sw_check_sub(&check, SW_UNKNOWN,
+                 "--all-variants: a progressive stream has no variants (use "
+                 "it with an HLS master playlist or a DASH MPD)");
   stream_judge(cfg, &m, &check);
   stream_origins_report(cfg, &m, &check);
   lead_with_problem(&check);

@@ -7,9 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hls.h"
-#include "mpd.h"
-#include "stream.h"
+#include "segmented.h"
 #include "streamwatch/sanitize.h"
 #include "streamwatch/secret.h"
 #include "streamwatch/strbuf.h"
@@ -124,10 +122,8 @@ static int get_segment(const stream_cfg *cfg, const char *url, const char *what,
   return 0;
 }
 
-/* Fetches one segment (kind: "segment", "init segment"), validates its
- * frames (unless encrypted) and adds its bytes, frames and timings to m.
- * Returns the download time, or -1. */
-static double fetch_segment(const stream_cfg *cfg, const char *url,
+/* Fetches one segment: see segmented.h. */
+double stream_fetch_segment(const stream_cfg *cfg, const char *url,
                             const char *kind, double duration, bool encrypted,
                             const sw_deadline *d, stream_ear *ear,
                             stream_meas *m, sw_check *check) {
@@ -211,10 +207,8 @@ static bool wait_for(double seconds, const sw_deadline *d) {
   return true;
 }
 
-/* Fetches and parses a playlist; -1 after saying why. The first one
- * (first) must be a playlist at all: --type hls on anything else is a
- * configuration mistake. */
-static int load_playlist(const stream_cfg *cfg, const char *url,
+/* Fetches and parses a playlist: see segmented.h. */
+int stream_load_playlist(const stream_cfg *cfg, const char *url,
                          const char *what, bool first, const sw_deadline *d,
                          hls_playlist *pl, stream_meas *m, sw_check *check) {
   sw_http_resp r;
@@ -273,8 +267,8 @@ static void check_moving(const stream_cfg *cfg, const char *url,
                  pl->target_duration);
     return;
   }
-  if (load_playlist(cfg, url, "media playlist (again)", false, d, &again, m,
-                    check) < 0)
+  if (stream_load_playlist(cfg, url, "media playlist (again)", false, d, &again,
+                           m, check) < 0)
     return;
   unsigned long before = pl->media_sequence + pl->n_segments;
   unsigned long after = again.media_sequence + again.n_segments;
@@ -301,7 +295,7 @@ static void check_moving(const stream_cfg *cfg, const char *url,
  * least three target durations from its end (RFC 8216 6.3.3), since the
  * newest segments may not have reached every edge of a CDN yet; count
  * segments from there, or the last count when fewer follow. */
-static size_t live_start(const hls_playlist *pl, size_t count) {
+size_t stream_live_start(const hls_playlist *pl, size_t count) {
   double from_end = 0;
   size_t i = pl->n_segments;
   while (i > 0 && from_end < 3.0 * (double)pl->target_duration)
@@ -316,7 +310,8 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   const char *media_url = url;
   snprintf(m->kind, sizeof m->kind, "HLS");
   m->download = true;
-  if (load_playlist(cfg, url, "playlist", true, d, &master, m, check) < 0)
+  if (stream_load_playlist(cfg, url, "playlist", true, d, &master, m, check) <
+      0)
     return;
   if (master.kind == HLS_MASTER) {
     long v = hls_pick_variant(&master, cfg->variant);
@@ -328,8 +323,8 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
              master.n_variants, master.variants[v].bandwidth);
     m->declared_bps = master.variants[v].bandwidth;
     media_url = master.variants[v].uri;
-    if (load_playlist(cfg, media_url, "media playlist", false, d, &media, m,
-                      check) < 0)
+    if (stream_load_playlist(cfg, media_url, "media playlist", false, d, &media,
+                             m, check) < 0)
       goto out;
   } else {
     media = master;
@@ -339,7 +334,7 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   m->live = !media.endlist;
   size_t n =
       media.n_segments < cfg->segments ? media.n_segments : cfg->segments;
-  size_t first = m->live ? live_start(&media, n) : 0;
+  size_t first = m->live ? stream_live_start(&media, n) : 0;
   double took = 0, dur = 0;
   m->encrypted = media.encrypted;
   if (media.encrypted)
@@ -348,13 +343,13 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
                  "arrival and size only",
                  media.key_method);
   const char *map = n ? hls_segment_map(&media, first) : NULL;
-  if (map &&
-      fetch_segment(cfg, map, "init segment", 0, false, d, &ear, m, check) < 0)
+  if (map && stream_fetch_segment(cfg, map, "init segment", 0, false, d, &ear,
+                                  m, check) < 0)
     goto out;
   for (size_t i = first; i < first + n; i++) {
     const hls_segment *s = &media.segments[i];
-    double t = fetch_segment(cfg, s->uri, "segment", s->duration, s->encrypted,
-                             d, &ear, m, check);
+    double t = stream_fetch_segment(cfg, s->uri, "segment", s->duration,
+                                    s->encrypted, d, &ear, m, check);
     if (t < 0)
       break;
     took += t;
@@ -374,6 +369,14 @@ void stream_hls(const stream_cfg *cfg, const char *url, const sw_deadline *d,
     sw_check_sub(check, SW_CRITICAL, "media playlist has no segment");
   else if (m->live)
     check_moving(cfg, media_url, &media, loaded_at, d, m, check);
+  if (cfg->all_variants && master.kind == HLS_MASTER) {
+    stream_hls_renditions(cfg, &master, d, m, check);
+  } else if (cfg->all_variants) { /* a media playlist: the one rendition */
+    m->renditions = 1;
+    sw_check_sub(check, SW_OK,
+                 "--all-variants: a media playlist, one "
+                 "rendition (sampled above)");
+  }
 out:
   stream_ear_end(&ear, &m->audio);
   if (cfg->decode && media.encrypted)
@@ -497,12 +500,13 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   }
   where_rep(cfg, &mp.reps[rep], m);
   m->declared_bps = mp.reps[rep].bandwidth;
-  if (list.init && fetch_segment(cfg, list.init, "init segment", 0, false, d,
-                                 &ear, m, check) < 0)
+  if (list.init && stream_fetch_segment(cfg, list.init, "init segment", 0,
+                                        false, d, &ear, m, check) < 0)
     goto out;
   double took = 0, dur = 0;
   for (size_t i = 0; i < list.n; i++) {
-    double t = fetch_segment(cfg, list.segs[i].url, "segment",
+    double t =
+        stream_fetch_segment(cfg, list.segs[i].url, "segment",
                              list.segs[i].duration, false, d, &ear, m, check);
     if (t < 0)
       break;
@@ -521,6 +525,8 @@ void stream_dash(const stream_cfg *cfg, const char *url, const sw_deadline *d,
   if (m->live && list.n > 0)
     dash_moving(cfg, url, &mp, loaded_at, rep, list.segs[list.n - 1].duration,
                 d, m, check);
+  if (cfg->all_variants)
+    stream_dash_renditions(cfg, &mp, d, m, check);
 out:
   stream_ear_end(&ear, &m->audio);
   mpd_seglist_free(&list);

@@ -42,6 +42,8 @@ typedef struct {
   sw_range silence_warn, silence_crit; /* on the longest silence, s */
   sw_range level_warn, level_crit;     /* on the RMS level, dBFS */
   sw_range loud_warn, loud_crit;       /* on the integrated loudness, LUFS */
+  bool all_variants;                   /* every HLS variant / DASH rep */
+  sw_range variant_fail_warn, variant_fail_crit; /* on the failed ones */
 } stream_cfg;
 
 /* What decoding the sample heard (cfg->decode); NAN: not measured. */
@@ -96,6 +98,7 @@ typedef struct {
                                   ("audio/flac"): frames not checked; "" none */
   stream_origins origins;
   stream_audio audio;
+  size_t renditions; /* --all-variants: renditions tried (0: none) */
 } stream_meas;
 
 sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg, sw_err *err);
@@ -269,7 +272,10 @@ enum {
   OPT_LEVEL_WARN,
   OPT_LEVEL_CRIT,
   OPT_LOUD_WARN,
-  OPT_LOUD_CRIT
+  OPT_LOUD_CRIT,
+  OPT_ALL_VARIANTS,
+  OPT_VARIANT_FAIL_WARN,
+  OPT_VARIANT_FAIL_CRIT
 };
 
 /* check_stream's options (stream_optab.c). */

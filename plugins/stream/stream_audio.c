@@ -31,8 +31,13 @@ void stream_ear_feed(stream_ear *e, const unsigned char *b, size_t n) {
 }
 
 void stream_audio_init(stream_audio *a) {
-  *a = (stream_audio){
-      .seconds = NAN, .rms_db = NAN, .peak_db = NAN, .silence_longest = NAN};
+  *a = (stream_audio){.seconds = NAN,
+                      .rms_db = NAN,
+                      .peak_db = NAN,
+                      .silence_longest = NAN,
+                      .loud_momentary = NAN,
+                      .loud_shortterm = NAN,
+                      .loud_integrated = NAN};
 }
 
 void stream_ear_end(stream_ear *e, stream_audio *a) {

@@ -94,6 +94,20 @@ static const sw_optdef rows[] = {
     {OPT_LOUD_CRIT, "loudness-critical", SW_ARG_ONE, "RANGE",
      "the same, CRITICAL", NULL,
      "Range on the sample's integrated loudness in LUFS that is critical"},
+    {OPT_ALL_VARIANTS, "all-variants", SW_ARG_NONE, NULL,
+     "HLS/DASH: every variant or representation too:\n"
+     "its playlist and one segment, all at once",
+     NULL,
+     "Try every HLS variant or DASH representation too: its playlist and one "
+     "segment, all at once (heard when decoding); a line and perfdata for "
+     "each"},
+    {OPT_VARIANT_FAIL_WARN, "variant-fail-warning", SW_ARG_ONE, "RANGE",
+     "on the number of failed renditions", NULL,
+     "Range on the number of renditions that failed, that warns"},
+    {OPT_VARIANT_FAIL_CRIT, "variant-fail-critical", SW_ARG_ONE, "RANGE",
+     "the same, CRITICAL (default 0: any)", NULL,
+     "Range on the number of renditions that failed, that is critical "
+     "(plugin default 0: any)"},
     {'w', "warning", SW_ARG_ONE, "RANGE", "time to first media byte, seconds",
      NULL, "Range on the time to the first media byte, seconds"},
     {'c', "critical", SW_ARG_ONE, "RANGE", "time to first media byte, seconds",

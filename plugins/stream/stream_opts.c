@@ -71,9 +71,9 @@ static int positive(const char *arg, const char *opt, double max, double *out,
 /* The level options: each turns decoding on. */
 static int level_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
   double db;
-  cfg->decode = true;
+  int rc = 0;
   switch (c) {
-  case OPT_DECODE: return 0;
+  case OPT_DECODE: break;
   case OPT_SILENCE_LEVEL:
     if (sw_parse_double(arg, &db) < 0 || db < SA_FLOOR_DB || db >= 0)
       return sw_fail(err,
@@ -81,20 +81,43 @@ static int level_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
                      "and at least %g, e.g. -60)",
                      arg, SA_FLOOR_DB);
     cfg->silence_db = db;
-    return 0;
+    break;
   case OPT_SILENCE_WARN:
-    return sw_range_parse(arg, "--silence-warning", &cfg->silence_warn, err);
+    rc = sw_range_parse(arg, "--silence-warning", &cfg->silence_warn, err);
+    break;
   case OPT_SILENCE_CRIT:
-    return sw_range_parse(arg, "--silence-critical", &cfg->silence_crit, err);
+    rc = sw_range_parse(arg, "--silence-critical", &cfg->silence_crit, err);
+    break;
   case OPT_LEVEL_WARN:
-    return sw_range_parse(arg, "--level-warning", &cfg->level_warn, err);
+    rc = sw_range_parse(arg, "--level-warning", &cfg->level_warn, err);
+    break;
   case OPT_LEVEL_CRIT:
-    return sw_range_parse(arg, "--level-critical", &cfg->level_crit, err);
+    rc = sw_range_parse(arg, "--level-critical", &cfg->level_crit, err);
+    break;
   case OPT_LOUD_WARN:
-    return sw_range_parse(arg, "--loudness-warning", &cfg->loud_warn, err);
+    rc = sw_range_parse(arg, "--loudness-warning", &cfg->loud_warn, err);
+    break;
   case OPT_LOUD_CRIT:
-    return sw_range_parse(arg, "--loudness-critical", &cfg->loud_crit, err);
-  default: cfg->decode = false; return 1;
+    rc = sw_range_parse(arg, "--loudness-critical", &cfg->loud_crit, err);
+    break;
+  default: return 1;
+  }
+  cfg->decode = true;
+  return rc;
+}
+
+/* --all-variants and the thresholds on the renditions that failed. */
+static int rendition_option(stream_cfg *cfg, int c, const char *arg,
+                            sw_err *err) {
+  switch (c) {
+  case OPT_ALL_VARIANTS: cfg->all_variants = true; return 0;
+  case OPT_VARIANT_FAIL_WARN:
+    return sw_range_parse(arg, "--variant-fail-warning",
+                          &cfg->variant_fail_warn, err);
+  case OPT_VARIANT_FAIL_CRIT:
+    return sw_range_parse(arg, "--variant-fail-critical",
+                          &cfg->variant_fail_crit, err);
+  default: return level_option(cfg, c, arg, err);
   }
 }
 
@@ -142,7 +165,7 @@ static int stream_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
   case OPT_TOKEN_CACHE: cfg->token_cache = arg; return 0;
   case OPT_MAX_AGE:
     return positive(arg, "--max-age", 86400, &cfg->max_age, err);
-  default: return level_option(cfg, c, arg, err);
+  default: return rendition_option(cfg, c, arg, err);
   }
 }
 
@@ -255,6 +278,7 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
   cfg->stall = 1.0;
   cfg->silence_db = -60;
   sw_range_parse("0", "--stall-critical", &cfg->stall_crit, err);
+  sw_range_parse("0", "--variant-fail-critical", &cfg->variant_fail_crit, err);
   sw_std_result r =
       sw_getopt_all(argc, argv, &stream_optab, &cfg->std, any_option, cfg, err);
   if (r != SW_STD_DONE)
