@@ -33,6 +33,14 @@ cut4k "$T/a.ogg" 6000 | put fuzz_frames_ogg sine-vorbis.ogg
 cut4k "$T/a.opus" | put fuzz_frames_ogg sine-opus.ogg
 cut4k "$T/a.ts" 3760 | put fuzz_frames_ts sine.ts
 cut4k "$T/a.mp4" | put fuzz_frames_fmp4 sine.mp4
+# the ear: byte 0 picks the decoder (fuzz_audio.c's formats[] order)
+sel() { printf "\\$(printf '%03o' "$1")"; }
+{ sel 0; cut4k "$T/a.mp3"; } | put fuzz_audio sine.mp3
+{ sel 1; cut4k "$T/a.aac"; } | put fuzz_audio sine.aac
+{ sel 2; cut4k "$T/a.ogg" 6000; } | put fuzz_audio sine-vorbis.ogg
+{ sel 3; cut4k "$T/a.opus"; } | put fuzz_audio sine-opus.ogg
+{ sel 4; cut4k "$T/a.ts" 3760; } | put fuzz_audio sine.ts
+{ sel 5; cut4k "$T/a.mp4" 8192; } | put fuzz_audio sine.mp4
 
 # ---- HLS and DASH as media.sh writes them (VOD: no -re), 3 s
 A3="-map 0:a -map 0:a -map 0:a -c:a aac -ac 2 -b:a:0 128k -b:a:1 192k -b:a:2 256k"
