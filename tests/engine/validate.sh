@@ -257,7 +257,8 @@ V4, V6 = "192.0.2.7", "2001:db8::7"
 HOSTS = {"v4.example": {"address": V4}, "v6.example": {"address6": V6},
          "dual.example": {"address": V4, "address6": V6}, "none.example": {}}
 FLAGS = {"-L", "-n", "-C", "-A", "--tcp", "--no-recursion", "--invert", "--insecure",
-         "--digest", "--verify-rejects", "-4", "-6", "-v", "-vv", "-vvv"}
+         "--digest", "--verify-rejects", "--decode", "--all-variants", "-4", "-6", "-v", "-vv",
+         "-vvv"}
 RESOLVE_ALL = {
     "resolve_hostname": ["api.example.com", "cdn.example.com"],
     "resolve_server": ["192.0.2.53", "[2001:db8::53]:5353"],
@@ -343,11 +344,20 @@ STREAM_VALS = [
     ("stream_rate_warning", "--rate-warning", "1.2:"), ("stream_rate_critical", "--rate-critical", "1:"),
     ("stream_stall", "--stall", "2"), ("stream_stall_critical", "--stall-critical", "1"),
     ("stream_max_age", "--max-age", "30"), ("stream_warning", "-w", "1"), ("stream_critical", "-c", "4"),
-    ("stream_token_cache", "--token-cache", "/var/lib/nagios/streamwatch/a.token")]
+    ("stream_token_cache", "--token-cache", "/var/lib/nagios/streamwatch/a.token"),
+    ("stream_silence_level", "--silence-level", "-55"),
+    ("stream_silence_warning", "--silence-warning", "1"),
+    ("stream_silence_critical", "--silence-critical", "2"),
+    ("stream_level_warning", "--level-warning", "-30:"),
+    ("stream_level_critical", "--level-critical", "-40:"),
+    ("stream_loudness_warning", "--loudness-warning", "-28:-10"),
+    ("stream_loudness_critical", "--loudness-critical", "-35:-5"),
+    ("stream_variant_fail_warning", "--variant-fail-warning", "0"),
+    ("stream_variant_fail_critical", "--variant-fail-critical", "1")]
 STREAM_ALL = dict(HTTP("stream"), **BEARER("stream"), **dict((v, x) for v, _, x in STREAM_VALS),
-                  stream_verbose=1)
+                  stream_verbose=1, stream_decode=True, stream_all_variants=True)
 STREAM_ALL_ARGV = HTTP_ARGV + BEARER_ARGV + [(o, x) for _, o, x in STREAM_VALS] + [
-    ("--extra-opts", "stream"), ("-v",)]
+    ("--extra-opts", "stream"), ("-v",), ("--decode",), ("--all-variants",)]
 
 def every(d, value):
     return dict((k, value) for k in d)
