@@ -28,7 +28,7 @@ struct sa_loud {
   } f;
   ebur128_state *st;
   unsigned rate, channels;
-  double fed, since_poll; /* seconds: into this state, since the poll */
+  double fed, since_poll, since_short;     /* s: into this state, since polls */
   double momentary, shortterm, integrated; /* NAN: not measured */
   float buf[CHUNK * MAX_CHANNELS];         /* planar made interleaved */
 };
@@ -45,10 +45,10 @@ int sa_loud_open(sa_loud **lp, sw_err *err) {
     return sw_fail(err, "loudness needs libebur128.so.1 (%s)",
                    why ? why : "not found");
   }
-#define FN_LOAD(fn)                                                             \
-  if (!(*(void **)&l->f.fn = dlsym(l->lib, #fn))) {                              \
+#define FN_LOAD(fn)                                                            \
+  if (!(*(void **)&l->f.fn = dlsym(l->lib, #fn))) {                            \
     sa_loud_close(l);                                                          \
-    return sw_fail(err, "loudness needs libebur128.so.1: it has no %s", #fn);   \
+    return sw_fail(err, "loudness needs libebur128.so.1: it has no %s", #fn);  \
   }
   EBUR128_FNS(FN_LOAD)
 #undef FN_LOAD
@@ -66,19 +66,21 @@ static double loudest(double have, double v) {
   return isnan(v) ? have : isnan(have) || v > have ? v : have;
 }
 
-/* The maxima so far, and the integrated loudness of the state. */
-static void poll(sa_loud *l) {
+/* The loudest momentary loudness so far (every 100 ms, the blocks' step),
+ * and short-term (every second: each reading sums 3 s of audio, and
+ * reading it at the momentary's rate doubled a run's CPU). */
+static void poll(sa_loud *l, bool shortterm) {
   double v;
-  if (l->f.ebur128_loudness_momentary(l->st, &v) == EBUR128_SUCCESS &&
-      l->fed >= 0.4)
+  if (l->fed >= 0.4 &&
+      l->f.ebur128_loudness_momentary(l->st, &v) == EBUR128_SUCCESS)
     l->momentary = loudest(l->momentary, v);
+  l->since_poll = 0;
+  if (!shortterm)
+    return;
   if (l->fed >= 3.0 &&
       l->f.ebur128_loudness_shortterm(l->st, &v) == EBUR128_SUCCESS)
     l->shortterm = loudest(l->shortterm, v);
-  if (l->fed >= 0.4 &&
-      l->f.ebur128_loudness_global(l->st, &v) == EBUR128_SUCCESS)
-    l->integrated = floored(v);
-  l->since_poll = 0;
+  l->since_short = 0;
 }
 
 void sa_loud_feed(sa_loud *l, const float *interleaved, float *const *planar,
@@ -89,7 +91,8 @@ void sa_loud_feed(sa_loud *l, const float *interleaved, float *const *planar,
     if (l->st)
       l->f.ebur128_destroy(&l->st);
     l->st = l->f.ebur128_init(channels, rate, EBUR128_MODE_S | EBUR128_MODE_I);
-    l->rate = rate, l->channels = channels, l->fed = 0;
+    l->rate = rate, l->channels = channels;
+    l->fed = l->since_poll = l->since_short = 0;
     if (!l->st)
       return;
   }
@@ -104,15 +107,21 @@ void sa_loud_feed(sa_loud *l, const float *interleaved, float *const *planar,
     done += n;
     l->fed += (double)n / rate;
     l->since_poll += (double)n / rate;
-    if (l->since_poll >= 0.1) /* the 100 ms step of the 400 ms blocks */
-      poll(l);
+    l->since_short += (double)n / rate;
+    if (l->since_poll >= 0.1)
+      poll(l, l->since_short >= 1.0);
   }
 }
 
 void sa_loud_result(sa_loud *l, double *momentary, double *shortterm,
                     double *integrated) {
-  if (l && l->st)
-    poll(l);
+  double v;
+  if (l && l->st) {
+    poll(l, true);
+    if (l->fed >= 0.4 &&
+        l->f.ebur128_loudness_global(l->st, &v) == EBUR128_SUCCESS)
+      l->integrated = floored(v);
+  }
   *momentary = l ? l->momentary : NAN;
   *shortterm = l ? l->shortterm : NAN;
   *integrated = l ? l->integrated : NAN;
