@@ -47,8 +47,13 @@
 #     ICECAST_ADMIN_USER, ICECAST_ADMIN_PASS (/admin/, status-json.xsl is
 #     open).
 #   media_feed NAME ICECASTNAME MOUNT FORMAT [ffmpeg output options...]
-#     ffmpeg -re, a 440 Hz sine (lavfi), encoded live and sent to
-#     icecast://source:PASS@ADDR:PORT/MOUNT (ffmpeg log: $LAB_DIR/NAME.log).
+#     ffmpeg -re, the signal $MEDIA_SIGNAL (default tone, a 440 Hz sine;
+#     every signal under "Signals" below but midgap), encoded live and
+#     sent to icecast://source:PASS@ADDR:PORT/MOUNT (ffmpeg log:
+#     $LAB_DIR/NAME.log). Another signal for one feed:
+#       MEDIA_SIGNAL=silent media_feed DEAD ICE /dead.mp3 mp3
+#     (dash and bash forget such an assignment after the call; bash
+#     --posix keeps it: there set MEDIA_SIGNAL and unset it after).
 #     MOUNT starts with "/". Bitrate: NN from a /*-NNk.* mount, else 128k.
 #       FORMAT  codec          container       Content-Type   rate
 #       mp3     libmp3lame CBR MP3 (-f mp3)    audio/mpeg     44.1 kHz
@@ -61,9 +66,27 @@
 #     (Ogg pages of at most 0.25 s: -page_duration 250000.)
 #     Stereo (the tone on both channels). Extra options come after these,
 #     before the output (e.g. -b:a 32k, -t 5, -ice_name X). Stream name
-#     (icy-name) "streamlab NAME". Returns once a listener gets bytes from
+#     (icy-name) "streamlab NAME", icy-description the signal's (tone:
+#     "440 Hz sine"). Returns once a listener gets bytes from
 #     the mount. Sets MEDIA_URL_<NAME> (http://ADDR:PORT/MOUNT, the
 #     listener URL), MEDIA_URL, LAB_PID_<NAME>.
+#   media_file PATH FORMAT SIGNAL SECONDS
+#     writes SECONDS s (a whole number, sample-exact) of SIGNAL (below;
+#     midgap needs SECONDS >= 8) to the file PATH with ffmpeg at once (no
+#     -re: ~0.2 s for 10 s), in media_feed's codec and container for
+#     FORMAT (mp3 aac ogg opus flac; 128k, no ICY), with -fflags
+#     +bitexact: the same bytes on every run of one ffmpeg (10 s midgap
+#     with ffmpeg 5.1: mp3 160933 bytes, aac 100927, ogg 20594, opus
+#     127994). Written to PATH.tmp, then renamed (nginx never serves half
+#     a file); the directory is made. Log: $LAB_DIR/media_file.log. Sets
+#     nothing. For a download test, in the nginx root of media_serve:
+#       media_serve W; media_file "$MEDIA_ROOT/midgap.mp3" mp3 midgap 10
+#       check_stream -u "$HTTP_URL_W/media/midgap.mp3"
+#     (encoder delay: an ADTS file decodes longer, the encoder's 1024
+#     priming samples and the last frame's padding (no gapless data: 10 s
+#     -> 10.031 s, the audio 23 ms late); an MP3's LAME header tells
+#     ffmpeg to trim its ~1100 samples, a decoder that does not read it
+#     gets them too.)
 #   media_set_title NAME TITLE
 #     Icecast admin metadata update (mp3/aac mounts: in-band ICY metadata
 #     "StreamTitle='TITLE';" for listeners that send Icy-MetaData: 1;
@@ -73,6 +96,54 @@
 #     feed: returns once the mount is gone (its URL answers 404: "source
 #     gone"). HLS live: ffmpeg ends the playlists (#EXT-X-ENDLIST), files
 #     stay. DASH live: ffmpeg removes its files (-remove_at_exit).
+#
+# == Signals (MEDIA_SIGNAL for media_feed; SIGNAL of media_file)
+#   lavfi sources, stereo, both channels equal. The mono sine (amplitude
+#   1/8: -18.1 dBFS peak, -21.1 dBFS RMS) is made stereo by ffmpeg's
+#   default remix (-ac 2), which puts it 3 dB lower on each channel: the
+#   tone is -21.1 dBFS peak and -24.1 RMS, not -18/-21. Levels measured
+#   with ffmpeg 5.1's astats on the decoded float samples of both
+#   channels, 10 s written by media_file at 128k (live feeds the same):
+#     SIGNAL  made of                                  RMS dBFS  peak dBFS
+#     tone    sine=frequency=440 (the default,          -24.1     -21.1
+#             unchanged; every other feed and the       mp3 -24.5 mp3 -21.5
+#             HLS/DASH streams are this one)
+#     silent  anullsrc: digital silence, every            -inf      -inf
+#             decoded sample 0 in all four codecs
+#     hiss    anoisesrc white, amplitude 0.0001,        -89.0     -78
+#             seed=1: an encoder's silent input, its    (-88.6 .. (-76.2 ..
+#             noise floor; silence below -60 dBFS        -89.4)    -78.8)
+#     quiet   tone, volume=-26dB: above the -60 dBFS    -50.1     -47.0
+#             silence level, far below -30              mp3 -50.5 mp3 -47.5
+#     loud    tone made stereo, then volume=+24dB in     -0.0      +2.5 ..
+#             float: 3 dB over full scale reaches the   mp3 -0.5  +3.1
+#             encoder unclipped and decoders put out    aac -3.6  (s16: 0)
+#             overs (see below)
+#     gap     tone 3 s, digital silence 4 s, again (a 7 s cycle from the
+#             feed's start; sine frames of 0.1 s, volume switched on the
+#             frame number n with eval=frame: sample-exact). silencedetect
+#             at -60 dB: each silence 4.00 s (ogg 3.998)
+#     midgap  media_file only: tone 0-3 s, digital silence 3-7 s, tone
+#             7 s to SECONDS (10: 3 + 4 + 3 s), made like gap. 10 s: RMS
+#             -26.3 (mp3 -26.7), peak the tone's; silencedetect at -60
+#             dB: 3.00 to 7.00 s, 4.00 s (ogg 3.998; aac 3.999 and 23 ms
+#             later: its priming)
+#   aac, ogg and opus measure within 0.1 dB of each other (mp3, LAME,
+#   0.4 dB lower). loud: samples at full scale once decoded to s16, of 10
+#   s stereo: mp3 404646 of 882000, ogg 439848 of 882000, opus 473724 of
+#   960000, aac only 473 (ffmpeg's AAC encoder keeps most peaks under
+#   full scale). Bytes for 10 s: mp3 always 160933 (LAME CBR); digital
+#   silence costs the others little (aac 5616, ogg 5427, opus 2422), hiss
+#   the full rate (aac 163524, ogg 92491, opus 110197). Icecast answers
+#   a listener of a non-Ogg mount (headers and all) only with data: a
+#   silent aac mount (4.5 kb/s) is a trickle. Measured: a listener from
+#   the start got its answer after ~8 s (4200 bytes), then 1400 bytes
+#   every 2.5 s; one joining 10 s in got nothing for 10 s (check_stream:
+#   "timeout ... reading the body").
+#   media_feed waits up to LAB_WAIT + 10 s for it. A gap aac mount pauses
+#   through each silence; flac's 8 KiB header comes at once, then ~140
+#   B/s. For dead air on a live aac mount at the full rate, use hiss.
+#   Levels of a file: ffmpeg -i F -af astats=measure_perchannel=none -f null -
 #
 # == HLS / DASH (files in the nginx root of http_start_nginx NGINXNAME)
 #   The first media_start_hls/dash on an nginx appends to its
@@ -129,7 +200,8 @@
 #   media_serve NGINXNAME
 #     only the /media/ and /slow/BPS/ locations above (no writer): files put
 #     under $LAB_DIR/NGINXNAME/www/media/ are served with the media types
-#     (.mp3 audio/mpeg, .aac audio/aac, ...). Sets MEDIA_ROOT_<NGINXNAME>
+#     (.mp3 audio/mpeg, .aac audio/aac, .ogg and .opus audio/ogg, .flac
+#     audio/flac, ...). Sets MEDIA_ROOT_<NGINXNAME>
 #     (that directory) and MEDIA_ROOT.
 #
 # == Faults
@@ -215,7 +287,9 @@ media__hostport() {
 }
 
 # media__py CMD ARGS: HTTP polls (python3 urllib), every 50 ms up to LIMIT s
-#   wait-stream URL MINBYTES LIMIT [PID]  200 and MINBYTES body bytes read
+#   wait-stream URL MINBYTES LIMIT [PID [T]]  200 and MINBYTES body bytes
+#                                         read, each try waiting up to T s
+#                                         (default 1) for them
 #   wait-gone URL LIMIT                   404 (or nothing listening)
 #   wait-body URL TEXT LIMIT              200 with TEXT in the body
 #   admin URL USER PASS                   GET with basic auth, must be 200
@@ -257,10 +331,11 @@ def poll(check, limit, pid="", what=""):
 if cmd == "wait-stream":
     url, minb, limit = args[0], int(args[1]), args[2]
     pid = args[3] if len(args) > 3 else ""
+    tmo = float(args[4]) if len(args) > 4 else 1.0
     def check():
-        with urllib.request.urlopen(url, timeout=1) as r:
+        with urllib.request.urlopen(url, timeout=tmo) as r:
             got = 0
-            end = time.monotonic() + 2
+            end = time.monotonic() + max(2, tmo)
             while got < minb and time.monotonic() < end:
                 b = r.read1(65536)
                 if not b:
@@ -394,6 +469,34 @@ media__kind() {
   read -r _m_kind _m_mode _m_dir _m_ext <"$_m_f"
 }
 
+# media__signal SIGNAL RATE [SECONDS]: the lavfi graph of SIGNAL (see
+# "Signals") -> _m_graph, _m_desc; SECONDS: that long, sample-exact
+# (without: endless, and midgap is refused)
+media__signal() {
+  _m_dur=
+  [ -z "${3:-}" ] || _m_dur=:duration=$3
+  _m_sine=sine=frequency=440:sample_rate=$2
+  # frames of 0.1 s: gap and midgap switch on the frame number n
+  _m_tenth=$_m_sine:samples_per_frame=$(($2 / 10))$_m_dur
+  case $1 in
+    tone) _m_graph=$_m_sine$_m_dur _m_desc="440 Hz sine" ;;
+    silent) _m_graph=anullsrc=channel_layout=stereo:sample_rate=$2$_m_dur
+      _m_desc="digital silence" ;;
+    hiss) _m_graph=anoisesrc=color=white:amplitude=0.0001:seed=1:sample_rate=$2$_m_dur
+      _m_desc="white noise at -80 dB" ;;
+    quiet) _m_graph=$_m_sine$_m_dur,volume=-26dB _m_desc="440 Hz sine at -26 dB" ;;
+    loud) _m_graph=$_m_sine$_m_dur,aformat=channel_layouts=stereo,volume=24dB
+      _m_desc="440 Hz sine 3 dB over full scale" ;;
+    gap) _m_graph="$_m_tenth,volume='lt(mod(n,70),30)':eval=frame"
+      _m_desc="440 Hz sine 3 s, silence 4 s" ;;
+    midgap)
+      [ -n "${3:-}" ] || { echo "media: midgap is for media_file only (not a live feed)" >&2; return 1; }
+      _m_graph="$_m_tenth,volume='not(between(n,30,69))':eval=frame"
+      _m_desc="440 Hz sine, silence 3 to 7 s" ;;
+    *) echo "media: signal '$1' is not tone, silent, hiss, quiet, loud, gap or midgap" >&2; return 1 ;;
+  esac
+}
+
 media_feed() {
   [ $# -ge 4 ] || { echo "usage: media_feed NAME ICECASTNAME MOUNT mp3|aac|ogg|opus [ffmpeg options]" >&2; return 1; }
   media__check_name "$1" || return 1
@@ -418,20 +521,59 @@ media_feed() {
     flac) set -- -c:a flac -content_type audio/flac "$@" -f flac ;;
     *) echo "media_feed: format '$_m_fmt' is not mp3, aac, ogg, opus or flac" >&2; return 1 ;;
   esac
+  media__signal "${MEDIA_SIGNAL:-tone}" "$_m_sr" || return 1
   _m_hp=$(media__hostport "$_m_addr" "$_m_port")
   lab_spawn "$_m_n" "$MEDIA_FFMPEG" -nostdin -hide_banner -loglevel warning \
-    -re -f lavfi -i "sine=frequency=440:sample_rate=$_m_sr" -ac 2 \
-    -ice_name "streamlab $_m_n" -ice_description "440 Hz sine" -ice_genre test \
+    -re -f lavfi -i "$_m_graph" -ac 2 \
+    -ice_name "streamlab $_m_n" -ice_description "$_m_desc" -ice_genre test \
     "$@" "icecast://source:$ICECAST_SOURCE_PASS@$_m_hp$_m_mount"
   echo "icecast live $_m_ice $_m_mount" >"$LAB_DIR/$_m_n.media"
   MEDIA_URL=$_m_url$_m_mount
   eval "MEDIA_URL_$_m_n=\$MEDIA_URL"
-  if ! media__py wait-stream "$MEDIA_URL" 1 "$LAB_WAIT" "$LAB_PID"; then
+  # digital silence in AAC: Icecast answers a listener (headers and all)
+  # only ~8 s in
+  _m_w=$LAB_WAIT _m_t=1
+  [ "${MEDIA_SIGNAL:-tone}:$_m_fmt" != silent:aac ] || _m_w=$((LAB_WAIT + 10)) _m_t=10
+  if ! media__py wait-stream "$MEDIA_URL" 1 "$_m_w" "$LAB_PID" "$_m_t"; then
     echo "media_feed $_m_n: no audio from $MEDIA_URL; ffmpeg's log:" >&2
     sed 's/^/  /' "$LAB_DIR/$_m_n.log" >&2
     lab_stop "$_m_n"
     return 1
   fi
+}
+
+media_file() {
+  [ $# -eq 4 ] || { echo "usage: media_file PATH mp3|aac|ogg|opus|flac SIGNAL SECONDS" >&2; return 1; }
+  _m_path=$1 _m_fmt=$2 _m_sig=$3 _m_secs=$4
+  case $_m_secs in
+    ''|*[!0-9]*|0) echo "media_file: SECONDS '$_m_secs' is not a whole number above 0" >&2; return 1 ;;
+  esac
+  if [ "$_m_sig" = midgap ] && [ "$_m_secs" -lt 8 ]; then
+    echo "media_file: midgap needs SECONDS >= 8 (silence from 3 to 7 s)" >&2
+    return 1
+  fi
+  _m_sr=44100
+  case $_m_fmt in
+    mp3) _m_co="-c:a libmp3lame -b:a 128k -f mp3" ;;
+    aac) _m_co="-c:a aac -b:a 128k -f adts" ;;
+    ogg) _m_co="-c:a libvorbis -b:a 128k -f ogg" ;;
+    opus) _m_sr=48000 _m_co="-c:a libopus -b:a 128k -f ogg" ;;
+    flac) _m_co="-c:a flac -f flac" ;;
+    *) echo "media_file: format '$_m_fmt' is not mp3, aac, ogg, opus or flac" >&2; return 1 ;;
+  esac
+  [ -n "${LAB_DIR:-}" ] || { echo "media_file: call lab_init first" >&2; return 1; }
+  media__signal "$_m_sig" "$_m_sr" "$_m_secs" || return 1
+  mkdir -p "$(dirname "$_m_path")" || return 1
+  # shellcheck disable=SC2086
+  if ! "$MEDIA_FFMPEG" -nostdin -hide_banner -loglevel warning -y \
+    -f lavfi -i "$_m_graph" -ac 2 $_m_co -fflags +bitexact -flags:a +bitexact \
+    "$_m_path.tmp" >"$LAB_DIR/media_file.log" 2>&1 </dev/null; then
+    echo "media_file $_m_path: ffmpeg failed:" >&2
+    sed 's/^/  /' "$LAB_DIR/media_file.log" >&2
+    rm -f "$_m_path.tmp"
+    return 1
+  fi
+  mv -f "$_m_path.tmp" "$_m_path"
 }
 
 media_set_title() {
@@ -500,6 +642,8 @@ media__nginx_setup() {
         audio/mp4 mp4 m4a;
         audio/mpeg mp3;
         audio/aac aac;
+        audio/ogg ogg opus;
+        audio/flac flac;
         text/html html;
         text/plain txt;
     }'

@@ -5,7 +5,9 @@
 # and DASH in nginx, and the relays; proves the streams with ffprobe, and
 # every fault media.sh promises (live playlists move, freeze stops them,
 # 404 and corrupted segments, nginx and relay throttling measured with
-# python, a 2 s stall, source gone) with python3 probes.
+# python, a 2 s stall, source gone) with python3 probes; the signals
+# (MEDIA_SIGNAL feeds, media_file files served by nginx) have the levels
+# media.sh's header claims, measured by ffmpeg (astats, silencedetect).
 #   sh tests/streamlab/mediaselftest.sh      (from the top of the source tree)
 # Exit status: number of failed checks (0 = all good).
 # shellcheck disable=SC1091,SC2015,SC2034,SC2154
@@ -30,6 +32,47 @@ check() {
   if [ $m = 1 ]; then pass "$1"; else fail "$1"; printf '%s\n' "$O" | sed 's/^/      | /' | head -n 15; fi
 }
 ms() { echo $(( ($(date +%s%N) - t0) / 1000000 )); }
+# levels URL|FILE [SECONDS]: ffmpeg astats on the decoded float samples of
+# all channels, and silencedetect (-60 dB, runs of 1 s or more):
+#   "rms R peak P len SECONDS silence START:LENGTH ..." (R, P -inf for
+#   digital silence; len from the decoded samples, not a bitrate estimate)
+levels() {
+  # shellcheck disable=SC2086
+  timeout 30 "$MEDIA_FFMPEG" -nostdin -hide_banner -nostats ${2:+-t $2} -i "$1" \
+    -af aformat=sample_fmts=flt,astats=measure_perchannel=none,silencedetect=n=-60dB:d=1 \
+    -f null - 2>&1 | awk '
+      rate == "" && /Stream #0:0.*: Audio: .* Hz/ { sub(/ Hz.*/, ""); rate = $NF }
+      /Number of samples:/ { n = $NF }
+      /RMS level dB:/ { rms = $NF }
+      /Peak level dB:/ { peak = $NF }
+      /silence_start:/ { st = $NF }
+      /silence_duration:/ { sil = sil sprintf(" %.2f:%.2f", st, $NF) }
+      END { printf "rms %s peak %s len %s silence%s\n", rms == "" ? "?" : rms, peak == "" ? "?" : peak,
+              n == "" || rate == "" ? "?" : sprintf("%.3f", n / rate), sil }'
+}
+# fullscale URL|FILE [SECONDS]: "full N of M": decoded to s16, the samples
+# (all channels) at full scale (32767 or -32768, -32767)
+fullscale() {
+  # shellcheck disable=SC2086
+  timeout 30 "$MEDIA_FFMPEG" -nostdin -loglevel error ${2:+-t $2} -i "$1" -f s16le -ac 2 - |
+    "$LAB_PY" -c '
+import array, sys
+b = sys.stdin.buffer.read()
+a = array.array("h")
+a.frombytes(b[:len(b) // 2 * 2])
+print("full %d of %d" % (sum(1 for x in a if x >= 32767 or x <= -32767), len(a)))'
+}
+# field WORD: the word after WORD in $O ("rms" -> R)
+field() { printf '%s\n' "$O" | awk -v w="$1" '{ for (i = 1; i < NF; i++) if ($i == w) { print $(i + 1); exit } }'; }
+# near DESC VALUE LO HI: LO <= VALUE <= HI (numbers)
+near() {
+  if printf '%s\n' "$2" | grep -Eq '^-?[0-9]+(\.[0-9]+)?$' &&
+    awk -v v="$2" -v lo="$3" -v hi="$4" 'BEGIN { exit !(v >= lo && v <= hi) }'; then
+    pass "$1 ($2)"
+  else
+    fail "$1: got '$2', not in $3..$4"; printf '%s\n' "$O" | sed 's/^/      | /' | head -n 5
+  fi
+}
 
 # probe CMD ARGS: python3 measurements (urllib, stdlib only)
 cat >"$LAB_DIR/probe.py" <<'EOF'
@@ -156,6 +199,15 @@ media_feed LOW ICE /low-32k.mp3 mp3 || exit 1
 media_feed RAW ICE /raw.mp3 mp3 || exit 1
 echo "  6 feeds ($(ms) ms): $MEDIA_URL_MP3 $MEDIA_URL_AAC $MEDIA_URL_OGG $MEDIA_URL_OPUS $MEDIA_URL_LOW $MEDIA_URL_RAW"
 t0=$(date +%s%N)
+# the gap feed at 32k: Icecast's 64 KiB burst then holds 16 s of it, so a
+# listener later gets a whole 7 s cycle at once
+MEDIA_SIGNAL=gap media_feed GAP ICE /gap-32k.mp3 mp3 || exit 1
+MEDIA_SIGNAL=silent media_feed SIL ICE /silent.mp3 mp3 || exit 1
+MEDIA_SIGNAL=hiss media_feed HISS ICE /hiss.aac aac || exit 1
+MEDIA_SIGNAL=quiet media_feed QUIET ICE /quiet.ogg ogg || exit 1
+MEDIA_SIGNAL=loud media_feed LOUD ICE /loud.opus opus || exit 1
+echo "  5 signal feeds ($(ms) ms): $MEDIA_URL_GAP $MEDIA_URL_SIL $MEDIA_URL_HISS $MEDIA_URL_QUIET $MEDIA_URL_LOUD"
+t0=$(date +%s%N)
 media_start_hls LIVE W live ts || exit 1
 echo "  HLS live ts $HLS_URL_LIVE ($(ms) ms)"
 t0=$(date +%s%N)
@@ -263,6 +315,67 @@ O=$(probe head "$HTTP_URL_W/slow/16000/media/VOD/master.m3u8"); check "/slow/ ke
 O=$(probe gap "$RELAY_URL_STALL/live.mp3" 4); echo "    ($O)"
 check "relay --stall-after 40000 --stall 2: one ~2 s gap at 40000" '^gap (1\.9[0-9]|2\.[0-2][0-9]) s at byte 40000 '
 O=$(probe head "$FAULT_URL_F/html"); check "HTML instead of audio: faulthttp /html" 'content-type: text/html'
+
+echo "== signals: levels (ffmpeg astats on the decoded samples)"
+t0=$(date +%s%N)
+[ "${MEDIA_SIGNAL:-unset}" = unset ] && pass "MEDIA_SIGNAL=... media_feed: not set after the call" ||
+  fail "MEDIA_SIGNAL is '$MEDIA_SIGNAL' after the call"
+O=$(levels "$MEDIA_URL_MP3" 3); near "live tone mp3: RMS -24.5 dBFS" "$(field rms)" -25.5 -23.5
+near "  peak -21.5 dBFS (joined mid-stream: a first frame without its reservoir)" "$(field peak)" -22.5 -19.5
+check "  no silence" 'silence$'
+O=$(levels "$MEDIA_URL_SIL" 3); check "live silent mp3: RMS and peak -inf (digital silence)" '^rms -inf peak -inf len [0-9.]+ silence 0\.00:'
+O=$(levels "$MEDIA_URL_HISS" 3); near "live hiss aac: RMS -89 dBFS" "$(field rms)" -91 -87
+near "  peak -78 dBFS" "$(field peak)" -81 -75
+check "  silence at -60 dB throughout" '^rms [^ ]+ peak [^ ]+ len [0-9.]+ silence 0\.00:[0-9.]+$'
+O=$(probe rate "$MEDIA_URL_HISS" 2 70000); check "  at the full rate: ~16000 B/s after the burst" 'rate 1(4[5-9]|5[0-9]|6[0-9]|7[0-5])[0-9][0-9] '
+O=$(levels "$MEDIA_URL_QUIET" 2); near "live quiet ogg: RMS -50.1 dBFS" "$(field rms)" -51 -49.2
+near "  peak -47.0 dBFS" "$(field peak)" -48 -46
+check "  not silence at -60 dB" 'silence$'
+O=$(levels "$MEDIA_URL_LOUD" 2); near "live loud opus: RMS -0.1 dBFS" "$(field rms)" -1 0.5
+near "  peak over full scale (float)" "$(field peak)" 1 4
+O=$(fullscale "$MEDIA_URL_LOUD" 2); near "  samples at full scale in s16: many" "$(field full)" 10000 99999999
+# the feed has run for minutes: the burst holds 16 s, a whole cycle at once
+O=$(levels "$MEDIA_URL_GAP" 11.5); near "live gap mp3 (32k): a 4.0 s silence in 11.5 s" \
+  "$(printf '%s\n' "$O" | tr ' ' '\n' | sed -n 's/^[0-9.]*:\([0-9.]*\)$/\1/p' | sort -n | tail -n 1)" 3.9 4.1
+echo "    ($(ms) ms)"
+O=$(MEDIA_SIGNAL=midgap media_feed X ICE /x.mp3 mp3 2>&1); check "midgap is no live signal" 'media_file only'
+O=$(MEDIA_SIGNAL=hum media_feed X ICE /x.mp3 mp3 2>&1); check "unknown signal refused" "signal 'hum' is not"
+
+echo "== signals: media_file (files served by nginx)"
+t0=$(date +%s%N)
+media_serve W || fail "media_serve W"
+bad=0
+for f in mp3 aac ogg opus; do
+  for sig in tone silent hiss quiet loud; do
+    media_file "$MEDIA_ROOT/$sig.$f" "$f" "$sig" 3 || bad=1
+  done
+  media_file "$MEDIA_ROOT/midgap.$f" "$f" midgap 10 || bad=1
+done
+media_file "$MEDIA_ROOT/gap.mp3" mp3 gap 15 || bad=1
+[ $bad = 0 ] && pass "25 files written ($(ms) ms)" || fail "media_file failed"
+media_file "$LAB_DIR/again.ogg" ogg midgap 10 && cmp -s "$LAB_DIR/again.ogg" "$MEDIA_ROOT/midgap.ogg" &&
+  pass "media_file is deterministic (midgap.ogg twice: the same bytes)" || fail "midgap.ogg differs between runs"
+O=$(media_file "$LAB_DIR/x.mp3" mp3 midgap 7 2>&1); check "midgap shorter than 8 s refused" 'needs SECONDS >= 8'
+O=$(media_file "$LAB_DIR/x.mp3" mp3 tone 1.5 2>&1); check "SECONDS 1.5 refused" 'not a whole number'
+for x in mp3:audio/mpeg aac:audio/aac ogg:audio/ogg opus:audio/ogg; do
+  f=${x%%:*} ct=${x#*:}
+  u=$HTTP_URL_W/media/midgap.$f
+  O=$(probe head "$u"); check "midgap.$f over nginx: 200 $ct" "content-type: $ct"
+  O=$(levels "$u"); near "  10.0 s decoded (aac 10.031: priming and padding)" "$(field len)" 9.99 10.04
+  check "  one silence (-60 dB, >= 1 s): from 3.0 s (aac 3.02), 4.0 s long" ' silence (2\.99|3\.0[0-3]):(3\.9[5-9]|4\.0[0-4])$'
+  near "  RMS -26.3 dBFS (mp3 -26.7)" "$(field rms)" -27.2 -25.8
+  O=$(levels "$HTTP_URL_W/media/tone.$f"); near "tone.$f: RMS -24.1 dBFS (mp3 -24.5)" "$(field rms)" -25 -23.6
+  near "  peak -21.1 dBFS (mp3 -21.5)" "$(field peak)" -22 -20.6
+  O=$(levels "$HTTP_URL_W/media/quiet.$f"); near "quiet.$f: RMS -50.1 dBFS (mp3 -50.5)" "$(field rms)" -51 -49.6
+  O=$(levels "$HTTP_URL_W/media/silent.$f"); check "silent.$f: -inf, all 3 s silent" '^rms -inf peak -inf len 3\.0[0-4][0-9] silence 0\.00:3\.0[0-9]$'
+  O=$(levels "$HTTP_URL_W/media/hiss.$f"); near "hiss.$f: RMS -89 dBFS" "$(field rms)" -90 -88
+  check "  all 3 s silent at -60 dB" '^rms [^ ]+ peak [^ ]+ len 3\.0[0-4][0-9] silence 0\.00:3\.0[0-9]$'
+  O=$(levels "$HTTP_URL_W/media/loud.$f"); near "loud.$f: peak over full scale (float)" "$(field peak)" 1 4
+  O=$(fullscale "$HTTP_URL_W/media/loud.$f"); near "  samples at full scale in s16 (aac: few)" "$(field full)" 1 99999999
+done
+O=$(levels "$HTTP_URL_W/media/gap.mp3"); check "gap.mp3 (15 s): silences at 3 and 10 s, 4.0 s each" \
+  'silence 3\.00:(3\.9[5-9]|4\.0[0-4]) 10\.00:(3\.9[5-9]|4\.0[0-4])$'
+echo "    ($(ms) ms)"
 
 echo "== source gone"
 media_stop OGG && pass "media_stop OGG returned" || fail "media_stop OGG"
