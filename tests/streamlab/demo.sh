@@ -127,6 +127,15 @@ stream "stream broken: silent player (a 2 s stall)" \
 media_start_relay SLOW "$ICECAST_URL_ICE" --throttle 12000 --burst 65536 || exit 1
 stream "stream broken: endless loading (delivery below real time)" \
   -u "$RELAY_URL_SLOW/live.mp3" --duration 4
+MEDIA_SIGNAL=silent
+media_feed DEAD ICE /dead.mp3 mp3 || exit 1
+unset MEDIA_SIGNAL
+stream "stream healthy, and heard: levels and loudness" -u "$MEDIA_URL_MP3" \
+  --duration 2 --silence-critical 2 --level-critical -40:
+stream "stream broken: dead air (bytes flow at real time, the encoder's source is silent)" \
+  -u "$MEDIA_URL_DEAD" --duration 2 --silence-critical 2
+stream "HLS ladder: every rendition a phone may pick" -u "$HLS_URL_LIVE" \
+  --all-variants --silence-critical 2
 media_freeze LIVE
 stream "stream broken: live playlist stuck" -u "$HLS_URL_LIVE"
 media_stop MP3
