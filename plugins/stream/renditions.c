@@ -215,6 +215,22 @@ static void add_up(stream_meas *m, const rendition *r, size_t n) {
   }
 }
 
+/* Runs and reports the renditions set up (ok: all of it could be), then
+ * frees them. */
+static void run_report(const stream_cfg *cfg, rendition *r, size_t n,
+                       char **names, char **labels, bool ok, stream_meas *m,
+                       sw_check *check) {
+  if (!ok) {
+    sw_check_sub(check, SW_UNKNOWN, "out of memory");
+  } else {
+    run_all(r, n);
+    report(cfg, r, n, (const char *const *)names, (const char *const *)labels,
+           check);
+    add_up(m, r, n);
+  }
+  renditions_free(r, n, names, labels);
+}
+
 void stream_hls_renditions(const stream_cfg *cfg, const hls_playlist *master,
                            const sw_deadline *d, stream_meas *m,
                            sw_check *check) {
@@ -233,15 +249,7 @@ void stream_hls_renditions(const stream_cfg *cfg, const hls_playlist *master,
     labels[i] = strdup(text);
     ok = names[i] && labels[i];
   }
-  if (!ok) {
-    sw_check_sub(check, SW_UNKNOWN, "out of memory");
-  } else {
-    run_all(r, n);
-    report(cfg, r, n, (const char *const *)names, (const char *const *)labels,
-           check);
-    add_up(m, r, n);
-  }
-  renditions_free(r, n, names, labels);
+  run_report(cfg, r, n, names, labels, ok, m, check);
 }
 
 void stream_dash_renditions(const stream_cfg *cfg, const mpd *mp,
@@ -257,20 +265,12 @@ void stream_dash_renditions(const stream_cfg *cfg, const mpd *mp,
     r[i].mp = mp;
     r[i].rep = i;
     sw_perf_label(id, sizeof id, mp->reps[i].id ? mp->reps[i].id : "");
-    snprintf(text, sizeof text, "representation %zu/%zu id %s (%lu kb/s)", i + 1,
-             n, id, mp->reps[i].bandwidth / 1000);
+    snprintf(text, sizeof text, "representation %zu/%zu id %s (%lu kb/s)",
+             i + 1, n, id, mp->reps[i].bandwidth / 1000);
     names[i] = strdup(text);
     snprintf(text, sizeof text, "rep_%s", id);
     labels[i] = strdup(text);
     ok = names[i] && labels[i];
   }
-  if (!ok) {
-    sw_check_sub(check, SW_UNKNOWN, "out of memory");
-  } else {
-    run_all(r, n);
-    report(cfg, r, n, (const char *const *)names, (const char *const *)labels,
-           check);
-    add_up(m, r, n);
-  }
-  renditions_free(r, n, names, labels);
+  run_report(cfg, r, n, names, labels, ok, m, check);
 }

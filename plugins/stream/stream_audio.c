@@ -70,44 +70,54 @@ void stream_ear_free(stream_ear *e) {
   e->lv.loud = NULL;
 }
 
+/* The state of x against --NAME-warning/--NAME-critical and, when not
+ * OK, the crossed one in sw_range_threshold's words into said. */
+static sw_state crossed(const char *name, const sw_range *w, const sw_range *c,
+                        double x, const char *unit, char *said, size_t n,
+                        const sw_range **which) {
+  char opt[40];
+  sw_state s = sw_range_state(w, c, x);
+  *which = s == SW_CRITICAL ? c : w;
+  snprintf(opt, sizeof opt, "--%s-%s", name,
+           s == SW_CRITICAL ? "critical" : "warning");
+  if (s != SW_OK)
+    sw_range_threshold(said, n, opt, *which, unit);
+  return s;
+}
+
 /* "dead air" when the longest silence crosses its thresholds. */
 static void judge_silence(const stream_cfg *cfg, const stream_audio *a,
                           sw_check *check) {
-  sw_state s = sw_range_state(&cfg->silence_warn, &cfg->silence_crit,
-                              a->silence_longest);
-  if (s == SW_OK)
-    return;
   char said[128];
-  sw_range_threshold(
-      said, sizeof said,
-      s == SW_CRITICAL ? "--silence-critical" : "--silence-warning",
-      s == SW_CRITICAL ? &cfg->silence_crit : &cfg->silence_warn, "s");
-  sw_check_sub(check, s,
-               "dead air: %.1f s of silence below %g dBFS in a %.1f s sample "
-               "(%s)",
-               a->silence_longest, cfg->silence_db, a->seconds, said);
+  const sw_range *r;
+  sw_state s = crossed("silence", &cfg->silence_warn, &cfg->silence_crit,
+                       a->silence_longest, "s", said, sizeof said, &r);
+  if (s != SW_OK)
+    sw_check_sub(check, s,
+                 "dead air: %.1f s of silence below %g dBFS in a %.1f s "
+                 "sample (%s)",
+                 a->silence_longest, cfg->silence_db, a->seconds, said);
 }
 
 /* "too quiet" (or "too loud") when the RMS level crosses its thresholds. */
 static void judge_level(const stream_cfg *cfg, const stream_audio *a,
                         sw_check *check) {
-  sw_state s = sw_range_state(&cfg->level_warn, &cfg->level_crit, a->rms_db);
-  if (s == SW_OK)
-    return;
-  const sw_range *r = s == SW_CRITICAL ? &cfg->level_crit : &cfg->level_warn;
   char said[128];
-  sw_range_threshold(said, sizeof said,
-                     s == SW_CRITICAL ? "--level-critical" : "--level-warning",
-                     r, "dBFS");
+  const sw_range *r;
+  sw_state s = crossed("level", &cfg->level_warn, &cfg->level_crit, a->rms_db,
+                       "dBFS", said, sizeof said, &r);
   bool low = !r->inside && !r->start_inf && a->rms_db < r->start;
-  sw_check_sub(check, s, "too %s: RMS %.1f dBFS (%s)", low ? "quiet" : "loud",
-               a->rms_db, said);
+  if (s != SW_OK)
+    sw_check_sub(check, s, "too %s: RMS %.1f dBFS (%s)", low ? "quiet" : "loud",
+                 a->rms_db, said);
 }
 
 /* The integrated loudness against its thresholds (EBU R128's target is
  * -23 LUFS; streaming services aim at -14 to -16). */
 static void judge_loudness(const stream_cfg *cfg, const stream_audio *a,
                            sw_check *check) {
+  char said[128];
+  const sw_range *r;
   if (!cfg->loud_warn.set && !cfg->loud_crit.set)
     return;
   if (isnan(a->loud_integrated)) {
@@ -115,17 +125,11 @@ static void judge_loudness(const stream_cfg *cfg, const stream_audio *a,
                  a->loud_deaf[0] ? a->loud_deaf : "under 0.4 s of audio");
     return;
   }
-  sw_state s =
-      sw_range_state(&cfg->loud_warn, &cfg->loud_crit, a->loud_integrated);
-  if (s == SW_OK)
-    return;
-  char said[128];
-  sw_range_threshold(
-      said, sizeof said,
-      s == SW_CRITICAL ? "--loudness-critical" : "--loudness-warning",
-      s == SW_CRITICAL ? &cfg->loud_crit : &cfg->loud_warn, "LUFS");
-  sw_check_sub(check, s, "loudness %.1f LUFS integrated (%s)",
-               a->loud_integrated, said);
+  sw_state s = crossed("loudness", &cfg->loud_warn, &cfg->loud_crit,
+                       a->loud_integrated, "LUFS", said, sizeof said, &r);
+  if (s != SW_OK)
+    sw_check_sub(check, s, "loudness %.1f LUFS integrated (%s)",
+                 a->loud_integrated, said);
 }
 
 void stream_audio_judge(const stream_cfg *cfg, const stream_meas *m,
