@@ -150,16 +150,29 @@ lab_cleanup() {
 }
 
 lab_free_port() {
+  # Below the kernel's ephemeral range (ip_local_port_range, 32768-60999
+  # by default), where every outgoing connection and every bind to port
+  # 0 picks its port: a port taken from that range could be another
+  # process's before our server binds it, and a server that then fails
+  # to bind looks up to a port check. Free for both UDP and TCP (a DNS
+  # server needs both).
   "$LAB_PY" -c '
-import socket, sys
+import random, socket, sys
 addr = sys.argv[1]
 fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
-for _ in range(200):
+low = 32768
+try:
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        low = int(f.read().split()[0])
+except (OSError, ValueError, IndexError):
+    pass
+top = min(low, 32768) - 1
+for _ in range(500):
+    port = random.randint(max(1024, top - 12000), top)
     u = socket.socket(fam, socket.SOCK_DGRAM)
-    u.bind((addr, 0))
-    port = u.getsockname()[1]
     t = socket.socket(fam, socket.SOCK_STREAM)
     try:
+        u.bind((addr, port))
         t.bind((addr, port))
     except OSError:
         continue
