@@ -202,12 +202,10 @@ static void mp3_feed(sa_decoder *d, const unsigned char *b, size_t n,
     if (e == MPG123_OK)
       continue;
     if (e != MPG123_NEED_MORE && e != MPG123_DONE) {
+      /* any other code ends this feed: a loop on it could not end */
       char what[100];
       snprintf(what, sizeof what, "MP3: %s", f->mpg123_plain_strerror(e));
       dec_error(d, what);
-      if (e == MPG123_ERR)
-        break;
-      continue;
     }
     break;
   }
