@@ -41,6 +41,7 @@ typedef struct {
   double silence_db;    /* --silence-level: silence starts below, dBFS */
   sw_range silence_warn, silence_crit; /* on the longest silence, s */
   sw_range level_warn, level_crit;     /* on the RMS level, dBFS */
+  bool loudness; /* --decode or a loudness option: EBU R128 measured too */
   sw_range loud_warn, loud_crit;       /* on the integrated loudness, LUFS */
   bool all_variants;                   /* every HLS variant / DASH rep */
   sw_range variant_fail_warn, variant_fail_crit; /* on the failed ones */
@@ -242,8 +243,9 @@ void stream_audio_init(stream_audio *a);
 
 /* Dead air, loudness and decoding problems as sub-checks, and their
  * perfdata (level_rms, level_peak, silence_longest, clipped,
- * loudness_momentary, loudness_shortterm, loudness_integrated,
- * decode_errors: in every run that decodes, U when unmeasured). */
+ * decode_errors in every run that decodes; loudness_momentary,
+ * loudness_shortterm, loudness_integrated in every run that measures
+ * loudness; U when unmeasured). */
 void stream_audio_judge(const stream_cfg *cfg, const stream_meas *m,
                         sw_check *check);
 void stream_audio_perf(const stream_cfg *cfg, const stream_meas *m,

@@ -15,7 +15,7 @@ void stream_ear_start(const stream_cfg *cfg, stream_ear *e, sf_format f) {
   if (!e->on)
     return;
   sa_levels_init(&e->lv, cfg->silence_db);
-  if (sa_loud_open(&e->loud, &err) < 0)
+  if (cfg->loudness && sa_loud_open(&e->loud, &err) < 0)
     snprintf(e->loud_deaf, sizeof e->loud_deaf, "%s", err.msg);
   e->lv.loud = e->loud;
   if (f == SF_OGG) /* the codec's headers were not in the sample */
@@ -154,15 +154,19 @@ void stream_audio_judge(const stream_cfg *cfg, const stream_meas *m,
     sw_check_sub(check, SW_OK, "%lu decode error%s, the first: %s", a->errors,
                  a->errors == 1 ? "" : "s", a->error);
   if (cfg->std.verbose)
-    sw_check_sub(
-        check, SW_OK,
-        "audio: %.2f s decoded, RMS %.1f dBFS, peak %.1f dBFS, "
-        "longest silence %.2f s (below %g dBFS), %llu samples "
-        "clipped; loudness %.1f LUFS integrated, %.1f momentary "
-        "and %.1f short-term at most%s%s",
-        a->seconds, a->rms_db, a->peak_db, a->silence_longest, cfg->silence_db,
-        a->clipped, a->loud_integrated, a->loud_momentary, a->loud_shortterm,
-        a->loud_deaf[0] ? " (" : "", a->loud_deaf[0] ? a->loud_deaf : "");
+    sw_check_sub(check, SW_OK,
+                 "audio: %.2f s decoded, RMS %.1f dBFS, peak %.1f dBFS, "
+                 "longest silence %.2f s (below %g dBFS), %llu samples "
+                 "clipped",
+                 a->seconds, a->rms_db, a->peak_db, a->silence_longest,
+                 cfg->silence_db, a->clipped);
+  if (cfg->std.verbose && cfg->loudness)
+    sw_check_sub(check, SW_OK,
+                 "loudness: %.1f LUFS integrated, %.1f momentary and %.1f "
+                 "short-term at most%s%s%s",
+                 a->loud_integrated, a->loud_momentary, a->loud_shortterm,
+                 a->loud_deaf[0] ? " (" : "", a->loud_deaf,
+                 a->loud_deaf[0] ? ")" : "");
 }
 
 void stream_audio_perf(const stream_cfg *cfg, const stream_meas *m,
@@ -190,6 +194,13 @@ void stream_audio_perf(const stream_cfg *cfg, const stream_meas *m,
        .value = (double)a->clipped,
        .uom = "",
        .has_min = true},
+      {.label = "decode_errors",
+       .measured = a->heard || a->errors,
+       .value = (double)a->errors,
+       .uom = "",
+       .has_min = true},
+  };
+  sw_perf loud[] = {
       {.label = "loudness_momentary",
        .measured = !isnan(a->loud_momentary),
        .value = a->loud_momentary},
@@ -201,16 +212,15 @@ void stream_audio_perf(const stream_cfg *cfg, const stream_meas *m,
        .value = a->loud_integrated,
        .warn = &cfg->loud_warn,
        .crit = &cfg->loud_crit},
-      {.label = "decode_errors",
-       .measured = a->heard || a->errors,
-       .value = (double)a->errors,
-       .uom = "",
-       .has_min = true},
   };
   for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
     if (!p[i].uom)
       p[i].uom = "";
     sw_check_perf(check, &p[i]);
+  }
+  for (size_t i = 0; cfg->loudness && i < sizeof loud / sizeof *loud; i++) {
+    loud[i].uom = "";
+    sw_check_perf(check, &loud[i]);
   }
 }
 

@@ -61,10 +61,10 @@ static const sw_optdef rows[] = {
      "default 3 x target duration)"},
     {OPT_DECODE, "decode", SW_ARG_NONE, NULL,
      "decode the sample and report its levels (RMS,\n"
-     "peak, longest silence) without thresholds",
+     "peak, longest silence) and loudness, no thresholds",
      NULL,
      "Decode the sample and report its audio levels (level_rms, level_peak, "
-     "silence_longest) without thresholds"},
+     "silence_longest) and loudness (loudness_*) without thresholds"},
     {OPT_SILENCE_LEVEL, "silence-level", SW_ARG_ONE, "DBFS",
      "silence is below this level (default -60)", NULL,
      "Level in dBFS below which audio is silence (plugin default -60)"},

@@ -73,7 +73,7 @@ static int level_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
   double db;
   int rc = 0;
   switch (c) {
-  case OPT_DECODE: break;
+  case OPT_DECODE: cfg->loudness = true; break;
   case OPT_SILENCE_LEVEL:
     if (sw_parse_double(arg, &db) < 0 || db < SA_FLOOR_DB || db >= 0)
       return sw_fail(err,
@@ -95,9 +95,11 @@ static int level_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
     rc = sw_range_parse(arg, "--level-critical", &cfg->level_crit, err);
     break;
   case OPT_LOUD_WARN:
+    cfg->loudness = true;
     rc = sw_range_parse(arg, "--loudness-warning", &cfg->loud_warn, err);
     break;
   case OPT_LOUD_CRIT:
+    cfg->loudness = true;
     rc = sw_range_parse(arg, "--loudness-critical", &cfg->loud_crit, err);
     break;
   default: return 1;

@@ -131,7 +131,7 @@ MEDIA_SIGNAL=silent
 media_feed DEAD ICE /dead.mp3 mp3 || exit 1
 unset MEDIA_SIGNAL
 stream "stream healthy, and heard: levels and loudness" -u "$MEDIA_URL_MP3" \
-  --duration 2 --silence-critical 2 --level-critical -40:
+  --duration 2 --decode --silence-critical 2 --level-critical -40:
 stream "stream broken: dead air (bytes flow at real time, the encoder's source is silent)" \
   -u "$MEDIA_URL_DEAD" --duration 2 --silence-critical 2
 stream "HLS ladder: every rendition a phone may pick" -u "$HLS_URL_LIVE" \
