@@ -7,6 +7,7 @@
 #include "streamwatch/dns.h"
 #include "streamwatch/options.h"
 #include "streamwatch/result.h"
+#include "streamwatch/strbuf.h"
 #include "streamwatch/optab.h"
 
 enum {
@@ -61,6 +62,8 @@ typedef struct {
   size_t ngroups;
   char pieces[RESOLVE_MAX_EXPECT][RESOLVE_MAX_PIECE]; /* comma-list values */
   bool expect_all, expect_nxdomain, consistent, expect_aa;
+  bool compare_serial; /* --compare-serial: SOA serials must agree */
+  bool qtype_given;    /* -q was given */
   sw_range fail_warn, fail_crit;
   sw_dns_opts dns;
 } resolve_cfg;
@@ -104,6 +107,14 @@ void resolve_time_label(const resolve_cfg *cfg, const char *name, size_t s,
 
 /* Judges every query and fills the check: sub-check lines, summary,
  * perfdata, state. q holds cfg->nnames x cfg->nservers queries. */
+/* --compare-serial: for each name, the SOA serials its resolvers gave
+ * must agree; a WARNING sub-check per name where they do not, naming
+ * every resolver's serial, the first of them written into first. *most
+ * is the largest number of distinct serials of a name (1: they agree, 0:
+ * none answered). Returns how many names differ. */
+size_t resolve_compare_serials(const resolve_cfg *cfg, const sw_dns_query *q,
+                               sw_check *check, sw_buf *first, size_t *most);
+
 void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
                    sw_check *check);
 
@@ -114,7 +125,8 @@ enum {
   OPT_NO_RECURSION,
   OPT_FAIL_WARN,
   OPT_FAIL_CRIT,
-  OPT_RETRIES
+  OPT_RETRIES,
+  OPT_COMPARE_SERIAL
 };
 
 /* check_resolve's options (resolve_optab.c). */

@@ -110,8 +110,7 @@ static const resolve_expect *missing(const resolve_cfg *cfg,
 /* Is -a group g met? One value: by any answer matching it. A comma list
  * (check_dns): by exactly that set, every answer in it and every value
  * answered. */
-static bool group_met(const resolve_cfg *cfg, const sw_dns_reply *r,
-                      size_t g) {
+static bool group_met(const resolve_cfg *cfg, const sw_dns_reply *r, size_t g) {
   for (size_t i = 0; i < r->nrrs; i++) {
     bool hit = covered(cfg, &r->rrs[i], g);
     if (hit && !cfg->groups[g].set)
@@ -549,6 +548,14 @@ void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
       sw_buf_addf(&sum, "%s%s", sum.len ? "; " : "", sw_buf_str(&first));
     sw_buf_free(&first);
   }
+  size_t serials = 0;
+  if (cfg->compare_serial) {
+    sw_buf first;
+    sw_buf_init(&first, 600);
+    if (resolve_compare_serials(cfg, q, check, &first, &serials) > 0)
+      sw_buf_addf(&sum, "%s%s", sum.len ? "; " : "", sw_buf_str(&first));
+    sw_buf_free(&first);
+  }
   size_t slow = slowest(q, nq);
   sw_check_raise(check, time_summary(cfg, q, nq, slow, &sum));
   if (!failed && !unknown) {
@@ -561,5 +568,13 @@ void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
   sw_check_summary(check, "%s", sum.nomem ? "out of memory" : sw_buf_str(&sum));
   sw_buf_free(&sum);
   add_perfdata(cfg, q, nq, failed, check);
+  if (cfg->compare_serial) {
+    sw_perf p = {.label = "serials",
+                 .measured = serials > 0,
+                 .value = (double)serials,
+                 .uom = "",
+                 .has_min = true};
+    sw_check_perf(check, &p);
+  }
   free(v);
 }

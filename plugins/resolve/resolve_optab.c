@@ -50,6 +50,13 @@ static const sw_optdef rows[] = {
     {'C', "consistent", SW_ARG_NONE, NULL,
      "resolvers must give the same answers, else WARNING", NULL,
      "Resolvers must give the same answers, else WARNING"},
+    {OPT_COMPARE_SERIAL, "compare-serial", SW_ARG_NONE, NULL,
+     "ask SOA: the zone's serial must be the same on\n"
+     "every server (else WARNING, naming each serial)",
+     NULL,
+     "Ask SOA: the zone's serial must be the same on every server, else "
+     "WARNING naming each server's serial (a zone change applied on some "
+     "servers only)"},
     {'A', "expect-authoritative", SW_ARG_NONE, NULL, "the AA flag must be set",
      NULL, "The AA flag must be set"},
     {OPT_TCP, "tcp", SW_ARG_NONE, NULL, "query over TCP instead of UDP", NULL,

@@ -215,6 +215,7 @@ static int resolve_option(void *vcfg, int c, const char *arg, sw_err *err) {
                      "-q: one query type per run ('%s' given); run one "
                      "check per type",
                      arg);
+    cfg->qtype_given = true;
     if (sw_dns_qtype_parse(arg, &cfg->dns.qtype) < 0)
       return sw_fail(err,
                      "-q: unsupported query type '%s' (A, AAAA, CNAME, "
@@ -229,6 +230,7 @@ static int resolve_option(void *vcfg, int c, const char *arg, sw_err *err) {
   case 'L': cfg->expect_all = true; return 0;
   case 'n': cfg->expect_nxdomain = true; return 0;
   case 'C': cfg->consistent = true; return 0;
+  case OPT_COMPARE_SERIAL: cfg->compare_serial = true; return 0;
   case 'A': cfg->expect_aa = true; return 0;
   case OPT_TCP: cfg->dns.tcp = true; return 0;
   case OPT_NO_RECURSION: cfg->dns.norecurse = true; return 0;
@@ -332,6 +334,13 @@ static int reject_label_clash(const resolve_cfg *cfg, sw_err *err) {
 static int resolve_validate(resolve_cfg *cfg, sw_err *err) {
   if (cfg->nnames == 0)
     return sw_fail(err, "-H: at least one name to resolve is required");
+  if (cfg->compare_serial && cfg->qtype_given && cfg->dns.qtype != SW_DNS_SOA)
+    return sw_fail(err,
+                   "--compare-serial: compares SOA answers; drop -q %s "
+                   "(it asks SOA)",
+                   sw_dns_qtype_name(cfg->dns.qtype));
+  if (cfg->compare_serial)
+    cfg->dns.qtype = SW_DNS_SOA;
   if (reject_duplicates(cfg, err) < 0)
     return -1;
   if (cfg->expect_all && cfg->nexpect_args == 0)
@@ -354,6 +363,11 @@ static int resolve_validate(resolve_cfg *cfg, sw_err *err) {
   } else if (cfg->resolv_conf) {
     return sw_fail(err, "--resolv-conf: not used together with -s");
   }
+  if (cfg->compare_serial && cfg->nservers < 2)
+    return sw_fail(err,
+                   "--compare-serial: needs two or more servers to "
+                   "compare (-s, once per server; %zu given)",
+                   cfg->nservers);
   return reject_label_clash(cfg, err);
 }
 

@@ -95,4 +95,29 @@ perf_ok "-C: perfdata parses"
 run "$P" -H www.stream.test -s "$A" -s "$B" -C
 is_rc 0 "-C with equal answers: OK"
 
+# --compare-serial: zone.stream.test's SOA serial is 2026120701 on the a
+# zone, 2026120601 on the b zone (a change applied on one server only).
+dns_start_dnsmasq D 127.0.0.58 a || bail_out "dnsmasq D did not start"
+D=$DNS_SERVER_D
+run "$P" -H zone.stream.test -s ns1="$A" -s ns2="$B" --compare-serial
+is_rc 1 "--compare-serial, serials differ: WARNING"
+first_line_matches "^RESOLVE WARNING - zone\.stream\.test: SOA serials differ: ns1 2026120701, ns2 2026120601; " \
+  "--compare-serial: both servers and their serials named"
+perf_ok "--compare-serial: perfdata parses"
+is "$(perf_value serials)" 2 "--compare-serial: serials=2"
+run "$P" -H zone.stream.test -s ns1="$A" -s ns4="$D" --compare-serial
+is_rc 0 "--compare-serial, same serial: OK"
+first_line_matches "^RESOLVE OK - 1 name on 2 resolvers" "--compare-serial, same serial: OK summary"
+is "$(perf_value serials)" 1 "--compare-serial, same serial: serials=1"
+line_matches "^\\\\_ \[OK\] zone\.stream\.test @ns4 \([^)]*\): ns1\.stream\.test\. hostmaster\.stream\.test\. 2026120701 " \
+  "--compare-serial: each server's SOA shown"
+run "$P" -H zone.stream.test -s ns1="$A" --compare-serial
+is_rc 3 "--compare-serial with one server: UNKNOWN"
+first_line_matches "^RESOLVE UNKNOWN - --compare-serial: needs two or more servers" \
+  "--compare-serial with one server: names the option and the fix"
+run "$P" -H zone.stream.test -s "$A" -s "$D" --compare-serial -q A
+is_rc 3 "--compare-serial -q A: UNKNOWN"
+first_line_matches "^RESOLVE UNKNOWN - --compare-serial: compares SOA answers; drop -q A" \
+  "--compare-serial -q A: names the conflict"
+
 plan_done

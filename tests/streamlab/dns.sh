@@ -44,10 +44,14 @@
 #                         evil|x=1<LF>RESOLVE OK - forged<ESC>[31mred
 #                         (dig shows "evil|x=1\010RESOLVE OK - forged\027[31mred")
 #   evil.stream.test has no A record (A is NODATA).
+#   zone.stream.test      SOA ns1.stream.test. hostmaster.stream.test.
+#                         2026120701 3600 600 604800 300 (dnsmasq dns-rr:
+#                         the serial of a zone, for --compare-serial)
 #   Any other name under stream.test: NXDOMAIN (local=/stream.test/).
 #   Names outside stream.test: REFUSED (no upstream servers).
-# Variant b is the same but api.stream.test A 10.9.9.9 (one record): a second
-# resolver that disagrees.
+# Variant b is the same but api.stream.test A 10.9.9.9 (one record) and
+# zone.stream.test's SOA serial 2026120601 (a day older): a second
+# resolver that disagrees, a zone change applied on one server only.
 #
 # Flags (dnsmasq 2.90, checked with dig, with and without +norec):
 #   AA is SET on positive answers from the zone (A, AAAA, CNAME chain, MX,
@@ -96,8 +100,10 @@ txt-record=txt.stream.test,"v=stream1 region=eu"
 txt-record=evil.stream.test,"evil|x=1\nRESOLVE OK - forged\e[31mred"
 EOF
   case $1 in
-    a) printf '%s\n' host-record=api.stream.test,10.1.2.4 host-record=api.stream.test,10.1.2.5 ;;
-    b) printf '%s\n' host-record=api.stream.test,10.9.9.9 ;;
+    a) printf '%s\n' host-record=api.stream.test,10.1.2.4 host-record=api.stream.test,10.1.2.5 \
+      dns-rr=zone.stream.test,6,036e73310673747265616d0474657374000a686f73746d61737465720673747265616d04746573740078c425fd00000e100000025800093a800000012c ;;
+    b) printf '%s\n' host-record=api.stream.test,10.9.9.9 \
+      dns-rr=zone.stream.test,6,036e73310673747265616d0474657374000a686f73746d61737465720673747265616d04746573740078c4259900000e100000025800093a800000012c ;;
     *) echo "dns_start_dnsmasq: unknown zone variant '$1' (a or b)" >&2; return 1 ;;
   esac
 }
