@@ -143,28 +143,37 @@ static void random_ids(unsigned short *ids, const sw_dns_query *q, size_t nq) {
       }
 }
 
-/* Builds and sends one query (RFC 1035 4.1.1, RD per -no-recursion). */
+/* Builds and sends one query (RFC 1035 4.1.1, RD per --no-recursion; an
+ * OPT RR with the DO bit and ECS option when asked: sw_dns_query_wire). */
 static void query_send(ares_channel ch, query_ctx *c, unsigned short id) {
-  unsigned char *buf = NULL;
-  int len = 0;
+  unsigned char buf[SW_DNS_QUERY_MAX];
+  size_t len = 0;
+  sw_err err;
+  const sw_dns_opts *o = c->o;
+  sw_dns_wire_opts w = {.rd = !o->norecurse,
+                        .dnssec = o->dnssec,
+                        .ecs = o->ecs.family ? &o->ecs : NULL};
   c->sent = sw_now();
-  int rc = ares_create_query(c->q->name, 1 /* IN */, c->o->qtype, id,
-                             c->o->norecurse ? 0 : 1, &buf, &len, 0);
-  if (rc != ARES_SUCCESS) {
+  if (sw_dns_query_wire(c->q->name, o->qtype, id, &w, buf, sizeof buf, &len,
+                        &err) < 0) {
     c->q->outcome = SW_DNS_ERROR;
-    snprintf(c->q->err, sizeof c->q->err, "cannot build query: %s",
-             ares_strerror(rc));
+    snprintf(c->q->err, sizeof c->q->err, "cannot build query: %s", err.msg);
     return;
   }
-  if (c->o->verbose >= 2 && c->o->trace) {
+  if (o->verbose >= 2 && o->trace) {
     char line[400];
-    snprintf(line, sizeof line, "query %s %s to %s over %s, RD=%d, id 0x%04x",
-             c->q->name, sw_dns_qtype_name(c->o->qtype), c->srv->label,
-             c->o->tcp ? "TCP" : "UDP", c->o->norecurse ? 0 : 1, id);
-    c->o->trace(c->o->trace_arg, line);
+    sw_buf b;
+    sw_buf_fixed(&b, line, sizeof line);
+    sw_buf_addf(&b, "query %s %s to %s over %s, RD=%d, id 0x%04x", c->q->name,
+                sw_dns_qtype_name(o->qtype), c->srv->label,
+                o->tcp ? "TCP" : "UDP", o->norecurse ? 0 : 1, id);
+    if (o->dnssec)
+      sw_buf_puts(&b, ", DO");
+    if (o->ecs.family)
+      sw_buf_addf(&b, ", ECS %s", o->ecs.text);
+    o->trace(o->trace_arg, line);
   }
-  ares_send(ch, buf, len, on_reply, c);
-  ares_free_string(buf);
+  ares_send(ch, buf, (int)len, on_reply, c);
 }
 
 /* Several queries share a server's UDP socket, and the kernel reports an

@@ -139,13 +139,58 @@ typedef struct {
   char err[160];
 } sw_dns_query;
 
+/* An EDNS Client Subnet (RFC 7871 6): family, source prefix and the
+ * address with the bits past the prefix zero. */
+typedef struct {
+  int family;             /* AF_INET or AF_INET6; 0: no ECS option */
+  unsigned char prefix;   /* source prefix length: 0-32 / 0-128 */
+  unsigned char addr[16]; /* network byte order, host bits zero */
+  char text[64];          /* as given, for output: "10.1.0.0/16" */
+} sw_dns_subnet;
+
+/* Parses ADDRESS/PREFIX (an IPv4 address with /0-32, an IPv6 one with
+ * /0-128; the prefix is required). Host bits set (10.1.2.3/16) are
+ * refused, naming the network that was probably meant: the address sent
+ * must be truncated to the prefix (RFC 7871 6), and silently truncating
+ * would ask for another subnet than the one written. Returns 0, or -1
+ * with err saying what is wrong (the caller names the option). */
+int sw_dns_subnet_parse(const char *text, sw_dns_subnet *s, sw_err *err);
+
+/* What a query asks besides its question. */
+typedef struct {
+  bool rd;                  /* recursion desired */
+  bool edns;                /* add an OPT RR (RFC 6891 6.1.2) */
+  unsigned short udp_size;  /* OPT's requestor's UDP payload size */
+  bool dnssec;              /* OPT's DO bit (RFC 3225 3); needs edns */
+  const sw_dns_subnet *ecs; /* ECS option when non-NULL; needs edns */
+} sw_dns_wire_opts;
+
+/* The largest query sw_dns_query_wire builds: header, a 255-byte name,
+ * type and class, an OPT RR with an IPv6 ECS option. */
+#define SW_DNS_QUERY_MAX 320
+
+/* Builds one query message (RFC 1035 4.1.1, one question of class IN)
+ * into buf (cap bytes, SW_DNS_QUERY_MAX is always enough) with the given
+ * id: name in presentation form ("www.example.com", a trailing dot and
+ * "." for the root allowed; "\." and "\DDD" escapes per RFC 1035 5.1),
+ * optionally an OPT RR in the additional section carrying the DO bit and
+ * an ECS option (RFC 7871 6: the address cut to ceil(prefix/8) bytes).
+ * *len is the message's length. Returns 0, or -1 with err for a name
+ * that cannot be encoded (empty label, label over 63 or name over 255
+ * bytes) or a buffer too small. */
+int sw_dns_query_wire(const char *name, int qtype, unsigned short id,
+                      const sw_dns_wire_opts *o, unsigned char *buf, size_t cap,
+                      size_t *len, sw_err *err);
+
 typedef struct {
   int qtype;
-  bool tcp;       /* query over TCP */
-  bool norecurse; /* clear RD */
-  int tries;      /* c-ares tries per server (>= 1) */
-  int verbose;    /* >= 2: each query sent; >= 3: hex dump of
-                     every reply, to trace */
+  bool tcp;          /* query over TCP */
+  bool norecurse;    /* clear RD */
+  int tries;         /* c-ares tries per server (>= 1) */
+  bool dnssec;       /* EDNS with the DO bit */
+  sw_dns_subnet ecs; /* EDNS Client Subnet when ecs.family != 0 */
+  int verbose;       /* >= 2: each query sent; >= 3: hex dump of
+                        every reply, to trace */
   void (*trace)(void *arg, const char *line);
   void *trace_arg;
 } sw_dns_opts;
