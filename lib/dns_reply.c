@@ -400,12 +400,15 @@ int sw_dns_reply_parse(const unsigned char *buf, size_t len, int qtype,
                        sw_dns_reply *out, sw_err *err) {
   msg m = {buf, len};
   memset(out, 0, sizeof *out);
+  out->edns.ede = out->edns.ecs_scope = -1;
   if (len < 12)
     return sw_fail(err, "reply shorter than a DNS header (%zu bytes)", len);
   out->aa = (buf[2] & 0x04) != 0;
   out->tc = (buf[2] & 0x02) != 0;
+  out->ad = (buf[3] & 0x20) != 0;
   out->rcode = buf[3] & 0x0f;
   unsigned qd = get16(buf + 4), an = get16(buf + 6);
+  unsigned ns = get16(buf + 8), ar = get16(buf + 10);
   size_t off = 12;
   char *qname = NULL;
   for (unsigned i = 0; i < qd; i++) {
@@ -427,6 +430,18 @@ int sw_dns_reply_parse(const unsigned char *buf, size_t len, int qtype,
   if (read_answers(&m, off, an, qname, qtype, out, err) < 0) {
     sw_dns_reply_free(out);
     return -1;
+  }
+  /* The OPT RR past the answers. A truncated reply (TC) may stop short
+   * of its counts: it is judged as truncated, not as malformed. */
+  sw_err eerr;
+  if (sw_dns_edns_parse(buf, len, off, an, ns, ar, out, &eerr) < 0) {
+    if (!out->tc) {
+      sw_dns_reply_free(out);
+      return sw_fail(err, "%s", eerr.msg);
+    }
+    memset(&out->edns, 0, sizeof out->edns);
+    out->edns.ede = out->edns.ecs_scope = -1;
+    out->rcode &= 0x0f;
   }
   return 0;
 }

@@ -29,16 +29,35 @@ enum {
   SW_DNS_CAA = 257
 };
 
+/* How a resolver is asked. */
+typedef enum {
+  SW_DNS_PLAIN = 0, /* UDP (TCP with sw_dns_opts.tcp) through c-ares */
+  SW_DNS_DOH,       /* DNS over HTTPS (RFC 8484) through libcurl */
+  SW_DNS_DOT        /* DNS over TLS (RFC 7858) through libcurl */
+} sw_dns_transport;
+
 typedef struct {
-  char addr[46];       /* numeric address, no brackets */
-  int family;          /* AF_INET or AF_INET6 */
-  unsigned short port; /* 53 unless given */
-  char label[64];      /* as shown in output: 10.0.0.1, ::1, 10.0.0.1:5353 */
+  char addr[46];       /* numeric address, no brackets; DoH/DoT: the
+                          host when it is an address, else "" */
+  int family;          /* AF_INET or AF_INET6; DoH/DoT: 0 for a name */
+  unsigned short port; /* 53 unless given (DoH 443, DoT 853) */
+  bool port_given;
+  char label[128]; /* as shown in output: 10.0.0.1, ::1, 10.0.0.1:5353,
+                      https://dns.example/dns-query, tls://dns.example */
+  sw_dns_transport transport;
+  char host[256]; /* DoH/DoT: the host as given, no brackets: the name
+                     the certificate must hold (and SNI) */
+  char url[300];  /* DoH: the URL; DoT: https://HOST:PORT/, the way
+                     libcurl makes a bare TLS connection */
 } sw_dns_server;
 
 /* Parses ADDR, ADDR:PORT, [V6ADDR] or [V6ADDR]:PORT (a bare IPv6 address
- * has no port). Only numeric addresses: a resolver given by name would
- * need a resolver. Returns 0, or -1 with err naming -s. */
+ * has no port); or an encrypted resolver: https://HOST[:PORT]/PATH (DNS
+ * over HTTPS) or tls://HOST[:PORT] (DNS over TLS, port 853), HOST a name,
+ * an IPv4 address or [IPv6], at most 127 characters in all, no user
+ * name, query or fragment. Plain resolvers only by numeric address: a
+ * resolver given by name would need a resolver. Returns 0, or -1 with
+ * err naming -s. */
 int sw_dns_server_parse(const char *text, sw_dns_server *s, sw_err *err);
 
 /* Appends the `nameserver` lines of a resolv.conf text to out (at most
@@ -81,9 +100,36 @@ typedef struct {
   size_t bytes;
 } sw_dns_rr;
 
+/* An EDNS Client Subnet (RFC 7871 6): family, source prefix and the
+ * address with the bits past the prefix zero. */
 typedef struct {
-  int rcode;
+  int family;             /* AF_INET or AF_INET6; 0: no ECS option */
+  unsigned char prefix;   /* source prefix length: 0-32 / 0-128 */
+  unsigned char addr[16]; /* network byte order, host bits zero */
+  char text[64];          /* as given, for output: "10.1.0.0/16" */
+} sw_dns_subnet;
+
+/* What a reply's OPT RR (RFC 6891 6.1.2) said: ECS and EDE options. */
+typedef struct {
+  bool present; /* an OPT RR came back */
+  /* The ECS option (RFC 7871 6): family, source prefix and address as
+   * echoed, scope prefix; ecs_bad names what is wrong with one that
+   * came back malformed (NULL when well formed or absent). */
+  bool ecs;
+  sw_dns_subnet ecs_echo; /* text empty: the echo is for the judge */
+  int ecs_scope;
+  const char *ecs_bad;
+  /* The first Extended DNS Error (RFC 8914 4): info-code (-1: none) and
+   * its EXTRA-TEXT, sanitised and cut at 100 characters. */
+  int ede;
+  char ede_text[128];
+} sw_dns_edns_reply;
+
+typedef struct {
+  int rcode; /* with the OPT RR's extended bits (RFC 6891 6.1.3) */
   bool aa, tc;
+  bool ad; /* authentic data: the resolver validated it (RFC 4035 3.2.3) */
+  sw_dns_edns_reply edns;
   sw_dns_rr *rrs; /* answers of the asked type owned by the asked name
                      or the end of its CNAME chain, in wire order */
   size_t nrrs;
@@ -117,6 +163,24 @@ int sw_dns_rr_cmp(const void *a, const void *b);
  * shape) or out of memory. */
 int sw_dns_reply_parse(const unsigned char *buf, size_t len, int qtype,
                        sw_dns_reply *out, sw_err *err);
+
+/* The OPT RR of a reply (RFC 6891 6.1.2), read from the additional
+ * section: off is where the answer section starts, an, ns and ar the
+ * header's counts. Fills r->edns and ORs the extended rcode bits into
+ * r->rcode. A pure function over bytes, every length checked against
+ * len. Returns 0 (no OPT RR is fine; an ECS option of a bad shape is
+ * noted in r->edns.ecs_bad, an EDE shorter than its code ignored), or -1
+ * with err when the sections cannot be walked, an option runs past its
+ * RR, the OPT RR is not owned by the root or there are two. */
+int sw_dns_edns_parse(const unsigned char *buf, size_t len, size_t off,
+                      unsigned an, unsigned ns, unsigned ar, sw_dns_reply *r,
+                      sw_err *err);
+
+/* The name of an EDE info-code (RFC 8914 4 and the IANA registry):
+ * 6 -> "DNSSEC Bogus"; "" for codes without one. Can't fail. */
+const char *sw_dns_ede_name(int code);
+/* Is it one of the DNSSEC failures (1, 2, 5-12)? */
+bool sw_dns_ede_dnssec(int code);
 void sw_dns_reply_free(sw_dns_reply *r);
 
 /* How one query ended. */
@@ -138,15 +202,6 @@ typedef struct {
   sw_dns_reply reply;
   char err[160];
 } sw_dns_query;
-
-/* An EDNS Client Subnet (RFC 7871 6): family, source prefix and the
- * address with the bits past the prefix zero. */
-typedef struct {
-  int family;             /* AF_INET or AF_INET6; 0: no ECS option */
-  unsigned char prefix;   /* source prefix length: 0-32 / 0-128 */
-  unsigned char addr[16]; /* network byte order, host bits zero */
-  char text[64];          /* as given, for output: "10.1.0.0/16" */
-} sw_dns_subnet;
 
 /* Parses ADDRESS/PREFIX (an IPv4 address with /0-32, an IPv6 one with
  * /0-128; the prefix is required). Host bits set (10.1.2.3/16) are
@@ -189,6 +244,12 @@ typedef struct {
   int tries;         /* c-ares tries per server (>= 1) */
   bool dnssec;       /* EDNS with the DO bit */
   sw_dns_subnet ecs; /* EDNS Client Subnet when ecs.family != 0 */
+  /* DoH/DoT: the HTTP plugins' TLS options (sw_http_req's meaning) and
+   * the address family of a resolver given by name (0, 4 or 6) */
+  const char *ca_file, *client_cert, *client_key;
+  bool insecure;
+  int tls_min;
+  int family;
   int verbose;       /* >= 2: each query sent; >= 3: hex dump of
                         every reply, to trace */
   void (*trace)(void *arg, const char *line);
@@ -205,5 +266,23 @@ int sw_dns_run(const sw_dns_server *servers, size_t nservers, sw_dns_query *q,
 
 /* "c-ares/1.18.1" */
 const char *sw_dns_version(char *buf, size_t n);
+
+/* The largest DNS message (RFC 1035 4.2.2's 16-bit length). */
+#define SW_DNS_MSG_MAX 65535
+
+/* DNS over TCP and TLS framing (RFC 1035 4.2.2, RFC 7858 3.3): when buf
+ * (have bytes) starts with a whole message behind its 2-byte length,
+ * points *msg and *len at it and returns the bytes it takes (2 + *len);
+ * else 0 (more must come). A pure function over bytes. */
+size_t sw_dns_frame(const unsigned char *buf, size_t have,
+                    const unsigned char **msg, size_t *len);
+
+/* Is a DNS over HTTPS response a DNS reply (RFC 8484 4.2.1)? Status
+ * 200, Content-Type application/dns-message (any case, parameters
+ * ignored; NULL: none), a body. Returns 0, or -1 with err: "HTTP 404
+ * (expected 200)", "wrong content type 'text/html' (expected ...)" (the
+ * server's text sanitised and cut), "malformed response: empty body". */
+int sw_doh_check(long status, const char *content_type, size_t body_len,
+                 sw_err *err);
 
 #endif
