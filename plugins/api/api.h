@@ -3,9 +3,11 @@
 #ifndef STREAMWATCH_API_H
 #define STREAMWATCH_API_H
 
+#include <pthread.h>
 #include <regex.h>
 #include <stdbool.h>
 #include "api_json.h"
+#include "streamwatch/edges.h"
 #include "streamwatch/http.h"
 #include "streamwatch/http_opts.h"
 #include "streamwatch/options.h"
@@ -45,6 +47,10 @@ typedef struct {
   bool redirect_state_set; /* -f ok|warning|critical: 3xx not followed */
   sw_state redirect_state;
   sw_state rate_limit_state; /* 429: WARNING unless --rate-limit-state */
+  sw_edges_opts edges;       /* --all-addresses */
+  /* with --all-addresses: held while a body is judged, so that one JSON
+   * tree at a time is within the budget (SW_JSON_MAX_COST) */
+  pthread_mutex_t *judge_lock;
 } api_cfg;
 
 /* Parses the command line (expanded by sw_args_build) into cfg; reads

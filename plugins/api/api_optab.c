@@ -58,6 +58,7 @@ static const sw_optdef rows[] = {
      "keeping Host and SNI (one server behind a load balancer, one CDN edge). "
      "Default: the host's address (address6 when the host has no address or "
      "api_ipv6 is set); false or null: the URL's host name decides"},
+    SW_EDGES_OPTDEF,
     {OPT_CERT_WARN, "cert-warning", SW_ARG_ONE, "DAYS",
      "certificate expiry: WARNING below DAYS left\n"
      "(default 14; a range such as 14:90 also works)",

@@ -179,7 +179,8 @@ static int request_option(void *vcfg, int c, const char *arg, sw_err *err) {
                                 &cfg->cert_crit, err);
   default:
     if ((rc = sw_http_option(r, &cfg->headers, c, arg, err)) <= 0 ||
-        (rc = sw_bearer_option(&cfg->bearer, c, arg, err)) <= 0)
+        (rc = sw_bearer_option(&cfg->bearer, c, arg, err)) <= 0 ||
+        (rc = sw_edges_option(&cfg->edges, c, arg, err)) <= 0)
       return rc;
     rc = answer_option(cfg, c, arg, err);
     return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
@@ -239,7 +240,8 @@ static int api_validate(api_cfg *cfg, sw_err *err) {
                    "--cert-critical: %s days is more than "
                    "--cert-warning's %s (CRITICAL would come first)",
                    cfg->cert_crit.text, cfg->cert_warn.text);
-  if (metric_labels_check(cfg, err) < 0)
+  if (metric_labels_check(cfg, err) < 0 ||
+      sw_edges_opts_check(&cfg->edges, r->connect_to, err) < 0)
     return -1;
   if (cfg->token_cache && sw_bearer_from_cache(&cfg->bearer, cfg->token_cache,
                                                &cfg->token_left, err) < 0)
@@ -271,6 +273,7 @@ void api_cfg_free(api_cfg *cfg) {
 sw_std_result api_parse(int argc, char **argv, api_cfg *cfg, sw_err *err) {
   memset(cfg, 0, sizeof *cfg);
   sw_std_init(&cfg->std);
+  sw_edges_opts_init(&cfg->edges);
   api_codes_parse("200-299", &cfg->codes, err);
   sw_range_parse("14:", "--cert-warning", &cfg->cert_warn, err);
   sw_range_parse("7:", "--cert-critical", &cfg->cert_crit, err);

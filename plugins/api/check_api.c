@@ -13,12 +13,44 @@
 #include "streamwatch/secret.h"
 #include "streamwatch/strvec.h"
 
+/* One request and its verdict into check; returns the request's time,
+ * or -1 when none was measured. */
+static double check_one(const api_cfg *cfg, const sw_deadline *d,
+                        sw_check *check) {
+  sw_http_resp resp;
+  sw_err err = {""};
+  double t = -1;
+  int rc = sw_http_perform(&cfg->req, d, &resp, &err);
+  if (rc < 0 && err.msg[0]) {
+    sw_check_raise(check, SW_UNKNOWN);
+    sw_check_summary(check, "%s", err.msg);
+    api_perfdata_unsent(cfg, check);
+  } else {
+    if (cfg->judge_lock)
+      pthread_mutex_lock(cfg->judge_lock);
+    api_judge(cfg, &resp, rc < 0, d, check);
+    if (cfg->judge_lock)
+      pthread_mutex_unlock(cfg->judge_lock);
+    t = rc < 0 ? -1 : resp.t.total;
+  }
+  sw_http_resp_free(&resp);
+  return t;
+}
+
+/* --all-addresses: the same check pinned to one edge (no -vv trace: the
+ * edges run at once). */
+static double edge_one(void *arg, const char *addr, const sw_deadline *d,
+                       sw_check *check) {
+  api_cfg own = *(const api_cfg *)arg;
+  own.req.connect_to = addr;
+  own.req.trace = NULL;
+  return check_one(&own, d, check);
+}
+
 static int run(void *vcfg, const sw_deadline *d) {
   api_cfg *cfg = vcfg;
   sw_strvec trace = {0}, masks = {0};
   sw_check check;
-  sw_http_resp resp;
-  sw_err err = {""};
   /* the bearer, credential headers (-k) and the URL's password (still in
    * the URL, or moved to req.password by sw_http_url_option): masked
    * wherever a server echoes them, in the trace and in the output */
@@ -36,17 +68,19 @@ static int run(void *vcfg, const sw_deadline *d) {
   cfg->req.trace_arg = &trace;
   sw_check_init(&check, "API");
   check.secrets = (const char *const *)masks.v;
-  int rc = sw_http_perform(&cfg->req, d, &resp, &err);
-  if (rc < 0 && err.msg[0]) {
-    sw_check_raise(&check, SW_UNKNOWN);
-    sw_check_summary(&check, "%s", err.msg);
-    api_perfdata_unsent(cfg, &check);
+  if (cfg->edges.all) {
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    cfg->judge_lock = &lock;
+    sw_edges_run(&cfg->edges, cfg->req.url, cfg->std.family, d, edge_one, cfg,
+                 &check);
+    cfg->judge_lock = NULL;
+    if (cfg->req.insecure && check.summary)
+      sw_check_summary_append(&check, " [TLS verification off]");
   } else {
-    api_judge(cfg, &resp, rc < 0, d, &check);
+    check_one(cfg, d, &check);
   }
   check.trace = &trace; /* printed after the result, masked */
   sw_state state = sw_check_print(&check, stdout);
-  sw_http_resp_free(&resp);
   sw_strvec_free(&trace);
   sw_check_free(&check);
   sw_masks_free(&masks);

@@ -216,9 +216,38 @@ static int masks_build(const login_cfg *cfg, sw_strvec *m) {
   return sw_masks_http(m, NULL, &cfg->headers);
 }
 
+/* The flow and its verdict into check; returns the login's total time,
+ * or -1 when nothing was sent. */
+static double check_one(const login_cfg *cfg, const sw_deadline *d,
+                        sw_check *check) {
+  login_run r;
+  memset(&r, 0, sizeof r);
+  login_flow_run(cfg, d, &r, check);
+  double total = add_perfdata(cfg, &r, check);
+  if (cfg->std.verbose)
+    verbose_steps(cfg, &r, check);
+  if (!r.ok && (!check->summary || sw_check_state(check) == SW_OK))
+    no_verdict(cfg, &r, check);
+  else if (!check->summary)
+    ok_summary(cfg, &r, total, check);
+  for (int i = 0; i < r.n; i++)
+    sw_http_resp_free(&r.steps[i].resp);
+  sw_http_session_close(r.session);
+  return total;
+}
+
+/* --all-addresses: the flow pinned to one edge (no -vv trace: the edges
+ * run at once). */
+static double edge_one(void *arg, const char *addr, const sw_deadline *d,
+                       sw_check *check) {
+  login_cfg own = *(const login_cfg *)arg;
+  own.base.connect_to = addr;
+  own.base.trace = NULL;
+  return check_one(&own, d, check);
+}
+
 static int run(void *vcfg, const sw_deadline *d) {
   login_cfg *cfg = vcfg;
-  login_run r;
   sw_strvec trace = {0}, masks = {0};
   sw_check check;
   if (masks_build(cfg, &masks) < 0) {
@@ -229,26 +258,22 @@ static int run(void *vcfg, const sw_deadline *d) {
                                   NULL, stdout);
   }
   sw_check_init(&check, "LOGIN");
-  memset(&r, 0, sizeof r);
   cfg->base.secrets = (const char *const *)masks.v;
   cfg->base.trace = sw_strvec_add_line;
   cfg->base.trace_arg = &trace;
   check.secrets = (const char *const *)masks.v;
   check.trace = &trace;
-  login_flow_run(cfg, d, &r, &check);
-  double total = add_perfdata(cfg, &r, &check);
-  if (cfg->std.verbose)
-    verbose_steps(cfg, &r, &check);
-  if (!r.ok && (!check.summary || sw_check_state(&check) == SW_OK))
-    no_verdict(cfg, &r, &check);
-  else if (!check.summary)
-    ok_summary(cfg, &r, total, &check);
+  if (cfg->edges.all) {
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    cfg->judge_lock = &lock;
+    sw_edges_run(&cfg->edges, cfg->url, cfg->std.family, d, edge_one, cfg,
+                 &check);
+    cfg->judge_lock = NULL;
+  } else
+    check_one(cfg, d, &check);
   if (cfg->base.insecure && check.summary) /* said out loud, as check_api */
     sw_check_summary_append(&check, " [TLS verification off]");
   sw_state state = sw_check_print(&check, stdout);
-  for (int i = 0; i < r.n; i++)
-    sw_http_resp_free(&r.steps[i].resp);
-  sw_http_session_close(r.session);
   sw_strvec_free(&trace);
   sw_check_free(&check);
   sw_masks_free(&masks);

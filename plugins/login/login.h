@@ -3,8 +3,10 @@
 #ifndef STREAMWATCH_LOGIN_H
 #define STREAMWATCH_LOGIN_H
 
+#include <pthread.h>
 #include <regex.h>
 #include <stdbool.h>
+#include "streamwatch/edges.h"
 #include "streamwatch/http.h"
 #include "streamwatch/http_opts.h"
 #include "streamwatch/options.h"
@@ -46,6 +48,10 @@ typedef struct {
                               post the password to; NULL: -u's only */
   sw_range ttl_warn, ttl_crit;
   sw_state rejected_state;
+  sw_edges_opts edges; /* --all-addresses */
+  /* with --all-addresses: held while a token response is judged, so that
+   * one JSON tree at a time is within the budget (SW_JSON_MAX_COST) */
+  pthread_mutex_t *judge_lock;
 } login_cfg;
 
 /* One HTTP request of the flow, and what came of it. */

@@ -136,6 +136,7 @@ static const sw_optdef rows[] = {
      "Connect to ADDR[:PORT] instead of what login_url's host resolves to, "
      "keeping Host and SNI. No default: a token endpoint is usually an "
      "identity provider elsewhere, not the host's address"},
+    SW_EDGES_OPTDEF,
     SW_HTTP_OPTDEF_PROXY,
     SW_OPTDEF_TIMEOUT("flow"),
     SW_OPTDEF_IPV4("IPv4 only", "Use IPv4 only"),

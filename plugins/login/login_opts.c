@@ -158,7 +158,7 @@ static int flow_option(login_cfg *cfg, int c, const char *arg, sw_err *err) {
 static int any_option(void *vcfg, int c, const char *arg, sw_err *err) {
   login_cfg *cfg = vcfg;
   int rc = sw_http_option(&cfg->base, &cfg->headers, c, arg, err);
-  if (rc <= 0)
+  if (rc <= 0 || (rc = sw_edges_option(&cfg->edges, c, arg, err)) <= 0)
     return rc;
   if (c >= OPT_SECRET && c < SECRET_OPT(SEC_KINDS, 0))
     return secret_option(cfg, c, arg, err);
@@ -225,6 +225,21 @@ static int no_userinfo(const char *url, const char *opt, sw_err *err) {
 }
 
 /* What each flow needs, given before anything is sent. */
+/* --all-addresses runs the flow on every edge at once: a file that a run
+ * writes would be written by each of them. */
+static int edges_check(const login_cfg *cfg, sw_err *err) {
+  const char *writes = cfg->token_cache    ? "--token-cache"
+                       : cfg->save_refresh ? "--save-refresh"
+                       : cfg->cookie_jar   ? "--cookie-jar"
+                                           : NULL;
+  if (cfg->edges.all && writes)
+    return sw_fail(err,
+                   "--all-addresses: not with %s (every edge would write "
+                   "the file)",
+                   writes);
+  return sw_edges_opts_check(&cfg->edges, cfg->base.connect_to, err);
+}
+
 static int login_validate(login_cfg *cfg, sw_err *err) {
   login_flow f = cfg->flow;
   if (!cfg->url)
@@ -282,7 +297,7 @@ static int login_validate(login_cfg *cfg, sw_err *err) {
   if (cfg->token_cache && f > FLOW_PASSWORD)
     return sw_fail(err, "--token-cache: the %s flow obtains no token",
                    login_flow_name(f));
-  if (form_origin_check(cfg, err) < 0 ||
+  if (form_origin_check(cfg, err) < 0 || edges_check(cfg, err) < 0 ||
       (cfg->cookie_jar && login_jar_check(cfg->cookie_jar, err) < 0))
     return -1;
   cfg->base.headers = &cfg->headers;
@@ -312,6 +327,7 @@ void login_cfg_free(login_cfg *cfg) {
 sw_std_result login_parse(int argc, char **argv, login_cfg *cfg, sw_err *err) {
   memset(cfg, 0, sizeof *cfg);
   sw_std_init(&cfg->std);
+  sw_edges_opts_init(&cfg->edges);
   cfg->user_field = "username";
   cfg->password_field = "password";
   cfg->rejected_state = SW_CRITICAL;

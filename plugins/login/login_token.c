@@ -202,7 +202,7 @@ static void token_broken(const login_cfg *cfg, const sw_http_resp *r,
                      r->content_type[0] ? r->content_type : "no Content-Type");
 }
 
-void login_judge_token(const login_cfg *cfg, login_run *run, sw_check *check) {
+static void judge_token(const login_cfg *cfg, login_run *run, sw_check *check) {
   const sw_http_resp *r = &run->steps[run->n - 1].resp;
   char msg[256] = "";
   struct json_object *root, *v;
@@ -213,7 +213,7 @@ void login_judge_token(const login_cfg *cfg, login_run *run, sw_check *check) {
   /* a body past the JSON budget is this check's limit, not a broken
    * token endpoint: UNKNOWN naming the limit */
   if (sw_json_load(r->body ? r->body : "", r->body_len, &root, msg,
-                    sizeof msg) == SW_JSON_LIMIT) {
+                   sizeof msg) == SW_JSON_LIMIT) {
     run->ttl = -1;
     sw_check_raise(check, SW_UNKNOWN);
     sw_check_summary(check, "token response not judged: %s", msg);
@@ -256,4 +256,12 @@ void login_redirect_note(const login_cfg *cfg, const sw_http_resp *r, char *b,
     return;
   login_url_show(cfg, r->location, loc, sizeof loc, 120);
   sw_buf_addf(&out, " (redirect to %s not followed)", loc);
+}
+
+void login_judge_token(const login_cfg *cfg, login_run *run, sw_check *check) {
+  if (cfg->judge_lock)
+    pthread_mutex_lock(cfg->judge_lock);
+  judge_token(cfg, run, check);
+  if (cfg->judge_lock)
+    pthread_mutex_unlock(cfg->judge_lock);
 }

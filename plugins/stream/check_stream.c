@@ -32,12 +32,48 @@ static void lead_with_problem(sw_check *check) {
   }
 }
 
+/* The stream sampled and judged into check; returns the time to the
+ * first media byte, or -1 when none came. */
+static double check_one(const stream_cfg *cfg, const sw_deadline *d,
+                        sw_check *check) {
+  stream_meas m = {.ttfb = -1, .rate = -1, .playlist_age = -1};
+  stream_audio_init(&m.audio);
+  if (cfg->token_cache) /* as check_api says it */
+    sw_check_sub(check, SW_OK, "bearer token from %s, valid %lld s more",
+                 cfg->token_cache, cfg->token_left);
+  stream_type t =
+      cfg->type == ST_AUTO ? stream_guess_type(cfg->url) : cfg->type;
+  if (t == ST_HLS)
+    stream_hls(cfg, cfg->url, d, &m, check);
+  else if (t == ST_DASH)
+    stream_dash(cfg, cfg->url, d, &m, check);
+  else
+    stream_progressive(cfg, cfg->url, d, &m, check);
+  if (cfg->all_variants && m.renditions == 0 &&
+      strncmp(m.kind, "progressive", 11) == 0) /* a mistake: not a page */
+    sw_check_sub(check, SW_UNKNOWN,
+                 "--all-variants: a progressive stream has no variants (use "
+                 "it with an HLS master playlist or a DASH MPD)");
+  stream_judge(cfg, &m, check);
+  stream_origins_report(cfg, &m, check);
+  lead_with_problem(check);
+  return m.ttfb;
+}
+
+/* --all-addresses: the stream pinned to one edge (no -vv trace: the
+ * edges run at once). */
+static double edge_one(void *arg, const char *addr, const sw_deadline *d,
+                       sw_check *check) {
+  stream_cfg own = *(const stream_cfg *)arg;
+  own.base.connect_to = addr;
+  own.base.trace = NULL;
+  return check_one(&own, d, check);
+}
+
 static int run(void *vcfg, const sw_deadline *d) {
   stream_cfg *cfg = vcfg;
   sw_strvec trace = {0}, masks = {0};
   sw_check check;
-  stream_meas m = {.ttfb = -1, .rate = -1, .playlist_age = -1};
-  stream_audio_init(&m.audio);
   /* the bearer and credential headers (-k): masked wherever a server
    * echoes them, in the trace and in the output */
   if (sw_masks_http(&masks, cfg->bearer, &cfg->headers) < 0 ||
@@ -50,25 +86,11 @@ static int run(void *vcfg, const sw_deadline *d) {
   cfg->base.trace_arg = &trace;
   sw_check_init(&check, "STREAM");
   check.secrets = (const char *const *)masks.v;
-  if (cfg->token_cache) /* as check_api says it */
-    sw_check_sub(&check, SW_OK, "bearer token from %s, valid %lld s more",
-                 cfg->token_cache, cfg->token_left);
-  stream_type t =
-      cfg->type == ST_AUTO ? stream_guess_type(cfg->url) : cfg->type;
-  if (t == ST_HLS)
-    stream_hls(cfg, cfg->url, d, &m, &check);
-  else if (t == ST_DASH)
-    stream_dash(cfg, cfg->url, d, &m, &check);
+  if (cfg->edges.all)
+    sw_edges_run(&cfg->edges, cfg->url, cfg->std.family, d, edge_one, cfg,
+                 &check);
   else
-    stream_progressive(cfg, cfg->url, d, &m, &check);
-  if (cfg->all_variants && m.renditions == 0 &&
-      strncmp(m.kind, "progressive", 11) == 0) /* a mistake: not a page */
-    sw_check_sub(&check, SW_UNKNOWN,
-                 "--all-variants: a progressive stream has no variants (use "
-                 "it with an HLS master playlist or a DASH MPD)");
-  stream_judge(cfg, &m, &check);
-  stream_origins_report(cfg, &m, &check);
-  lead_with_problem(&check);
+    check_one(cfg, d, &check);
   if (cfg->base.insecure && check.summary) /* said out loud, as check_api */
     sw_check_summary_append(&check, " [TLS verification off]");
   check.trace = &trace; /* printed after the result, masked */

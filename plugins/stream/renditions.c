@@ -4,13 +4,13 @@
  * (DASH) is tried: its playlist and one segment, all at once (one thread
  * each, at most RENDITION_THREADS together, every request under the
  * run's one deadline), validated, and heard when a level option asks. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "segmented.h"
+#include "streamwatch/fanout.h"
 #include "streamwatch/strbuf.h"
 
 enum { RENDITION_THREADS = 8 };
@@ -81,24 +81,6 @@ static void *rendition_run(void *arg) {
   stream_audio_judge(r->cfg, &r->m, &r->check);
   r->took = sw_now() - t0;
   return NULL;
-}
-
-/* Runs every rendition, RENDITION_THREADS at a time (one that cannot get
- * a thread runs in this one). */
-static void run_all(rendition *r, size_t n) {
-  for (size_t at = 0; at < n; at += RENDITION_THREADS) {
-    pthread_t th[RENDITION_THREADS];
-    bool started[RENDITION_THREADS] = {false};
-    size_t k = n - at < RENDITION_THREADS ? n - at : RENDITION_THREADS;
-    for (size_t i = 0; i < k; i++)
-      started[i] = pthread_create(&th[i], NULL, rendition_run, &r[at + i]) == 0;
-    for (size_t i = 0; i < k; i++) {
-      if (started[i])
-        pthread_join(th[i], NULL);
-      else
-        rendition_run(&r[at + i]);
-    }
-  }
 }
 
 /* The text of r's worst sub-check ("segment 3.ts: HTTP 404 Not Found"). */
@@ -223,7 +205,7 @@ static void run_report(const stream_cfg *cfg, rendition *r, size_t n,
   if (!ok) {
     sw_check_sub(check, SW_UNKNOWN, "out of memory");
   } else {
-    run_all(r, n);
+    sw_fanout(r, n, sizeof *r, rendition_run, RENDITION_THREADS);
     report(cfg, r, n, (const char *const *)names, (const char *const *)labels,
            check);
     add_up(m, r, n);

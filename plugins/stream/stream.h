@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include "audio.h"
 #include "frames.h"
+#include "streamwatch/edges.h"
 #include "streamwatch/http.h"
 #include "streamwatch/options.h"
 #include "streamwatch/result.h"
@@ -45,6 +46,7 @@ typedef struct {
   sw_range loud_warn, loud_crit;       /* on the integrated loudness, LUFS */
   bool all_variants;                   /* every HLS variant / DASH rep */
   sw_range variant_fail_warn, variant_fail_crit; /* on the failed ones */
+  sw_edges_opts edges;                           /* --all-addresses */
 } stream_cfg;
 
 /* What decoding the sample heard (cfg->decode); NAN: not measured. */

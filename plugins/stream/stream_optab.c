@@ -129,6 +129,7 @@ static const sw_optdef rows[] = {
      "and redirects naming another host are not pinned. Default: the host's "
      "address (address6 when the host has no address or stream_ipv6 is set); "
      "false or null: the URL's host name decides"},
+    SW_EDGES_OPTDEF,
     SW_HTTP_OPTDEF_TLS,
     SW_HTTP_OPTDEF_PROXY,
     SW_OPTDEF_TIMEOUT("run"),

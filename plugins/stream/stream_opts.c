@@ -175,7 +175,8 @@ static int stream_option(stream_cfg *cfg, int c, const char *arg, sw_err *err) {
 static int any_option(void *vcfg, int c, const char *arg, sw_err *err) {
   stream_cfg *cfg = vcfg;
   int rc = sw_http_option(&cfg->base, &cfg->headers, c, arg, err);
-  if (rc <= 0 || (rc = sw_bearer_option(&cfg->bearer, c, arg, err)) <= 0)
+  if (rc <= 0 || (rc = sw_bearer_option(&cfg->bearer, c, arg, err)) <= 0 ||
+      (rc = sw_edges_option(&cfg->edges, c, arg, err)) <= 0)
     return rc;
   rc = stream_option(cfg, c, arg, err);
   return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
@@ -274,6 +275,7 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
                            sw_err *err) {
   memset(cfg, 0, sizeof *cfg);
   sw_std_init(&cfg->std);
+  sw_edges_opts_init(&cfg->edges);
   cfg->duration = 5;
   cfg->variant = "lowest";
   cfg->segments = 2;
@@ -293,8 +295,13 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
   if (cfg->token_cache && sw_bearer_from_cache(&cfg->bearer, cfg->token_cache,
                                                &cfg->token_left, err) < 0)
     return SW_STD_ERROR;
-  if (split_headers(cfg, err) < 0 || sample_fits(cfg, err) < 0)
+  if (split_headers(cfg, err) < 0 || sample_fits(cfg, err) < 0 ||
+      sw_edges_opts_check(&cfg->edges, cfg->base.connect_to, err) < 0)
     return SW_STD_ERROR;
+  if (cfg->edges.all && cfg->all_variants) /* edges x renditions at once */
+    return sw_fail(err, "--all-addresses: not with --all-variants (every "
+                        "edge or every rendition: one run each)"),
+           SW_STD_ERROR;
   cfg->base.headers = &cfg->headers;
   cfg->base.bearer = cfg->bearer;
   cfg->base.family = cfg->std.family;

@@ -104,12 +104,15 @@ EOF
       dns-rr=zone.stream.test,6,036e73310673747265616d0474657374000a686f73746d61737465720673747265616d04746573740078c425fd00000e100000025800093a800000012c ;;
     b) printf '%s\n' host-record=api.stream.test,10.9.9.9 \
       dns-rr=zone.stream.test,6,036e73310673747265616d0474657374000a686f73746d61737465720673747265616d04746573740078c4259900000e100000025800093a800000012c ;;
-    *) echo "dns_start_dnsmasq: unknown zone variant '$1' (a or b)" >&2; return 1 ;;
+    # edges: api.stream.test is a CDN of loopback edges (http_start_edges),
+    # 127.0.0.25 among them with nothing listening
+    edges) printf 'host-record=api.stream.test,%s\n' 127.0.0.21 127.0.0.22 127.0.0.23 127.0.0.24 127.0.0.25 ::1 ;;
+    *) echo "dns_start_dnsmasq: unknown zone variant '$1' (a, b or edges)" >&2; return 1 ;;
   esac
 }
 
 dns_start_dnsmasq() {
-  [ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: dns_start_dnsmasq NAME ADDR a|b [PORT]" >&2; return 1; }
+  [ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: dns_start_dnsmasq NAME ADDR a|b|edges [PORT]" >&2; return 1; }
   dns__check_name "$1" || return 1
   _dns_conf=$LAB_DIR/$1.conf
   _dns_try=0

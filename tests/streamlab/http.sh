@@ -333,3 +333,103 @@ location = /v1/status {
 }
 EOC
 }
+
+# http_start_edges NAME "ADDR[=KIND] ...": the edges of a CDN behind one
+# name: one nginx with a server per address, all on one plain port and
+# one TLS port (an address's KIND, default valid, picks its certificate
+# from tls.sh), each serving the API files, /media/ (files put in
+# $LAB_DIR/NAME/www/media) and /private/ behind HTTP Basic (user edge,
+# password $EDGE_PASSWORD). While $LAB_DIR/NAME/down-ADDR exists, that
+# address answers 503 everywhere: one broken edge. The access log
+# ($LAB_DIR/NAME/access.log) names the address that served each request
+# with its Host and SNI. Sets EDGE_PORT and EDGE_TLS_PORT.
+http_start_edges() {
+  [ $# -eq 2 ] || { echo "usage: http_start_edges NAME 'ADDR[=KIND] ...'" >&2; return 1; }
+  http__check_name "$1" || return 1
+  if [ -z "${TLS_DIR:-}" ] || [ ! -f "$TLS_DIR/done" ]; then
+    tls_make_certs || return 1
+  fi
+  _e_d=$LAB_DIR/$1
+  mkdir -p "$_e_d/tmp" "$_e_d/www/media" "$_e_d/www/private" || return 1
+  http__www "$_e_d/www" || return 1
+  echo ok >"$_e_d/www/private/index.html"
+  EDGE_PASSWORD=edge-$$-secret
+  printf 'edge:%s\n' "$(openssl passwd -apr1 "$EDGE_PASSWORD")" >"$_e_d/htpasswd" || return 1
+  set -- "$1" $2
+  _e_name=$1
+  shift
+  _e_first=${1%%=*}
+  _e_try=0
+  while [ $_e_try -lt 5 ]; do
+    _e_try=$((_e_try + 1))
+    EDGE_PORT=$(lab_free_port "$_e_first") || return 1
+    EDGE_TLS_PORT=$(lab_free_port "$_e_first") || return 1
+    [ "$EDGE_TLS_PORT" != "$EDGE_PORT" ] || EDGE_TLS_PORT=$(lab_free_port "$_e_first") || return 1
+    {
+      cat <<CONF
+daemon off;
+master_process on;
+worker_processes 1;
+user root root;
+pid $_e_d/nginx.pid;
+error_log stderr notice;
+events { worker_connections 256; }
+http {
+    types { application/json json; text/html html; audio/mpeg mp3; }
+    default_type application/octet-stream;
+    log_format edge '\$server_addr "\$request" \$status "\$http_host" "\$ssl_server_name"';
+    access_log $_e_d/access.log edge;
+    client_body_temp_path $_e_d/tmp/body;
+    proxy_temp_path $_e_d/tmp/proxy;
+    fastcgi_temp_path $_e_d/tmp/fastcgi;
+    uwsgi_temp_path $_e_d/tmp/uwsgi;
+    scgi_temp_path $_e_d/tmp/scgi;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache off;
+CONF
+      for _e_a in "$@"; do
+        _e_kind=valid
+        case $_e_a in *=*) _e_kind=${_e_a#*=} _e_a=${_e_a%%=*} ;; esac
+        _e_ha=$(http__hostport "$_e_a" '')
+        cat <<CONF
+    server {
+        listen ${_e_ha%:}:$EDGE_PORT;
+        listen ${_e_ha%:}:$EDGE_TLS_PORT ssl;
+        server_name api.stream.test;
+        ssl_certificate $TLS_DIR/$_e_kind.pem;
+        ssl_certificate_key $TLS_DIR/$_e_kind.key;
+        root $_e_d/www;
+        if (-f $_e_d/down-$_e_a) { return 503 '{"error":"edge down"}'; }
+        location /v1/ { default_type application/json; }
+        location /private/ {
+            auth_basic "edge";
+            auth_basic_user_file $_e_d/htpasswd;
+        }
+    }
+CONF
+      done
+      echo "}"
+    } >"$_e_d/nginx.conf" || return 1
+    lab_spawn "$_e_name" "$NGINX" -p "$_e_d/" -c "$_e_d/nginx.conf" -e stderr
+    _e_ok=1
+    lab_wait_log "$_e_name" 'start worker process' "$LAB_PID" 2>/dev/null || _e_ok=0
+    for _e_a in "$@"; do
+      _e_a=${_e_a%%=*}
+      for _e_p in $EDGE_PORT $EDGE_TLS_PORT; do
+        [ $_e_ok = 1 ] || break
+        lab_wait_tcp "$_e_a" "$_e_p" "$LAB_PID" 2>/dev/null || _e_ok=0
+      done
+    done
+    if [ $_e_ok = 1 ] && lab_alive "$LAB_PID" && ! grep -q 'emerg' "$LAB_DIR/$_e_name.log"; then
+      return 0
+    fi
+    if lab_alive "$LAB_PID" || ! grep -qi 'in use' "$LAB_DIR/$_e_name.log"; then
+      break
+    fi
+    lab_stop "$_e_name"
+  done
+  echo "http_start_edges $_e_name: nginx does not answer; its log:" >&2
+  sed 's/^/  /' "$LAB_DIR/$_e_name.log" >&2
+  lab_stop "$_e_name"
+  return 1
+}
