@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "dns_enc.h"
 #include "streamwatch/dns.h"
 #include "streamwatch/strbuf.h"
 
@@ -18,70 +19,22 @@ typedef struct {
   const sw_dns_server *srv;
   const sw_dns_opts *o;
   double sent;
-  bool *refused; /* per server: an ICMP port unreachable was seen */
-  size_t *kept;  /* bytes of parsed replies kept so far (SW_DNS_MAX_KEPT) */
+  bool *refused;         /* per server: an ICMP port unreachable was seen */
+  sw_dns_budget *budget; /* the run's parsed replies (SW_DNS_MAX_KEPT) */
 } query_ctx;
-
-static void trace_reply(const query_ctx *c, const unsigned char *buf, int len) {
-  char line[200];
-  sw_buf b;
-  sw_buf_fixed(&b, line, sizeof line);
-  sw_buf_addf(&b, "reply from %s for %s, %d bytes:", c->srv->label, c->q->name,
-              len);
-  c->o->trace(c->o->trace_arg, line);
-  /* the first 4 KiB: 64 names x 32 resolvers of 64 KiB TCP answers would
-   * otherwise make the kept trace hundreds of MiB */
-  int shown = len < 4096 ? len : 4096;
-  for (int i = 0; i < shown; i += 16) {
-    sw_buf_fixed(&b, line, sizeof line);
-    for (int j = i; j < shown && j < i + 16; j++)
-      sw_buf_addf(&b, " %02x", buf[j]);
-    c->o->trace(c->o->trace_arg, line);
-  }
-  if (shown < len) {
-    sw_buf_fixed(&b, line, sizeof line);
-    sw_buf_addf(&b, " ... %d more bytes not shown", len - shown);
-    c->o->trace(c->o->trace_arg, line);
-  }
-}
-
-/* Keeps a parsed reply only while the run's budget allows: past it the
- * query is SW_DNS_LIMIT, judged as the limit it is, not as the server. */
-static void keep_reply(query_ctx *c) {
-  sw_dns_query *q = c->q;
-  if (*c->kept + q->reply.bytes <= SW_DNS_MAX_KEPT) {
-    *c->kept += q->reply.bytes;
-    q->outcome = SW_DNS_REPLY;
-    return;
-  }
-  sw_dns_reply_free(&q->reply);
-  q->outcome = SW_DNS_LIMIT;
-  snprintf(q->err, sizeof q->err,
-           "answers past the run's limit of %zu MiB of parsed records",
-           SW_DNS_MAX_KEPT >> 20);
-}
 
 /* c-ares' answer callback: records how the query ended. */
 static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf,
                      int alen) {
   query_ctx *c = arg;
   sw_dns_query *q = c->q;
-  sw_err err;
   (void)timeouts;
   if (q->outcome != SW_DNS_PENDING)
     return;
   q->elapsed = sw_now() - c->sent;
   switch (status) {
   case ARES_SUCCESS:
-    if (c->o->verbose >= 3 && c->o->trace)
-      trace_reply(c, abuf, alen);
-    if (sw_dns_reply_parse(abuf, (size_t)alen, c->o->qtype, &q->reply, &err) ==
-        0) {
-      keep_reply(c);
-    } else {
-      q->outcome = SW_DNS_MALFORMED;
-      snprintf(q->err, sizeof q->err, "%s", err.msg);
-    }
+    sw_dns_take_reply(q, c->srv, c->o, c->budget, abuf, (size_t)alen);
     break;
   case ARES_ETIMEOUT:
   case ARES_ECANCELLED:
@@ -182,16 +135,18 @@ static void query_send(ares_channel ch, query_ctx *c, unsigned short id) {
  * come. A port that refused one query refuses them all. */
 static void spread_refusal(sw_dns_query *q, size_t nq, query_ctx *ctx) {
   for (size_t i = 0; i < nq; i++) {
-    if (q[i].outcome == SW_DNS_PENDING && ctx[i].refused[q[i].server]) {
+    if (ctx[i].srv->transport == SW_DNS_PLAIN &&
+        q[i].outcome == SW_DNS_PENDING && ctx[i].refused[q[i].server]) {
       q[i].outcome = SW_DNS_CONNREFUSED;
       q[i].elapsed = sw_now() - ctx[i].sent;
     }
   }
 }
 
-static int all_done(const sw_dns_query *q, size_t nq) {
+/* Are c-ares' queries done? (An encrypted resolver's are its thread's.) */
+static int all_done(const sw_dns_query *q, size_t nq, const query_ctx *ctx) {
   for (size_t i = 0; i < nq; i++)
-    if (q[i].outcome == SW_DNS_PENDING)
+    if (ctx[i].srv->transport == SW_DNS_PLAIN && q[i].outcome == SW_DNS_PENDING)
       return 0;
   return 1;
 }
@@ -203,6 +158,8 @@ static void loop_once(ares_channel *chs, size_t nch, long wait_ms) {
   size_t owner[64], n = 0;
   for (size_t i = 0; i < nch; i++) {
     ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+    if (!chs[i]) /* an encrypted resolver: its thread asks it */
+      continue;
     /* c-ares' ARES_GETSOCK_WRITABLE shifts a signed 1 into the sign bit
      * for the 16th socket (undefined behaviour): test the bits unsigned. */
     unsigned bits = (unsigned)ares_getsock(chs[i], socks, ARES_GETSOCK_MAXNUM);
@@ -232,7 +189,8 @@ static void loop_once(ares_channel *chs, size_t nch, long wait_ms) {
     ares_process_fd(chs[owner[k]], r, w);
   }
   for (size_t i = 0; i < nch; i++) /* timeouts */
-    ares_process_fd(chs[i], ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+    if (chs[i])
+      ares_process_fd(chs[i], ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 }
 
 int sw_dns_run(const sw_dns_server *servers, size_t nservers, sw_dns_query *q,
@@ -244,7 +202,8 @@ int sw_dns_run(const sw_dns_server *servers, size_t nservers, sw_dns_query *q,
   query_ctx *ctx = calloc(nq ? nq : 1, sizeof *ctx);
   unsigned short *ids = calloc(nq ? nq : 1, sizeof *ids);
   bool *refused = calloc(nservers ? nservers : 1, sizeof *refused);
-  size_t kept = 0;
+  sw_dns_budget budget = {.mu = PTHREAD_MUTEX_INITIALIZER};
+  sw_dns_enc *enc = NULL;
   if (!chs || !ctx || !ids || !refused) {
     sw_fail(err, "out of memory");
     goto out;
@@ -255,31 +214,38 @@ int sw_dns_run(const sw_dns_server *servers, size_t nservers, sw_dns_query *q,
   }
   inited = 1;
   for (; nch < nservers; nch++)
-    if (channel_open(&chs[nch], &servers[nch], o, sw_deadline_work_ms(d), err) <
-        0)
+    if (servers[nch].transport == SW_DNS_PLAIN &&
+        channel_open(&chs[nch], &servers[nch], o, sw_deadline_work_ms(d), err) <
+            0)
       goto out;
   random_ids(ids, q, nq);
-  for (size_t i = 0; i < nq; i++) {
+  for (size_t i = 0; i < nq; i++)
     ctx[i] = (query_ctx){.q = &q[i],
                          .srv = &servers[q[i].server],
                          .o = o,
                          .refused = refused,
-                         .kept = &kept};
-    query_send(chs[q[i].server], &ctx[i], ids[i]);
-  }
+                         .budget = &budget};
+  /* DoH and DoT resolvers ask in threads of their own meanwhile */
+  if (sw_dns_enc_start(&enc, servers, nservers, q, nq, o, d, &budget, err) < 0)
+    goto out;
+  for (size_t i = 0; i < nq; i++)
+    if (chs[q[i].server])
+      query_send(chs[q[i].server], &ctx[i], ids[i]);
   for (;;) {
     long left = sw_deadline_work_ms(d);
     spread_refusal(q, nq, ctx);
-    if (all_done(q, nq) || left <= 0)
+    if (all_done(q, nq, ctx) || left <= 0)
       break;
     loop_once(chs, nch, left);
   }
   rc = 0;
 out:
+  sw_dns_enc_join(enc, o);
   /* Queries still open when time runs out end as timeouts through the
    * callback (ARES_EDESTRUCTION). */
   for (size_t i = 0; i < nch; i++)
-    ares_destroy(chs[i]);
+    if (chs[i])
+      ares_destroy(chs[i]);
   if (inited)
     ares_library_cleanup();
   free(chs);

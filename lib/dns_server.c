@@ -24,6 +24,7 @@ static int server_set(sw_dns_server *s, const char *addr, unsigned long port,
    * the address was written. */
   inet_ntop(s->family, bin, s->addr, sizeof s->addr);
   s->port = (unsigned short)port;
+  s->port_given = port_given;
   if (!port_given)
     snprintf(s->label, sizeof s->label, "%s", s->addr);
   else if (s->family == AF_INET6)
@@ -33,8 +34,101 @@ static int server_set(sw_dns_server *s, const char *addr, unsigned long port,
   return 0;
 }
 
+/* The host of an encrypted resolver's URL: [V6], an IPv4 address or a
+ * name (letters, digits, '-', '_', '.'), *port from ":PORT". Returns
+ * NULL or what is wrong. */
+static const char *enc_host(const char *p, size_t alen, sw_dns_server *s) {
+  const char *he = p + alen, *port_text = NULL, *hs = p;
+  unsigned char bin[16];
+  unsigned long port = s->port;
+  if (memchr(p, '@', alen))
+    return "no user name or password in it";
+  if (*p == '[') {
+    const char *close = memchr(p, ']', alen);
+    if (!close || (close + 1 < p + alen && close[1] != ':'))
+      return "a bad [IPv6] host";
+    hs = p + 1;
+    port_text = close + 1 < p + alen ? close + 2 : NULL;
+    he = close;
+  } else if (memchr(p, ':', alen)) {
+    he = memchr(p, ':', alen);
+    port_text = he + 1;
+  }
+  size_t hl = (size_t)(he - hs);
+  if (hl == 0 || hl >= sizeof s->host)
+    return "no host";
+  memcpy(s->host, hs, hl);
+  s->host[hl] = '\0';
+  if (port_text) {
+    char num[8];
+    size_t pl = (size_t)(p + alen - port_text);
+    if (pl == 0 || pl >= sizeof num)
+      return "a bad port";
+    memcpy(num, port_text, pl);
+    num[pl] = '\0';
+    if (sw_parse_ulong(num, 1, 65535, &port) < 0)
+      return "a bad port";
+    s->port_given = true;
+  }
+  s->port = (unsigned short)port;
+  if (*p == '[') {
+    if (inet_pton(AF_INET6, s->host, bin) != 1)
+      return "a bad [IPv6] host";
+    s->family = AF_INET6;
+  } else if (inet_pton(AF_INET, s->host, bin) == 1) {
+    s->family = AF_INET;
+  } else if (strspn(s->host, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+                             "vwxyz0123456789-_.") != hl) {
+    return "a bad host name";
+  }
+  if (s->family)
+    inet_ntop(s->family, bin, s->addr, sizeof s->addr);
+  return NULL;
+}
+
+/* https://HOST[:PORT]/PATH or tls://HOST[:PORT][/]. */
+static int encrypted_parse(const char *given, sw_dns_server *s, sw_err *err) {
+  bool doh = strncasecmp(given, "https://", 8) == 0;
+  const char *p = given + (doh ? 8 : 6), *why = NULL;
+  size_t alen = strcspn(p, "/?#");
+  const char *rest = p + alen;
+  memset(s, 0, sizeof *s);
+  s->transport = doh ? SW_DNS_DOH : SW_DNS_DOT;
+  s->port = doh ? 443 : 853;
+  for (const char *c = given; *c && !why; c++)
+    if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+      why = "a blank or control character";
+  if (!why && strlen(given) >= sizeof s->label)
+    why = "longer than 127 characters";
+  if (!why)
+    why = enc_host(p, alen, s);
+  if (!why && doh && *rest != '/')
+    why = "no path (the server's, often /dns-query)";
+  else if (!why && (strchr(rest, '?') || strchr(rest, '#')))
+    why = "a query or fragment";
+  else if (!why && !doh && *rest && strcmp(rest, "/") != 0)
+    why = "a path";
+  if (why)
+    return sw_fail(err, "-s: invalid %s resolver '%s': %s (%s)",
+                   doh ? "DNS over HTTPS" : "DNS over TLS", given, why,
+                   doh ? "https://HOST[:PORT]/PATH, e.g. "
+                         "https://dns.example/dns-query"
+                       : "tls://HOST[:PORT], e.g. tls://dns.example");
+  snprintf(s->label, sizeof s->label, "%s", given);
+  if (doh)
+    snprintf(s->url, sizeof s->url, "%s", given);
+  else
+    snprintf(s->url, sizeof s->url, "https://%s%s%s:%u/",
+             s->family == AF_INET6 ? "[" : "", s->host,
+             s->family == AF_INET6 ? "]" : "", (unsigned)s->port);
+  return 0;
+}
+
 int sw_dns_server_parse(const char *text, sw_dns_server *s, sw_err *err) {
   const char *given = text;
+  if (strncasecmp(text, "https://", 8) == 0 ||
+      strncasecmp(text, "tls://", 6) == 0)
+    return encrypted_parse(text, s, err);
   char addr[64];
   const char *port_text = NULL;
   size_t len = strlen(text);
@@ -65,7 +159,7 @@ bad:
   return sw_fail(err,
                  "-s: invalid server '%s' (a numeric address: "
                  "10.0.0.1, 10.0.0.1:5353, 2001:db8::1 or "
-                 "[2001:db8::1]:5353)",
+                 "[2001:db8::1]:5353; or https://HOST/PATH, tls://HOST)",
                  given);
 }
 

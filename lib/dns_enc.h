@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Internal to lib/dns*.c: encrypted resolvers (DNS over HTTPS, RFC 8484,
+ * and DNS over TLS, RFC 7858) through libcurl, one thread per resolver,
+ * running while sw_dns_run drives c-ares for the others. */
+#ifndef STREAMWATCH_DNS_ENC_H
+#define STREAMWATCH_DNS_ENC_H
+
+#include <pthread.h>
+#include <curl/curl.h>
+
+#include "streamwatch/dns.h"
+#include "streamwatch/strvec.h"
+
+/* The run's budget of parsed answers (SW_DNS_MAX_KEPT), shared by the
+ * c-ares loop and the encrypted resolvers' threads. */
+typedef struct {
+  pthread_mutex_t mu;
+  size_t kept;
+} sw_dns_budget;
+
+/* Takes bytes from the budget. Returns false, taking nothing, when they
+ * do not fit. Thread-safe. */
+bool sw_dns_budget_take(sw_dns_budget *b, size_t bytes);
+
+/* Gives a query the parsed reply of buf (len bytes) or the outcome that
+ * says why not (SW_DNS_MALFORMED, SW_DNS_LIMIT); traces the bytes at
+ * -vvv. The one ending of a query that got DNS bytes, for every
+ * transport. */
+void sw_dns_take_reply(sw_dns_query *q, const sw_dns_server *srv,
+                       const sw_dns_opts *o, sw_dns_budget *b,
+                       const unsigned char *buf, size_t len);
+
+/* One encrypted resolver's share of a run: its queries, and its trace
+ * lines, kept apart until the thread is joined (the run's trace is not
+ * thread-safe). */
+typedef struct {
+  const sw_dns_server *srv;
+  sw_dns_query **q; /* this resolver's queries */
+  size_t nq;
+  sw_dns_opts o; /* the run's, tracing into trace */
+  const sw_deadline *d;
+  sw_dns_budget *budget;
+  sw_strvec trace;
+} sw_dns_enc_job;
+
+/* The encrypted resolvers of one run. */
+typedef struct sw_dns_enc sw_dns_enc;
+
+/* Starts a thread for every encrypted resolver of servers with queries
+ * in q (those queries are the thread's until sw_dns_enc_join: the
+ * caller must not read them before). *out is NULL when there is none.
+ * Returns 0, or -1 with err when out of memory. */
+int sw_dns_enc_start(sw_dns_enc **out, const sw_dns_server *servers,
+                     size_t nservers, sw_dns_query *q, size_t nq,
+                     const sw_dns_opts *o, const sw_deadline *d,
+                     sw_dns_budget *budget, sw_err *err);
+
+/* Waits for every thread (each ends by the deadline), passes their
+ * trace lines on to o->trace, frees e. e may be NULL. */
+void sw_dns_enc_join(sw_dns_enc *e, const sw_dns_opts *o);
+
+/* The resolver threads (lib/dns_doh.c, lib/dns_dot.c). */
+void sw_dns_doh_run(sw_dns_enc_job *j);
+void sw_dns_dot_run(sw_dns_enc_job *j);
+
+/* Applies the run's TLS options (verification unless insecure, CA file,
+ * client certificate, lowest version) and address family to h. */
+CURLcode sw_dns_enc_tls(CURL *h, const sw_dns_opts *o);
+
+/* The query message of name (the run's type, RD, EDNS) with id into buf
+ * (SW_DNS_QUERY_MAX bytes). Returns 0, or -1 with q ended as
+ * SW_DNS_ERROR. */
+int sw_dns_enc_wire(sw_dns_query *q, const sw_dns_opts *o, unsigned short id,
+                    unsigned char *buf, size_t *len);
+
+/* Ends q after libcurl's code on handle h (a transfer begun at sent):
+ * a timeout is SW_DNS_TIMEOUT naming the phase it was in, anything
+ * else SW_DNS_ERROR with the phase and libcurl's reason ("TLS
+ * handshake failed: ..."), through sw_http_explain. */
+void sw_dns_enc_fail(sw_dns_query *q, CURL *h, CURLcode code,
+                     const char *errbuf, const char *url, double sent);
+
+/* Ends q as a timeout of the phase the handle h was in (the deadline
+ * came before libcurl's own timeout). */
+void sw_dns_enc_timeout(sw_dns_query *q, CURL *h, const char *url, double sent);
+
+/* Adds a formatted line to j's trace. */
+void sw_dns_enc_trace(sw_dns_enc_job *j, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif
