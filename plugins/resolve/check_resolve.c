@@ -3,7 +3,8 @@
  * through c-ares, saying which resolver failed how.
  *
  *   options/ini -> resolve_cfg -> sw_dns_run (every name x every server
- *   concurrently) -> resolve_judge -> the one printer -> exit state
+ *   concurrently; DoH/DoT resolvers in threads through libcurl) ->
+ *   resolve_judge -> the one printer -> exit state
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,8 @@ static int run(void *vcfg, const sw_deadline *d) {
       resolve_judge(cfg, q, nq, &check);
     }
   }
+  if (cfg->dns.insecure && check.summary) /* said out loud, as check_api */
+    sw_check_summary_append(&check, " [TLS verification off]");
   sw_state state = sw_check_print(&check, stdout);
   for (size_t i = 0; q && i < nq; i++)
     sw_dns_reply_free(&q[i].reply);

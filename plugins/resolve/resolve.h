@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include "streamwatch/dns.h"
+#include "streamwatch/http.h"
 #include "streamwatch/options.h"
 #include "streamwatch/result.h"
 #include "streamwatch/strbuf.h"
@@ -66,6 +67,9 @@ typedef struct {
   bool qtype_given;    /* -q was given */
   sw_range fail_warn, fail_crit;
   sw_dns_opts dns;
+  /* --ca-file, --insecure...: parsed by the HTTP plugins' parser into
+   * this request, then given to dns (for -s https:// and tls://) */
+  sw_http_req tls;
 } resolve_cfg;
 
 /* Parses the command line (already expanded by sw_args_build) into cfg.

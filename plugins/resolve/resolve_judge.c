@@ -251,6 +251,8 @@ static void judge_query(const resolve_cfg *cfg, const sw_dns_query *q,
   case SW_DNS_TIMEOUT:
     v->timed = true;
     sw_buf_addf(&w, "no answer within %.1f s", q->elapsed);
+    if (q->err[0]) /* DoH/DoT: where it was stuck */
+      sw_buf_addf(&w, " (%s)", q->err);
     break;
   case SW_DNS_CONNREFUSED: sw_buf_puts(&w, "connection refused"); break;
   case SW_DNS_MALFORMED:

@@ -15,9 +15,13 @@ static const sw_optdef rows[] = {
      "IPv6: [2001:db8::1]:53; NAME (letters, digits,\n"
      "'_', '-', at most 32) is used in perfdata labels\n"
      "and output: -s ns1=192.0.2.53\n"
-     "(default: each nameserver of --resolv-conf)",
+     "(default: each nameserver of --resolv-conf);\n"
+     "encrypted: https://HOST[:PORT]/PATH (DNS over\n"
+     "HTTPS) or tls://HOST[:PORT] (DNS over TLS, 853)",
      NULL,
-     "Resolver [NAME=]ADDR[:PORT] (ns1=192.0.2.53; [2001:db8::1]:53 for IPv6); "
+     "Resolver [NAME=]ADDR[:PORT] (ns1=192.0.2.53; [2001:db8::1]:53 for IPv6), "
+     "or encrypted: https://HOST[:PORT]/PATH (DNS over HTTPS) or "
+     "tls://HOST[:PORT] (DNS over TLS); "
      "NAME ([A-Za-z0-9_-], at most 32) names it in perfdata labels and output; "
      "an array for several. Default: the nameservers of resolve_resolv_conf "
      "(for a host that is a DNS server, set \"$address$\")"},
@@ -81,6 +85,7 @@ static const sw_optdef rows[] = {
     {OPT_RETRIES, "retries", SW_ARG_ONE, "N",
      "c-ares tries per resolver, 1 to 5 (default 1)", NULL,
      "Tries per resolver, 1 to 5 (plugin default 1)"},
+    SW_HTTP_OPTDEF_TLS,
     SW_OPTDEF_TIMEOUT("run"),
     SW_OPTDEF_IPV4("only IPv4 resolvers from --resolv-conf",
                    "Only IPv4 resolvers from resolve_resolv_conf"),

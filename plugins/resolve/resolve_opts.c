@@ -9,6 +9,7 @@
 #include "resolve.h"
 #include "streamwatch/plugin.h"
 #include "streamwatch/file.h"
+#include "streamwatch/http_opts.h"
 #include "streamwatch/strparse.h"
 
 void resolve_help(FILE *out) {
@@ -20,10 +21,13 @@ void resolve_help(FILE *out) {
       "         [-s [NAME=]ADDR[:PORT] ... | --resolv-conf FILE] [-q TYPE]\n"
       "         [-a VALUE[,VALUE...] ...] [-L] [-n] [-C] [-A] [--tcp]\n"
       "         [--no-recursion] [-w RANGE] [-c RANGE] [--fail-warning RANGE]\n"
-      "         [--fail-critical RANGE] [--retries N] [-t SECONDS[:STATE]]\n"
+      "         [--fail-critical RANGE] [--retries N] [--ca-file F] "
+      "[--insecure]\n"
+      "         [-t SECONDS[:STATE]]\n"
       "         [-4|-6] [--extra-opts [SECTION][@FILE]] [-v]\n"
       "\n"
-      "Every name is asked of every resolver, all at once, through c-ares.\n"
+      "Every name is asked of every resolver, all at once, through c-ares\n"
+      "(DNS over HTTPS and TLS through libcurl).\n"
       "\n"
       "Options:\n",
       out);
@@ -38,6 +42,9 @@ void resolve_help(FILE *out) {
       "  check_resolve -H old.example.com -n -s 10.0.0.1\n"
       "  check_resolve -H example.com -q MX -a mx1.example. -L\n"
       "  check_resolve -H api.example.com --fail-warning 0 --fail-critical 1\n"
+      "  check_resolve -H api.example.com -s doh=https://dns.example/dns-query "
+      "\\\n"
+      "                -s dot=tls://dns.example -s udp=192.0.2.53\n"
       "\n"
       "Ranges are [@]START:END as in the Monitoring Plugins guidelines: 10 "
       "alerts\n"
@@ -67,11 +74,20 @@ static unsigned long fnv1a(const char *s) {
 
 /* The resolver part of a label: its name, or its address without
  * brackets and with "_PORT" only when a port was given, so the label
- * reads 127_0_0_53_5353 or 2001_db8__53_5353. */
+ * reads 127_0_0_53_5353 or 2001_db8__53_5353; an encrypted resolver's
+ * "doh_" or "dot_", its host (40 characters at most) and "_PORT" when
+ * given: doh_dns_example, dot_127_0_0_1_8853. */
 static void server_part(const resolve_cfg *cfg, size_t s, char *out, size_t n) {
   const sw_dns_server *sv = &cfg->servers[s];
   if (cfg->snames[s][0])
     snprintf(out, n, "%s", cfg->snames[s]);
+  else if (sv->transport != SW_DNS_PLAIN && sv->port_given)
+    snprintf(out, n, "%s_%.40s_%u", /* doh_dns_example_8443 */
+             sv->transport == SW_DNS_DOH ? "doh" : "dot", sv->host,
+             (unsigned)sv->port);
+  else if (sv->transport != SW_DNS_PLAIN)
+    snprintf(out, n, "%s_%.40s", sv->transport == SW_DNS_DOH ? "doh" : "dot",
+             sv->host);
   else if (strcmp(sv->label, sv->addr) == 0)
     snprintf(out, n, "%s", sv->addr);
   else
@@ -160,7 +176,10 @@ static int check_name(const char *name) {
  * resolver; a list ("10.0.0.1,10.0.0.2") is refused with the fix. */
 static int server_option(resolve_cfg *cfg, const char *arg, sw_err *err) {
   const char *eq = strchr(arg, '=');
+  const char *scheme = strstr(arg, "://");
   size_t k = cfg->nservers;
+  if (eq && scheme && scheme < eq)
+    eq = NULL; /* an '=' in a URL's path names nothing */
   if (k == RESOLVE_MAX_SERVERS)
     return sw_fail(err, "-s: at most %d servers", RESOLVE_MAX_SERVERS);
   if (strchr(arg, ','))
@@ -244,7 +263,10 @@ static int resolve_option(void *vcfg, int c, const char *arg, sw_err *err) {
       return sw_fail(err, "--retries: invalid value '%s' (1 to 5)", arg);
     cfg->dns.tries = (int)n;
     return 0;
-  default: return sw_fail(err, "unknown option (see --help)");
+  default: {
+    int r = sw_http_option(&cfg->tls, NULL, c, arg, err);
+    return r <= 0 ? r : sw_fail(err, "unknown option (see --help)");
+  }
   }
 }
 
@@ -257,8 +279,11 @@ static int reject_duplicates(const resolve_cfg *cfg, sw_err *err) {
         return sw_fail(err, "-H: '%s' given twice", cfg->names[i]);
   for (size_t i = 0; i < cfg->nservers; i++)
     for (size_t j = 0; j < i; j++)
-      if (strcmp(cfg->servers[i].addr, cfg->servers[j].addr) == 0 &&
-          cfg->servers[i].port == cfg->servers[j].port)
+      if (cfg->servers[i].transport == cfg->servers[j].transport &&
+          (cfg->servers[i].transport == SW_DNS_PLAIN
+               ? strcmp(cfg->servers[i].addr, cfg->servers[j].addr) == 0 &&
+                     cfg->servers[i].port == cfg->servers[j].port
+               : strcasecmp(cfg->servers[i].url, cfg->servers[j].url) == 0))
         return sw_fail(err, "-s: %s given twice", cfg->servers[i].label);
       else if (cfg->snames[i][0] && strcmp(cfg->snames[i], cfg->snames[j]) == 0)
         return sw_fail(err,
@@ -330,6 +355,32 @@ static int reject_label_clash(const resolve_cfg *cfg, sw_err *err) {
   return rc;
 }
 
+/* The TLS options go to the encrypted resolvers, and need one. */
+static int tls_options(resolve_cfg *cfg, sw_err *err) {
+  const sw_http_req *t = &cfg->tls;
+  const char *opt = t->ca_file       ? "--ca-file"
+                    : t->client_cert ? "--client-cert"
+                    : t->client_key  ? "--client-key"
+                    : t->tls_min     ? "--tls-min"
+                    : t->insecure    ? "--insecure"
+                                     : NULL;
+  bool encrypted = false;
+  for (size_t i = 0; i < cfg->nservers; i++)
+    encrypted |= cfg->servers[i].transport != SW_DNS_PLAIN;
+  if (opt && !encrypted)
+    return sw_fail(err,
+                   "%s: only for encrypted resolvers (-s https://HOST/PATH "
+                   "or tls://HOST); drop it or give one",
+                   opt);
+  cfg->dns.ca_file = t->ca_file;
+  cfg->dns.client_cert = t->client_cert;
+  cfg->dns.client_key = t->client_key;
+  cfg->dns.insecure = t->insecure;
+  cfg->dns.tls_min = t->tls_min;
+  cfg->dns.family = cfg->std.family;
+  return 0;
+}
+
 /* Checks the options that only make sense together. */
 static int resolve_validate(resolve_cfg *cfg, sw_err *err) {
   if (cfg->nnames == 0)
@@ -353,7 +404,7 @@ static int resolve_validate(resolve_cfg *cfg, sw_err *err) {
     return -1;
   for (size_t i = 0; i < cfg->nservers; i++) {
     int fam = cfg->servers[i].family == AF_INET ? 4 : 6;
-    if (cfg->std.family && cfg->std.family != fam)
+    if (cfg->std.family && cfg->servers[i].family && cfg->std.family != fam)
       return sw_fail(err, "-s: %s is not an IPv%d address (-%d given)",
                      cfg->servers[i].label, cfg->std.family, cfg->std.family);
   }
@@ -363,6 +414,8 @@ static int resolve_validate(resolve_cfg *cfg, sw_err *err) {
   } else if (cfg->resolv_conf) {
     return sw_fail(err, "--resolv-conf: not used together with -s");
   }
+  if (tls_options(cfg, err) < 0)
+    return -1;
   if (cfg->compare_serial && cfg->nservers < 2)
     return sw_fail(err,
                    "--compare-serial: needs two or more servers to "
