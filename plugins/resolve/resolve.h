@@ -122,6 +122,33 @@ size_t resolve_compare_serials(const resolve_cfg *cfg, const sw_dns_query *q,
 void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
                    sw_check *check);
 
+/* --client-subnet and --dnssec (resolve_trust.c). What they add to the
+ * line of a reply judged OK: ", scope /16" or ", validated" inside the
+ * answer's parentheses (in), and "; ECS ignored (...)", "; not validated
+ * (no AD bit)", "; EDE 3 Stale Answer" after them (out). Returns the
+ * state this gives: WARNING for an answer --dnssec expected validated
+ * (the name resolves; the protection asked for is missing), else OK; a
+ * one-line reason for the summary in why. */
+sw_state resolve_trust_note(const resolve_cfg *cfg, const sw_dns_reply *r,
+                            sw_buf *in, sw_buf *out, sw_buf *why);
+
+/* A reply whose ECS option is malformed or echoes another subnet than
+ * the one asked (RFC 7871 7.3: such a reply must be discarded). Returns
+ * true with the reason in w: a broken server, counted as failed. */
+bool resolve_trust_broken(const resolve_cfg *cfg, const sw_dns_reply *r,
+                          sw_buf *w);
+
+/* After an rcode's name: the Extended DNS Error when one came (" (EDE 6
+ * DNSSEC Bogus: text)"), and a SERVFAIL named as the DNSSEC failure it is
+ * (by a DNSSEC EDE) or may be (--dnssec, no EDE). */
+void resolve_trust_rcode(const resolve_cfg *cfg, const sw_dns_reply *r,
+                         sw_buf *w);
+
+/* Perfdata: ecs_scope (the smallest scope answered; 0 when ignored) with
+ * --client-subnet, validated (answers with AD, of nq) with --dnssec. */
+void resolve_trust_perf(const resolve_cfg *cfg, const sw_dns_query *q,
+                        size_t nq, sw_check *check);
+
 /* check_resolve's own long options without a short letter. */
 enum {
   OPT_RESOLV_CONF = SW_OPT_PLUGIN,
@@ -130,7 +157,9 @@ enum {
   OPT_FAIL_WARN,
   OPT_FAIL_CRIT,
   OPT_RETRIES,
-  OPT_COMPARE_SERIAL
+  OPT_COMPARE_SERIAL,
+  OPT_CLIENT_SUBNET,
+  OPT_DNSSEC
 };
 
 /* check_resolve's options (resolve_optab.c). */

@@ -24,7 +24,9 @@ typedef struct {
   bool unknown;   /* a limit of ours, not the server: UNKNOWN */
   bool timed;     /* the duration is part of what (answers, timeouts) */
   bool measured;  /* the time is known: text shows it, perfdata too */
+  sw_state trust; /* --dnssec, --client-subnet on a passing reply */
   char what[600]; /* "SERVFAIL", "10.1.2.4 (TTL 300, 0.8 ms)", ... */
+  char why[64];   /* the trust problem, for the summary */
   char dur[32];
 } verdict;
 
@@ -175,9 +177,15 @@ static void judge_answers(const resolve_cfg *cfg, const sw_dns_query *q,
     /* the reason is in w */
   } else if (cfg->expect_aa && !r->aa) {
     sw_buf_puts(w, "not authoritative (AA flag clear)");
-  } else {
+  } else if (!resolve_trust_broken(cfg, r, w)) {
+    char out[200];
+    sw_buf ob, why;
+    sw_buf_fixed(&ob, out, sizeof out);
+    sw_buf_fixed(&why, v->why, sizeof v->why);
     v->failed = false;
-    sw_buf_addf(w, "%s, %s)", list, v->dur);
+    sw_buf_addf(w, "%s, %s", list, v->dur);
+    v->trust = resolve_trust_note(cfg, r, w, &ob, &why);
+    sw_buf_addf(w, ")%s", out);
     if (cfg->std.verbose && r->chain[0])
       sw_buf_addf(w, " via %s", r->chain);
     if (cfg->std.verbose && r->aa)
@@ -201,8 +209,15 @@ static void judge_nxdomain(const resolve_cfg *cfg, const sw_dns_reply *r,
   } else if (cfg->expect_aa && !r->aa) {
     sw_buf_puts(w, "NXDOMAIN, but not authoritative (AA flag clear)");
   } else {
+    char in[64], out[200];
+    sw_buf ib, ob, why;
+    sw_buf_fixed(&ib, in, sizeof in);
+    sw_buf_fixed(&ob, out, sizeof out);
+    sw_buf_fixed(&why, v->why, sizeof v->why);
     v->failed = false;
-    sw_buf_puts(w, "NXDOMAIN as expected");
+    v->trust = resolve_trust_note(cfg, r, &ib, &ob, &why);
+    sw_buf_addf(w, "NXDOMAIN as expected%s%s%s%s", in[0] ? " (" : "",
+                in[0] ? in + 2 : "", in[0] ? ")" : "", out);
   }
 }
 
@@ -226,6 +241,7 @@ static void judge_reply(const resolve_cfg *cfg, const sw_dns_query *q,
     judge_nxdomain(cfg, r, v, w);
   } else {
     sw_buf_puts(w, sw_dns_rcode_name(r->rcode, rc, sizeof rc));
+    resolve_trust_rcode(cfg, r, w);
   }
 }
 
@@ -273,11 +289,13 @@ static void judge_query(const resolve_cfg *cfg, const sw_dns_query *q,
  * whose verdict has the flag (failed or unknown), cut near
  * SUMMARY_BUDGET characters with ", ...". */
 static void problem_list(const resolve_cfg *cfg, const sw_dns_query *q,
-                         const verdict *v, size_t nq, bool unknown, sw_buf *b) {
+                         const verdict *v, size_t nq, int which, sw_buf *b) {
   const char *last_name = NULL;
   size_t start = b->len;
   for (size_t i = 0; i < nq; i++) {
-    if (unknown ? !v[i].unknown : !v[i].failed)
+    if (which == 1   ? !v[i].unknown
+        : which == 2 ? v[i].failed || v[i].unknown || !v[i].why[0]
+                     : !v[i].failed)
       continue;
     if (b->len - start >= SUMMARY_BUDGET) {
       sw_buf_puts(b, ", ...");
@@ -288,7 +306,7 @@ static void problem_list(const resolve_cfg *cfg, const sw_dns_query *q,
                   sw_dns_qtype_name(cfg->dns.qtype));
     else
       sw_buf_puts(b, ", ");
-    sw_buf_addf(b, "%s from %s", v[i].what,
+    sw_buf_addf(b, "%s from %s", which == 2 ? v[i].why : v[i].what,
                 resolve_server_name(cfg, q[i].server));
     last_name = q[i].name;
   }
@@ -480,7 +498,7 @@ static void add_lines(const resolve_cfg *cfg, const sw_dns_query *q,
           : fail_state;
   for (size_t i = 0; i < nq; i++) {
     sw_state s = v[i].unknown                     ? SW_UNKNOWN
-                 : !v[i].failed                   ? SW_OK
+                 : !v[i].failed                   ? v[i].trust
                  : q[i].outcome == SW_DNS_TIMEOUT ? timeout_state
                                                   : fail_state;
     const sw_dns_server *sv = &cfg->servers[q[i].server];
@@ -517,7 +535,7 @@ static sw_state time_summary(const resolve_cfg *cfg, const sw_dns_query *q,
 void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
                    sw_check *check) {
   verdict *v = calloc(nq ? nq : 1, sizeof *v);
-  size_t failed = 0, unknown = 0;
+  size_t failed = 0, unknown = 0, warned = 0;
   sw_buf sum;
   if (!v) {
     sw_check_raise(check, SW_UNKNOWN);
@@ -528,6 +546,7 @@ void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
     judge_query(cfg, &q[i], &v[i]);
     failed += v[i].failed;
     unknown += v[i].unknown;
+    warned += !v[i].failed && !v[i].unknown && v[i].why[0];
   }
   sw_state fail_state =
       sw_range_state(&cfg->fail_warn, &cfg->fail_crit, (double)failed);
@@ -536,12 +555,17 @@ void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
    * disagreement, slow answers; the healthy overview comes last. */
   sw_buf_init(&sum, 2048);
   if (failed) {
-    problem_list(cfg, q, v, nq, false, &sum);
+    problem_list(cfg, q, v, nq, 0, &sum);
     sw_buf_addf(&sum, " (%zu/%zu failed)", failed, nq);
   }
   if (unknown) {
     sw_buf_puts(&sum, sum.len ? "; not judged: " : "not judged: ");
-    problem_list(cfg, q, v, nq, true, &sum);
+    problem_list(cfg, q, v, nq, 1, &sum);
+  }
+  if (warned) { /* --dnssec: resolved, but not validated */
+    sw_buf_puts(&sum, sum.len ? "; " : "");
+    problem_list(cfg, q, v, nq, 2, &sum);
+    sw_check_raise(check, SW_WARNING);
   }
   if (cfg->consistent) {
     sw_buf first;
@@ -560,7 +584,7 @@ void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
   }
   size_t slow = slowest(q, nq);
   sw_check_raise(check, time_summary(cfg, q, nq, slow, &sum));
-  if (!failed && !unknown) {
+  if (!failed && !unknown && !warned) {
     if (sum.len)
       sw_buf_puts(&sum, "; ");
     ok_summary(cfg, q, v, nq, slow, &sum);
@@ -570,6 +594,7 @@ void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
   sw_check_summary(check, "%s", sum.nomem ? "out of memory" : sw_buf_str(&sum));
   sw_buf_free(&sum);
   add_perfdata(cfg, q, nq, failed, check);
+  resolve_trust_perf(cfg, q, nq, check);
   if (cfg->compare_serial) {
     sw_perf p = {.label = "serials",
                  .measured = serials > 0,

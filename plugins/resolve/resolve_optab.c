@@ -68,6 +68,24 @@ static const sw_optdef rows[] = {
     {OPT_NO_RECURSION, "no-recursion", SW_ARG_NONE, NULL,
      "clear the RD flag (ask an authoritative server)", NULL,
      "Clear the RD flag (ask an authoritative server)"},
+    {OPT_CLIENT_SUBNET, "client-subnet", SW_ARG_ONE, "ADDRESS/PREFIX",
+     "ask as a client of this subnet (EDNS Client Subnet,\n"
+     "RFC 7871: 10.1.0.0/16, 2001:db8::/56; host bits\n"
+     "must be zero); the answer's scope is shown, a\n"
+     "resolver that ignores it is named (still OK: -a\n"
+     "judges the answer)",
+     NULL,
+     "Ask as a client of this subnet (EDNS Client Subnet, RFC 7871): "
+     "ADDRESS/PREFIX with the host bits zero (10.1.0.0/16, 2001:db8::/56); "
+     "the answer's scope is shown and in perfdata ecs_scope; a resolver "
+     "that ignores it is named, still OK (resolve_expect judges the answer)"},
+    {OPT_DNSSEC, "dnssec", SW_ARG_NONE, NULL,
+     "set the DO bit and expect a validated answer (AD\n"
+     "bit; WARNING without it); a SERVFAIL is named as\n"
+     "the DNSSEC failure it is (Extended DNS Error)",
+     NULL,
+     "Set the DO bit and expect validated answers (AD bit; WARNING without "
+     "it); a SERVFAIL is named as a DNSSEC failure (Extended DNS Error)"},
     {'w', "warning", SW_ARG_ONE, "RANGE",
      "slowest response time, seconds (e.g. 0.5)", NULL,
      "Range on the slowest response time, seconds (e.g. 0.5)"},

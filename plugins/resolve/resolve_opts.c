@@ -20,7 +20,8 @@ void resolve_help(FILE *out) {
       "Usage: check_resolve -H NAME [-H NAME ...]\n"
       "         [-s [NAME=]ADDR[:PORT] ... | --resolv-conf FILE] [-q TYPE]\n"
       "         [-a VALUE[,VALUE...] ...] [-L] [-n] [-C] [-A] [--tcp]\n"
-      "         [--no-recursion] [-w RANGE] [-c RANGE] [--fail-warning RANGE]\n"
+      "         [--no-recursion] [--client-subnet ADDRESS/PREFIX] [--dnssec]\n"
+      "         [-w RANGE] [-c RANGE] [--fail-warning RANGE]\n"
       "         [--fail-critical RANGE] [--retries N] [--ca-file F] "
       "[--insecure]\n"
       "         [-t SECONDS[:STATE]]\n"
@@ -42,6 +43,8 @@ void resolve_help(FILE *out) {
       "  check_resolve -H old.example.com -n -s 10.0.0.1\n"
       "  check_resolve -H example.com -q MX -a mx1.example. -L\n"
       "  check_resolve -H api.example.com --fail-warning 0 --fail-critical 1\n"
+      "  check_resolve -H www.example.com --client-subnet 198.51.100.0/24 \\\n"
+      "                -a 192.0.2.0/24 --dnssec\n"
       "  check_resolve -H api.example.com -s doh=https://dns.example/dns-query "
       "\\\n"
       "                -s dot=tls://dns.example -s udp=192.0.2.53\n"
@@ -211,6 +214,7 @@ static int server_option(resolve_cfg *cfg, const char *arg, sw_err *err) {
 static int resolve_option(void *vcfg, int c, const char *arg, sw_err *err) {
   resolve_cfg *cfg = vcfg;
   unsigned long n;
+  sw_err sub;
   switch (c) {
   case 'H':
     if (cfg->nnames == RESOLVE_MAX_NAMES)
@@ -253,6 +257,11 @@ static int resolve_option(void *vcfg, int c, const char *arg, sw_err *err) {
   case 'A': cfg->expect_aa = true; return 0;
   case OPT_TCP: cfg->dns.tcp = true; return 0;
   case OPT_NO_RECURSION: cfg->dns.norecurse = true; return 0;
+  case OPT_DNSSEC: cfg->dns.dnssec = true; return 0;
+  case OPT_CLIENT_SUBNET:
+    if (sw_dns_subnet_parse(arg, &cfg->dns.ecs, &sub) < 0)
+      return sw_fail(err, "--client-subnet: %s", sub.msg);
+    return 0;
   case OPT_RESOLV_CONF: cfg->resolv_conf = arg; return 0;
   case OPT_FAIL_WARN:
     return sw_range_parse(arg, "--fail-warning", &cfg->fail_warn, err);

@@ -256,7 +256,7 @@ cat >"$LAB_DIR/cases.py" <<'EOF'
 V4, V6 = "192.0.2.7", "2001:db8::7"
 HOSTS = {"v4.example": {"address": V4}, "v6.example": {"address6": V6},
          "dual.example": {"address": V4, "address6": V6}, "none.example": {}}
-FLAGS = {"-L", "-n", "-C", "-A", "--compare-serial", "--tcp", "--no-recursion", "--invert", "--insecure",
+FLAGS = {"-L", "-n", "-C", "-A", "--compare-serial", "--dnssec", "--tcp", "--no-recursion", "--invert", "--insecure",
          "--digest", "--verify-rejects", "--decode", "--all-variants", "-4", "-6", "-v", "-vv",
          "-vvv"}
 RESOLVE_ALL = {
@@ -266,6 +266,7 @@ RESOLVE_ALL = {
     "resolve_expect": ["2001:db8::/32", "2001:db8::1"], "resolve_expect_all": True,
     "resolve_expect_nxdomain": True, "resolve_consistent": True, "resolve_compare_serial": True,
     "resolve_expect_authoritative": True, "resolve_tcp": True, "resolve_no_recursion": True,
+    "resolve_client_subnet": "10.1.0.0/16", "resolve_dnssec": True,
     "resolve_warning": "0.5", "resolve_critical": 1, "resolve_fail_warning": 0,
     "resolve_fail_critical": 3, "resolve_retries": 2, "resolve_timeout": "2.5:unknown",
     "resolve_ipv4": True, "resolve_ipv6": False, "resolve_extra_opts": "dns@/etc/sw.ini",
@@ -274,7 +275,8 @@ RESOLVE_ALL_ARGV = [
     ("-H", "api.example.com"), ("-H", "cdn.example.com"), ("-s", "192.0.2.53"),
     ("-s", "[2001:db8::53]:5353"), ("--resolv-conf", "/etc/streamwatch/resolv.conf"),
     ("-q", "AAAA"), ("-a", "2001:db8::/32"), ("-a", "2001:db8::1"), ("-L",), ("-n",), ("-C",), ("--compare-serial",),
-    ("-A",), ("--tcp",), ("--no-recursion",), ("-w", "0.5"), ("-c", "1"),
+    ("-A",), ("--tcp",), ("--no-recursion",), ("--client-subnet", "10.1.0.0/16"), ("--dnssec",),
+    ("-w", "0.5"), ("-c", "1"),
     ("--fail-warning", "0"), ("--fail-critical", "3"), ("--retries", "2"),
     ("-t", "2.5:unknown"), ("-4",), ("--extra-opts", "dns@/etc/sw.ini"), ("-vv",)]
 HTTP = lambda p: {

@@ -52,13 +52,24 @@ does not serve):
             64th answer; AAAA as ok
   huge*     (any first label starting "huge") about 4000 A records,
             10.4.x.y, a 64 KB answer: only over TCP
+EDNS faults (as ok, plus an OPT RR in the additional section, whatever
+the query carried; for --client-subnet, --dnssec and EDE parsing):
+  ecsbad    ECS option: IPv4, source /16, scope /24 and 3 address bytes
+            (a /16 has 2)
+  ecswrong  ECS option echoing 10.99.0.0/16 scope /16 (not what was asked)
+  optpast   an EDE option whose length runs past the OPT RR's data
+  twoopt    two OPT RRs (RFC 6891 6.1.1 allows one)
+  edebogus  SERVFAIL, EDE 6 whose text holds '|', a newline, ESC, 0xFF and
+            runs to 300 bytes ("x|y" NL "RESOLVE OK - forged" ESC "[31m" ...)
+  edeshort  SERVFAIL, an EDE option of 1 byte (no room for its code)
 Any UDP reply longer than 512 bytes is sent as RFC 1035 4.2.1 wants
 (queries here carry no EDNS): TC set, no records, so the client moves to
 TCP.
 --variant a|b: the answer set "many" gives (default a).
 --mode overrides everything: silent (black hole), servfail, refused, or
 slow (every reply delayed by --delay). Default mode: normal.
-EDNS OPT records in the query are ignored (replies carry no OPT).
+EDNS OPT records in the query are ignored (replies carry no OPT but for
+the EDNS faults above).
 """
 import argparse
 import os
@@ -145,6 +156,31 @@ def build(qid, qflags, question, rcode=NOERROR, answers=(), flags=0):
             + question + b"".join(answers))
 
 
+def opt_rr(*options):
+    """An OPT RR (RFC 6891 6.1.2): root owner, UDP size 1232, no flags;
+    options are (code, data) pairs."""
+    rd = b"".join(struct.pack("!HH", c, len(d)) + d for c, d in options)
+    return b"\0" + struct.pack("!HHIH", 41, 1232, 0, len(rd)) + rd
+
+
+def with_additional(msg, *records):
+    """msg with records appended to its additional section."""
+    arcount = struct.unpack("!H", msg[10:12])[0] + len(records)
+    return msg[:10] + struct.pack("!H", arcount) + msg[12:] + b"".join(records)
+
+
+EDNS_FAULTS = {
+    "ecsbad": (NOERROR, [opt_rr((8, b"\0\x01\x10\x18\x0a\x01\x02"))]),
+    "ecswrong": (NOERROR, [opt_rr((8, b"\0\x01\x10\x10\x0a\x63"))]),
+    "optpast": (NOERROR, [b"\0" + struct.pack("!HHIH", 41, 1232, 0, 6)
+                          + struct.pack("!HH", 15, 40) + b"\0\x06"]),
+    "twoopt": (NOERROR, [opt_rr(), opt_rr()]),
+    "edebogus": (SERVFAIL, [opt_rr((15, b"\0\x06" + (
+        b"x|y\nRESOLVE OK - forged\x1b[31m\xff" + b"z" * 300)[:298]))]),
+    "edeshort": (SERVFAIL, [opt_rr((15, b"\0"))]),
+}
+
+
 def respond(pkt, transport, opts):
     """-> (reply bytes or None for no reply, delay in seconds, what)."""
     q = parse_query(pkt)
@@ -169,6 +205,10 @@ def respond(pkt, transport, opts):
     reply = lambda rcode=NOERROR, ans=(), flags=0: build(qid, qf, question, rcode, ans, flags)
     if what in RCODES:
         return reply(RCODES[what]), delay, what
+    if what in EDNS_FAULTS:
+        rcode, extra = EDNS_FAULTS[what]
+        ans = address_rrs(QNAME, qtype) if rcode == NOERROR else ()
+        return with_additional(reply(rcode, ans), *extra), delay, what
     if what == "nodata":
         return reply(), delay, what
     if what == "silent":
