@@ -40,6 +40,7 @@ typedef struct {
   sw_dns_enc_job *j;
   sw_dns_query *q;
   CURL *h;
+  sw_dns_watch watch;
   unsigned char wire[SW_DNS_QUERY_MAX];
   size_t wlen;
   unsigned char *body; /* SW_DNS_MSG_MAX bytes once data comes */
@@ -73,6 +74,8 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg) {
 static CURLcode xfer_setup(doh_xfer *x, struct curl_slist *hdrs, long ms) {
   CURL *h = x->h;
   CURLcode rc = sw_dns_enc_tls(h, &x->j->o);
+  if (rc == CURLE_OK)
+    rc = sw_dns_enc_watch(h, &x->watch);
   SET(CURLOPT_URL, x->j->srv->url);
   SET(CURLOPT_PROTOCOLS_STR, "https");
   SET(CURLOPT_FOLLOWLOCATION, 0L);
@@ -99,7 +102,7 @@ static void xfer_done(doh_xfer *x, CURLcode code) {
   char *ct = NULL;
   sw_err err;
   if (code != CURLE_OK && !x->too_big) {
-    sw_dns_enc_fail(q, x->h, code, x->errbuf, j->srv->url, x->sent);
+    sw_dns_enc_fail(q, &x->watch, code, x->errbuf, j->srv->url, x->sent);
     return;
   }
   q->elapsed = sw_now() - x->sent;
@@ -196,7 +199,7 @@ void sw_dns_doh_run(sw_dns_enc_job *j) {
         q->outcome = SW_DNS_ERROR;
         snprintf(q->err, sizeof q->err, "%s", oom ? oom : "not sent");
       } else {
-        sw_dns_enc_timeout(q, xs[i].h, j->srv->url, xs[i].sent);
+        sw_dns_enc_timeout(q, &xs[i].watch, j->srv->url, xs[i].sent);
       }
     }
     if (xs && xs[i].h) {

@@ -27,6 +27,7 @@ size_t sw_dns_frame(const unsigned char *buf, size_t have,
 typedef struct {
   sw_dns_enc_job *j;
   CURL *h;
+  sw_dns_watch watch;
   unsigned short *ids; /* the query's ID, by index */
   unsigned char in[2 + SW_DNS_MSG_MAX];
   size_t have;    /* bytes in in: at most one frame and part of the next */
@@ -211,6 +212,8 @@ void sw_dns_dot_run(sw_dns_enc_job *j) {
   pick_ids(c->ids, j->nq);
   CURL *h = c->h;
   CURLcode rc = sw_dns_enc_tls(h, &j->o);
+  if (rc == CURLE_OK)
+    rc = sw_dns_enc_watch(h, &c->watch);
   /* an https URL connects and shakes hands, then stops (CONNECT_ONLY);
    * no ALPN: the port speaks DNS, not HTTP */
   if (rc == CURLE_OK)
@@ -229,7 +232,7 @@ void sw_dns_dot_run(sw_dns_enc_job *j) {
     rc = curl_easy_perform(h);
   if (rc != CURLE_OK) {
     for (size_t i = 0; i < j->nq; i++)
-      sw_dns_enc_fail(j->q[i], h, rc, errbuf, j->srv->url, c->t0);
+      sw_dns_enc_fail(j->q[i], &c->watch, rc, errbuf, j->srv->url, c->t0);
     goto out;
   }
   if (frames(c, &out, &out_len) < 0) {

@@ -95,19 +95,21 @@ void sw_dns_enc_trace(sw_dns_enc_job *j, const char *fmt, ...) {
 
 CURLcode sw_dns_enc_tls(CURL *h, const sw_dns_opts *o) {
   CURLcode rc = CURLE_OK;
+  static const sw_http_req defaults;
+  const sw_http_req *t = o->tls ? o->tls : &defaults;
   SET(CURLOPT_NOSIGNAL, 1L);
-  SET(CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
-  SET(CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
-  SET(CURLOPT_SSLVERSION, o->tls_min == 13   ? CURL_SSLVERSION_TLSv1_3
-                          : o->tls_min == 12 ? CURL_SSLVERSION_TLSv1_2
+  SET(CURLOPT_SSL_VERIFYPEER, t->insecure ? 0L : 1L);
+  SET(CURLOPT_SSL_VERIFYHOST, t->insecure ? 0L : 2L);
+  SET(CURLOPT_SSLVERSION, t->tls_min == 13   ? CURL_SSLVERSION_TLSv1_3
+                          : t->tls_min == 12 ? CURL_SSLVERSION_TLSv1_2
                                              : CURL_SSLVERSION_DEFAULT);
   /* unset, libcurl uses its built-in bundle (NULL would mean none) */
-  if (o->ca_file)
-    SET(CURLOPT_CAINFO, o->ca_file);
-  if (o->client_cert)
-    SET(CURLOPT_SSLCERT, o->client_cert);
-  if (o->client_key)
-    SET(CURLOPT_SSLKEY, o->client_key);
+  if (t->ca_file)
+    SET(CURLOPT_CAINFO, t->ca_file);
+  if (t->client_cert)
+    SET(CURLOPT_SSLCERT, t->client_cert);
+  if (t->client_key)
+    SET(CURLOPT_SSLKEY, t->client_key);
   SET(CURLOPT_IPRESOLVE, o->family == 4   ? CURL_IPRESOLVE_V4
                          : o->family == 6 ? CURL_IPRESOLVE_V6
                                           : CURL_IPRESOLVE_WHATEVER);
@@ -128,26 +130,19 @@ int sw_dns_enc_wire(sw_dns_query *q, const sw_dns_opts *o, unsigned short id,
   return -1;
 }
 
-/* The phases libcurl reached, as sw_http_explain reads them (-1: not
- * reached; libcurl says 0). */
-static void reached(CURL *h, sw_http_resp *r) {
-  static const CURLINFO info[] = {
-      CURLINFO_NAMELOOKUP_TIME_T, CURLINFO_CONNECT_TIME_T,
-      CURLINFO_APPCONNECT_TIME_T, CURLINFO_STARTTRANSFER_TIME_T};
-  double *to[] = {&r->t.dns, &r->t.connect, &r->t.tls, &r->t.ttfb};
-  for (size_t i = 0; i < 4; i++) {
-    curl_off_t us = 0;
-    curl_easy_getinfo(h, info[i], &us);
-    *to[i] = us > 0 ? (double)us / 1e6 : -1;
-  }
-  r->t.transfer = r->t.total = -1;
-  long os_errno = 0;
-  curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
-  /* a connect time of 0 with an IP address given: no name to look up */
-  if (r->t.dns < 0 && (r->t.connect >= 0 || os_errno))
-    r->t.dns = 0;
-  r->tcp_connected = r->t.connect >= 0;
-  r->headers_done = r->t.ttfb >= 0;
+CURLcode sw_dns_enc_watch(CURL *h, sw_dns_watch *w) {
+  CURLcode rc = CURLE_OK;
+  memset(w, 0, sizeof *w);
+  w->c.req = &w->req;
+  w->c.resp = &w->resp;
+  w->c.handle = h;
+  w->c.fd = CURL_SOCKET_BAD;
+  SET(CURLOPT_NOPROGRESS, 0L);
+  SET(CURLOPT_XFERINFOFUNCTION, sw_http_on_progress);
+  SET(CURLOPT_XFERINFODATA, &w->c);
+  SET(CURLOPT_SOCKOPTFUNCTION, sw_http_on_sockopt);
+  SET(CURLOPT_SOCKOPTDATA, &w->c);
+  return rc;
 }
 
 /* A timeout's phase in a few words. */
@@ -163,27 +158,30 @@ static const char *timeout_words(const char *phase) {
   return "reading the reply";
 }
 
-void sw_dns_enc_fail(sw_dns_query *q, CURL *h, CURLcode code,
+void sw_dns_enc_fail(sw_dns_query *q, sw_dns_watch *w, CURLcode code,
                      const char *errbuf, const char *url, double sent) {
-  sw_http_resp r;
+  CURL *h = w->c.handle;
+  sw_http_resp *r = &w->resp;
   long os_errno = 0;
-  memset(&r, 0, sizeof r);
-  reached(h, &r);
   curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+  sw_http_read_times(h, &w->c, true, &r->t);
+  r->headers_done = r->t.ttfb >= 0;
   q->elapsed = sw_now() - sent;
-  sw_http_explain((int)code, errbuf, os_errno, url, true, q->elapsed, NULL, &r);
-  if (r.timed_out) {
+  sw_http_explain((int)code, errbuf, os_errno, url, true, q->elapsed, NULL, r);
+  if (r->timed_out) {
     q->outcome = SW_DNS_TIMEOUT;
-    snprintf(q->err, sizeof q->err, "%s", timeout_words(r.phase));
+    snprintf(q->err, sizeof q->err, "%s", timeout_words(r->phase));
   } else {
     q->outcome = SW_DNS_ERROR;
-    snprintf(q->err, sizeof q->err, "%s", r.err);
+    snprintf(q->err, sizeof q->err, "%s", r->err);
   }
 }
 
-void sw_dns_enc_timeout(sw_dns_query *q, CURL *h, const char *url,
+void sw_dns_enc_timeout(sw_dns_query *q, sw_dns_watch *w, const char *url,
                         double sent) {
-  sw_dns_enc_fail(q, h, CURLE_OPERATION_TIMEDOUT, "", url, sent);
+  /* the socket is open still: ask the kernel whether TCP is up */
+  sw_http_on_progress(&w->c, 0, 0, 0, 0);
+  sw_dns_enc_fail(q, w, CURLE_OPERATION_TIMEDOUT, "", url, sent);
 }
 
 static void *job_run(void *arg) {

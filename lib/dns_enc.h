@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <curl/curl.h>
 
+#include "http_hop.h"
 #include "streamwatch/dns.h"
 #include "streamwatch/strvec.h"
 
@@ -73,16 +74,31 @@ CURLcode sw_dns_enc_tls(CURL *h, const sw_dns_opts *o);
 int sw_dns_enc_wire(sw_dns_query *q, const sw_dns_opts *o, unsigned short id,
                     unsigned char *buf, size_t *len);
 
-/* Ends q after libcurl's code on handle h (a transfer begun at sent):
- * a timeout is SW_DNS_TIMEOUT naming the phase it was in, anything
- * else SW_DNS_ERROR with the phase and libcurl's reason ("TLS
- * handshake failed: ..."), through sw_http_explain. */
-void sw_dns_enc_fail(sw_dns_query *q, CURL *h, CURLcode code,
+/* How far a handle's transfer got, watched as the HTTP plugins watch
+ * theirs (lib/http_io.c: libcurl zeroes a failed transfer's times, and
+ * 7.88 sets the connect time only once TLS is up). */
+typedef struct {
+  sw_http_req req; /* the defaults: no callbacks of the plugins */
+  sw_http_resp resp;
+  sw_http_ctx c;
+} sw_dns_watch;
+
+/* Starts watching h (its progress and socket callbacks). */
+CURLcode sw_dns_enc_watch(CURL *h, sw_dns_watch *w);
+
+/* Ends q after libcurl's code on the watched handle (a transfer begun
+ * at sent): a timeout is SW_DNS_TIMEOUT naming the phase it was in
+ * ("in the TLS handshake"), anything else SW_DNS_ERROR with the phase
+ * and libcurl's reason ("TLS handshake failed: ..."), in
+ * sw_http_explain's words. */
+void sw_dns_enc_fail(sw_dns_query *q, sw_dns_watch *w, CURLcode code,
                      const char *errbuf, const char *url, double sent);
 
-/* Ends q as a timeout of the phase the handle h was in (the deadline
- * came before libcurl's own timeout). */
-void sw_dns_enc_timeout(sw_dns_query *q, CURL *h, const char *url, double sent);
+/* Ends q as a timeout of the phase the watched handle was in (the
+ * deadline came before libcurl's own timeout; the socket is still
+ * open). */
+void sw_dns_enc_timeout(sw_dns_query *q, sw_dns_watch *w, const char *url,
+                        double sent);
 
 /* Adds a formatted line to j's trace. */
 void sw_dns_enc_trace(sw_dns_enc_job *j, const char *fmt, ...)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "streamwatch/deadline.h"
+#include "streamwatch/http.h"
 #include "streamwatch/state.h"
 
 /* DNS record types by their RFC 1035 / RFC 3596 / RFC 2782 / RFC 8659
@@ -244,11 +245,11 @@ typedef struct {
   int tries;         /* c-ares tries per server (>= 1) */
   bool dnssec;       /* EDNS with the DO bit */
   sw_dns_subnet ecs; /* EDNS Client Subnet when ecs.family != 0 */
-  /* DoH/DoT: the HTTP plugins' TLS options (sw_http_req's meaning) and
-   * the address family of a resolver given by name (0, 4 or 6) */
-  const char *ca_file, *client_cert, *client_key;
-  bool insecure;
-  int tls_min;
+  /* DoH/DoT: TLS as the HTTP plugins' options set it in an sw_http_req
+   * (ca_file, client_cert, client_key, insecure, tls_min; NULL: the
+   * defaults, verification on), and the address family of a resolver
+   * given by name (0, 4 or 6) */
+  const sw_http_req *tls;
   int family;
   int verbose;       /* >= 2: each query sent; >= 3: hex dump of
                         every reply, to trace */

@@ -44,7 +44,7 @@ static int run(void *vcfg, const sw_deadline *d) {
       resolve_judge(cfg, q, nq, &check);
     }
   }
-  if (cfg->dns.insecure && check.summary) /* said out loud, as check_api */
+  if (cfg->tls.insecure && check.summary) /* said out loud, as check_api */
     sw_check_summary_append(&check, " [TLS verification off]");
   sw_state state = sw_check_print(&check, stdout);
   for (size_t i = 0; q && i < nq; i++)

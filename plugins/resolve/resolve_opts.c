@@ -381,11 +381,7 @@ static int tls_options(resolve_cfg *cfg, sw_err *err) {
                    "%s: only for encrypted resolvers (-s https://HOST/PATH "
                    "or tls://HOST); drop it or give one",
                    opt);
-  cfg->dns.ca_file = t->ca_file;
-  cfg->dns.client_cert = t->client_cert;
-  cfg->dns.client_key = t->client_key;
-  cfg->dns.insecure = t->insecure;
-  cfg->dns.tls_min = t->tls_min;
+  cfg->dns.tls = &cfg->tls; /* cfg lives as long as the run */
   cfg->dns.family = cfg->std.family;
   return 0;
 }

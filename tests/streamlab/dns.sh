@@ -171,3 +171,106 @@ dns_start_fake() {
     *) lab_wait_udp_dns "$_dns_addr" "$_dns_port" "$LAB_PID" || return 1 ;;
   esac
 }
+
+# ---------------------------------------------------------------- encrypted
+# DNS over HTTPS and over TLS, for check_resolve -s https://... and tls://...
+# Call tls_make_certs (tls.sh) first: the servers use its certificates.
+#
+#   dns_start_encrypted NAME ADDR UPSTREAM [KIND]
+#       unbound on ADDR with a DoT port and a DoH port (HTTP/2, path
+#       /dns-query), TLS certificate KIND of tls.sh (default valid: it names
+#       localhost, 127.0.0.1 and ::1), forwarding stream.test to UPSTREAM,
+#       a dnsmasq's ADDR:PORT ($DNS_SERVER_A): the answers of that resolver,
+#       over TLS. Returns once both ports accept. Sets, for NAME:
+#         DNS_DOH_<NAME>       https://ADDR:PORT/dns-query ([ADDR] for IPv6)
+#         DNS_DOT_<NAME>       tls://ADDR:PORT
+#         DNS_DOH_PORT_<NAME>, DNS_DOT_PORT_<NAME>, LAB_PID_<NAME>
+#       unbound's config is $LAB_DIR/NAME.conf, its log $LAB_DIR/NAME.log.
+#   dns_start_fakedoh NAME ADDR
+#       tests/streamlab/fakedoh.py (see its header: DoH paths /html,
+#       /garbage, /truncated, /huge..., DoT names cut, close, silent...) with
+#       tls.sh's valid certificate; sets DNS_FAKEDOH_<NAME> to ADDR:PORT
+#       ([ADDR]:PORT for IPv6): -s https://$X/garbage, -s tls://$X
+#   dns_have_unbound    true when $UNBOUND runs and was built with nghttp2
+#   UNBOUND             default /usr/sbin/unbound
+
+UNBOUND=${UNBOUND:-/usr/sbin/unbound}
+
+dns_have_unbound() {
+  "$UNBOUND" -V 2>/dev/null | grep -q 'with-libnghttp2'
+}
+
+# dns__unbound_conf NAME ADDR DOTPORT DOHPORT UPSTREAM KIND
+dns__unbound_conf() {
+  _dns_up=$(printf '%s' "$5" | sed 's/^\[\(.*\)\]:\([0-9]*\)$/\1@\2/; s/^\([^:]*\):\([0-9]*\)$/\1@\2/')
+  cat <<EOC
+# streamlab unbound '$1': DoT on $3, DoH on $4, stream.test from $5
+server:
+  username: ""
+  chroot: ""
+  directory: "$LAB_DIR"
+  pidfile: ""
+  use-syslog: no
+  logfile: ""
+  verbosity: 1
+  do-daemonize: no
+  num-threads: 1
+  interface: $2@$3
+  interface: $2@$4
+  tls-port: $3
+  https-port: $4
+  http-endpoint: "/dns-query"
+  tls-service-key: "$TLS_DIR/$6.key"
+  tls-service-pem: "$TLS_DIR/$6.pem"
+  access-control: 127.0.0.0/8 allow
+  access-control: ::1/128 allow
+  do-not-query-localhost: no
+  module-config: "iterator"
+  local-zone: "test." nodefault
+  domain-insecure: "stream.test"
+forward-zone:
+  name: "stream.test."
+  forward-addr: $_dns_up
+remote-control:
+  control-enable: no
+EOC
+}
+
+dns_start_encrypted() {
+  [ $# -ge 3 ] || { echo "usage: dns_start_encrypted NAME ADDR UPSTREAM [KIND]" >&2; return 1; }
+  dns__check_name "$1" || return 1
+  [ -n "${TLS_DIR:-}" ] || { echo "dns_start_encrypted: call tls_make_certs first" >&2; return 1; }
+  _dns_try=0
+  # a port lab_free_port found free may be taken before unbound binds it:
+  # unbound then exits, and we try others
+  while [ $_dns_try -lt 5 ]; do
+    _dns_try=$((_dns_try + 1))
+    _dns_dot=$(lab_free_port "$2") && _dns_doh=$(lab_free_port "$2") || return 1
+    [ "$_dns_dot" != "$_dns_doh" ] || continue
+    dns__unbound_conf "$1" "$2" "$_dns_dot" "$_dns_doh" "$3" "${4:-valid}" >"$LAB_DIR/$1.conf" || return 1
+    lab_spawn "$1" "$UNBOUND" -d -c "$LAB_DIR/$1.conf"
+    if lab_wait_tcp "$2" "$_dns_dot" "$LAB_PID" 2>/dev/null &&
+      lab_wait_tcp "$2" "$_dns_doh" "$LAB_PID" 2>/dev/null && lab_alive "$LAB_PID"; then
+      case $2 in *:*) _dns_h="[$2]" ;; *) _dns_h=$2 ;; esac
+      eval "DNS_DOH_$1=https://\$_dns_h:\$_dns_doh/dns-query; DNS_DOT_$1=tls://\$_dns_h:\$_dns_dot"
+      eval "DNS_DOH_PORT_$1=\$_dns_doh; DNS_DOT_PORT_$1=\$_dns_dot"
+      return 0
+    fi
+    lab_alive "$LAB_PID" && break # not a port clash: give up
+    lab_stop "$1"
+  done
+  echo "dns_start_encrypted $1: unbound did not start; its log:" >&2
+  sed 's/^/  /' "$LAB_DIR/$1.log" >&2
+  lab_stop "$1"
+  return 1
+}
+
+dns_start_fakedoh() {
+  [ $# -eq 2 ] || { echo "usage: dns_start_fakedoh NAME ADDR" >&2; return 1; }
+  dns__check_name "$1" || return 1
+  [ -n "${TLS_DIR:-}" ] || { echo "dns_start_fakedoh: call tls_make_certs first" >&2; return 1; }
+  lab_spawn_ready "$1" "$LAB_PY" "$LAB_SRC/fakedoh.py" --addr "$2" --port 0 \
+    --tls-cert "$TLS_DIR/valid.pem" --tls-key "$TLS_DIR/valid.key" || return 1
+  case $2 in *:*) _dns_h="[$2]" ;; *) _dns_h=$2 ;; esac
+  eval "DNS_FAKEDOH_$1=\$_dns_h:\$LAB_READY_PORT"
+}
