@@ -363,6 +363,16 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
                      req->connect_to);
     if (!(to = curl_slist_append(NULL, to_spec)))
       return sw_fail(err, "out of memory");
+    /* --sticky: the host's other ports too (libcurl takes the first
+     * entry that matches, so the pinned port keeps its own) */
+    struct curl_slist *more = NULL;
+    if (req->pin_sticky &&
+        (sw_http_pin_sticky(pinned, req->connect_to, to_spec,
+                            sizeof to_spec) < 0 ||
+         !(more = curl_slist_append(to, to_spec)))) {
+      curl_slist_free_all(to);
+      return sw_fail(err, "out of memory");
+    }
   }
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     curl_slist_free_all(to);

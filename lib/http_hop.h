@@ -41,6 +41,10 @@ size_t sw_http_on_header(char *data, size_t size, size_t nmemb, void *arg);
 int sw_http_on_debug(CURL *h, curl_infotype type, char *data, size_t size,
                      void *arg);
 
+/* With req->keep_headers: keeps one header line (a status line starts
+ * the list anew) in resp->headers (lib/http_headers.c). */
+void sw_http_keep_header(sw_http_resp *r, const char *line, size_t n);
+
 /* After a hop's transfer: its phases (see sw_http_times), and the
  * leaf certificate's days left (resp->have_cert, cert_days). */
 void sw_http_read_times(CURL *h, sw_http_ctx *c, bool https, sw_http_times *t);
@@ -57,6 +61,11 @@ bool sw_http_headers_cut(sw_http_resp *resp, bool ok);
  * a redirect or a playlist entry naming another host goes there, not to
  * the pinned address. Returns 0, or -1 (malformed ADDR or URL). */
 int sw_http_pin_spec(const char *url, const char *to, char *buf, size_t n);
+
+/* req->pin_sticky's entry, after sw_http_pin_spec's: "HOST::ADDR:",
+ * every port of url's host to ADDR, on the port the hop names. Returns
+ * 0, or -1 as sw_http_pin_spec. */
+int sw_http_pin_sticky(const char *url, const char *to, char *buf, size_t n);
 
 /* Notes (once) that credentials were not sent to url's origin:
  * resp->cred_withheld, and withheld_at ("http://other:8080/"). */

@@ -51,6 +51,9 @@ void sw_http_resp_free(sw_http_resp *resp) {
   free(resp->body);
   resp->body = NULL;
   resp->body_len = 0;
+  free(resp->headers);
+  resp->headers = NULL;
+  resp->headers_len = resp->headers_n = 0;
 }
 
 const char *sw_http_version(char *buf, size_t n) {
@@ -94,7 +97,9 @@ int sw_http_connect_to(const char *to, char *buf, size_t n) {
   return sw_buf_addf(&b, "::%s:%s", addr, port);
 }
 
-int sw_http_pin_spec(const char *url, const char *to, char *buf, size_t n) {
+/* sw_http_pin_spec, or with sticky sw_http_pin_sticky. */
+static int pin(const char *url, const char *to, bool sticky, char *buf,
+               size_t n) {
   char spec[300];
   CURLU *u = curl_url();
   char *host = NULL, *port = NULL;
@@ -106,11 +111,25 @@ int sw_http_pin_spec(const char *url, const char *to, char *buf, size_t n) {
     sw_buf b;
     sw_buf_fixed(&b, buf, n);
     /* spec is "::ADDR:PORT": HOST:PORT takes the place of its empty
-     * pair, so only connections to that host and port are pinned */
-    rc = sw_buf_addf(&b, "%s:%s%s", host, port, spec + 1);
+     * pair, so only connections to that host and port are pinned;
+     * sticky leaves both ports empty: any port of HOST, to ADDR on the
+     * port the URL names */
+    if (sticky)
+      rc = sw_buf_addf(&b, "%s::%.*s:", host,
+                       (int)(strrchr(spec, ':') - spec - 2), spec + 2);
+    else
+      rc = sw_buf_addf(&b, "%s:%s%s", host, port, spec + 1);
   }
   curl_free(host);
   curl_free(port);
   curl_url_cleanup(u);
   return rc;
+}
+
+int sw_http_pin_spec(const char *url, const char *to, char *buf, size_t n) {
+  return pin(url, to, false, buf, n);
+}
+
+int sw_http_pin_sticky(const char *url, const char *to, char *buf, size_t n) {
+  return pin(url, to, true, buf, n);
 }

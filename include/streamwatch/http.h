@@ -66,7 +66,19 @@ typedef struct {
   void *stream_arg;
   void (*trace)(void *arg, const char *line);
   void *trace_arg;
+  /* keep the final response's header lines (resp->headers), at most
+   * SW_HTTP_HEADERS_MAX bytes and SW_HTTP_HEADERS_LINES lines */
+  bool keep_headers;
+  /* with connect_to: a redirect hop to the same host name on another
+   * port (or scheme) goes to connect_to's address too (check_curl -f
+   * sticky); without, only the pinned host and port go there */
+  bool pin_sticky;
 } sw_http_req;
+
+/* The bounds on the header lines kept (keep_headers): lines past them
+ * are dropped and resp->headers_cut set. */
+#define SW_HTTP_HEADERS_MAX 32768
+#define SW_HTTP_HEADERS_LINES 128
 
 /* Phase durations in seconds, each on its own (not cumulative as libcurl
  * reports them): dns, connect (TCP), tls, ttfb (request sent to first
@@ -107,7 +119,26 @@ typedef struct {
                             "waiting for first byte", "reading headers",
                             "reading body", "sending request" */
   char err[256];         /* "TLS handshake failed: certificate has expired" */
+  /* With req->keep_headers, the final response's header lines as the
+   * server sent them (not sanitised: server bytes, shown only through
+   * sw_text_safe), each "Name: value" without its line end and followed
+   * by a NUL, headers_len bytes in all, headers_n lines (owned: freed by
+   * sw_http_resp_free); continuation lines are dropped. */
+  char *headers;
+  size_t headers_len, headers_n;
+  bool headers_cut; /* lines dropped at SW_HTTP_HEADERS_MAX/_LINES */
 } sw_http_resp;
+
+/* The value of the n-th (from 0) header line called name (any case) in
+ * resp->headers, blanks around it trimmed, with its length in *len; NULL
+ * when there is none. */
+const char *sw_http_header(const sw_http_resp *resp, const char *name,
+                           size_t n, size_t *len);
+
+/* An HTTP date (RFC 9110 5.6.7: IMF-fixdate, and the obsolete RFC 850
+ * and asctime forms) of len bytes as seconds since the epoch in *t.
+ * Returns 0, or -1 when it is not one. */
+int sw_http_date(const char *value, size_t len, long long *t);
 
 /* The longest bearer token sent (bytes): a JWT with many claims is a
  * few KiB; a longer one is refused (sw_http_perform fails with err set,

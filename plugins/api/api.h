@@ -13,8 +13,23 @@
 #include "streamwatch/options.h"
 #include "streamwatch/result.h"
 #include "streamwatch/optab.h"
+#include "streamwatch/strbuf.h"
 
-enum { API_MAX_CODES = 32, API_MAX_ASSERT = 32, API_MAX_METRIC = 32 };
+enum {
+  API_MAX_CODES = 32,
+  API_MAX_ASSERT = 32,
+  API_MAX_METRIC = 32,
+  API_MAX_HEADERS = 16
+};
+
+/* --expect-header 'Name: REGEX' (has_re false: present, any value) and
+ * --header-absent NAME. */
+typedef struct {
+  char name[128];
+  regex_t re;
+  bool has_re;
+  const char *re_text;
+} api_header_rule;
 
 /* -e: status codes as inclusive ranges ("200", "200,204", "200-299"). */
 typedef struct {
@@ -34,9 +49,20 @@ typedef struct {
   long long token_left;    /* seconds the cached token is still valid */
   api_codes codes;
   const char *string; /* -s */
-  regex_t re;         /* -r */
-  bool has_re, invert;
+  regex_t re;         /* -r, or -R (re_icase) */
+  bool has_re, invert, re_icase;
   const char *re_text;
+  api_header_rule expect_hdr[API_MAX_HEADERS]; /* --expect-header */
+  size_t n_expect_hdr;
+  api_header_rule absent_hdr[API_MAX_HEADERS]; /* --header-absent */
+  size_t n_absent_hdr;
+  sw_range max_age; /* --max-age, seconds: "N" (0..N) when set */
+  char max_age_text[32];
+  sw_range size; /* --size: body bytes, a bare number a floor */
+  char *auth;    /* --auth-file/--auth-env "user:password" (secret, owned;
+                    req.username/password point into auth_split) */
+  char *auth_split;
+  bool max_redirects_set, sticky;
   api_assert asserts[API_MAX_ASSERT];
   size_t nasserts;
   api_metric metrics[API_MAX_METRIC];
@@ -71,6 +97,30 @@ bool api_codes_match(const api_codes *c, long status);
 void api_judge(const api_cfg *cfg, const sw_http_resp *resp, bool failed,
                const sw_deadline *d, sw_check *check);
 
+/* api_headers.c: --expect-header, --header-absent, --max-age and --size
+ * against an answer whose status was accepted (problems gets "; what"
+ * for each that fails). */
+void api_judge_headers(const api_cfg *cfg, const sw_http_resp *r,
+                       const sw_deadline *d, sw_check *check,
+                       sw_buf *problems);
+
+/* api_headers.c: the perfdata "age" (with --max-age; U when age is not
+ * known) of r, NULL for no answer. */
+void api_perf_age(const api_cfg *cfg, const sw_http_resp *r, sw_check *check);
+
+/* api_headers.c: parses one of the options above (and -R, --auth-*,
+ * --user-agent, --max-redirects, --sticky) into cfg. Returns 0, 1 when
+ * c is none of them, or -1 with err naming the option. */
+int api_more_option(api_cfg *cfg, int c, const char *arg, sw_err *err);
+
+/* api_headers.c: what those options need of each other and of the rest
+ * (at the end of parsing); sets req.keep_headers and the credentials.
+ * Returns 0 or -1 with err naming the option. */
+int api_more_validate(api_cfg *cfg, sw_err *err);
+
+/* api_headers.c: frees what those options hold (the secret wiped). */
+void api_more_free(api_cfg *cfg);
+
 /* The perfdata of a run that sent no request (an error before it, named
  * in the summary): every label, each U. */
 void api_perfdata_unsent(const api_cfg *cfg, sw_check *check);
@@ -83,7 +133,16 @@ enum {
   OPT_CERT_WARN,
   OPT_CERT_CRIT,
   OPT_RATE_LIMIT_STATE,
-  OPT_TOKEN_CACHE
+  OPT_TOKEN_CACHE,
+  OPT_EXPECT_HEADER,
+  OPT_HEADER_ABSENT,
+  OPT_MAX_AGE,
+  OPT_SIZE,
+  OPT_AUTH_FILE,
+  OPT_AUTH_ENV,
+  OPT_USER_AGENT,
+  OPT_MAX_REDIRECTS,
+  OPT_STICKY
 };
 
 /* check_api's options (api_optab.c). */

@@ -109,8 +109,8 @@ static void judge_text(const api_cfg *cfg, const sw_http_resp *r,
   }
   if (cfg->has_re) {
     sw_err err = {""};
-    int m =
-        sw_regex_search(&cfg->re, body, r->body_len, 0, NULL, d, "-r", &err);
+    int m = sw_regex_search(&cfg->re, body, r->body_len, 0, NULL, d,
+                            cfg->re_icase ? "-R" : "-r", &err);
     if (m < 0) { /* too costly for this body: a limit, not the service */
       sw_check_sub(check, SW_UNKNOWN, "%s", err.msg);
       add_problem(problems, err.msg);
@@ -119,8 +119,8 @@ static void judge_text(const api_cfg *cfg, const sw_http_resp *r,
     bool found = m == 1;
     sw_text_safe(shown, sizeof shown, cfg->re_text, strlen(cfg->re_text), 60,
                  check->secrets);
-    put(what, sizeof what, "body %s /%s/", found ? "matches" : "does not match",
-        shown);
+    put(what, sizeof what, "body %s /%s/%s",
+        found ? "matches" : "does not match", shown, cfg->re_icase ? "i" : "");
     sw_check_sub(check, found != cfg->invert ? SW_OK : SW_CRITICAL, "%s", what);
     if (found == cfg->invert)
       add_problem(problems, what);
@@ -240,7 +240,8 @@ static void add_perfdata(const api_cfg *cfg, const sw_http_resp *r, bool failed,
   sw_perf size = {.label = "size",
                   .measured = sent && !failed,
                   .value = (double)r->body_len,
-                  .uom = "B"};
+                  .uom = "B",
+                  .crit = &cfg->size};
   sw_perf status = {.label = "status",
                     .measured = r->status > 0,
                     .value = (double)r->status,
@@ -256,6 +257,11 @@ static void add_perfdata(const api_cfg *cfg, const sw_http_resp *r, bool failed,
                     .crit = &cfg->cert_crit};
     sw_check_perf(check, &days);
   }
+  /* the age of the document asked for, not of an error page */
+  api_perf_age(
+      cfg,
+      sent && !failed && api_codes_match(&cfg->codes, r->status) ? r : NULL,
+      check);
   for (size_t i = 0; i < cfg->nmetrics; i++) {
     const api_metric *m = &cfg->metrics[i];
     sw_perf p = {.measured = vals && vals[i].measured,
@@ -400,6 +406,7 @@ void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
   if (judge_status(cfg, r, check, &problems)) {
     judge_text(cfg, r, d, check, &problems);
     held = judge_json(cfg, r, vals, check, &problems);
+    api_judge_headers(cfg, r, d, check, &problems);
   }
   judge_cert(cfg, r, check, &problems);
   judge_time(cfg, r, check, &problems);

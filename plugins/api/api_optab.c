@@ -10,6 +10,12 @@ static const sw_optdef rows[] = {
      "Full http:// or https:// URL (required)"},
     {'X', "method", SW_ARG_ONE, "METHOD", "GET (default), POST, PUT, HEAD, ...",
      NULL, "HTTP method: GET (default), POST, PUT, HEAD, ..."},
+    {OPT_USER_AGENT, "user-agent", SW_ARG_ONE, "STRING",
+     "User-Agent sent (default check_api/VERSION\n"
+     "(streamwatch))",
+     NULL,
+     "User-Agent header sent (plugin default check_api/VERSION "
+     "(streamwatch))"},
     SW_HTTP_OPTDEF_HEADER(SW_HTTP_HEADER_HELP),
     {'d', "data", SW_ARG_ONE, "BODY", "request body", NULL, "Request body"},
     {OPT_DATA_FILE, "data-file", SW_ARG_ONE, "F",
@@ -20,6 +26,14 @@ static const sw_optdef rows[] = {
      "Bearer token from the cache a streamwatch_login service keeps "
      "(login_token_cache); UNKNOWN when missing or expired "
      "(docs/token-cache.md)"},
+    {OPT_AUTH_FILE, "auth-file", SW_ARG_ONE, "F",
+     "HTTP Basic credentials user:password from file F", NULL,
+     "HTTP Basic credentials, user:password, read from this file (one only "
+     "the icinga user can read); sent only to the URL's origin"},
+    {OPT_AUTH_ENV, "auth-env", SW_ARG_ONE, "VAR",
+     "... from environment variable VAR", NULL,
+     "HTTP Basic credentials, user:password, from this environment variable "
+     "(fill it through the command's env)"},
     {'e', "expect-status", SW_ARG_ONE, "CODES",
      "accepted codes: 200, 200,204, 200-299 (default)", NULL,
      "Accepted status codes: 200, 200,204 or 200-299 (plugin default 200-299)"},
@@ -28,8 +42,30 @@ static const sw_optdef rows[] = {
     {'r', "regex", SW_ARG_ONE, "REGEX",
      "body must match the POSIX extended REGEX", NULL,
      "The body must match this POSIX extended regular expression"},
-    {OPT_INVERT, "invert", SW_ARG_NONE, NULL, "-s/-r must NOT match", NULL,
-     "api_string or api_regex must NOT match"},
+    {'R', "eregi", SW_ARG_ONE, "REGEX", "as -r, ignoring case (check_curl -R)",
+     NULL,
+     "The body must match this POSIX extended regular expression, ignoring "
+     "case"},
+    {OPT_INVERT, "invert", SW_ARG_NONE, NULL, "-s/-r/-R must NOT match", NULL,
+     "api_string, api_regex or api_eregi must NOT match"},
+    {OPT_EXPECT_HEADER, "expect-header", SW_ARG_MANY, "'Name: REGEX'",
+     "response header Name must be there, its value\n"
+     "matching the POSIX extended REGEX ('Name:' alone:\n"
+     "any value); repeatable",
+     NULL,
+     "'Name: REGEX': the response header Name must be there and its value "
+     "match this POSIX extended regular expression ('Name:' alone: any "
+     "value); an array for several"},
+    {OPT_HEADER_ABSENT, "header-absent", SW_ARG_MANY, "NAME",
+     "response header NAME must not be there;\n"
+     "repeatable",
+     NULL, "The response header NAME must not be there; an array for several"},
+    {OPT_MAX_AGE, "max-age", SW_ARG_ONE, "SECONDS",
+     "CRITICAL when the document (Last-Modified, else\n"
+     "Date) is older; 30s, 5m, 2h, 1d also work",
+     NULL,
+     "CRITICAL when the document (Last-Modified, else Date) is older than "
+     "this: seconds, or 30s, 5m, 2h, 1d"},
     {'j', "json", SW_ARG_MANY, "ASSERTION",
      "POINTER, POINTER==VALUE, POINTER!=VALUE or\n"
      "POINTER~=REGEX; POINTER is RFC 6901\n"
@@ -52,6 +88,12 @@ static const sw_optdef rows[] = {
     {OPT_MAX_SIZE, "max-size", SW_ARG_ONE, "BYTES",
      "body bytes read at most (default 4194304)", NULL,
      "Body bytes read at most (plugin default 4194304)"},
+    {OPT_SIZE, "size", SW_ARG_ONE, "MIN[:MAX]",
+     "CRITICAL when the body's bytes are outside\n"
+     "MIN:MAX (a bare number: at least MIN)",
+     NULL,
+     "CRITICAL when the body's size in bytes is outside MIN:MAX (a bare "
+     "number is a floor, as check_curl --pagesize)"},
     {SW_HOPT_CONNECT_TO, "connect-to", SW_ARG_ONE, "ADDR[:PORT]",
      "connect there, keeping Host and SNI", NULL,
      "Connect to ADDR[:PORT] instead of what the URL's host resolves to, "
@@ -76,6 +118,16 @@ static const sw_optdef rows[] = {
     {'f', "onredirect", SW_ARG_ONE, "follow|ok|warning|critical",
      "follow 3xx (default, up to 10) or give that state", NULL,
      "On a 3xx answer: follow (default, up to 10), ok, warning or critical"},
+    {OPT_MAX_REDIRECTS, "max-redirects", SW_ARG_ONE, "N",
+     "redirects followed at most (default 10)", NULL,
+     "Redirects followed at most, 0 to 50 (plugin default 10)"},
+    {OPT_STICKY, "sticky", SW_ARG_NONE, NULL,
+     "redirects to the same host on another port go to\n"
+     "--connect-to's (or the edge's) address too",
+     NULL,
+     "Redirects to the same host name on another port or scheme go to "
+     "api_connect_to's (or the edge's) address too (check_curl -f "
+     "sticky)"},
     {OPT_RATE_LIMIT_STATE, "rate-limit-state", SW_ARG_ONE, "STATE",
      "state of a 429 answer (default warning)", NULL,
      "State of a 429 answer: ok, warning (plugin default), critical or "

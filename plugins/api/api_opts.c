@@ -16,23 +16,29 @@
 #include "streamwatch/strparse.h"
 
 void api_help(FILE *out) {
-  fputs("check_api: is an HTTP API answering correctly, down to JSON values\n"
-        "\n"
-        "Usage: check_api -u URL [-X METHOD] [-k 'Name: value' ...]\n"
-        "         [-d BODY | --data-file F] [--bearer-file F | --bearer-env "
-        "VAR]\n"
-        "         [-e CODES] [-s STRING] [-r REGEX] [--invert] [-j ASSERTION "
-        "...]\n"
-        "         [-M METRIC ...] [-w RANGE] [-c RANGE] [--max-size BYTES]\n"
-        "         [--connect-to ADDR] [--cert-warning DAYS] [--cert-critical "
-        "DAYS]\n"
-        "         [--ca-file F] [--insecure] [--proxy URL] [--http-version "
-        "1.1|2]\n"
-        "         [-f follow|ok|warning|critical] [-4|-6] [-t SECONDS[:STATE]] "
-        "[-v]\n"
-        "\n"
-        "Options:\n",
-        out);
+  fputs(
+      "check_api: is an HTTP API answering correctly, down to JSON values\n"
+      "\n"
+      "Usage: check_api -u URL [-X METHOD] [-k 'Name: value' ...]\n"
+      "         [-d BODY | --data-file F] [--bearer-file F | --bearer-env "
+      "VAR]\n"
+      "         [--auth-file F | --auth-env VAR] [--user-agent STRING]\n"
+      "         [-e CODES] [-s STRING] [-r|-R REGEX] [--invert] [-j ASSERTION "
+      "...]\n"
+      "         [--expect-header 'Name: REGEX' ...] [--header-absent NAME "
+      "...]\n"
+      "         [--max-age SECONDS] [--size MIN[:MAX]]\n"
+      "         [-M METRIC ...] [-w RANGE] [-c RANGE] [--max-size BYTES]\n"
+      "         [--connect-to ADDR] [--cert-warning DAYS] [--cert-critical "
+      "DAYS]\n"
+      "         [--ca-file F] [--insecure] [--proxy URL] [--http-version "
+      "1.1|2]\n"
+      "         [-f follow|ok|warning|critical] [--max-redirects N] "
+      "[--sticky]\n"
+      "         [-4|-6] [-t SECONDS[:STATE]] [-v]\n"
+      "\n"
+      "Options:\n",
+      out);
   sw_optab_help(&api_optab, out);
   fputs(
       "\n"
@@ -41,6 +47,9 @@ void api_help(FILE *out) {
       "  check_api -u https://api.example.com/v1/tracks -j /items/0/id \\\n"
       "            -M 'tracks=/total;1:;1:' -w 0.5 -c 2\n"
       "  check_api -u https://api.example.com/ --connect-to 192.0.2.7\n"
+      "  check_api -u https://cdn.example.com/live.m3u8 --max-age 30s \\\n"
+      "            --expect-header 'Cache-Control: max-age=[0-9]+' \\\n"
+      "            --header-absent X-Debug\n"
       "  check_api -u https://api.example.com/v1/me --bearer-file "
       "/etc/nagios/tok\n"
       "\n"
@@ -106,6 +115,8 @@ static int answer_option(api_cfg *cfg, int c, const char *arg, sw_err *err) {
   case 'e': return api_codes_parse(arg, &cfg->codes, err);
   case 's': cfg->string = arg; return 0;
   case 'r':
+    if (cfg->re_icase)
+      return sw_fail(err, "-r: -R is given too: one regular expression");
     if (sw_regex_compile(&cfg->re, &cfg->has_re, arg, "-r", REG_NOSUB, err) < 0)
       return -1;
     cfg->re_text = arg;
@@ -182,7 +193,11 @@ static int request_option(void *vcfg, int c, const char *arg, sw_err *err) {
         (rc = sw_bearer_option(&cfg->bearer, c, arg, err)) <= 0 ||
         (rc = sw_edges_option(&cfg->edges, c, arg, err)) <= 0)
       return rc;
-    rc = answer_option(cfg, c, arg, err);
+    if ((rc = answer_option(cfg, c, arg, err)) <= 0)
+      return rc;
+    if (c == 'R' && cfg->has_re && !cfg->re_icase)
+      return sw_fail(err, "-R: -r is given too: one regular expression");
+    rc = api_more_option(cfg, c, arg, err);
     return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
   }
 }
@@ -195,9 +210,9 @@ static bool floor_only(const sw_range *r) {
 /* -M's perfdata labels: each unique, and none of check_api's own, so no
  * graph series holds two metrics (conventions.md, Performance data). */
 static int metric_labels_check(const api_cfg *cfg, sw_err *err) {
-  static const char *const own[] = {"time",     "time_dns",  "time_connect",
-                                    "time_tls", "time_ttfb", "time_transfer",
-                                    "size",     "status",    "cert_days"};
+  static const char *const own[] = {
+      "time",          "time_dns", "time_connect", "time_tls",  "time_ttfb",
+      "time_transfer", "size",     "status",       "cert_days", "age"};
   for (size_t i = 0; i < cfg->nmetrics; i++) {
     const api_metric *m = &cfg->metrics[i];
     for (size_t k = 0; k < sizeof own / sizeof *own; k++)
@@ -233,7 +248,7 @@ static int api_validate(api_cfg *cfg, sw_err *err) {
   if (strncasecmp(r->url, "http://", 7) && strncasecmp(r->url, "https://", 8))
     return sw_fail(err, "-u: '%s' is not an http:// or https:// URL", r->url);
   if (cfg->invert && !cfg->string && !cfg->has_re)
-    return sw_fail(err, "--invert: needs -s or -r");
+    return sw_fail(err, "--invert: needs -s, -r or -R");
   if (floor_only(&cfg->cert_crit) && floor_only(&cfg->cert_warn) &&
       cfg->cert_crit.start > cfg->cert_warn.start)
     return sw_fail(err,
@@ -255,7 +270,7 @@ static int api_validate(api_cfg *cfg, sw_err *err) {
   r->family = cfg->std.family;
   r->verbose = cfg->std.verbose;
   r->want_cert = strncasecmp(r->url, "https://", 8) == 0;
-  return 0;
+  return api_more_validate(cfg, err);
 }
 
 void api_cfg_free(api_cfg *cfg) {
@@ -263,6 +278,10 @@ void api_cfg_free(api_cfg *cfg) {
     api_assert_free(&cfg->asserts[i]);
   if (cfg->has_re)
     regfree(&cfg->re);
+  for (size_t i = 0; i < cfg->n_expect_hdr; i++)
+    if (cfg->expect_hdr[i].has_re)
+      regfree(&cfg->expect_hdr[i].re);
+  api_more_free(cfg);
   sw_strvec_free(&cfg->headers);
   free(cfg->body);
   sw_secret_free(cfg->bearer);

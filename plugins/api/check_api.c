@@ -57,7 +57,8 @@ static int run(void *vcfg, const sw_deadline *d) {
   char *url_pw = sw_url_password(cfg->req.url);
   int bad = sw_masks_http(&masks, cfg->bearer, &cfg->headers) < 0 ||
             sw_masks_add(&masks, url_pw) < 0 ||
-            sw_masks_add(&masks, cfg->req.password) < 0;
+            sw_masks_add(&masks, cfg->req.password) < 0 ||
+            sw_masks_add(&masks, cfg->auth) < 0; /* Basic's user:password */
   sw_secret_free(url_pw);
   if (bad) { /* nothing is sent that could not be masked */
     sw_masks_free(&masks);
