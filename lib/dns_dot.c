@@ -24,13 +24,38 @@ size_t sw_dns_frame(const unsigned char *buf, size_t have,
   return 2 + n;
 }
 
+void sw_dns_framer_feed(sw_dns_framer *f, const unsigned char *data, size_t n,
+                        void (*on_msg)(void *arg, const unsigned char *msg,
+                                       size_t len),
+                        void *arg) {
+  while (n > 0) {
+    /* room for at least one byte: a whole message never stays */
+    size_t take = sizeof f->buf - f->have < n ? sizeof f->buf - f->have : n;
+    memcpy(f->buf + f->have, data, take);
+    f->have += take;
+    data += take;
+    n -= take;
+    const unsigned char *msg;
+    size_t len, used, off = 0;
+    while ((used = sw_dns_frame(f->buf + off, f->have - off, &msg, &len)) > 0) {
+      on_msg(arg, msg, len);
+      off += used;
+    }
+    memmove(f->buf, f->buf + off, f->have - off);
+    f->have -= off;
+  }
+}
+
+size_t sw_dns_framer_want(const sw_dns_framer *f) {
+  return f->have >= 2 ? 2 + ((size_t)f->buf[0] << 8 | f->buf[1]) : 0;
+}
+
 typedef struct {
   sw_dns_enc_job *j;
   CURL *h;
   sw_dns_watch watch;
   unsigned short *ids; /* the query's ID, by index */
-  unsigned char in[2 + SW_DNS_MSG_MAX];
-  size_t have;    /* bytes in in: at most one frame and part of the next */
+  sw_dns_framer in;
   size_t pending; /* queries without an outcome */
   double t0;      /* when the connection was begun */
 } dot_conn;
@@ -50,7 +75,8 @@ static void pick_ids(unsigned short *ids, size_t n) {
 
 /* One message off the connection: its query's reply, by ID. A reply to
  * no query of ours is dropped, as a UDP client drops it. */
-static void on_message(dot_conn *c, const unsigned char *msg, size_t len) {
+static void on_message(void *arg, const unsigned char *msg, size_t len) {
+  dot_conn *c = arg;
   sw_dns_enc_job *j = c->j;
   unsigned id = len >= 2 ? (unsigned)msg[0] << 8 | msg[1] : 0;
   for (size_t i = 0; len >= 2 && i < j->nq; i++) {
@@ -85,14 +111,14 @@ static void end_pending(dot_conn *c, sw_dns_outcome fate, const char *why) {
 /* The connection closed: mid-reply, or before one. */
 static void on_close(dot_conn *c) {
   char why[160];
-  if (c->have == 0)
+  if (c->in.have == 0)
     snprintf(why, sizeof why,
              "reading reply failed: connection closed before a reply");
-  else if (c->have >= 2)
+  else if (c->in.have >= 2)
     snprintf(why, sizeof why,
              "reading reply failed: connection closed mid-reply (after %zu "
              "of %zu bytes)",
-             c->have, 2 + ((size_t)c->in[0] << 8 | c->in[1]));
+             c->in.have, sw_dns_framer_want(&c->in));
   else
     snprintf(why, sizeof why,
              "reading reply failed: connection closed mid-reply (after 1 "
@@ -103,9 +129,9 @@ static void on_close(dot_conn *c) {
 /* Reads what there is; returns 1 when more may come, 0 when nothing is
  * there now, -1 when the connection ended (queries ended too). */
 static int pull(dot_conn *c) {
+  unsigned char chunk[16384];
   size_t n = 0;
-  CURLcode rc =
-      curl_easy_recv(c->h, c->in + c->have, sizeof c->in - c->have, &n);
+  CURLcode rc = curl_easy_recv(c->h, chunk, sizeof chunk, &n);
   if (rc == CURLE_AGAIN)
     return 0;
   if (rc != CURLE_OK) {
@@ -119,15 +145,7 @@ static int pull(dot_conn *c) {
     on_close(c);
     return -1;
   }
-  c->have += n;
-  const unsigned char *msg;
-  size_t len, used, off = 0;
-  while ((used = sw_dns_frame(c->in + off, c->have - off, &msg, &len)) > 0) {
-    on_message(c, msg, len);
-    off += used;
-  }
-  memmove(c->in, c->in + off, c->have - off);
-  c->have -= off;
+  sw_dns_framer_feed(&c->in, chunk, n, on_message, c);
   return 1;
 }
 

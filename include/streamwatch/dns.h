@@ -251,8 +251,8 @@ typedef struct {
    * given by name (0, 4 or 6) */
   const sw_http_req *tls;
   int family;
-  int verbose;       /* >= 2: each query sent; >= 3: hex dump of
-                        every reply, to trace */
+  int verbose; /* >= 2: each query sent; >= 3: hex dump of
+                  every reply, to trace */
   void (*trace)(void *arg, const char *line);
   void *trace_arg;
 } sw_dns_opts;
@@ -277,6 +277,27 @@ const char *sw_dns_version(char *buf, size_t n);
  * else 0 (more must come). A pure function over bytes. */
 size_t sw_dns_frame(const unsigned char *buf, size_t have,
                     const unsigned char **msg, size_t *len);
+
+/* Reassembles the messages of a DNS over TCP/TLS stream that arrives in
+ * pieces of any size: at most one message and the start of the next are
+ * kept (2 + SW_DNS_MSG_MAX bytes, whatever the peer sends). Zero it to
+ * start. */
+typedef struct {
+  unsigned char buf[2 + SW_DNS_MSG_MAX];
+  size_t have; /* bytes of a message not yet whole */
+} sw_dns_framer;
+
+/* Takes all n bytes of data and hands every message they complete to
+ * on_msg, in order (msg points into the framer, valid during the call).
+ * Can't fail. */
+void sw_dns_framer_feed(sw_dns_framer *f, const unsigned char *data, size_t n,
+                        void (*on_msg)(void *arg, const unsigned char *msg,
+                                       size_t len),
+                        void *arg);
+
+/* How many bytes the message being reassembled will take with its
+ * length prefix (0 while even the prefix is incomplete). */
+size_t sw_dns_framer_want(const sw_dns_framer *f);
 
 /* Is a DNS over HTTPS response a DNS reply (RFC 8484 4.2.1)? Status
  * 200, Content-Type application/dns-message (any case, parameters

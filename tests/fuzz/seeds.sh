@@ -187,6 +187,26 @@ PY
 lab_stop fakedns || true # its TERM status
 lab_stop dnsmasq || true # its TERM status
 
+# ---- DNS over TLS and HTTPS (fuzz_dns_enc): dnsmasq's replies as a DoT
+# stream (byte 0 even: two length-prefixed messages, the second cut) and
+# as DoH responses (byte 0 odd: status, Content-Type, body)
+python3 - "$C/fuzz_dns_reply" "$C/fuzz_dns_enc" <<'PY'
+import os, struct, sys
+src, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+a = open(os.path.join(src, "dnsmasq-a"), "rb").read()
+cn = open(os.path.join(src, "dnsmasq-cname-a"), "rb").read()
+frame = lambda m: struct.pack("!H", len(m)) + m
+open(os.path.join(out, "dot-two"), "wb").write(b"\0" + frame(a) + frame(cn))
+open(os.path.join(out, "dot-cut"), "wb").write(b"\0" + frame(a) + frame(cn)[:9])
+def doh(status, ctype, body):
+    c = ctype.encode()
+    return b"\1" + struct.pack("!HB", status, len(c)) + c + body
+open(os.path.join(out, "doh-200"), "wb").write(doh(200, "application/dns-message", a))
+open(os.path.join(out, "doh-html"), "wb").write(doh(200, "text/html; charset=utf-8", b"<html></html>"))
+open(os.path.join(out, "doh-404"), "wb").write(doh(404, "text/plain", b"not found"))
+PY
+
 # ---- what users type: ranges, numbers, -j/-M, ini files, hostile text
 n=0
 for r in 10 10: '~:10' 10:20 @10:20 0.250 -1 +5 1e3 5:3 : '' nan 0x10 \
