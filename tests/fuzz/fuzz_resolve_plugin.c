@@ -7,7 +7,8 @@
  *
  * Input: byte 0: query type (low 4 bits; 10..15 also name the resolvers
  * and give -a as a check_dns list), -C, -n, -A, -v; byte 1: -a
- * (and -L), a second resolver, and how each query ended (reply, timeout,
+ * (and -L), a second resolver, --dnssec with --client-subnet
+ * 10.1.0.0/16, and how each query ended (reply, timeout,
  * refused, malformed, past the memory budget); bytes 2-3: the length of
  * the first reply; then the first reply, and the rest is the second.
  *
@@ -18,8 +19,10 @@
  * number or U, a known UOM, range and number fields), every label unique,
  * a time label per query, answers= the number of answers judged; the
  * exit state 0..3 and the state word agree; and no false OK: OK needs
- * every query to have had a usable outcome. */
+ * every query to have had a usable outcome (with --dnssec: the AD bit;
+ * with --client-subnet: no ECS option malformed or of another subnet). */
 #include <stdbool.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "../../plugins/resolve/resolve.h"
@@ -77,6 +80,11 @@ static int parse_cfg(resolve_cfg *cfg, unsigned o0, unsigned o1) {
     argv[argc++] = "-A";
   if (o0 & 128)
     argv[argc++] = "-v";
+  if (o1 & 8) {
+    argv[argc++] = "--dnssec";
+    argv[argc++] = "--client-subnet";
+    argv[argc++] = "10.1.0.0/16";
+  }
   if ((o1 & 1) && !(o0 & 32)) { /* -a with -n is refused */
     argv[argc++] = "-a";
     argv[argc++] = (char *)(alt ? expect_list_for(qt) : expect_for(qt));
@@ -281,6 +289,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
     bool good = q[i].outcome == SW_DNS_REPLY && !r->tc &&
                 (cfg.expect_nxdomain ? r->rcode == 3 && r->ncnames == 0
                                      : r->rcode == 0 && r->nrrs > 0);
+    const sw_dns_edns_reply *e = &r->edns;
+    if (cfg.dns.dnssec && !r->ad)
+      good = false;
+    if (cfg.dns.ecs.family && e->present && e->ecs &&
+        (e->ecs_bad || e->ecs_echo.family != AF_INET ||
+         e->ecs_echo.prefix != 16 || e->ecs_echo.addr[0] != 10 ||
+         e->ecs_echo.addr[1] != 1))
+      good = false;
     usable = usable && good;
   }
   char *out = NULL;

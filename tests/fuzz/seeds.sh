@@ -6,7 +6,8 @@
 # dnsmasq (DNS replies), plus the options the plugin tests pass. Each
 # seed is cut to a few KB. Run from the source tree:
 #   sh tests/fuzz/seeds.sh
-# Needs ffmpeg, dnsmasq, curl and python3 (tools/install-deps).
+# Needs ffmpeg, dnsmasq, curl, python3, knotd, unbound and ldns-signzone
+# (tools/install-deps).
 set -eu
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 C=$top_srcdir/tests/fuzz/corpus
@@ -206,6 +207,57 @@ open(os.path.join(out, "doh-200"), "wb").write(doh(200, "application/dns-message
 open(os.path.join(out, "doh-html"), "wb").write(doh(200, "text/html; charset=utf-8", b"<html></html>"))
 open(os.path.join(out, "doh-404"), "wb").write(doh(404, "text/plain", b"not found"))
 PY
+
+# ---- EDNS: replies with an OPT RR to the queries check_resolve
+# --dnssec --client-subnet sends (DO, ECS 10.1.0.0/16 or an IPv6 /56):
+# from knotd and unbound (tests/streamlab/dnssec.sh: ECS scopes, AD with
+# RRSIGs, SERVFAIL with EDE 6 and 7) and fakedns.py's EDNS faults; for
+# fuzz_dns_reply, and for fuzz_resolve_plugin with those options (byte 1
+# bit 3), one A query
+. "$top_srcdir/tests/streamlab/dns.sh"
+. "$top_srcdir/tests/streamlab/dnssec.sh"
+dnssec_have_lab || { echo "seeds.sh: not installed:$DNSSEC_MISSING" >&2; exit 1; }
+dnssec_start_knot knot 127.0.0.1
+dnssec_start_unbound unbound 127.0.0.1 knot
+lab_spawn_ready fakedns "${LAB_PY:-python3}" "$LAB_SRC/fakedns.py" \
+  --addr 127.0.0.1 --port 0
+python3 - "$C" "$DNS_PORT_knot" "$DNS_PORT_unbound" "$LAB_READY_PORT" <<'PY'
+import os, socket, struct, sys
+C, knot, unbound, fake = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+def query(name, port, ecs=b"\0\x01\x10\0\x0a\x01", do=True):
+    opt = struct.pack(">HH", 8, len(ecs)) + ecs if ecs else b""
+    q = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 1)
+    for label in name.split("."):
+        q += bytes([len(label)]) + label.encode()
+    q += b"\0" + struct.pack(">HH", 1, 1)
+    q += b"\0" + struct.pack(">HHHHH", 41, 1232, 0, 0x8000 if do else 0, len(opt)) + opt
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    s.sendto(q, ("127.0.0.1", port))
+    r = s.recv(4096)
+    s.close()
+    return r
+v6 = b"\0\x02\x38\0\x20\x01\x0d\xb8\0\x01\0"
+asks = [("www.geo.test", knot, None, "knot-ecs"),
+        ("www.geo.test", unbound, None, "unbound-ecs"),
+        ("www.geo.test", unbound, v6, "unbound-ecs6"),
+        ("www.signed.test", unbound, None, "unbound-ad"),
+        ("nope.signed.test", unbound, None, "unbound-ad-nxdomain"),
+        ("www.bogus.test", unbound, None, "unbound-ede6"),
+        ("www.expired.test", unbound, None, "unbound-ede7")]
+asks += [(t + ".fault.test", fake, None, "fakedns-" + t) for t in
+         ("ecsbad", "ecswrong", "optpast", "twoopt", "edebogus", "edeshort")]
+for d in ("fuzz_dns_reply", "fuzz_resolve_plugin"):
+    os.makedirs(os.path.join(C, d), exist_ok=True)
+for name, port, ecs, tag in asks:
+    r = query(name, port, ecs) if ecs else query(name, port)
+    open(os.path.join(C, "fuzz_dns_reply", "edns-" + tag), "wb").write(r)
+    seed = bytes([0, 8]) + struct.pack(">H", len(r)) + r
+    open(os.path.join(C, "fuzz_resolve_plugin", "edns-" + tag), "wb").write(seed)
+PY
+lab_stop fakedns || true # its TERM status
+lab_stop unbound || true
+lab_stop knot || true
 
 # ---- what users type: ranges, numbers, -j/-M, ini files, hostile text
 n=0
