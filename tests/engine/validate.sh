@@ -148,7 +148,7 @@ for c in streamwatch_resolve streamwatch_api streamwatch_login streamwatch_strea
 done
 for s in 'radio.example!dns' 'radio.example!dns ns1' 'radio.example!dns ns3-v6' \
   'radio.example!login' 'radio.example!api' 'radio.example!stream live-mp3' \
-  'tv.example!stream hls' 'tv.example!stream dash'; do
+  'tv.example!stream hls' 'tv.example!stream dash' 'tv.example!api edges'; do
   grep -qF "Service|$s|" "$LAB_DIR/objects.txt"
   ok $? "service $s"
 done
@@ -257,7 +257,8 @@ V4, V6 = "192.0.2.7", "2001:db8::7"
 HOSTS = {"v4.example": {"address": V4}, "v6.example": {"address6": V6},
          "dual.example": {"address": V4, "address6": V6}, "none.example": {}}
 FLAGS = {"-L", "-n", "-C", "-A", "--compare-serial", "--dnssec", "--tcp", "--no-recursion", "--invert", "--insecure",
-         "--digest", "--verify-rejects", "--decode", "--all-variants", "-4", "-6", "-v", "-vv",
+         "--digest", "--verify-rejects", "--decode", "--all-variants", "--all-addresses",
+         "--edge-perfdata", "-4", "-6", "-v", "-vv",
          "-vvv"}
 RESOLVE_ALL = {
     "resolve_hostname": ["api.example.com", "cdn.example.com"],
@@ -284,12 +285,16 @@ HTTP = lambda p: {
     p + "_insecure": True, p + "_ca_file": "/etc/ssl/ca.pem", p + "_client_cert": "/etc/sw/c.pem",
     p + "_client_key": "/etc/sw/c.key", p + "_tls_min": "1.3", p + "_proxy": "http://proxy:3128",
     p + "_http_version": "2", p + "_timeout": 20, p + "_ipv4": False, p + "_ipv6": True,
-    p + "_extra_opts": p, p + "_connect_to": "198.51.100.9:8443"}
+    p + "_extra_opts": p, p + "_connect_to": "198.51.100.9:8443",
+    p + "_all_addresses": True, p + "_resolver": "192.0.2.53", p + "_edge_perfdata": True,
+    p + "_edge_fail_warning": 0, p + "_edge_fail_critical": 2}
 HTTP_ARGV = [
     ("-k", "X-Probe: icinga"), ("-k", "Accept: application/json"), ("--insecure",),
     ("--ca-file", "/etc/ssl/ca.pem"), ("--client-cert", "/etc/sw/c.pem"),
     ("--client-key", "/etc/sw/c.key"), ("--tls-min", "1.3"), ("--proxy", "http://proxy:3128"),
-    ("--http-version", "2"), ("-t", "20"), ("-6",), ("--connect-to", "198.51.100.9:8443")]
+    ("--http-version", "2"), ("-t", "20"), ("-6",), ("--connect-to", "198.51.100.9:8443"),
+    ("--all-addresses",), ("--resolver", "192.0.2.53"),
+    ("--edge-perfdata",), ("--edge-fail-warning", "0"), ("--edge-fail-critical", "2")]
 BEARER = lambda p: {p + "_bearer": "tok3n", p + "_bearer_file": "/etc/sw/tok",
                     p + "_bearer_env": "SW_TOKEN"}
 BEARER_ARGV = [("--bearer", "tok3n"), ("--bearer-file", "/etc/sw/tok"), ("--bearer-env", "SW_TOKEN")]
@@ -379,6 +384,10 @@ CASES = {
     "api dual ipv6": ("api", "dual.example", {"api_url": URL, "api_ipv6": True},
                       [("-u", URL), ("-6",), ("--connect-to", V6)]),
     "api no address": ("api", "none.example", {"api_url": URL}, [("-u", URL)]),
+    "api all_addresses": ("api", "v4.example", {"api_url": URL, "api_all_addresses": True},
+                          [("-u", URL), ("--all-addresses",)]),
+    "stream all_addresses": ("stream", "v4.example", {"stream_url": STREAM_URL, "stream_all_addresses": True},
+                             [("-u", STREAM_URL), ("--all-addresses",)]),
     "api connect_to false": ("api", "v4.example", {"api_url": URL, "api_connect_to": False}, [("-u", URL)]),
     "api connect_to null": ("api", "v4.example", {"api_url": URL, "api_connect_to": None}, [("-u", URL)]),
     "api connect_to empty": ("api", "v4.example", {"api_url": URL, "api_connect_to": ""}, [("-u", URL)]),
