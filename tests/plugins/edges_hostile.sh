@@ -83,9 +83,10 @@ first_line_matches '^API CRITICAL - DNS: no address for wrongq\.edge\.test from 
 is "$(labels)" "$STABLE" "the stable labels"
 wall_below 2 "within -t"
 
-# A resolver that answers A but never AAAA: the edge is fine, yet the
-# AAAA query takes the whole -t and the edge is then blamed for a timeout
-run "$API" -u "http://noaaaa.edge.test:$P/x" --all-addresses --resolver "$R" -t 2
+# A resolver that answers A but never AAAA: the edge is fine (it answers
+# in 0.3 s), yet the AAAA query takes the whole -t and the edge is then
+# blamed for a timeout
+run "$API" -u "http://noaaaa.edge.test:$P/x?127.0.0.71=slow0.3" --all-addresses --resolver "$R" -t 2
 todo "$([ "$RC" = 0 ]; echo $?)" "AAAA never answered: the A edge is still tested (OK)"
 todo_first '^API (OK|WARNING) - 1/1 edges of noaaaa\.edge\.test OK' "the working edge is not blamed"
 wall_below 2 "AAAA never answered: within -t"
@@ -143,19 +144,49 @@ run "$API" -u "http://e12.edge.test:$P/x?127.0.0.71=slow1.3&127.0.0.77=slow1.3" 
 todo "$([ "$RC" = 0 ]; echo $?)" "two 1.3 s edges in different batches under -t 2: OK"
 wall_below 2 "slow edges: within -t"
 
-# memory: six edges' JSON trees, judged one at a time under a lock, must
-# stay within 64 MiB; every thread's malloc arena keeps its freed tree
+# memory: six edges' JSON trees (check_api's bodies, check_login's token
+# responses) are judged one at a time under a lock, yet every edge thread
+# keeps its freed tree in its own malloc arena: about 30 MiB each. And
+# check_stream parses six 5.5 MB playlists at once, without a lock.
 if [ "$SW_BUILD" = plain ] && [ -x /usr/bin/time ]; then
+  rss_of() { printf '%s\n' "$ERR" | sed -n 's/^rss=//p'; }
   Q=$(seq -f '127.0.0.%g=big' 71 82 | tr '\n' '&')
   run /usr/bin/time -f 'rss=%M' "$API" -u "http://e6.edge.test:$P/x?$Q" -j /0 \
     --all-addresses --resolver "$R" -t 10
   is_rc 0 "six edges of 1 MB JSON (a 40 MiB tree each): OK"
-  rss=$(printf '%s\n' "$ERR" | sed -n 's/^rss=//p')
-  todo "$([ "${rss:-0}" -le 65536 ]; echo $?)" "six JSON trees: peak RSS ${rss:-?} KiB within 64 MiB"
+  rss=$(rss_of)
+  todo "$([ "${rss:-0}" -le 65536 ]; echo $?)" "check_api, six JSON trees: peak RSS ${rss:-?} KiB within 64 MiB"
+  printf 'sekrit\n' >"$LAB_DIR/cs"
+  run /usr/bin/time -f 'rss=%M' "$PLUGINDIR/check_login" -u "http://e6.edge.test:$P/token?$Q" \
+    --client-id c --client-secret-file "$LAB_DIR/cs" --all-addresses --resolver "$R" -t 10
+  is_rc 2 "check_login, six token endpoints answering 1 MB of JSON: CRITICAL"
+  first_line_matches '^LOGIN CRITICAL - 6/6 edges of e6\.edge\.test failing: 127\.0\.0\.71 no access_token in response' \
+    "the token response judged on each edge"
+  rss=$(rss_of)
+  todo "$([ "${rss:-0}" -le 65536 ]; echo $?)" "check_login, six token trees: peak RSS ${rss:-?} KiB within 64 MiB"
+  Q=$(seq -f '127.0.0.%g=hls' 71 82 | tr '\n' '&')
+  run /usr/bin/time -f 'rss=%M' "$PLUGINDIR/check_stream" -u "http://e6.edge.test:$P/x.m3u8?${Q}size=5500000" \
+    --all-addresses --resolver "$R" -t 10
+  is_rc 2 "check_stream, six 5.5 MB playlists (segments not media): CRITICAL"
+  first_line_matches '^STREAM CRITICAL - 6/6 edges of e6\.edge\.test failing: 127\.0\.0\.71 segment s+\.\.\.: not media' \
+    "each edge's playlist parsed, its segment judged"
+  rss=$(rss_of)
+  todo "$([ "${rss:-0}" -le 65536 ]; echo $?)" "check_stream, six playlists: peak RSS ${rss:-?} KiB within 64 MiB"
 else
-  skip_one "six edges of 1 MB JSON" "peak RSS only in a plain build"
-  skip_one "six JSON trees within 64 MiB" "peak RSS only in a plain build"
+  for what in "check_api, six JSON trees" "check_login, six token trees" "check_stream, six playlists"; do
+    skip_one "$what: peak RSS within 64 MiB" "peak RSS only in a plain build"
+  done
 fi
+
+# DASH on three edges at once: each MPD is parsed in an edge thread
+Q=$(seq -f '127.0.0.%g=mpd' 71 82 | tr '\n' '&')
+run "$PLUGINDIR/check_stream" -u "http://e3.edge.test:$P/x.mpd?$Q" --all-addresses --resolver "$R" -t 5
+is_rc 2 "three DASH edges whose segment is not media: CRITICAL"
+for a in 71 72 73; do
+  line_matches "^\\\\_ \\[CRITICAL\\] 127\\.0\\.0\\.$a: segment s1\\.m4s: not media: .*DASH no media \\(representation a" \
+    "edge 127.0.0.$a: its MPD parsed, its segment judged"
+done
+perf_ok "DASH edges: perfdata parses"
 
 # ------------------------------------------------ configurations
 run "$API" -u "http://e2.edge.test:$P/x" --all-addresses --resolver "127.0.0.70:99999"

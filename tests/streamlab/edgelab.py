@@ -35,10 +35,12 @@ in the query picks WHAT for that edge, default "json"):
   slowS     (e.g. slow1.5) nothing for S seconds, then json
   reason    503 with a 300-byte reason phrase holding '|' and ESC
   trickle   the status line and headers one byte every 0.3 s
-  big       200 application/json of --big bytes (default 4000000): an
-            array of zeros, a costly JSON tree
+  big       200 application/json of --big bytes (default 4000000; the
+            query's size=BYTES wins): an array of zeros, a costly JSON tree
   hls       200 application/vnd.apple.mpegurl: a media playlist of
-            --big bytes of segments (#EXTINF:2, + a 100-byte URI)
+            --big (or size=) bytes of segments (#EXTINF:2, a 100-byte URI)
+  mpd       200 application/dash+xml: a small static MPD (one audio
+            Representation, one SegmentURL)
   redirect  302 Location: the query's "to" parameter
 """
 import argparse
@@ -226,6 +228,7 @@ class Http:
                 return
 
     def serve(self, c, what, q):
+        big = int(q.get("size", [self.big])[0])
         if what.startswith("slow"):
             time.sleep(float(what[4:] or 3))
             what = "json"
@@ -239,15 +242,24 @@ class Http:
                 c.sendall(bytes([b]))
                 time.sleep(0.3)
         elif what == "big":
-            n = max(self.big // 2, 1)
+            n = max(big // 2, 1)
             self.send(c, "200 OK", "application/json",
                       b"[" + b"0," * (n - 1) + b"0]")
         elif what == "hls":
             seg = b"#EXTINF:2,\n/" + b"s" * 99 + b".ts\n"
             body = b"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-VERSION:3\n"
-            body += seg * max((self.big - len(body)) // len(seg), 1)
+            body += seg * max((big - len(body)) // len(seg), 1)
             body += b"#EXT-X-ENDLIST\n"
             self.send(c, "200 OK", "application/vnd.apple.mpegurl", body)
+        elif what == "mpd":
+            body = (b'<?xml version="1.0"?><MPD xmlns="urn:mpeg:dash:schema:'
+                    b'mpd:2011" type="static" mediaPresentationDuration="PT4S"'
+                    b' minBufferTime="PT2S"><Period><AdaptationSet mimeType='
+                    b'"audio/mp4"><Representation id="a" bandwidth="64000">'
+                    b'<SegmentList duration="2"><SegmentURL media="s1.m4s"/>'
+                    b'</SegmentList></Representation></AdaptationSet>'
+                    b'</Period></MPD>')
+            self.send(c, "200 OK", "application/dash+xml", body)
         elif what == "redirect":
             self.send(c, "302 Found", "text/plain", b"moved",
                       "Location: %s\r\n" % q.get("to", ["/"])[0])
