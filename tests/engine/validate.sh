@@ -258,7 +258,7 @@ HOSTS = {"v4.example": {"address": V4}, "v6.example": {"address6": V6},
          "dual.example": {"address": V4, "address6": V6}, "none.example": {}}
 FLAGS = {"-L", "-n", "-C", "-A", "--compare-serial", "--dnssec", "--tcp", "--no-recursion", "--invert", "--insecure",
          "--digest", "--verify-rejects", "--decode", "--all-variants", "--all-addresses",
-         "--edge-perfdata", "-4", "-6", "-v", "-vv",
+         "--edge-perfdata", "--sticky", "-4", "-6", "-v", "-vv",
          "-vvv"}
 RESOLVE_ALL = {
     "resolve_hostname": ["api.example.com", "cdn.example.com"],
@@ -306,14 +306,21 @@ API_ALL = dict(HTTP("api"), **BEARER("api"), **{
     "api_json": ["/status==ok", "/tracks/items/0/id"], "api_metric": ["tracks=/total;1:;1:"],
     "api_warning": "0.5", "api_critical": 2, "api_max_size": 65536, "api_cert_warning": 30,
     "api_cert_critical": 10, "api_onredirect": "critical", "api_rate_limit_state": "critical",
-    "api_verbose": True})
+    "api_verbose": True, "api_user_agent": "probe/1 (noc)", "api_auth_file": "/etc/sw/basic",
+    "api_auth_env": "SW_BASIC", "api_eregi": "^ok", "api_expect_header": ["X-Cache: ^HIT", "ETag:"],
+    "api_header_absent": ["X-Debug"], "api_max_age": "1h", "api_size": "10:4096",
+    "api_max_redirects": 3, "api_sticky": True})
 API_ALL_ARGV = HTTP_ARGV + BEARER_ARGV + [
     ("-u", URL), ("-X", "POST"), ("-d", "{\"q\": 1}"), ("--data-file", "/etc/sw/body.json"),
     ("--token-cache", "/var/lib/nagios/streamwatch/a.token"), ("-e", "200,204"), ("-s", "ok"),
     ("-r", "^\\{"), ("--invert",), ("-j", "/status==ok"), ("-j", "/tracks/items/0/id"),
     ("-M", "tracks=/total;1:;1:"), ("-w", "0.5"), ("-c", "2"), ("--max-size", "65536"),
     ("--cert-warning", "30"), ("--cert-critical", "10"), ("-f", "critical"),
-    ("--rate-limit-state", "critical"), ("--extra-opts", "api"), ("-v",)]
+    ("--rate-limit-state", "critical"), ("--extra-opts", "api"), ("-v",),
+    ("--user-agent", "probe/1 (noc)"), ("--auth-file", "/etc/sw/basic"), ("--auth-env", "SW_BASIC"),
+    ("-R", "^ok"), ("--expect-header", "X-Cache: ^HIT"), ("--expect-header", "ETag:"),
+    ("--header-absent", "X-Debug"), ("--max-age", "1h"), ("--size", "10:4096"),
+    ("--max-redirects", "3"), ("--sticky",)]
 LOGIN_URL = "https://auth.example.com/login"
 LOGIN_VALS = [
     ("login_url", "-u", LOGIN_URL), ("login_flow", "--flow", "form"),

@@ -162,6 +162,11 @@ go "$PA" -u "$F/bearer" --bear=s3cr3t-token
 go "$PA" -u "$F/bearer" --bearer s3cr3t-token -t 0
 go "$PA" -u "$F/bearer" --bearer s3cr3t-token --bogus
 go "$PA" -u "$F/bearer" --bearer-env NO_SUCH_VAR_HERE
+# check_api: HTTP Basic from --auth-file and --auth-env, echoed back
+printf 'alice:%s\n' "$LOGIN_PASSWORD" >"$sec/basic"
+go "$PA" -u "$F/echo" --auth-file "$sec/basic" -j '/headers/authorization==x'
+go "$PA" -u "$F/echo?status=500&text=1" --auth-file "$sec/basic"
+go env BA="alice:$LOGIN_PASSWORD" "$PA" -u "$F/echo?status=401" --auth-env BA -s nomatch
 
 # credential headers given with -k: echoed back by the server
 HA="Authorization: Bearer hdr-s3cr3t-42"
