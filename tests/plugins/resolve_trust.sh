@@ -80,7 +80,7 @@ line_matches "^query www\.geo\.test A to $(q "$K") over UDP, RD=1, id 0x[0-9a-f]
 # ----------------------------------------------------- DNSSEC
 run "$P" -H www.signed.test -s "$U" --dnssec
 is_rc 0 "--dnssec, validating resolver, signed zone: OK"
-first_line_matches "^RESOLVE OK - www\.signed\.test A: 192\.0\.2\.10 \(TTL 300, [0-9.]+ ms, validated\) \|" \
+first_line_matches "^RESOLVE OK - www\.signed\.test A: 192\.0\.2\.10 \(TTL [0-9]+, [0-9.]+ ms, validated\) \|" \
   "validated"
 is "$(perf_value validated)" 1 "validated=1"
 is "$(perf_field validated 7)" 1 "validated's max is the number of queries"
@@ -102,7 +102,7 @@ run "$P" -H www.signed.test -s u="$U" -s k="$K" --dnssec
 is_rc 1 "validating and authoritative server together: WARNING"
 first_line_matches "^RESOLVE WARNING - www\.signed\.test A: not validated \(no AD bit\) from k \|" \
   "only the server that does not validate is named"
-line_matches "^\\\\_ \[OK\] www\.signed\.test @u \($(q "$U")\): 192\.0\.2\.10 \(TTL 300, [0-9.]+ ms, validated\)" \
+line_matches "^\\\\_ \[OK\] www\.signed\.test @u \($(q "$U")\): 192\.0\.2\.10 \(TTL [0-9]+, [0-9.]+ ms, validated\)" \
   "the validating one is OK"
 is "$(perf_value validated)" 1 "validated=1 of 2"
 
@@ -123,7 +123,7 @@ first_line_matches "www\.expired\.test A: SERVFAIL: DNSSEC validation failed \(E
 
 run "$P" -H www.signed.test -s "$U" --dnssec --client-subnet 10.1.0.0/16 -vv
 is_rc 0 "--dnssec and --client-subnet together: OK"
-first_line_matches "A: 192\.0\.2\.10 \(TTL 300, [0-9.]+ ms, validated\); ECS scope /0" "both judged"
+first_line_matches "A: 192\.0\.2\.10 \(TTL [0-9]+, [0-9.]+ ms, validated\); ECS scope /0" "both judged"
 line_matches "^query www\.signed\.test A to $(q "$U") over UDP, RD=1, id 0x[0-9a-f]{4}, DO, ECS 10\.1\.0\.0/16$" \
   "-vv: DO and ECS sent"
 perf_ok "both: perfdata parses"
