@@ -58,6 +58,13 @@ is "$(lines_count)" 66 "a line per tested edge, one for the rest"
 wall_below 5 "400 addresses: within -t"
 sane "400 addresses"
 
+run "$API" -u "http://manydup.edge.test:$P/x" --all-addresses --resolver "$R" -4 -t 5
+is "$(perf_value edges)" 64 "70 addresses in 80 records: 64 tested"
+# duplicates past the 64th are not compared with the ones left out
+line_matches 'more addresses of manydup' "the rest is counted"
+printf '%s\n' "$OUT" | grep -q '^\\_ \[OK\] 6 more addresses of manydup\.edge\.test not tested'
+todo $? "the 6 addresses left out counted once each (not 16)"
+
 run "$API" -u "http://weird.edge.test:$P/x" --all-addresses --resolver "$R" -t 5
 is_rc 2 "0.0.0.0, multicast, broadcast, ::, fe80::1 (no scope): failing edges, CRITICAL"
 first_line_matches '^API CRITICAL - 6/8 edges of weird\.edge\.test failing: 0\.0\.0\.0 ' "named in address order"
@@ -76,20 +83,45 @@ run "$API" -u "http://ttl.edge.test:$P/x" --all-addresses --resolver "$R"
 is_rc 0 "TTL 4294967295: fine"
 sane "huge TTL"
 
-run "$API" -u "http://wrongq.edge.test:$P/x" --all-addresses --resolver "$R" -t 2
+run "$API" -u "http://wrongq.edge.test:$P/x" --all-addresses --resolver "$R" -t 1.5
 is_rc 2 "a reply to another question is no reply: CRITICAL"
 first_line_matches '^API CRITICAL - DNS: no address for wrongq\.edge\.test from 127\.0\.0\.70:[0-9]+: timeout \|' \
   "DNS named, the resolver and the timeout"
 is "$(labels)" "$STABLE" "the stable labels"
-wall_below 2 "within -t"
+wall_below 1.5 "within -t"
 
 # A resolver that answers A but never AAAA: the edge is fine (it answers
 # in 0.3 s), yet the AAAA query takes the whole -t and the edge is then
 # blamed for a timeout
-run "$API" -u "http://noaaaa.edge.test:$P/x?127.0.0.71=slow0.3" --all-addresses --resolver "$R" -t 2
+run "$API" -u "http://noaaaa.edge.test:$P/x?127.0.0.71=slow0.3" --all-addresses --resolver "$R" -t 1.5
 todo "$([ "$RC" = 0 ]; echo $?)" "AAAA never answered: the A edge is still tested (OK)"
 todo_first '^API (OK|WARNING) - 1/1 edges of noaaaa\.edge\.test OK' "the working edge is not blamed"
-wall_below 2 "AAAA never answered: within -t"
+wall_below 1.5 "AAAA never answered: within -t"
+
+# resolv.conf's second nameserver down (a black hole), the first one
+# answering at once: every query is awaited until -t, so the edges get
+# no time and all fail (a private mount namespace holds the resolv.conf;
+# nameservers are on port 53: root only)
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null &&
+  lab_spawn_ready EL53 python3 "$top_srcdir/tests/streamlab/edgelab.py" \
+    --dns 127.0.0.66 --dns-port 53 --silent 127.0.0.67 --edges "127.0.0.71 127.0.0.72" 2>/dev/null; then
+  P53=$(sed -n 's/^ready [^ ]* [0-9]* //p' "$LAB_DIR/EL53.log")
+  printf 'nameserver 127.0.0.66\nnameserver 127.0.0.67\n' >"$LAB_DIR/resolv.conf"
+  run unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' sh \
+    "$LAB_DIR/resolv.conf" "$API" -u "http://e2.edge.test:$P53/x?127.0.0.71=slow0.3" --all-addresses -4 -t 1.5
+  todo "$([ "$RC" = 0 ]; echo $?)" "resolv.conf's second nameserver silent: the first one's answer is used, edges OK"
+  wall_below 1.5 "a silent resolv.conf nameserver: within -t"
+  printf 'nameserver 127.0.0.66\n' >"$LAB_DIR/resolv1.conf"
+  run unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' sh \
+    "$LAB_DIR/resolv1.conf" "$API" -u "http://e2.edge.test:$P53/x?127.0.0.71=slow0.3" --all-addresses -4 -t 1.5
+  is_rc 0 "the same with only the answering nameserver: OK"
+  first_line_matches '^API OK - 2/2 edges of e2\.edge\.test OK' "both edges named OK"
+else
+  for what in "resolv.conf's second nameserver silent" "a silent resolv.conf nameserver: within -t" \
+    "the same with only the answering nameserver" "both edges named OK"; do
+    skip_one "$what" "needs root, unshare -m and port 53 on 127.0.0.66"
+  done
+fi
 
 # Two addresses that differ only in how inet_ntop writes them get the same
 # graph label: duplicate perfdata labels
@@ -115,11 +147,11 @@ todo_first '127\.0\.0\.73.*127\.0\.0\.74.*\(--edge-fail-critical' \
   "every failing edge and the threshold in the summary, whatever one edge's text"
 
 run "$API" -u "http://e6.edge.test:$P/x?127.0.0.72=trickle&127.0.0.73=trickle" \
-  --all-addresses --resolver "$R" -t 2
+  --all-addresses --resolver "$R" -t 1.5
 is_rc 2 "two edges trickle their headers: CRITICAL"
 first_line_matches '^API CRITICAL - 2/6 edges of e6\.edge\.test failing: 127\.0\.0\.72 GET timeout after [0-9.]+ s reading the headers ' \
   "the phase named"
-wall_below 2 "trickling edges: within -t"
+wall_below 1.5 "trickling edges: within -t"
 sane "trickling headers"
 
 # credentials go to each edge of the URL's origin, never to a redirect's
@@ -138,11 +170,11 @@ no_line_matches 's3cr3t-edge|k3y' "no secret in the output"
 
 # edges answering one after another: the fan-out runs six at a time in
 # batches, so a slow edge in the first batch delays the second batch's
-# start; two edges of 1.3 s each under -t 2 fail though each fits in -t
-run "$API" -u "http://e12.edge.test:$P/x?127.0.0.71=slow1.3&127.0.0.77=slow1.3" \
-  --all-addresses --resolver "$R" -t 2
-todo "$([ "$RC" = 0 ]; echo $?)" "two 1.3 s edges in different batches under -t 2: OK"
-wall_below 2 "slow edges: within -t"
+# start; two edges of 0.8 s each under -t 1.5 fail though each fits in -t
+run "$API" -u "http://e12.edge.test:$P/x?127.0.0.71=slow0.8&127.0.0.77=slow0.8" \
+  --all-addresses --resolver "$R" -t 1.5
+todo "$([ "$RC" = 0 ]; echo $?)" "two 0.8 s edges in different batches under -t 1.5: OK"
+wall_below 1.5 "slow edges: within -t"
 
 # memory: six edges' JSON trees (check_api's bodies, check_login's token
 # responses) are judged one at a time under a lock, yet every edge thread

@@ -7,8 +7,12 @@ a DNS server (UDP and TCP) on --dns ADDR and an HTTP server on every
 address of --edges "ADDR ..." (loopback), all edges on one port.
 
   edgelab.py --dns 127.0.0.70 --edges "127.0.0.71 127.0.0.72" [--big N]
+             [--dns-port PORT] [--silent ADDR]
 
-Prints "ready DNSADDR DNSPORT HTTPPORT" once every socket is bound. One
+Prints "ready DNSADDR DNSPORT HTTPPORT" once every socket is bound.
+--dns-port: the DNS port (default: any free one); --silent ADDR: a UDP
+black hole on ADDR and the DNS port (a resolver that never answers, for
+a resolv.conf, whose nameservers are on port 53). One
 line per DNS query and per HTTP request on stderr; an HTTP line is
 "http LOCALADDR METHOD PATH auth=AUTHORIZATION-OR-NONE".
 
@@ -18,6 +22,8 @@ zone); a name whose first label is not listed gets NXDOMAIN.
   dup       A: the first edge 5 times, then the second edge
   many      A 127.1.0.1 .. 127.1.0.200 (200 records: TC over UDP, the
             whole answer over TCP); AAAA 200 records ::ffff:127.1.1.N
+  manydup   A 127.1.0.1 .. 127.1.0.70, then 127.1.0.70 ten times more
+            (70 addresses in 80 records; over TCP); AAAA none
   weird     A 0.0.0.0, 224.0.0.1, 255.255.255.255 and the first edge;
             AAAA ::, ff02::1, fe80::1 and ::ffff:FIRST-EDGE
   collide   AAAA ::ffff:127.0.0.1 and 0:0:0:ffff:127:0:0:1 (their texts
@@ -112,6 +118,10 @@ class Dns:
             elif qtype == AAAA:
                 ans = [rr(me, AAAA, aaaa("::ffff:127.1.1.%d" % n))
                        for n in range(1, 201)]
+        elif first == "manydup":
+            if qtype == A:
+                ans = [rr(me, A, a("127.1.0.%d" % n)) for n in range(1, 71)]
+                ans += [rr(me, A, a("127.1.0.70"))] * 10
         elif first == "weird":
             if qtype == A:
                 ans = [rr(me, A, a(x)) for x in
@@ -296,12 +306,15 @@ def main():
     ap.add_argument("--dns", required=True)
     ap.add_argument("--edges", required=True)
     ap.add_argument("--big", type=int, default=4000000)
+    ap.add_argument("--dns-port", type=int, default=0)
+    ap.add_argument("--silent", default="",
+                    help="also a UDP black hole on this address, same port")
     o = ap.parse_args()
     edges = o.edges.split()
     # DNS: UDP and TCP on one port
     for _ in range(200):
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        u.bind((o.dns, 0))
+        u.bind((o.dns, o.dns_port))
         dport = u.getsockname()[1]
         t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -312,6 +325,11 @@ def main():
             u.close()
             t.close()
     t.listen(16)
+    if o.silent:  # a resolver that never answers (UDP queries dropped)
+        hole = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        hole.bind((o.silent, dport))
+        threading.Thread(target=lambda: [hole.recv(4096) for _ in iter(int, 1)],
+                         daemon=True).start()
     dns = Dns(edges)
     threading.Thread(target=dns.udp, args=(u,), daemon=True).start()
     threading.Thread(target=dns.tcp, args=(t,), daemon=True).start()
