@@ -168,6 +168,21 @@ ok $? "the other origin got no Authorization"
 is "$(grep -c 'auth=Bearer s3cr3t-edge$' "$LAB_DIR/creds.log")" 3 "each of the three edges got the bearer"
 no_line_matches 's3cr3t-edge|k3y' "no secret in the output"
 
+# check_stream: each edge's playlist names a segment on another host; the
+# bearer goes to the six edges (the URL's origin), never to that host
+LOGN=$(wc -l <"$LAB_DIR/EL.log")
+Q=$(seq -f '127.0.0.%g=hlsseg' 71 82 | tr '\n' '&')
+run "$PLUGINDIR/check_stream" -u "http://e6.edge.test:$P/x.m3u8?${Q}seg=http://127.0.0.82:$P/seg.ts" \
+  --bearer-file "$LAB_DIR/tok" --all-addresses --resolver "$R" -t 5 -vvv
+is_rc 2 "check_stream, segments on another host that are not media: CRITICAL"
+first_line_matches '^STREAM CRITICAL - 6/6 edges of e6\.edge\.test failing: 127\.0\.0\.71 segment seg\.ts: not media' \
+  "each edge's segment judged"
+tail -n +"$((LOGN + 1))" "$LAB_DIR/EL.log" >"$LAB_DIR/creds.log"
+is "$(grep -c '^http 127\.0\.0\.82 GET /seg\.ts auth=none$' "$LAB_DIR/creds.log")" 6 "six segment requests, no bearer"
+is "$(grep -c 'GET /x\.m3u8?.* auth=Bearer s3cr3t-edge$' "$LAB_DIR/creds.log")" 6 "the bearer on each edge's playlist request"
+no_line_matches 's3cr3t-edge' "-vvv with --all-addresses: no secret in the output"
+perf_ok "check_stream edges: perfdata parses"
+
 # edges answering one after another: the fan-out runs six at a time in
 # batches, so a slow edge in the first batch delays the second batch's
 # start; two edges of 0.8 s each under -t 1.5 fail though each fits in -t

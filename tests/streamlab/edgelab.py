@@ -45,6 +45,8 @@ in the query picks WHAT for that edge, default "json"):
             query's size=BYTES wins): an array of zeros, a costly JSON tree
   hls       200 application/vnd.apple.mpegurl: a media playlist of
             --big (or size=) bytes of segments (#EXTINF:2, a 100-byte URI)
+  hlsseg    200 application/vnd.apple.mpegurl: a media playlist of one
+            segment whose URI is the query's "seg" (default /s.ts)
   mpd       200 application/dash+xml: a small static MPD (one audio
             Representation, one SegmentURL)
   redirect  302 Location: the query's "to" parameter
@@ -261,6 +263,11 @@ class Http:
             body += seg * max((big - len(body)) // len(seg), 1)
             body += b"#EXT-X-ENDLIST\n"
             self.send(c, "200 OK", "application/vnd.apple.mpegurl", body)
+        elif what == "hlsseg":
+            body = ("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-VERSION:3\n"
+                    "#EXTINF:2,\n%s\n#EXT-X-ENDLIST\n" % q.get("seg", ["/s.ts"])[0])
+            self.send(c, "200 OK", "application/vnd.apple.mpegurl",
+                      body.encode("latin-1"))
         elif what == "mpd":
             body = (b'<?xml version="1.0"?><MPD xmlns="urn:mpeg:dash:schema:'
                     b'mpd:2011" type="static" mediaPresentationDuration="PT4S"'
