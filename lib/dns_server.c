@@ -95,9 +95,11 @@ static int encrypted_parse(const char *given, sw_dns_server *s, sw_err *err) {
   memset(s, 0, sizeof *s);
   s->transport = doh ? SW_DNS_DOH : SW_DNS_DOT;
   s->port = doh ? 443 : 853;
-  for (const char *c = given; *c && !why; c++)
-    if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
-      why = "a blank or control character";
+  /* RFC 3986 3.3's pchar and '/', '?', '#', '[', ']': nothing that
+   * would need escaping, so the URL is shown as it is used */
+  if (given[strspn(given, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                          "0123456789-._~!$&'()*+,;=:@/%?#[]")])
+    why = "a character a URL does not hold (a blank, '|', '\\'...)";
   if (!why && strlen(given) >= sizeof s->label)
     why = "longer than 127 characters";
   if (!why)

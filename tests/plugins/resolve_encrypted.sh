@@ -17,6 +17,7 @@ tls_make_certs || bail_out "tls_make_certs failed"
 dns_start_dnsmasq A 127.0.0.53 a || bail_out "dnsmasq A did not start"
 dns_start_encrypted E 127.0.0.1 "$DNS_SERVER_A" || bail_out "unbound did not start"
 dns_start_fakedoh F 127.0.0.1 || bail_out "fakedoh did not start"
+dns_start_encrypted W 127.0.0.1 "$DNS_SERVER_A" wrongname || bail_out "unbound W did not start"
 P=$PLUGINDIR/check_resolve
 DOH=$DNS_DOH_E DOT=$DNS_DOT_E FK=$DNS_FAKEDOH_F
 CA=$TLS_CA
@@ -86,6 +87,18 @@ run "$P" -H api.stream.test -s "$DOT" -s "$DOH" --insecure
 is_rc 0 "--insecure: exit 0"
 first_line_matches "^RESOLVE OK - 1 name on 2 resolvers in [0-9.]+ ms max \[TLS verification off\] \|" \
   "--insecure: said in the summary"
+# the host as given is what the certificate must name (and the SNI)
+run "$P" -H api.stream.test -s "tls://localhost:$DNS_DOT_PORT_E" \
+  -s "https://localhost:$DNS_DOH_PORT_E/dns-query" --ca-file "$CA"
+is_rc 0 "by name (localhost, in the certificate): exit 0"
+is "$(labels)" "time_api_stream_test_dot_localhost_${DNS_DOT_PORT_E} time_api_stream_test_doh_localhost_${DNS_DOH_PORT_E} failed answers ttl_min " \
+  "by name: labels dot_localhost_PORT, doh_localhost_PORT"
+run "$P" -H api.stream.test -s "$DNS_DOT_W" -s "$DNS_DOH_W" --ca-file "$CA"
+is_rc 2 "a certificate for another name: exit 2"
+first_line_matches "A: TLS handshake failed: .*(name|match).* from $(q "$DNS_DOT_W"), TLS handshake failed: .*(name|match).* from " \
+  "a certificate for another name: the name mismatch named"
+run "$P" -H api.stream.test -s "$DNS_DOT_W" -s "$DNS_DOH_W" --ca-file "$CA" --insecure
+is_rc 0 "a certificate for another name, --insecure: exit 0"
 run "$P" -H api.stream.test -s "$DOT" --ca-file "$CA" --tls-min 1.3
 is_rc 0 "--tls-min 1.3: exit 0 (unbound speaks TLS 1.3)"
 
@@ -156,7 +169,7 @@ first_line_matches "A: connect failed: Connection refused from tls://127\.0\.0\.
 for bad in "https://127.0.0.1" "https://127.0.0.1:8443" "tls://127.0.0.1/dns-query" \
   "https://user:pw@127.0.0.1/dns-query" "https://[::1/dns-query" "tls://127.0.0.1:99999" \
   "tls://127.0.0.1:" "https://127.0.0.1/dns-query?dns=x" "https:///dns-query" "tls://a b" \
-  "tls://bad!host"; do
+  "tls://bad!host" "https://127.0.0.1/a|b" "https://127.0.0.1/dns-query#x"; do
   run "$P" -H api.stream.test -s "$bad"
   is_rc 3 "-s $bad: exit 3"
   first_line_matches "^RESOLVE UNKNOWN - -s: invalid DNS over (HTTPS|TLS) resolver '" \
