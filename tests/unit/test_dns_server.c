@@ -38,22 +38,107 @@ static void test_server_parse(void) {
   good_server("[2001:DB8::1]:1", "2001:db8::1", AF_INET6, 1, "[2001:db8::1]:1");
 
   static const char *const bad[] = {
-      "",          "1.2.3",          "host.example",  "10.0.0.1:0",
-      "10.0.0.1:65536", "10.0.0.1:x", "[::1",         "[::1]x",
-      "[::1]:",    "10.0.0.1:",      ":53",           "[]",
-      "[]:53",     "10.0.0.256",     "10.0.0.1:-1",   "10.0.0.1:+53",
-      " 10.0.0.1", "10.0.0.1 ",      "[::1]:5353x",   "::1:99999999999999999999",
-      "10.0.0.1:99999999999999999999", "[fe80::1%eth0]",
+      "",
+      "1.2.3",
+      "host.example",
+      "10.0.0.1:0",
+      "10.0.0.1:65536",
+      "10.0.0.1:x",
+      "[::1",
+      "[::1]x",
+      "[::1]:",
+      "10.0.0.1:",
+      ":53",
+      "[]",
+      "[]:53",
+      "10.0.0.256",
+      "10.0.0.1:-1",
+      "10.0.0.1:+53",
+      " 10.0.0.1",
+      "10.0.0.1 ",
+      "[::1]:5353x",
+      "::1:99999999999999999999",
+      "10.0.0.1:99999999999999999999",
+      "[fe80::1%eth0]",
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     sw_dns_server s;
     sw_err err = {{0}};
     is_int(sw_dns_server_parse(bad[i], &s, &err), -1, "-s '%s' is refused",
            bad[i]);
-    ok(strncmp(err.msg, "-s:", 3) == 0, "-s '%s': error names -s (%s)",
-       bad[i], err.msg);
+    ok(strncmp(err.msg, "-s:", 3) == 0, "-s '%s': error names -s (%s)", bad[i],
+       err.msg);
     ok(strstr(err.msg, bad[i]) != NULL, "-s '%s': error quotes the text",
        bad[i]);
+  }
+}
+
+/* -s https://... (DoH) and tls://... (DoT): transport, host, port, the
+ * URL libcurl is given, the label output shows. */
+static void good_enc(const char *text, sw_dns_transport t, const char *host,
+                     unsigned port, bool port_given, const char *url) {
+  sw_dns_server s;
+  sw_err err = {{0}};
+  memset(&s, 0x5a, sizeof s);
+  int rc = sw_dns_server_parse(text, &s, &err);
+  is_int(rc, 0, "-s '%s' parses (%s)", text, rc ? err.msg : "");
+  if (rc != 0)
+    return;
+  is_int((int)s.transport, (int)t, "-s '%s' transport", text);
+  is_str(s.host, host, "-s '%s' host", text);
+  is_int(s.port, port, "-s '%s' port", text);
+  ok(s.port_given == port_given, "-s '%s' port given: %d", text,
+     (int)port_given);
+  is_str(s.url, url, "-s '%s' URL for libcurl", text);
+  is_str(s.label, text, "-s '%s' label as given", text);
+}
+
+static void test_encrypted_parse(void) {
+  good_enc("https://dns.example/dns-query", SW_DNS_DOH, "dns.example", 443,
+           false, "https://dns.example/dns-query");
+  good_enc("HTTPS://127.0.0.1:8443/q", SW_DNS_DOH, "127.0.0.1", 8443, true,
+           "HTTPS://127.0.0.1:8443/q");
+  good_enc("https://[::1]:8443/dns-query", SW_DNS_DOH, "::1", 8443, true,
+           "https://[::1]:8443/dns-query");
+  good_enc("tls://dns.example", SW_DNS_DOT, "dns.example", 853, false,
+           "https://dns.example:853/");
+  good_enc("tls://dns.example/", SW_DNS_DOT, "dns.example", 853, false,
+           "https://dns.example:853/");
+  good_enc("tls://[2001:db8::53]:8853", SW_DNS_DOT, "2001:db8::53", 8853, true,
+           "https://[2001:db8::53]:8853/");
+  good_enc("tls://127.0.0.1:853", SW_DNS_DOT, "127.0.0.1", 853, true,
+           "https://127.0.0.1:853/");
+
+  static const char *const bad[] = {
+      "https://dns.example",
+      "https://dns.example:8443",
+      "https://:443/dns-query",
+      "https:///dns-query",
+      "https://u:p@dns.example/q",
+      "https://dns.example/q?dns=x",
+      "https://dns.example/q#f",
+      "https://dns.example/a b",
+      "https://dns.example/a|b",
+      "https://[::1/dns-query",
+      "https://[dns.example]/q",
+      "https://dns.example:0/q",
+      "https://dns.example:70000/q",
+      "tls://dns.example/dns-query",
+      "tls://dns.example:",
+      "tls://",
+      "tls://bad_host!",
+      "https://dns.example/"
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    sw_dns_server s;
+    sw_err err = {{0}};
+    is_int(sw_dns_server_parse(bad[i], &s, &err), -1, "-s '%s' is refused",
+           bad[i]);
+    ok(strncmp(err.msg, "-s: invalid DNS over ", 21) == 0,
+       "-s '%s': error names -s and the transport (%s)", bad[i], err.msg);
   }
 }
 
@@ -125,9 +210,12 @@ static void test_resolv_conf(void) {
 }
 
 static void test_qtypes(void) {
-  static const struct { const char *name; int type; } all[] = {
-      {"A", 1},    {"NS", 2},  {"CNAME", 5}, {"SOA", 6},   {"PTR", 12},
-      {"MX", 15},  {"TXT", 16}, {"AAAA", 28}, {"SRV", 33}, {"CAA", 257},
+  static const struct {
+    const char *name;
+    int type;
+  } all[] = {
+      {"A", 1},   {"NS", 2},   {"CNAME", 5}, {"SOA", 6},  {"PTR", 12},
+      {"MX", 15}, {"TXT", 16}, {"AAAA", 28}, {"SRV", 33}, {"CAA", 257},
   };
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
     int t = -1;
@@ -155,8 +243,8 @@ static void test_qtypes(void) {
 }
 
 static void test_rcodes(void) {
-  static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL",
-                                      "NXDOMAIN", "NOTIMP", "REFUSED"};
+  static const char *const names[] = {"NOERROR",  "FORMERR", "SERVFAIL",
+                                      "NXDOMAIN", "NOTIMP",  "REFUSED"};
   char buf[32];
   for (int i = 0; i < 6; i++)
     is_str(sw_dns_rcode_name(i, buf, sizeof buf), names[i], "rcode %d", i);
@@ -167,6 +255,7 @@ static void test_rcodes(void) {
 
 int main(void) {
   test_server_parse();
+  test_encrypted_parse();
   test_resolv_conf();
   test_qtypes();
   test_rcodes();
