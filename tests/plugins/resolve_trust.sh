@@ -7,20 +7,26 @@
 # validating them with trust anchors made from the fresh keys and passing
 # the subnet on (subnetcache), dnsmasq as the resolver that neither
 # validates nor knows ECS; fakedns.py for the malformed OPT/ECS/EDE no
-# real server sends.
+# real server sends. The same unbound over DNS over TLS and HTTPS: the
+# encrypted paths send the same DO bit and ECS option.
 . "$top_srcdir/tests/plugins/lib.sh"
 . "$top_srcdir/tests/streamlab/lab.sh"
 . "$top_srcdir/tests/streamlab/dns.sh"
 . "$top_srcdir/tests/streamlab/dnssec.sh"
+. "$top_srcdir/tests/streamlab/tls.sh"
 dns_have_dnsmasq || skip_all "dnsmasq not installed"
 dnssec_have_lab || skip_all "not installed:$DNSSEC_MISSING"
+tls_have_openssl || skip_all "openssl not installed"
 lab_init
+tls_make_certs || bail_out "tls_make_certs failed"
 dnssec_start_knot K 127.0.0.61 || bail_out "knotd did not start"
-dnssec_start_unbound U 127.0.0.62 K || bail_out "unbound did not start"
+# on 127.0.0.1: the name tls.sh's certificate holds, for DoT and DoH
+dnssec_start_unbound U 127.0.0.1 K || bail_out "unbound did not start"
 dns_start_dnsmasq D 127.0.0.63 a || bail_out "dnsmasq did not start"
 dns_start_fake F 127.0.0.64 || bail_out "fakedns did not start"
 P=$PLUGINDIR/check_resolve
 K=$DNS_SERVER_K U=$DNS_SERVER_U D=$DNS_SERVER_D F=$DNS_SERVER_F
+DOT=$DNS_DOT_U DOH=$DNS_DOH_U
 q() { printf '%s' "$1" | sed 's/\./\\./g'; }
 
 # ------------------------------------------- ECS: answers by subnet
@@ -94,6 +100,24 @@ line_matches "^\\\\_ \[WARNING\] api\.stream\.test @$(q "$D"): 10\.1\.2\.[45], 1
 is "$(perf_value validated)" 0 "validated=0"
 is "$(perf_value failed)" 0 "not a failure: failed=0"
 
+# ------------------------------- the same over DNS over TLS and HTTPS
+# (before any query without ECS: knot's scope /0 answer for unbound's own
+# subnet would be cached for every subnet)
+run "$P" -H www.signed.test -s "udp=$U" -s "dot=$DOT" -s "doh=$DOH" --ca-file "$TLS_CA" --dnssec
+is_rc 0 "--dnssec over UDP, DoT and DoH: OK"
+for s in udp dot doh; do
+  line_matches "^\\\\_ \[OK\] www\.signed\.test @$s \([^)]*\): 192\.0\.2\.10 \(TTL [0-9]+, [0-9.]+ ms, validated\)$" \
+    "$s: validated"
+done
+is "$(perf_value validated)" 3 "validated=3 of 3"
+run "$P" -H tls.bogus.test -s "$DOT" --ca-file "$TLS_CA" --dnssec
+is_rc 2 "bogus zone over DoT: CRITICAL"
+first_line_matches "SERVFAIL: DNSSEC validation failed \(EDE 6 DNSSEC Bogus: validation failure <tls\.bogus\.test\. A IN>" \
+  "over DoT: EDE 6"
+run "$P" -H www.geo.test -s "$DOH" --ca-file "$TLS_CA" --client-subnet 10.2.0.0/16
+is_rc 0 "ECS over DoH: OK"
+first_line_matches "A: 192\.0\.2\.2 \(TTL [0-9]+, [0-9.]+ ms, scope /16\)" "over DoH: region 2's answer and scope"
+
 run "$P" -H www.geo.test -s "$U" --dnssec
 is_rc 1 "--dnssec on an unsigned zone: WARNING"
 first_line_matches "www\.geo\.test A: not validated \(no AD bit\)" "unsigned zone: not validated"
@@ -115,6 +139,12 @@ is_rc 2 "bogus zone: CRITICAL"
 first_line_matches "^RESOLVE CRITICAL - www\.bogus\.test A: SERVFAIL: DNSSEC validation failed \(EDE 6 DNSSEC Bogus: validation failure <www\.bogus\.test\. A IN>: [^)]*\) from $(q "$U") \(1/1 failed\)" \
   "SERVFAIL named as a DNSSEC failure, unbound's EDE 6 and its text"
 is "$(perf_value failed)" 1 "failed=1"
+# unbound 1.17 sends the EDE only when it validates: the same SERVFAIL from
+# its cache comes without one, and is still named as DNSSEC's
+run "$P" -H www.bogus.test -s "$U" --dnssec
+is_rc 2 "bogus zone again (from unbound's cache): CRITICAL"
+first_line_matches "www\.bogus\.test A: SERVFAIL(: DNSSEC validation failed \(EDE 6 DNSSEC Bogus: | \(DNSSEC validation failed\?\) from)" \
+  "from the cache: still a DNSSEC failure"
 
 run "$P" -H www.expired.test -s "$U" --dnssec
 is_rc 2 "expired signatures: CRITICAL"

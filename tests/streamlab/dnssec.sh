@@ -19,8 +19,10 @@
 # Zones of dnssec_start_knot (all TTLs 300, each with SOA and NS):
 #   signed.test   signed (ECDSAP256SHA256, one key), www A 192.0.2.10;
 #                 any other name under it: NXDOMAIN (signed denial)
-#   bogus.test    signed, then www's A changed to 192.0.2.67 (signed as
-#                 192.0.2.66): unbound says SERVFAIL, EDE 6 DNSSEC Bogus
+#   bogus.test    signed, then the A of www, tls and https changed to
+#                 192.0.2.67 (signed as 192.0.2.66): unbound says SERVFAIL,
+#                 EDE 6 DNSSEC Bogus (unbound 1.17: only when it validates;
+#                 the same SERVFAIL from its cache comes without the EDE)
 #   expired.test  signed with signatures that expired in 2020: unbound says
 #                 SERVFAIL, EDE 7 Signature Expired
 #   geo.test      unsigned; www A 192.0.2.99 for everyone else, and by the
@@ -36,10 +38,13 @@
 # the DS of signed.test, bogus.test and expired.test) with stub zones for
 # the four at KNOT's address, EDE on (ede: yes), subnetcache forwarding
 # the client's ECS option to knot and answering with knot's scope. AD on
-# www.signed.test; none on geo.test (no trust anchor: insecure).
+# www.signed.test; none on geo.test (no trust anchor: insecure). When
+# tls_make_certs (tls.sh) was called, it also speaks DNS over TLS and over
+# HTTPS (path /dns-query) with tls.sh's valid certificate, and sets
+# DNS_DOT_<NAME> (tls://ADDR:PORT) and DNS_DOH_<NAME> (https://ADDR:PORT/
+# dns-query): the same resolver through check_resolve's encrypted paths.
 
 KNOTD=${KNOTD:-/usr/sbin/knotd}
-UNBOUND=${UNBOUND:-/usr/sbin/unbound}
 DNSSEC_GEOIP_SO=${DNSSEC_GEOIP_SO:-/usr/lib/x86_64-linux-gnu/knot/modules-3.2/geoip.so}
 
 # true when everything the lab needs is there; else DNSSEC_MISSING names it
@@ -67,7 +72,8 @@ dnssec__zone() {
     echo "ns1 IN A $3"
     case $2 in
       signed.test) echo "www IN A 192.0.2.10" ;;
-      bogus.test | expired.test) echo "www IN A 192.0.2.66" ;;
+      bogus.test) printf '%s IN A 192.0.2.66\n' www tls https ;;
+      expired.test) echo "www IN A 192.0.2.66" ;;
       geo.test) echo "www IN A 192.0.2.99" ;;
     esac
   } >"$1/$2.zone"
@@ -95,9 +101,9 @@ dnssec_start_knot() {
   done
   dnssec__sign "$_ds_dir" signed.test || return 1
   dnssec__sign "$_ds_dir" bogus.test || return 1
-  # the signed A record changed afterwards: its RRSIG no longer verifies
+  # the signed A records changed afterwards: their RRSIGs no longer verify
   awk 'BEGIN { FS = OFS = "\t" }
-    $1 == "www.bogus.test." && $4 == "A" { $5 = "192.0.2.67" } { print }' \
+    $4 == "A" && $1 != "ns1.bogus.test." { $5 = "192.0.2.67" } { print }' \
     "$_ds_dir/bogus.test.zone.signed" >"$_ds_dir/bogus.test.tampered" || return 1
   grep -q '192\.0\.2\.67' "$_ds_dir/bogus.test.tampered" || {
     echo "dnssec_start_knot: could not tamper with bogus.test" >&2
@@ -176,6 +182,12 @@ dnssec_start_unbound() {
   while [ $_ds_try -lt 5 ]; do
     _ds_try=$((_ds_try + 1))
     _ds_port=$(lab_free_port "$2") || return 1
+    _ds_dot= _ds_doh=
+    if [ -n "${TLS_DIR:-}" ]; then
+      _ds_dot=$(lab_free_port "$2") && _ds_doh=$(lab_free_port "$2") || return 1
+      [ "$_ds_dot" != "$_ds_port" ] && [ "$_ds_doh" != "$_ds_port" ] &&
+        [ "$_ds_dot" != "$_ds_doh" ] || continue
+    fi
     {
       cat <<EOF
 server:
@@ -204,6 +216,10 @@ server:
 remote-control:
   control-enable: no
 EOF
+      [ -z "$_ds_dot" ] || printf '%s\n' "server:" "  interface: $2@$_ds_dot" \
+        "  interface: $2@$_ds_doh" "  tls-port: $_ds_dot" "  https-port: $_ds_doh" \
+        '  http-endpoint: "/dns-query"' "  tls-service-key: \"$TLS_DIR/valid.key\"" \
+        "  tls-service-pem: \"$TLS_DIR/valid.pem\""
       for _ds_z in signed.test bogus.test expired.test geo.test; do
         printf 'stub-zone:\n  name: %s\n  stub-addr: %s@%s\n' "$_ds_z" "$_ds_kaddr" "$_ds_kport"
       done
@@ -211,8 +227,13 @@ EOF
     lab_spawn "$1" "$UNBOUND" -d -c "$_ds_dir/unbound.conf"
     if lab_wait_log "$1" 'start of service' "$LAB_PID" 2>/dev/null &&
       lab_wait_udp_dns "$2" "$_ds_port" "$LAB_PID" 2>/dev/null &&
+      { [ -z "$_ds_dot" ] || { lab_wait_tcp "$2" "$_ds_dot" "$LAB_PID" &&
+        lab_wait_tcp "$2" "$_ds_doh" "$LAB_PID"; } 2>/dev/null; } &&
       lab_alive "$LAB_PID"; then
       dns__export "$1" "$2" "$_ds_port"
+      if [ -n "$_ds_dot" ]; then
+        eval "DNS_DOT_$1=tls://\$2:\$_ds_dot; DNS_DOH_$1=https://\$2:\$_ds_doh/dns-query"
+      fi
       return 0
     fi
     grep -qi 'in use' "$LAB_DIR/$1.log" || break
