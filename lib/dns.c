@@ -107,8 +107,8 @@ static void query_send(ares_channel ch, query_ctx *c, unsigned short id) {
                         .dnssec = o->dnssec,
                         .ecs = o->ecs.family ? &o->ecs : NULL};
   c->sent = sw_now();
-  if (sw_dns_query_wire(c->q->name, o->qtype, id, &w, buf, sizeof buf, &len,
-                        &err) < 0) {
+  if (sw_dns_query_wire(c->q->name, c->q->qtype ? c->q->qtype : o->qtype, id,
+                        &w, buf, sizeof buf, &len, &err) < 0) {
     c->q->outcome = SW_DNS_ERROR;
     snprintf(c->q->err, sizeof c->q->err, "cannot build query: %s", err.msg);
     return;
@@ -118,8 +118,9 @@ static void query_send(ares_channel ch, query_ctx *c, unsigned short id) {
     sw_buf b;
     sw_buf_fixed(&b, line, sizeof line);
     sw_buf_addf(&b, "query %s %s to %s over %s, RD=%d, id 0x%04x", c->q->name,
-                sw_dns_qtype_name(o->qtype), c->srv->label,
-                o->tcp ? "TCP" : "UDP", o->norecurse ? 0 : 1, id);
+                sw_dns_qtype_name(c->q->qtype ? c->q->qtype : o->qtype),
+                c->srv->label, o->tcp ? "TCP" : "UDP", o->norecurse ? 0 : 1,
+                id);
     if (o->dnssec)
       sw_buf_puts(&b, ", DO");
     if (o->ecs.family)

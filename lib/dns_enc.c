@@ -60,7 +60,8 @@ void sw_dns_take_reply(sw_dns_query *q, const sw_dns_server *srv,
   sw_err err;
   if (o->verbose >= 3 && o->trace)
     trace_reply(q, srv, o, buf, len);
-  if (sw_dns_reply_parse(buf, len, o->qtype, &q->reply, &err) < 0) {
+  if (sw_dns_reply_parse(buf, len, q->qtype ? q->qtype : o->qtype, &q->reply,
+                         &err) < 0) {
     q->outcome = SW_DNS_MALFORMED;
     snprintf(q->err, sizeof q->err, "%s", err.msg);
     return;
@@ -122,8 +123,8 @@ int sw_dns_enc_wire(sw_dns_query *q, const sw_dns_opts *o, unsigned short id,
   sw_dns_wire_opts w = {.rd = !o->norecurse,
                         .dnssec = o->dnssec,
                         .ecs = o->ecs.family ? &o->ecs : NULL};
-  if (sw_dns_query_wire(q->name, o->qtype, id, &w, buf, SW_DNS_QUERY_MAX, len,
-                        &err) == 0)
+  if (sw_dns_query_wire(q->name, q->qtype ? q->qtype : o->qtype, id, &w, buf,
+                        SW_DNS_QUERY_MAX, len, &err) == 0)
     return 0;
   q->outcome = SW_DNS_ERROR;
   snprintf(q->err, sizeof q->err, "cannot build query: %s", err.msg);

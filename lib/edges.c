@@ -55,9 +55,38 @@ typedef struct {
   double time;
 } edge;
 
+/* What no edge can be: DNS answering the unspecified address (which
+ * connects to the monitoring host itself), a multicast or a broadcast
+ * one. NULL for a host address. */
+static const char *not_a_host(const char *addr) {
+  unsigned char b[16];
+  if (inet_pton(AF_INET, addr, b) == 1)
+    return b[0] == 0                   ? "the unspecified network 0.0.0.0/8"
+           : b[0] >= 224 && b[0] < 240 ? "a multicast address"
+           : b[0] == 255 && b[1] == 255 && b[2] == 255 && b[3] == 255
+               ? "the broadcast address"
+               : NULL;
+  if (inet_pton(AF_INET6, addr, b) == 1) {
+    static const unsigned char zero[16] = {0};
+    return !memcmp(b, zero, 16) ? "the unspecified address"
+           : b[0] == 0xff       ? "a multicast address"
+                                : NULL;
+  }
+  return NULL;
+}
+
 static void *edge_job(void *v) {
   edge *e = v;
-  e->time = e->fn(e->arg, e->addr, e->d, &e->check);
+  const char *bad = not_a_host(e->addr);
+  if (bad) {
+    sw_check_raise(&e->check, SW_CRITICAL);
+    sw_check_summary(&e->check, "DNS answered %s: not tested", bad);
+  } else if (e->d->end - sw_now() < 0.05) { /* the edges before took -t */
+    sw_check_raise(&e->check, SW_CRITICAL);
+    sw_check_summary(&e->check, "not started: -t reached");
+  } else {
+    e->time = e->fn(e->arg, e->addr, e->d, &e->check);
+  }
   return NULL;
 }
 
@@ -72,6 +101,9 @@ static const char *edge_text(const sw_check *c) {
   return w ? w->text : "no result";
 }
 
+/* The most of one edge's text the summary holds (its line has all). */
+enum { EDGE_TEXT_MAX = 100 };
+
 /* A failing edge: its own check is CRITICAL or UNKNOWN (a WARNING edge
  * answers, and keeps its own state). */
 static bool failing(const edge *e) {
@@ -79,7 +111,9 @@ static bool failing(const edge *e) {
   return s == SW_CRITICAL || s == SW_UNKNOWN;
 }
 
-/* A label graphs can hold: letters, digits and '_' ("edge_10_0_0_1_time"). */
+/* A label graphs can hold: letters, digits, '_' for '.' and '-' for ':'
+ * ("edge_10_0_0_1_time", "edge_2001-db8--7_time"): one label per address,
+ * since inet_ntop writes each address one way. */
 static void edge_label(char *buf, size_t n, const char *addr) {
   sw_buf b;
   sw_buf_fixed(&b, buf, n);
@@ -88,7 +122,8 @@ static void edge_label(char *buf, size_t n, const char *addr) {
     char ch = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
                       (*p >= 'A' && *p <= 'Z')
                   ? *p
-                  : '_';
+              : *p == ':' ? '-'
+                          : '_';
     sw_buf_addf(&b, "%c", ch);
   }
   sw_buf_addf(&b, "_time");
@@ -154,14 +189,20 @@ static void report(const sw_edges_opts *o, const char *host, const edge *e,
                  "%zu more addresses of %s not tested (at most %d)", total - n,
                  host, SW_EDGES_MAX);
   sw_buf b;
-  sw_buf_init(&b, 256);
+  /* every failing edge, each with its text cut to EDGE_TEXT_MAX, and the
+   * threshold: whatever one edge says, the others stay in the summary */
+  sw_buf_init(&b, SW_EDGES_MAX * (46 + EDGE_TEXT_MAX + 8) + 512);
   if (nfailed) {
     sw_buf_addf(&b, "%zu/%zu edges of %s failing", nfailed, n, host);
     const char *sep = ": ";
     for (size_t i = 0; i < n; i++) {
+      char text[EDGE_TEXT_MAX + 1];
+      sw_buf one;
       if (!failing(&e[i]))
         continue;
-      sw_buf_addf(&b, "%s%s %s", sep, e[i].addr, edge_text(&e[i].check));
+      sw_buf_fixed(&one, text, sizeof text);
+      sw_buf_puts(&one, edge_text(&e[i].check));
+      sw_buf_addf(&b, "%s%s %s", sep, e[i].addr, text);
       sep = ", ";
     }
     if (fs != SW_OK)
@@ -210,7 +251,8 @@ static int url_host(const char *url, char *buf, size_t n) {
 void sw_edges_run(const sw_edges_opts *o, const char *url, int family,
                   const sw_deadline *d, sw_edge_fn fn, void *arg,
                   sw_check *check) {
-  char host[256], (*addrs)[46] = calloc(SW_EDGES_MAX, sizeof *addrs);
+  char host[256], note[300] = "";
+  char(*addrs)[46] = calloc(SW_EDGES_MAX, sizeof *addrs);
   size_t n = 0, total = 0;
   sw_err err = {""};
   unsigned char bin[16];
@@ -227,7 +269,7 @@ void sw_edges_run(const sw_edges_opts *o, const char *url, int family,
     snprintf(addrs[0], 46, "%s", host); /* an address is its one edge */
     n = total = 1;
   } else if (sw_edges_resolve(host, family, o->resolver, d, addrs, SW_EDGES_MAX,
-                              &n, &total, &err) < 0) {
+                              &n, &total, note, sizeof note, &err) < 0) {
     /* a bad --resolver is the configuration's fault, no address DNS's */
     sw_check_raise(check,
                    strncmp(err.msg, "DNS:", 4) ? SW_UNKNOWN : SW_CRITICAL);
@@ -248,8 +290,19 @@ void sw_edges_run(const sw_edges_opts *o, const char *url, int family,
     e[i].check.secrets = check->secrets;
   }
   if (e) {
+    /* libcurl's global state once for all the edges' threads, not set
+     * up and torn down by each request */
+    bool curl_up = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
     sw_fanout(e, n, sizeof *e, edge_job, SW_EDGES_THREADS);
+    if (curl_up)
+      curl_global_cleanup();
     report(o, host, e, n, total, check);
+    if (note[0])
+      sw_check_sub(check, SW_OK, "%s", note);
+    if (o->verbose >= 2)
+      sw_check_sub(check, SW_OK,
+                   "no request trace with --all-addresses (the edges run at "
+                   "once): -vv one edge with --connect-to");
   } else if (!n) {
     sw_edges_opts none = *o;
     none.perfdata = false;

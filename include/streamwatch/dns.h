@@ -198,6 +198,7 @@ typedef enum {
 typedef struct {
   const char *name; /* not owned */
   size_t server;    /* index into the servers array */
+  int qtype;        /* the type asked; 0: the run's (sw_dns_opts.qtype) */
   sw_dns_outcome outcome;
   double elapsed; /* seconds from send to outcome */
   sw_dns_reply reply;

@@ -36,6 +36,7 @@ typedef struct {
   bool all;             /* --all-addresses */
   const char *resolver; /* --resolver ADDR[:PORT], or NULL: resolv.conf's */
   bool perfdata;        /* --edge-perfdata */
+  int verbose;          /* -v count, set by the plugin */
   sw_range fail_warn, fail_crit; /* on the number of failing edges */
 } sw_edges_opts;
 
@@ -107,13 +108,20 @@ void sw_edges_run(const sw_edges_opts *o, const char *url, int family,
                   const sw_deadline *d, sw_edge_fn fn, void *arg,
                   sw_check *check);
 
+/* The most seconds one resolver is waited for (and never more than half
+ * the time left): a silent one leaves time for the next and the edges. */
+#define SW_EDGES_DNS_MAX 2.0
+
 /* Internal to lib/edges*.c: the numeric addresses host resolves to (A
- * and AAAA, as family allows), without duplicates, at most max (the
- * first in answer order) into addrs[][46], sorted (IPv4 first); *total
- * counts all. Returns 0, or -1 with
- * err ("DNS: ..."). */
+ * and AAAA, as family allows; an IPv4-mapped address is IPv4), without
+ * duplicates, at most max (the first in answer order) into addrs[][46],
+ * sorted (IPv4 first); *total counts the distinct ones. note (note_n
+ * bytes) tells of a type that got no answer when the other one decided
+ * ("AAAA: timeout from 127.0.0.53"), else "". Returns 0, or -1 with err
+ * ("DNS: ..."). */
 int sw_edges_resolve(const char *host, int family, const char *resolver,
                      const sw_deadline *d, char (*addrs)[46], size_t max,
-                     size_t *n, size_t *total, sw_err *err);
+                     size_t *n, size_t *total, char *note, size_t note_n,
+                     sw_err *err);
 
 #endif

@@ -7,9 +7,12 @@
 
 #include <stddef.h>
 
-/* Calls job(items + i * size) for each of the n items, at most max
- * (>= 1) threads at once; a job that cannot get a thread runs in the
- * calling one. Returns when every job has returned. */
+/* Calls job(items + i * size) for each of the n items, in at most max
+ * (>= 1) threads, the calling one among them; each thread takes the next
+ * item when its job returns. Returns when every job has
+ * returned. Every thread allocates from one malloc arena from then on
+ * (M_ARENA_MAX 1): the run's peak memory stays that of the jobs' live
+ * data, not of one arena's leftovers per thread. */
 void sw_fanout(void *items, size_t n, size_t size, void *(*job)(void *),
                size_t max);
 

@@ -268,7 +268,7 @@ static int api_validate(api_cfg *cfg, sw_err *err) {
     r->method = "POST";
   r->bearer = cfg->bearer;
   r->family = cfg->std.family;
-  r->verbose = cfg->std.verbose;
+  r->verbose = cfg->edges.verbose = cfg->std.verbose;
   r->want_cert = strncasecmp(r->url, "https://", 8) == 0;
   return api_more_validate(cfg, err);
 }

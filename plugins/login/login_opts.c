@@ -302,7 +302,7 @@ static int login_validate(login_cfg *cfg, sw_err *err) {
     return -1;
   cfg->base.headers = &cfg->headers;
   cfg->base.family = cfg->std.family;
-  cfg->base.verbose = cfg->std.verbose;
+  cfg->base.verbose = cfg->edges.verbose = cfg->std.verbose;
   cfg->base.max_size = 4u << 20;
   cfg->base.max_redirects = 10;
   cfg->base.user_agent = "check_login/" PACKAGE_VERSION " (streamwatch)";

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/parser.h>
+
 #include "stream.h"
 #include "streamwatch/plugin.h"
 #include "streamwatch/secret.h"
@@ -86,10 +88,14 @@ static int run(void *vcfg, const sw_deadline *d) {
   cfg->base.trace_arg = &trace;
   sw_check_init(&check, "STREAM");
   check.secrets = (const char *const *)masks.v;
-  if (cfg->edges.all)
+  if (cfg->edges.all) {
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    cfg->parse_lock = &lock;
+    xmlInitParser(); /* libxml2 set up here, not in an edge's thread */
     sw_edges_run(&cfg->edges, cfg->url, cfg->std.family, d, edge_one, cfg,
                  &check);
-  else
+    cfg->parse_lock = NULL;
+  } else
     check_one(cfg, d, &check);
   if (cfg->base.insecure && check.summary) /* said out loud, as check_api */
     sw_check_summary_append(&check, " [TLS verification off]");

@@ -207,6 +207,14 @@ static bool wait_for(double seconds, const sw_deadline *d) {
   return true;
 }
 
+/* Takes (on) or gives back cfg->parse_lock, when there is one. */
+static void parse_lock(const stream_cfg *cfg, bool on) {
+  if (cfg->parse_lock && on)
+    pthread_mutex_lock(cfg->parse_lock);
+  else if (cfg->parse_lock)
+    pthread_mutex_unlock(cfg->parse_lock);
+}
+
 /* Fetches and parses a playlist: see segmented.h. */
 int stream_load_playlist(const stream_cfg *cfg, const char *url,
                          const char *what, bool first, const sw_deadline *d,
@@ -216,10 +224,12 @@ int stream_load_playlist(const stream_cfg *cfg, const char *url,
   char *at = NULL; /* after redirects: the base of relative URIs */
   int rc = stream_fetch_at(cfg, url, what, HLS_MAX_BYTES, first, d, m, &r, &at,
                            check);
-  if (rc == 0 && hls_parse(r.body ? r.body : "", r.body_len, at ? at : url, pl,
-                           &err) < 0) {
-    stream_parse_failed(what, err.msg, check);
-    rc = -1;
+  if (rc == 0) {
+    parse_lock(cfg, true);
+    rc = hls_parse(r.body ? r.body : "", r.body_len, at ? at : url, pl, &err);
+    parse_lock(cfg, false);
+    if (rc < 0)
+      stream_parse_failed(what, err.msg, check);
   }
   free(at);
   sw_http_resp_free(&r);
@@ -395,10 +405,12 @@ static int load_mpd(const stream_cfg *cfg, const char *url, const char *what,
   char *at = NULL;
   int rc = stream_fetch_at(cfg, url, what, MPD_MAX_BYTES, first, d, m, &r, &at,
                            check);
-  if (rc == 0 && mpd_parse(r.body ? r.body : "", r.body_len, at ? at : url, mp,
-                           &err) < 0) {
-    stream_parse_failed(what, err.msg, check);
-    rc = -1;
+  if (rc == 0) {
+    parse_lock(cfg, true);
+    rc = mpd_parse(r.body ? r.body : "", r.body_len, at ? at : url, mp, &err);
+    parse_lock(cfg, false);
+    if (rc < 0)
+      stream_parse_failed(what, err.msg, check);
   }
   free(at);
   sw_http_resp_free(&r);

@@ -3,6 +3,7 @@
 #ifndef STREAMWATCH_STREAM_H
 #define STREAMWATCH_STREAM_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include "audio.h"
 #include "frames.h"
@@ -47,6 +48,9 @@ typedef struct {
   bool all_variants;                   /* every HLS variant / DASH rep */
   sw_range variant_fail_warn, variant_fail_crit; /* on the failed ones */
   sw_edges_opts edges;                           /* --all-addresses */
+  /* with --all-addresses: held while a playlist or MPD is parsed, so
+   * that one parse at a time adds to the edges' memory */
+  pthread_mutex_t *parse_lock;
 } stream_cfg;
 
 /* What decoding the sample heard (cfg->decode); NAN: not measured. */

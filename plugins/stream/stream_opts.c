@@ -305,7 +305,7 @@ sw_std_result stream_parse(int argc, char **argv, stream_cfg *cfg,
   cfg->base.headers = &cfg->headers;
   cfg->base.bearer = cfg->bearer;
   cfg->base.family = cfg->std.family;
-  cfg->base.verbose = cfg->std.verbose;
+  cfg->base.verbose = cfg->edges.verbose = cfg->std.verbose;
   cfg->base.follow = true;
   cfg->base.max_redirects = 10;
   cfg->base.max_size = 32u << 20; /* one segment or playlist */

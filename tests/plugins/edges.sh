@@ -61,7 +61,7 @@ line_matches '^\\_ \[WARNING\] 127\.0\.0\.25: ' "the failing edge's line says WA
 run "$API" -u "$URL/v1/health" --all-addresses --resolver "$R" -6 --edge-perfdata
 is_rc 0 "IPv6 only: the one edge OK"
 first_line_matches "^API OK - 1/1 edges of api\.stream\.test OK, fastest ::1 [0-9.]+ s \|" "summary names ::1"
-is "$(labels)" "${STABLE}edge___1_time " "--edge-perfdata: edge___1_time"
+is "$(labels)" "${STABLE}edge_--1_time " "--edge-perfdata: edge_--1_time"
 grep -q '^::1 "GET /v1/health HTTP/1\.1" 200' "$LOG"
 ok $? "::1 was asked"
 
@@ -72,7 +72,7 @@ is_rc 2 "edge .25 refusing and .22 down with 503: 2 failing, CRITICAL"
 first_line_matches "^API CRITICAL - 2/6 edges of api\.stream\.test failing: 127\.0\.0\.22 HTTP 503.*, 127\.0\.0\.25 " \
   "both failing edges named, in address order"
 line_matches '^\\_ \[OK\] ::1: GET .* 200 in ' "the IPv6 edge is OK"
-is "$(labels)" "${STABLE}edge_127_0_0_21_time edge_127_0_0_22_time edge_127_0_0_23_time edge_127_0_0_24_time edge_127_0_0_25_time edge___1_time " \
+is "$(labels)" "${STABLE}edge_127_0_0_21_time edge_127_0_0_22_time edge_127_0_0_23_time edge_127_0_0_24_time edge_127_0_0_25_time edge_--1_time " \
   "a graph-safe series per address"
 is "$(perf_value edge_127_0_0_22_time)" U "the failing edge's time is U"
 perf_value edge_127_0_0_21_time | grep -Eq '^0\.[0-9]+$'
