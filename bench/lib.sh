@@ -43,6 +43,24 @@
 #                 (callgrind_annotate), as markdown table rows
 #   bench_cg_objects PROFILE     self cost summed per shared object, as
 #                 markdown table rows (ld.so, libc, libcares, the binary)
+#   bench_probe_build DIR [SUFFIX LIB...]  compiles the bare-libcurl probe
+#                 (source below: one GET with libcurl and nothing else, the
+#                 floor of any libcurl plugin) into DIR/probe with ${CC:-cc}
+#                 and pkg-config's libcurl flags; with SUFFIX, into
+#                 DIR/probeSUFFIX, also linked (--no-as-needed) with the
+#                 pkg-config packages LIB... (what a plugin links beside
+#                 libcurl, to weigh their loading); sets BENCH_PROBE to its path,
+#                 or leaves it empty and BENCH_PROBE_ERR saying why (no
+#                 compiler, no curl headers) and returns 1. Usage:
+#                   probe get [--insecure] [--cainfo F] [--capath D] URL
+#                 (plus the start-up steps: probe none|init|info, --nothing,
+#                 --no-conf, --certinfo, --exit; see the source)
+#   bench_ca_dir DIR CA...       a hashed CA directory (OpenSSL's CApath
+#                 layout) holding the system's certificates (symlinks to
+#                 $BENCH_SYSCERTS/*.pem, default /etc/ssl/certs) plus copies
+#                 of the given CA files, hashed with `openssl rehash`; sets
+#                 BENCH_CA_DIR_N (how many certificates). What a check with
+#                 the system's trust plus a lab CA is given.
 #   bench_doc_section FILE NAME SRC  replaces the block of FILE between
 #                 "<!-- BEGIN bench/NAME -->" and "<!-- END bench/NAME -->"
 #                 with file SRC's text (appends the block when FILE has
@@ -65,11 +83,13 @@
 # runner's wait4 because a child spawned by a 9 MiB python starts from
 # python's RSS.
 # Variables: BENCH_WARMUP (default 3), VALGRIND (default valgrind),
-#   HYPERFINE (default hyperfine), LAB_PY (from lab.sh).
+#   HYPERFINE (default hyperfine), LAB_PY (from lab.sh), CC (probe),
+#   OPENSSL (default openssl; bench_ca_dir), BENCH_SYSCERTS.
 
 BENCH_WARMUP=${BENCH_WARMUP:-3}
 VALGRIND=${VALGRIND:-valgrind}
 HYPERFINE=${HYPERFINE:-hyperfine}
+BENCH_SYSCERTS=${BENCH_SYSCERTS:-/etc/ssl/certs}
 
 bench_measure() {
   _b_tag=$1
@@ -256,6 +276,142 @@ bench_cg_top() {
 
 bench_cg_objects() {
   bench__cg_parse "$1" objects 0
+}
+
+# bench_probe_build DIR: the bare-libcurl probe, DIR/probe (see the
+# interface above). It does what a libcurl plugin cannot do without: load
+# libcurl, curl_global_init, one easy handle, the options that matter
+# (protocols, a sink for the body, TLS verification and its CA store),
+# curl_easy_perform, clean-up, exit through libc's exit (atexit: OpenSSL's
+# clean-up) as a plain program does; --exit ends with _exit right after the
+# request instead (what streamwatch's plugins do once the result is out).
+bench_probe_build() {
+  BENCH_PROBE=
+  BENCH_PROBE_ERR=
+  cat >"$1/probe.c" <<'EOF'
+/* bench/lib.sh's probe: the libcurl steps a plugin takes, stopping after
+ * one. probe none|init|info|get [--nothing] [--no-conf] [--certinfo]
+ * [--insecure] [--exit] [--cainfo F] [--capath D] [URL] */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+static size_t sink(char *d, size_t s, size_t n, void *a) {
+  (void)d;
+  (void)a;
+  return s * n;
+}
+int main(int argc, char **argv) {
+  const char *mode = argc > 1 ? argv[1] : "none", *url = NULL;
+  const char *cainfo = NULL, *capath = NULL;
+  long flags = CURL_GLOBAL_DEFAULT, certinfo = 0, insecure = 0, quick = 0;
+  for (int i = 2; i < argc; i++) {
+    if (!strcmp(argv[i], "--nothing"))
+      flags = CURL_GLOBAL_NOTHING;
+    else if (!strcmp(argv[i], "--no-conf"))
+      setenv("OPENSSL_CONF", "/dev/null", 1); /* read at OpenSSL's init */
+    else if (!strcmp(argv[i], "--certinfo"))
+      certinfo = 1;
+    else if (!strcmp(argv[i], "--insecure"))
+      insecure = 1;
+    else if (!strcmp(argv[i], "--exit"))
+      quick = 1;
+    else if (!strcmp(argv[i], "--cainfo") && i + 1 < argc)
+      cainfo = argv[++i];
+    else if (!strcmp(argv[i], "--capath") && i + 1 < argc)
+      capath = argv[++i];
+    else
+      url = argv[i];
+  }
+  if (!strcmp(mode, "none"))
+    return 0;
+  if (curl_global_init(flags) != CURLE_OK)
+    return 3;
+  if (!strcmp(mode, "init")) {
+    curl_global_cleanup();
+    return 0;
+  }
+  CURL *h = curl_easy_init();
+  if (!h)
+    return 3;
+  if (!strcmp(mode, "info")) { /* libcurl's built-in CA defaults */
+    char *ci = NULL, *cp = NULL;
+    curl_easy_getinfo(h, CURLINFO_CAINFO, &ci);
+    curl_easy_getinfo(h, CURLINFO_CAPATH, &cp);
+    printf("%s %s %s\n", curl_version(), ci ? ci : "(none)", cp ? cp : "(none)");
+    return 0;
+  }
+  if (!url)
+    return 2;
+  curl_easy_setopt(h, CURLOPT_URL, url);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
+  curl_easy_setopt(h, CURLOPT_CERTINFO, certinfo);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, insecure ? 0L : 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, insecure ? 0L : 2L);
+  if (cainfo)
+    curl_easy_setopt(h, CURLOPT_CAINFO, cainfo);
+  if (capath) { /* no bundle: the hashed directory only */
+    curl_easy_setopt(h, CURLOPT_CAINFO, (char *)NULL);
+    curl_easy_setopt(h, CURLOPT_CAPATH, capath);
+  }
+  CURLcode rc = curl_easy_perform(h);
+  if (certinfo) {
+    struct curl_certinfo *ci = NULL;
+    curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci);
+  }
+  if (rc != CURLE_OK)
+    fprintf(stderr, "probe: %s\n", curl_easy_strerror(rc));
+  if (quick)
+    _exit(rc == CURLE_OK ? 0 : 1);
+  curl_easy_cleanup(h);
+  curl_global_cleanup();
+  return rc == CURLE_OK ? 0 : 1;
+}
+EOF
+  _b_pd=$1 _b_ps=${2:-}
+  [ $# -lt 2 ] || shift 2
+  _b_pc=$(pkg-config --cflags libcurl 2>/dev/null) _b_pl=$(pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+  if [ -n "$_b_ps" ]; then
+    _b_px=$(pkg-config --libs "$@" 2>"$_b_pd/probe$_b_ps.err") || {
+      BENCH_PROBE_ERR="pkg-config $*: $(head -n 1 "$_b_pd/probe$_b_ps.err")"
+      return 1
+    }
+    _b_pl="$_b_pl -Wl,--no-as-needed $_b_px -Wl,--as-needed"
+  fi
+  # shellcheck disable=SC2086 # the flags are words
+  if "${CC:-cc}" -O2 $_b_pc -o "$_b_pd/probe$_b_ps" "$_b_pd/probe.c" $_b_pl 2>"$_b_pd/probe$_b_ps.err"; then
+    # shellcheck disable=SC2034 # for the caller
+    BENCH_PROBE=$_b_pd/probe$_b_ps
+    return 0
+  fi
+  BENCH_PROBE_ERR=$(head -n 3 "$_b_pd/probe$_b_ps.err" | tr '\n' ' ')
+  [ -n "$BENCH_PROBE_ERR" ] || BENCH_PROBE_ERR="${CC:-cc} failed"
+  return 1
+}
+
+# bench_ca_dir DIR CA...: the system's certificates and the given CAs in a
+# new hashed directory DIR (see the interface above)
+bench_ca_dir() {
+  _b_cd=$1
+  shift
+  mkdir -p "$_b_cd" || return 1
+  BENCH_CA_DIR_N=0
+  for _b_c in "$BENCH_SYSCERTS"/*.pem; do
+    [ -f "$_b_c" ] || continue
+    ln -sf "$_b_c" "$_b_cd/" || return 1
+    BENCH_CA_DIR_N=$((BENCH_CA_DIR_N + 1))
+  done
+  for _b_c in "$@"; do
+    cp "$_b_c" "$_b_cd/bench-$(basename "$_b_c")" || return 1
+    BENCH_CA_DIR_N=$((BENCH_CA_DIR_N + 1))
+  done
+  "${OPENSSL:-openssl}" rehash "$_b_cd" 2>"$_b_cd.err" || {
+    echo "bench_ca_dir: openssl rehash $_b_cd: $(head -n 2 "$_b_cd.err" | tr '\n' ' ')" >&2
+    return 1
+  }
 }
 
 # bench_doc_section FILE NAME SRC: puts the text of file SRC into FILE
