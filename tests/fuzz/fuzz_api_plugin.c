@@ -8,10 +8,14 @@
  * when a redirect is followed.
  *
  * The configuration is a real command line through api_parse: -j
- * assertions, -s, -r, a bearer token and an X-Api-Key credential header,
+ * assertions, -s, -r (or -R), the header judges (--expect-header,
+ * --header-absent, --max-age, --size), a bearer token and an X-Api-Key
+ * credential header,
  * the secrets the oracle looks for. run() is check_api.c's own, included
  * here with its main renamed: it is static, and the plugin's flow from
  * masks to printer is what this target is about. */
+#include <strings.h>
+
 #include "fake_http.h"
 #include "fuzz.h"
 #include "oracle.h"
@@ -27,14 +31,17 @@ int check_api_main(int argc, char **argv);
 #define API_KEY "K3y|Vq9\"x7Lm2Np-Rt5wQ"
 
 enum {
-  CFG_NO_FOLLOW = 1,   /* -f critical: a 3xx is judged, not followed */
-  CFG_INVERT = 2,      /* --invert: -s and -r must not match */
-  CFG_VERBOSE = 4,     /* -v */
-  CFG_HTTPS = 8,       /* https:// (certificate days, TLS phase) */
-  CFG_METRIC = 16,     /* -M with ranges */
-  CFG_CODES = 32,      /* -e 200,204 */
-  CFG_TIME = 64,       /* -w/-c on the total time */
-  CFG_RATE_LIMIT = 128 /* --rate-limit-state critical */
+  CFG_NO_FOLLOW = 1, /* -f critical: a 3xx is judged, not followed */
+  CFG_INVERT = 2,    /* --invert: -s and -r must not match */
+  CFG_VERBOSE = 4,   /* -v */
+  CFG_HTTPS = 8,     /* https:// (certificate days, TLS phase) */
+  CFG_METRIC = 16,   /* -M with ranges */
+  CFG_CODES = 32,    /* -e 200,204 */
+  CFG_TIME = 64,     /* -w/-c on the total time */
+  /* --rate-limit-state critical, and the header judges (issue 16):
+   * --expect-header, --header-absent, --max-age, --size and -R in place
+   * of -r; one bit, so that byte 0 keeps its meaning for the seeds */
+  CFG_MORE = 128
 };
 
 static void build_args(unsigned cfg, fuzz_argv *a) {
@@ -45,7 +52,10 @@ static void build_args(unsigned cfg, fuzz_argv *a) {
   fuzz_arg(a, "-j/items/0/id");
   fuzz_arg(a, "-j/name~=^[a-z]+$");
   fuzz_arg(a, "-shealthy");
-  fuzz_arg(a, "-r\"version\": *\"[0-9.]+\"");
+  if (cfg & CFG_MORE)
+    fuzz_arg(a, "-R\"VERSION\": *\"[0-9.]+\"");
+  else
+    fuzz_arg(a, "-r\"version\": *\"[0-9.]+\"");
   fuzz_arg(a, "--bearer=%s", BEARER);
   fuzz_arg(a, "-kX-Api-Key: %s", API_KEY);
   fuzz_arg(a, "-kAccept: application/json");
@@ -63,14 +73,34 @@ static void build_args(unsigned cfg, fuzz_argv *a) {
     fuzz_arg(a, "-w0.5");
     fuzz_arg(a, "-c2");
   }
-  if (cfg & CFG_RATE_LIMIT)
+  if (cfg & CFG_MORE) {
     fuzz_arg(a, "--rate-limit-state=critical");
+    fuzz_arg(a, "--expect-header=X-Cache: ^HIT");
+    fuzz_arg(a, "--expect-header=Content-Type:");
+    fuzz_arg(a, "--header-absent=X-Debug");
+    fuzz_arg(a, "--header-absent=Set-Cookie");
+    fuzz_arg(a, "--max-age=1d");
+    fuzz_arg(a, "--size=2:100000");
+  }
+}
+
+/* Does the script hold a line starting with name (lower case, any case
+ * in the script)? */
+static bool has_header(const uint8_t *d, size_t n, const char *name) {
+  size_t nl = strlen(name);
+  for (size_t i = 0; i + nl <= n; i++)
+    if ((i == 0 || d[i - 1] == '\n') &&
+        strncasecmp((const char *)d + i, name, nl) == 0)
+      return true;
+  return false;
 }
 
 /* Beyond the output rules: an answer whose status is not one -e
  * accepts (5xx, 429, a 3xx not followed, 404) is never API OK, and
- * neither is a run where an assertion failed. */
-static void no_false_ok(unsigned cfg, const char *out, size_t len, int state) {
+ * neither is a run where an assertion failed, or (CFG_MORE) one
+ * whose server never sent the X-Cache header asked for. */
+static void no_false_ok(unsigned cfg, const char *out, size_t len, int state,
+                        const uint8_t *server, size_t server_len) {
   double st;
   if (state != SW_OK)
     return;
@@ -80,6 +110,8 @@ static void no_false_ok(unsigned cfg, const char *out, size_t len, int state) {
   }
   const char *nl = memchr(out, '\n', len);
   FUZZ_ASSERT(!memmem(out, (size_t)(nl - out), " of 3 assertions hold", 21));
+  if (cfg & CFG_MORE)
+    FUZZ_ASSERT(has_header(server, server_len, "x-cache:"));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
@@ -104,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
                    .server = d + 1,
                    .server_len = n - 1};
   fuzz_oracle_check(&o, out, len, state);
-  no_false_ok(d[0], out, len, state);
+  no_false_ok(d[0], out, len, state, d + 1, n - 1);
   free(out);
   api_cfg_free(&cfg);
   fuzz_argv_free(&args);
