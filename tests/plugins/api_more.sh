@@ -84,18 +84,20 @@ http {
     }
     server {
         listen 127.0.0.2:$A;
+        listen [::1]:$A;
         location = /hop { return 302 http://localhost:$B/landing; }
         location = /path { return 302 /landing-a; }
         location = /landing-a { return 200 "edge-a\n"; }
     }
     server {
         listen 127.0.0.2:$B;
+        listen [::1]:$B;
         location = /landing { return 200 "edge-b\n"; }
     }
 }
 EOF
 lab_spawn M "$NGINX" -p "$D/" -c "$D/nginx.conf" -e stderr
-for hp in 127.0.0.1:$A 127.0.0.1:$B 127.0.0.2:$A 127.0.0.2:$B; do
+for hp in 127.0.0.1:$A 127.0.0.1:$B 127.0.0.2:$A 127.0.0.2:$B ::1:$A ::1:$B; do
   lab_wait_tcp "${hp%:*}" "${hp##*:}" "$LAB_PID" || bail_out "nginx does not answer on $hp"
 done
 W=http://127.0.0.1:$A
@@ -241,6 +243,10 @@ run "$P" -4 -u "http://localhost:$A/hop" --connect-to 127.0.0.2 --sticky -s edge
 is_rc 0 "--sticky keeps the edge for another port: exit 0"
 grep -q "^127.0.0.2:$B \"GET /landing" "$D/access.log"
 ok $? "--sticky: the edge's other port got the hop"
+run "$P" -u "http://localhost:$A/hop" --connect-to '[::1]' --sticky -s edge-b
+is_rc 0 "--sticky with an IPv6 --connect-to: exit 0"
+grep -q "^::1:$B \"GET /landing" "$D/access.log"
+ok $? "--sticky: the IPv6 edge's other port got the hop"
 run "$P" -4 -u "http://localhost:$A/path" --connect-to 127.0.0.2 -s edge-a
 is_rc 0 "another path on the pinned port stays pinned (no --sticky needed)"
 
