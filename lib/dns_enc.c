@@ -104,9 +104,10 @@ CURLcode sw_dns_enc_tls(CURL *h, const sw_dns_opts *o) {
   SET(CURLOPT_SSLVERSION, t->tls_min == 13   ? CURL_SSLVERSION_TLSv1_3
                           : t->tls_min == 12 ? CURL_SSLVERSION_TLSv1_2
                                              : CURL_SSLVERSION_DEFAULT);
-  /* unset, libcurl uses its built-in bundle (NULL would mean none) */
-  if (t->ca_file)
-    SET(CURLOPT_CAINFO, t->ca_file);
+  sw_http_store store; /* the same CA store as the HTTP plugins' */
+  sw_http_trust(h, t, &store);
+  SET(CURLOPT_CAINFO, store.file);
+  SET(CURLOPT_CAPATH, store.dir);
   if (t->client_cert)
     SET(CURLOPT_SSLCERT, t->client_cert);
   if (t->client_key)

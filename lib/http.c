@@ -75,9 +75,10 @@ nomem:
 /* TLS, proxy, HTTP version and cookies. A session's handle is reused
  * without curl_easy_reset (which in libcurl 7.88 leaks the cookie file
  * list), so every option is set each time, to its default when unused. */
-static CURLcode setup_security(CURL *h, const sw_http_req *req) {
+static CURLcode setup_security(CURL *h, const sw_http_req *req,
+                               sw_http_resp *resp) {
   CURLcode rc = CURLE_OK;
-  char *ca_default = NULL;
+  sw_http_store store;
   SET(CURLOPT_SSL_VERIFYPEER, req->insecure ? 0L : 1L);
   SET(CURLOPT_SSL_VERIFYHOST, req->insecure ? 0L : 2L);
   SET(CURLOPT_CERTINFO, req->want_cert ? 1L : 0L);
@@ -87,10 +88,10 @@ static CURLcode setup_security(CURL *h, const sw_http_req *req) {
   SET(CURLOPT_HTTP_VERSION, req->http_version == 2    ? CURL_HTTP_VERSION_2TLS
                             : req->http_version == 11 ? CURL_HTTP_VERSION_1_1
                                                       : CURL_HTTP_VERSION_NONE);
-  /* NULL would mean no CA bundle at all, not libcurl's built-in one */
-  if (!req->ca_file)
-    curl_easy_getinfo(h, CURLINFO_CAINFO, &ca_default);
-  SET(CURLOPT_CAINFO, req->ca_file ? req->ca_file : ca_default);
+  sw_http_trust(h, req, &store);
+  SET(CURLOPT_CAINFO, store.file);
+  SET(CURLOPT_CAPATH, store.dir);
+  snprintf(resp->trust, sizeof resp->trust, "%s", store.said);
   SET(CURLOPT_SSLCERT, req->client_cert);
   SET(CURLOPT_SSLKEY, req->client_key);
   SET(CURLOPT_PROXY, req->proxy);
@@ -138,7 +139,7 @@ static CURLcode http_setup(CURL *h, const sw_http_req *req, sw_http_ctx *c,
   SET(CURLOPT_DEBUGFUNCTION, trace ? sw_http_on_debug : NULL);
   SET(CURLOPT_DEBUGDATA, trace ? c : NULL);
   SET(CURLOPT_VERBOSE, trace ? 1L : 0L);
-  return rc == CURLE_OK ? setup_security(h, req) : rc;
+  return rc == CURLE_OK ? setup_security(h, req, c->resp) : rc;
 }
 
 /* One hop's URL, headers, credentials, method and body. */

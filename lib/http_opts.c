@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "streamwatch/file.h"
@@ -18,7 +19,7 @@ static bool ctl_byte(unsigned char c) {
 }
 
 /* Is name[0..len) a header field name (RFC 9110 5.1: a token)? */
-static bool token_name(const char *name, size_t len) {
+bool sw_http_token(const char *name, size_t len) {
   if (len == 0)
     return false;
   for (size_t i = 0; i < len; i++) {
@@ -39,7 +40,7 @@ static int header_option(sw_strvec *headers, const char *arg, sw_err *err) {
     return sw_fail(err, "-k: invalid header: no ':' (give Name: value; "
                         "the value is not shown)");
   size_t nl = (size_t)(colon - arg);
-  if (!token_name(arg, nl))
+  if (!sw_http_token(arg, nl))
     return sw_fail(err, "-k: invalid header name (letters, digits and "
                         "-_.!#$%%&'*+^`|~ before the ':'; the value is not "
                         "shown)");
@@ -77,6 +78,18 @@ int sw_http_option(sw_http_req *r, sw_strvec *headers, int c, const char *arg,
   case SW_HOPT_CA_FILE:
     r->ca_file = arg;
     return sw_file_check(arg, "--ca-file", err);
+  case SW_HOPT_CA_PATH: {
+    struct stat st;
+    r->ca_path = arg;
+    if (stat(arg, &st) < 0 || !S_ISDIR(st.st_mode))
+      return sw_fail(err, "--ca-path: %s is not a directory", arg);
+    if (!sw_ca_dir_hashed(arg))
+      return sw_fail(err,
+                     "--ca-path: %s has no hash links (run openssl rehash "
+                     "on it, or give the bundle with --ca-file)",
+                     arg);
+    return 0;
+  }
   case SW_HOPT_CLIENT_CERT:
     r->client_cert = arg;
     return sw_file_check(arg, "--client-cert", err);

@@ -205,6 +205,16 @@ typedef struct {
   char err[160];
 } sw_dns_query;
 
+/* ADDRESS or ADDRESS/PREFIX: an IPv4 or IPv6 address and a prefix length
+ * within its family (the whole address when there is none). Returns 1
+ * with *family (AF_INET, AF_INET6), addr (16 bytes, as given) and
+ * *prefix, *slash telling whether a prefix was written; 0 when what
+ * stands before any '/' is no address (a name, a text: not an error for
+ * callers that take those too); -1 for an address whose prefix is not a
+ * number within its family's range. Can't fail otherwise. */
+int sw_dns_cidr_parse(const char *text, int *family, unsigned char addr[16],
+                      unsigned *prefix, bool *slash);
+
 /* Parses ADDRESS/PREFIX (an IPv4 address with /0-32, an IPv6 one with
  * /0-128; the prefix is required). Host bits set (10.1.2.3/16) are
  * refused, naming the network that was probably meant: the address sent
@@ -247,9 +257,9 @@ typedef struct {
   bool dnssec;       /* EDNS with the DO bit */
   sw_dns_subnet ecs; /* EDNS Client Subnet when ecs.family != 0 */
   /* DoH/DoT: TLS as the HTTP plugins' options set it in an sw_http_req
-   * (ca_file, client_cert, client_key, insecure, tls_min; NULL: the
-   * defaults, verification on), and the address family of a resolver
-   * given by name (0, 4 or 6) */
+   * (ca_file, ca_path, client_cert, client_key, insecure, tls_min; NULL:
+   * the defaults, verification on: see sw_http_trust), and the address family
+   * of a resolver given by name (0, 4 or 6) */
   const sw_http_req *tls;
   int family;
   int verbose; /* >= 2: each query sent; >= 3: hex dump of

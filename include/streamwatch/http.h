@@ -33,6 +33,8 @@ typedef struct {
                              url) go there; other hosts as resolved */
   const char *proxy;      /* proxy URL or NULL */
   const char *ca_file, *client_cert, *client_key;
+  const char *ca_path; /* --ca-path: a hashed CA directory (see
+                          sw_http_trust) */
   bool insecure;    /* no certificate or host name verification */
   int tls_min;      /* 0 (library default), 12 or 13 */
   int http_version; /* 0 (library default), 11 or 2 */
@@ -97,6 +99,7 @@ typedef struct {
   size_t body_len;
   long redirects;
   sw_http_times t;
+  char trust[300]; /* the CA store that verifies (sw_http_store.said) */
   bool have_cert;
   double cert_days; /* leaf certificate: days until notAfter */
   /* Transport failure (sw_http_perform returned -1): */
@@ -190,6 +193,26 @@ void sw_http_trace(const sw_http_req *req, int type, const char *data,
 struct sw_check;
 void sw_http_perf_phases(struct sw_check *check, const sw_http_times *t,
                          bool https);
+
+/* -v (req->verbose >= 1) after an https request to url that verifies:
+ * the line "TLS: verified with the system's CA directory /etc/ssl/certs". */
+void sw_http_trust_sub(struct sw_check *check, const sw_http_req *req,
+                       const char *url, const sw_http_resp *r);
+
+/* The CA store a request verifies with (lib/http_trust.c): --ca-file
+ * only, --ca-path only (both: both), or by default the system's CA
+ * directory (SSL_CERT_DIR, else libcurl's default CAPATH) when it holds
+ * OpenSSL hash links, else libcurl's default bundle. said tells -v which
+ * ("the system's CA directory /etc/ssl/certs"). file and dir point into
+ * req, the environment or libcurl's static defaults. */
+typedef struct {
+  const char *file, *dir;
+  char said[300];
+} sw_http_store;
+void sw_http_trust(void *curl, const sw_http_req *req, sw_http_store *s);
+
+/* Does dir hold at least one OpenSSL hash link ("5d3033c5.0")? */
+bool sw_ca_dir_hashed(const char *dir);
 
 /* Turns --connect-to's ADDR, ADDR:PORT, [V6], [V6]:PORT or bare V6 into
  * libcurl's CURLOPT_CONNECT_TO form. Returns 0, or -1 when malformed. */

@@ -20,7 +20,8 @@ enum {
   SW_HOPT_HTTP_VERSION,
   SW_HOPT_BEARER,
   SW_HOPT_BEARER_FILE,
-  SW_HOPT_BEARER_ENV
+  SW_HOPT_BEARER_ENV,
+  SW_HOPT_CA_PATH
 };
 
 /* The option table's rows of the shared HTTP options: -k (each plugin
@@ -44,8 +45,16 @@ enum {
    "F",                                                                        \
    "CA certificates to verify the server with",                                \
    NULL,                                                                       \
-   "CA certificates (PEM) to verify the server with (default: the "            \
-   "system's)"},                                                               \
+   "CA certificates (PEM) to verify the server with, and no others "           \
+   "(default: the system's)"},                                                 \
+      {SW_HOPT_CA_PATH,                                                        \
+       "ca-path",                                                              \
+       SW_ARG_ONE,                                                             \
+       "DIR",                                                                  \
+       "hashed CA directory (openssl rehash) to verify with",                  \
+       NULL,                                                                   \
+       "Hashed CA directory (openssl rehash) to verify the server with, and "  \
+       "no others (default: the system's /etc/ssl/certs when hashed)"},        \
       {SW_HOPT_CLIENT_CERT,                                                    \
        "client-cert",                                                          \
        SW_ARG_ONE,                                                             \
@@ -107,6 +116,10 @@ enum {
         "Authorization: Bearer token, literal (wiped from the plugin's argv, " \
         "but kept in Icinga's state and API: prefer @_bearer_file)"            \
   }
+
+/* Is name[0..len) a header name, an RFC 9110 token (5.6.2: letters,
+ * digits and !#$%&'*+-.^_`|~)? */
+bool sw_http_token(const char *name, size_t len);
 
 /* The longest -k header value accepted. */
 #define SW_HEADER_MAX 65536

@@ -385,8 +385,10 @@ void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
   /* no userinfo, nothing of a secret, whatever -u holds */
   sw_url_display(url, sizeof url, cfg->req.url, 120, check->secrets);
   judge_origin(r, check, &problems);
-  if (cfg->std.verbose)
+  if (cfg->std.verbose) {
     verbose_line(cfg, r, check);
+    sw_http_trust_sub(check, &cfg->req, cfg->req.url, r);
+  }
   if (failed) {
     /* A transport failure: the phase says which layer broke. */
     sw_check_raise(check, r->timed_out ? cfg->std.timeout_state : SW_CRITICAL);

@@ -103,6 +103,8 @@ static void verbose_steps(const login_cfg *cfg, const login_run *run,
       sw_check_sub(check, SW_OK, "step %d/%d %s: no answer%s%s", i + 1, planned,
                    st->what, r->err[0] ? ": " : "", r->err);
   }
+  if (run->n > 0) /* the first step's store: every step's is the same */
+    sw_http_trust_sub(check, &cfg->base, cfg->url, &run->steps[0].resp);
 }
 
 /* The summary of a login that worked, and the time thresholds. */

@@ -368,6 +368,7 @@ static int reject_label_clash(const resolve_cfg *cfg, sw_err *err) {
 static int tls_options(resolve_cfg *cfg, sw_err *err) {
   const sw_http_req *t = &cfg->tls;
   const char *opt = t->ca_file       ? "--ca-file"
+                    : t->ca_path     ? "--ca-path"
                     : t->client_cert ? "--client-cert"
                     : t->client_key  ? "--client-key"
                     : t->tls_min     ? "--tls-min"

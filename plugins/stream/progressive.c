@@ -334,8 +334,10 @@ static void progressive_at(const stream_cfg *cfg, const char *url,
     conclude(p, &r, end, check);
   else if (rc < 0 && p->first > 0 && !p->text)
     conclude(p, &r, end, check);
-  if (cfg->std.verbose && !p->text)
+  if (cfg->std.verbose && !p->text) {
     verbose_line(p, url, &r, check);
+    sw_http_trust_sub(check, &cfg->base, url, &r);
+  }
   stream_where_free(&p->where);
   stream_ear_free(&p->ear);
   free(p->media);

@@ -268,6 +268,9 @@ RESOLVE_ALL = {
     "resolve_expect_nxdomain": True, "resolve_consistent": True, "resolve_compare_serial": True,
     "resolve_expect_authoritative": True, "resolve_tcp": True, "resolve_no_recursion": True,
     "resolve_client_subnet": "10.1.0.0/16", "resolve_dnssec": True,
+    "resolve_ca_file": "/etc/ssl/ca.pem", "resolve_ca_path": "/etc/ssl/certs",
+    "resolve_client_cert": "/etc/sw/c.pem", "resolve_client_key": "/etc/sw/c.key",
+    "resolve_tls_min": "1.3", "resolve_insecure": True,
     "resolve_warning": "0.5", "resolve_critical": 1, "resolve_fail_warning": 0,
     "resolve_fail_critical": 3, "resolve_retries": 2, "resolve_timeout": "2.5:unknown",
     "resolve_ipv4": True, "resolve_ipv6": False, "resolve_extra_opts": "dns@/etc/sw.ini",
@@ -277,6 +280,8 @@ RESOLVE_ALL_ARGV = [
     ("-s", "[2001:db8::53]:5353"), ("--resolv-conf", "/etc/streamwatch/resolv.conf"),
     ("-q", "AAAA"), ("-a", "2001:db8::/32"), ("-a", "2001:db8::1"), ("-L",), ("-n",), ("-C",), ("--compare-serial",),
     ("-A",), ("--tcp",), ("--no-recursion",), ("--client-subnet", "10.1.0.0/16"), ("--dnssec",),
+    ("--ca-file", "/etc/ssl/ca.pem"), ("--ca-path", "/etc/ssl/certs"), ("--client-cert", "/etc/sw/c.pem"),
+    ("--client-key", "/etc/sw/c.key"), ("--tls-min", "1.3"), ("--insecure",),
     ("-w", "0.5"), ("-c", "1"),
     ("--fail-warning", "0"), ("--fail-critical", "3"), ("--retries", "2"),
     ("-t", "2.5:unknown"), ("-4",), ("--extra-opts", "dns@/etc/sw.ini"), ("-vv",)]
@@ -285,7 +290,7 @@ HTTP = lambda p: {
     p + "_insecure": True, p + "_ca_file": "/etc/ssl/ca.pem", p + "_client_cert": "/etc/sw/c.pem",
     p + "_client_key": "/etc/sw/c.key", p + "_tls_min": "1.3", p + "_proxy": "http://proxy:3128",
     p + "_http_version": "2", p + "_timeout": 20, p + "_ipv4": False, p + "_ipv6": True,
-    p + "_extra_opts": p, p + "_connect_to": "198.51.100.9:8443",
+    p + "_extra_opts": p, p + "_connect_to": "198.51.100.9:8443", p + "_ca_path": "/etc/ssl/certs",
     p + "_all_addresses": True, p + "_resolver": "192.0.2.53", p + "_edge_perfdata": True,
     p + "_edge_fail_warning": 0, p + "_edge_fail_critical": 2}
 HTTP_ARGV = [
@@ -293,7 +298,7 @@ HTTP_ARGV = [
     ("--ca-file", "/etc/ssl/ca.pem"), ("--client-cert", "/etc/sw/c.pem"),
     ("--client-key", "/etc/sw/c.key"), ("--tls-min", "1.3"), ("--proxy", "http://proxy:3128"),
     ("--http-version", "2"), ("-t", "20"), ("-6",), ("--connect-to", "198.51.100.9:8443"),
-    ("--all-addresses",), ("--resolver", "192.0.2.53"),
+    ("--ca-path", "/etc/ssl/certs"), ("--all-addresses",), ("--resolver", "192.0.2.53"),
     ("--edge-perfdata",), ("--edge-fail-warning", "0"), ("--edge-fail-critical", "2")]
 BEARER = lambda p: {p + "_bearer": "tok3n", p + "_bearer_file": "/etc/sw/tok",
                     p + "_bearer_env": "SW_TOKEN"}
