@@ -20,20 +20,6 @@
 /* The longest --user-agent (a browser's is about 150 bytes). */
 #define API_UA_MAX 512
 
-/* A header name: an RFC 9110 token. */
-static bool token_name(const char *s, size_t n) {
-  static const char extra[] = "!#$%&'*+-.^_`|~";
-  if (n == 0)
-    return false;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-          (c >= '0' && c <= '9') || (c && strchr(extra, c))))
-      return false;
-  }
-  return true;
-}
-
 /* --expect-header 'Name: REGEX' ('Name:' alone: present, any value) and
  * --header-absent NAME into rules[*n]. */
 static int header_rule(api_header_rule *rules, size_t *n, const char *arg,
@@ -47,10 +33,10 @@ static int header_rule(api_header_rule *rules, size_t *n, const char *arg,
                    "%s: '%s' is not 'Name: REGEX' (e.g. 'Cache-Control: "
                    "max-age=[0-9]+')",
                    opt, arg);
-  if (nl >= sizeof rules->name || !token_name(arg, nl))
+  if (nl >= sizeof rules->name || !sw_http_token(arg, nl))
     return sw_fail(err,
-                   "%s: invalid header name '%.*s' (letters, digits and "
-                   "-_.!#$%%&'*+^`|~)",
+                   "%s: invalid header name '%.*s' (a token: letters, digits "
+                   "and -_.!#$%%&'*+^`~)",
                    opt, (int)(nl > 64 ? 64 : nl), arg);
   api_header_rule *h = &rules[*n];
   memset(h, 0, sizeof *h);
