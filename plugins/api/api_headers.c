@@ -176,9 +176,9 @@ int api_more_validate(api_cfg *cfg, sw_err *err) {
   if (cfg->size.set && !cfg->size.inside && !cfg->size.start_inf &&
       cfg->size.start > (double)r->max_size)
     return sw_fail(err,
-                   "--size: at least %s bytes is more than --max-size "
+                   "--size: at least %.0f bytes is more than --max-size "
                    "reads (%zu): raise --max-size",
-                   cfg->size.text, r->max_size);
+                   cfg->size.start, r->max_size);
   if (cfg->auth) {
     if (r->username)
       return sw_fail(err, "--auth-file/--auth-env: -u holds user:password@ "
