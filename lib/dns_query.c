@@ -137,29 +137,46 @@ int sw_dns_query_wire(const char *name, int qtype, unsigned short id,
   return 0;
 }
 
-int sw_dns_subnet_parse(const char *text, sw_dns_subnet *s, sw_err *err) {
-  char addr[INET6_ADDRSTRLEN + 1];
-  const char *slash = strchr(text, '/');
-  unsigned long prefix;
-  memset(s, 0, sizeof *s);
-  if (!slash)
-    return sw_fail(err, "takes ADDRESS/PREFIX (10.1.0.0/16, 2001:db8::/56)");
-  size_t n = (size_t)(slash - text);
-  if (n == 0 || n >= sizeof addr)
-    return sw_fail(err, "'%.80s' is not an IPv4 or IPv6 address", text);
-  memcpy(addr, text, n);
-  addr[n] = '\0';
-  if (inet_pton(AF_INET, addr, s->addr) == 1)
-    s->family = AF_INET;
-  else if (inet_pton(AF_INET6, addr, s->addr) == 1)
-    s->family = AF_INET6;
+int sw_dns_cidr_parse(const char *text, int *family, unsigned char addr[16],
+                      unsigned *prefix, bool *slash) {
+  char a[64];
+  const char *sl = strchr(text, '/');
+  size_t n = sl ? (size_t)(sl - text) : strlen(text);
+  unsigned long p;
+  *slash = sl != NULL;
+  if (n == 0 || n >= sizeof a)
+    return 0;
+  memcpy(a, text, n);
+  a[n] = '\0';
+  if (inet_pton(AF_INET, a, addr) == 1)
+    *family = AF_INET;
+  else if (inet_pton(AF_INET6, a, addr) == 1)
+    *family = AF_INET6;
   else
-    return sw_fail(err, "'%.80s' is not an IPv4 or IPv6 address", addr);
+    return 0;
+  unsigned max = *family == AF_INET ? 32 : 128;
+  if (sl && sw_parse_ulong(sl + 1, 0, max, &p) < 0)
+    return -1;
+  *prefix = sl ? (unsigned)p : max;
+  return 1;
+}
+
+int sw_dns_subnet_parse(const char *text, sw_dns_subnet *s, sw_err *err) {
+  unsigned prefix = 0;
+  bool slash = false;
+  memset(s, 0, sizeof *s);
+  int rc = sw_dns_cidr_parse(text, &s->family, s->addr, &prefix, &slash);
+  if (rc == 0)
+    return sw_fail(err, "'%.80s' is not an IPv4 or IPv6 address", text);
   unsigned max = s->family == AF_INET ? 32 : 128;
-  if (sw_parse_ulong(slash + 1, 0, max, &prefix) < 0) {
+  if (rc < 0) {
     s->family = 0;
     return sw_fail(err, "prefix '%.20s' is not a number from 0 to %u",
-                   slash + 1, max);
+                   strchr(text, '/') + 1, max);
+  }
+  if (!slash) {
+    s->family = 0;
+    return sw_fail(err, "takes ADDRESS/PREFIX (10.1.0.0/16, 2001:db8::/56)");
   }
   s->prefix = (unsigned char)prefix;
   unsigned char net[16];

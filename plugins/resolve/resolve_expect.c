@@ -10,25 +10,15 @@
 #include "resolve.h"
 #include "streamwatch/strparse.h"
 
+/* An address or CIDR block (1), a text (0), or a bad prefix (-1). */
 static int parse_family_prefix(const char *text, resolve_expect *e) {
-  char addr[64];
-  const char *slash = strchr(text, '/');
-  size_t al = slash ? (size_t)(slash - text) : strlen(text);
-  if (al == 0 || al >= sizeof addr)
-    return 0;
-  memcpy(addr, text, al);
-  addr[al] = '\0';
-  if (inet_pton(AF_INET, addr, e->addr) == 1)
-    e->family = AF_INET;
-  else if (inet_pton(AF_INET6, addr, e->addr) == 1)
-    e->family = AF_INET6;
-  else
-    return 0;
-  unsigned long max = e->family == AF_INET ? 32 : 128, prefix = max;
-  if (slash && sw_parse_ulong(slash + 1, 0, max, &prefix) < 0)
-    return -1;
+  unsigned prefix = 0;
+  bool slash;
+  int rc = sw_dns_cidr_parse(text, &e->family, e->addr, &prefix, &slash);
+  if (rc <= 0)
+    e->family = 0;
   e->prefix = (int)prefix;
-  return 1;
+  return rc;
 }
 
 int resolve_expect_parse(const char *text, resolve_expect *e, sw_err *err) {
