@@ -99,6 +99,12 @@ first_line_matches "A: TLS handshake failed: .*(name|match).* from $(q "$DNS_DOT
   "a certificate for another name: the name mismatch named"
 run "$P" -H api.stream.test -s "$DNS_DOT_W" -s "$DNS_DOH_W" --ca-file "$CA" --insecure
 is_rc 0 "a certificate for another name, --insecure: exit 0"
+# --ca-path: a hashed directory holding the lab CA verifies both
+mkdir -p "$LAB_DIR/cadir" && cp "$CA" "$LAB_DIR/cadir/lab.pem" &&
+  openssl rehash "$LAB_DIR/cadir" 2>/dev/null || bail_out "openssl rehash failed"
+run "$P" -H api.stream.test -s "$DOT" -s "$DOH" --ca-path "$LAB_DIR/cadir"
+is_rc 0 "--ca-path with the lab CA: exit 0"
+first_line_matches "^RESOLVE OK - 1 name on 2 resolvers " "--ca-path: both verified"
 run "$P" -H api.stream.test -s "$DOT" --ca-file "$CA" --tls-min 1.3
 is_rc 0 "--tls-min 1.3: exit 0 (unbound speaks TLS 1.3)"
 
