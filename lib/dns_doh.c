@@ -43,14 +43,16 @@ typedef struct {
   sw_dns_watch watch;
   unsigned char wire[SW_DNS_QUERY_MAX];
   size_t wlen;
-  unsigned char *body; /* SW_DNS_MSG_MAX bytes once data comes */
-  size_t len;
+  unsigned char *body; /* cap bytes, grown as data comes */
+  size_t len, cap;
   bool too_big;
+  bool limit; /* the run's SW_DNS_MAX_RAW was reached */
   double sent;
   char errbuf[CURL_ERROR_SIZE];
 } doh_xfer;
 
-/* Keeps at most one DNS message; more ends the transfer. */
+/* Keeps at most one DNS message, in a buffer that grows as it comes
+ * within the run's SW_DNS_MAX_RAW; more ends the transfer. */
 static size_t on_body(char *data, size_t size, size_t nmemb, void *arg) {
   doh_xfer *x = arg;
   size_t n = size * nmemb;
@@ -58,8 +60,22 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg) {
     x->too_big = true;
     return 0;
   }
-  if (!x->body && !(x->body = malloc(SW_DNS_MSG_MAX)))
-    return 0;
+  if (x->len + n > x->cap) {
+    size_t cap = x->cap ? x->cap * 2 : 1024;
+    cap = cap < x->len + n ? x->len + n : cap;
+    cap = cap < SW_DNS_MSG_MAX ? cap : SW_DNS_MSG_MAX;
+    unsigned char *p = NULL;
+    if (!sw_dns_budget_raw(x->j->budget, cap - x->cap, true)) {
+      x->limit = true;
+      return 0;
+    }
+    if (!(p = realloc(x->body, cap))) {
+      sw_dns_budget_raw(x->j->budget, cap - x->cap, false);
+      return 0;
+    }
+    x->body = p;
+    x->cap = cap;
+  }
   memcpy(x->body + x->len, data, n);
   x->len += n;
   return n;
@@ -94,6 +110,15 @@ static CURLcode xfer_setup(doh_xfer *x, struct curl_slist *hdrs, long ms) {
   return rc;
 }
 
+/* Frees a body and gives its bytes back to the run. */
+static void body_free(doh_xfer *x) {
+  if (x->cap)
+    sw_dns_budget_raw(x->j->budget, x->cap, false);
+  free(x->body);
+  x->body = NULL;
+  x->len = x->cap = 0;
+}
+
 /* How a transfer ended, to its query. */
 static void xfer_done(doh_xfer *x, CURLcode code) {
   sw_dns_query *q = x->q;
@@ -101,6 +126,14 @@ static void xfer_done(doh_xfer *x, CURLcode code) {
   long status = 0, version = 0;
   char *ct = NULL;
   sw_err err;
+  if (x->limit) {
+    q->outcome = SW_DNS_LIMIT;
+    q->elapsed = sw_now() - x->sent;
+    snprintf(q->err, sizeof q->err,
+             "DoH replies past the run's limit of %zu MiB being received",
+             SW_DNS_MAX_RAW >> 20);
+    return;
+  }
   if (code != CURLE_OK && !x->too_big) {
     sw_dns_enc_fail(q, &x->watch, code, x->errbuf, j->srv->url, x->sent);
     return;
@@ -146,6 +179,8 @@ static void drive(CURLM *m, const sw_dns_enc_job *j) {
       curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
       if (x && x->q->outcome == SW_DNS_PENDING)
         xfer_done(x, msg->data.result);
+      if (x)
+        body_free(x); /* parsed: the next bodies may use its bytes */
     }
     if (running)
       curl_multi_poll(m, NULL, 0, (int)(left < 1000 ? left : 1000), NULL);
@@ -207,7 +242,7 @@ void sw_dns_doh_run(sw_dns_enc_job *j) {
       curl_easy_cleanup(xs[i].h);
     }
     if (xs)
-      free(xs[i].body);
+      body_free(&xs[i]);
   }
   curl_slist_free_all(hdrs);
   if (m)

@@ -30,6 +30,17 @@ bool sw_dns_budget_take(sw_dns_budget *b, size_t bytes) {
   return ok;
 }
 
+bool sw_dns_budget_raw(sw_dns_budget *b, size_t bytes, bool grow) {
+  bool ok = true;
+  pthread_mutex_lock(&b->mu);
+  if (!grow)
+    b->raw -= bytes < b->raw ? bytes : b->raw;
+  else if ((ok = b->raw + bytes <= SW_DNS_MAX_RAW))
+    b->raw += bytes;
+  pthread_mutex_unlock(&b->mu);
+  return ok;
+}
+
 /* -vvv: the reply's bytes, the first 4 KiB (64 names x 32 resolvers of
  * 64 KiB answers would otherwise make the kept trace hundreds of MiB). */
 static void trace_reply(const sw_dns_query *q, const sw_dns_server *srv,

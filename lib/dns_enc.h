@@ -17,11 +17,20 @@
 typedef struct {
   pthread_mutex_t mu;
   size_t kept;
+  size_t raw; /* DoH bodies being received (SW_DNS_MAX_RAW) */
 } sw_dns_budget;
 
 /* Takes bytes from the budget. Returns false, taking nothing, when they
  * do not fit. Thread-safe. */
 bool sw_dns_budget_take(sw_dns_budget *b, size_t bytes);
+
+/* The DoH bodies of a run being received at once may hold at most this
+ * much: 32 resolvers x 64 names of 64 KiB bodies would be 128 MiB. */
+#define SW_DNS_MAX_RAW ((size_t)12 << 20)
+
+/* Takes (grow) or gives back (!grow) bytes of SW_DNS_MAX_RAW. Returns
+ * false, taking nothing, when they do not fit. Thread-safe. */
+bool sw_dns_budget_raw(sw_dns_budget *b, size_t bytes, bool grow);
 
 /* Gives a query the parsed reply of buf (len bytes) or the outcome that
  * says why not (SW_DNS_MALFORMED, SW_DNS_LIMIT); traces the bytes at
