@@ -71,6 +71,17 @@ is "$(labels)" "time_api_stream_test_doh time_api_stream_test_dot time_api_strea
   "named encrypted resolvers: their names in the labels"
 line_matches "^\\\\_ \[OK\] api\.stream\.test @dot \($(q "$DOT")\): " "named: name and URL on the line"
 
+# IPv6: unbound on [::1]; a name (localhost) resolved by libcurl with -6
+dns_start_encrypted E6 ::1 "$DNS_SERVER_A" || bail_out "unbound on ::1 did not start"
+run "$P" -H api.stream.test -s "$DNS_DOH_E6" -s "$DNS_DOT_E6" --ca-file "$CA"
+is_rc 0 "DoH and DoT on [::1]: exit 0"
+is "$(labels)" "time_api_stream_test_doh___1_${DNS_DOH_PORT_E6} time_api_stream_test_dot___1_${DNS_DOT_PORT_E6} failed answers ttl_min " \
+  "[::1]: labels as an IPv6 resolver's (brackets dropped)"
+line_matches "^\\\\_ \[OK\] api\.stream\.test @tls://\[::1\]:${DNS_DOT_PORT_E6}: $API" "[::1]: the URL on the line"
+run "$P" -H api.stream.test -s "https://localhost:$DNS_DOH_PORT_E6/dns-query" --ca-file "$CA" -6
+is_rc 0 "-6 and a DoH resolver by name on ::1 only: exit 0"
+lab_stop E6
+
 # ---------------------------------------------------------------- TLS
 for s in "$DOH" "$DOT"; do
   run "$P" -H api.stream.test -s "$s" --ca-file "$TLS_DIR/selfsigned.pem"
