@@ -142,6 +142,20 @@ run "$P" -H api.stream.test -s "https://$FK/huge" --ca-file "$CA"
 is_rc 2 "DoH 70000-byte body: exit 2"
 first_line_matches "A: malformed response: a body over 65535 bytes \(a DNS message's limit\)" \
   "DoH body past a DNS message: refused, bounded"
+# memory: 16 names, each body refused at one DNS message's size
+names=
+for i in $(seq 16); do names="$names -H n$i.stream.test"; done
+# shellcheck disable=SC2086 # names are words on purpose
+run /usr/bin/time -f %M -o "$LAB_DIR/rss" "$P" $names -s "https://$FK/huge" --ca-file "$CA"
+is_rc 2 "16 oversized DoH bodies at once: exit 2"
+first_line_matches "\(16/16 failed\)" "16 oversized DoH bodies: each refused"
+if [ "$SW_BUILD" = plain ]; then
+  rss=$(tail -n 1 "$LAB_DIR/rss")
+  [ "$rss" -le 65536 ]
+  ok $? "16 oversized DoH bodies: peak RSS $rss KiB, at most 64 MiB"
+else
+  skip_one "16 oversized DoH bodies: peak RSS at most 64 MiB" "$SW_BUILD build: its own memory is in the RSS"
+fi
 run "$P" -H api.stream.test -s "https://$FK/dns-query" --ca-file "$CA" -vv
 is_rc 0 "fakedoh's good path over HTTP/1.1: exit 0"
 line_matches "HTTP/1\.1 200, [0-9]+ bytes$" "a server without HTTP/2: HTTP/1.1"
