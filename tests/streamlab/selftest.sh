@@ -116,6 +116,22 @@ q RF ok.fault.test A;          check "refused" 'status: REFUSED'
 q SL ok.fault.test A;          check "slow: answer" 'A[[:space:]]+10\.2\.0\.1'
 case $_el in 0.[5-8]*) echo "    PASS delayed ~0.5 s ($_el)";; *) echo "    FAIL took $_el s, not ~0.5"; failed=$((failed + 1));; esac
 
+echo "== DNS over TLS and HTTPS: unbound forwarding to dnsmasq a (dig +tls, +https)"
+. "$here/tls.sh"
+if ! dns_have_unbound; then
+  echo "    SKIP unbound with DNS over HTTPS not installed"
+elif tls_make_certs && dns_start_encrypted E 127.0.0.1 "$DNS_SERVER_A"; then
+  echo "  E: $DNS_DOT_E $DNS_DOH_E pid $LAB_PID_E"
+  D=$(dig @127.0.0.1 -p "$DNS_DOT_PORT_E" +tls +tls-ca="$TLS_CA" +tls-hostname=localhost +time=2 +tries=1 api.stream.test A 2>&1)
+  check "DoT, verified by the lab CA: 10.1.2.4" 'A[[:space:]]+10\.1\.2\.4'
+  D=$(dig @127.0.0.1 -p "$DNS_DOH_PORT_E" +https=/dns-query +tls-ca="$TLS_CA" +tls-hostname=localhost +time=2 +tries=1 www.stream.test A 2>&1)
+  check "DoH, verified: the CNAME chain" 'CNAME[[:space:]]+edge\.stream\.test\.'
+  D=$(dig @127.0.0.1 -p "$DNS_DOT_PORT_E" +tls +tls-ca=/etc/ssl/certs/ca-certificates.crt +tls-hostname=localhost +time=2 +tries=1 api.stream.test A 2>&1)
+  check "DoT with another CA: refused" 'A[[:space:]]+10\.1\.2\.4' NOT
+else
+  echo "    FAIL dns_start_encrypted"; failed=$((failed + 1))
+fi
+
 echo "== stopping one server: connection refused"
 lab_stop F
 q F ok.fault.test A;           check "ICMP port unreachable" 'connection refused|no servers could be reached|timed out'
