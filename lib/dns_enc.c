@@ -238,8 +238,10 @@ int sw_dns_enc_start(sw_dns_enc **out, const sw_dns_server *servers,
     nencq += servers[q[i].server].transport != SW_DNS_PLAIN;
   if (nenc == 0)
     return 0;
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-    return sw_fail(err, "libcurl: global init failed");
+  CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (rc != CURLE_OK) /* check_resolve: libcurl.so.4 not loaded, maybe */
+    return sw_fail(err, "libcurl (for DNS over HTTPS/TLS): %s",
+                   curl_easy_strerror(rc));
   sw_dns_enc *e = calloc(1, sizeof *e);
   if (!e || !(e->jobs = calloc(nenc, sizeof *e->jobs)) ||
       !(e->th = calloc(nenc, sizeof *e->th)) ||
