@@ -211,10 +211,7 @@ void sw_dns_doh_run(sw_dns_enc_job *j) {
     /* ID 0 (RFC 8484 4.1): HTTP matches replies, and caches can */
     if (sw_dns_enc_wire(x->q, &j->o, 0, x->wire, &x->wlen) < 0)
       continue;
-    if (j->o.verbose >= 2)
-      sw_dns_enc_trace(j, "query %s %s to %s over DoH (POST), RD=%d, id 0",
-                       x->q->name, sw_dns_qtype_name(j->o.qtype), j->srv->label,
-                       j->o.norecurse ? 0 : 1);
+    sw_dns_enc_trace_query(j, x->q, "DoH (POST)", 0);
     if (!(x->h = curl_easy_init()) || xfer_setup(x, hdrs, ms) != CURLE_OK ||
         curl_easy_setopt(x->h, CURLOPT_PRIVATE, (char *)x) != CURLE_OK ||
         curl_multi_add_handle(m, x->h) != CURLM_OK) {

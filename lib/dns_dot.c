@@ -201,10 +201,7 @@ static int frames(dot_conn *c, unsigned char **out, size_t *len) {
     (*out)[*len] = (unsigned char)(n >> 8);
     (*out)[*len + 1] = (unsigned char)n;
     *len += 2 + n;
-    if (j->o.verbose >= 2)
-      sw_dns_enc_trace(j, "query %s %s to %s over DoT, RD=%d, id 0x%04x",
-                       j->q[i]->name, sw_dns_qtype_name(j->o.qtype),
-                       j->srv->label, j->o.norecurse ? 0 : 1, c->ids[i]);
+    sw_dns_enc_trace_query(j, j->q[i], "DoT", c->ids[i]);
   }
   return 0;
 }

@@ -99,6 +99,18 @@ void sw_dns_enc_trace(sw_dns_enc_job *j, const char *fmt, ...) {
   sw_strvec_add(&j->trace, line);
 }
 
+void sw_dns_enc_trace_query(sw_dns_enc_job *j, const sw_dns_query *q,
+                            const char *how, unsigned id) {
+  const sw_dns_opts *o = &j->o;
+  if (o->verbose < 2)
+    return;
+  sw_dns_enc_trace(j, "query %s %s to %s over %s, RD=%d, id 0x%04x%s%s%s",
+                   q->name, sw_dns_qtype_name(q->qtype ? q->qtype : o->qtype),
+                   j->srv->label, how, o->norecurse ? 0 : 1, id,
+                   o->dnssec ? ", DO" : "", o->ecs.family ? ", ECS " : "",
+                   o->ecs.family ? o->ecs.text : "");
+}
+
 #define SET(opt, val)                                                          \
   do {                                                                         \
     if (rc == CURLE_OK)                                                        \

@@ -109,6 +109,11 @@ void sw_dns_enc_fail(sw_dns_query *q, sw_dns_watch *w, CURLcode code,
 void sw_dns_enc_timeout(sw_dns_query *q, sw_dns_watch *w, const char *url,
                         double sent);
 
+/* -vv: the line of a query sent "over HOW" with id, as c-ares' queries
+ * are traced (type, RD, DO, ECS). */
+void sw_dns_enc_trace_query(sw_dns_enc_job *j, const sw_dns_query *q,
+                            const char *how, unsigned id);
+
 /* Adds a formatted line to j's trace. */
 void sw_dns_enc_trace(sw_dns_enc_job *j, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -31,7 +31,7 @@ is_rc 0 "DoH: exit 0"
 first_line_matches "^RESOLVE OK - api\.stream\.test A: $API \(TTL [0-9]+, [0-9.]+ ms\) \|" \
   "DoH: the answers, TTL and time"
 line_matches "^\\\\_ \[OK\] api\.stream\.test @$(q "$DOH"): $API" "DoH: its line names the URL"
-line_matches "^query api\.stream\.test A to $(q "$DOH") over DoH \(POST\), RD=1, id 0$" \
+line_matches "^query api\.stream\.test A to $(q "$DOH") over DoH \(POST\), RD=1, id 0x0000$" \
   "DoH: -vv shows the POST with ID 0 (RFC 8484 4.1)"
 line_matches "^DoH reply from $(q "$DOH") for api\.stream\.test: HTTP/2 200, [0-9]+ bytes$" \
   "DoH: over HTTP/2"
