@@ -286,16 +286,19 @@ static void judge_query(const resolve_cfg *cfg, const sw_dns_query *q,
 }
 
 /* "NAME TYPE: what from SERVER, ...; NAME2 TYPE: ..." for every query
- * whose verdict has the flag (failed or unknown), cut near
+ * whose verdict has the flag (failed, unknown, or warned by --dnssec:
+ * then its reason, not its whole text), cut near
  * SUMMARY_BUDGET characters with ", ...". */
+enum { LIST_FAILED, LIST_UNKNOWN, LIST_WARNED };
+
 static void problem_list(const resolve_cfg *cfg, const sw_dns_query *q,
                          const verdict *v, size_t nq, int which, sw_buf *b) {
   const char *last_name = NULL;
   size_t start = b->len;
   for (size_t i = 0; i < nq; i++) {
-    if (which == 1   ? !v[i].unknown
-        : which == 2 ? v[i].failed || v[i].unknown || !v[i].why[0]
-                     : !v[i].failed)
+    if (which == LIST_UNKNOWN  ? !v[i].unknown
+        : which == LIST_WARNED ? v[i].failed || v[i].unknown || !v[i].why[0]
+                               : !v[i].failed)
       continue;
     if (b->len - start >= SUMMARY_BUDGET) {
       sw_buf_puts(b, ", ...");
@@ -306,7 +309,7 @@ static void problem_list(const resolve_cfg *cfg, const sw_dns_query *q,
                   sw_dns_qtype_name(cfg->dns.qtype));
     else
       sw_buf_puts(b, ", ");
-    sw_buf_addf(b, "%s from %s", which == 2 ? v[i].why : v[i].what,
+    sw_buf_addf(b, "%s from %s", which == LIST_WARNED ? v[i].why : v[i].what,
                 resolve_server_name(cfg, q[i].server));
     last_name = q[i].name;
   }
@@ -555,16 +558,16 @@ void resolve_judge(const resolve_cfg *cfg, const sw_dns_query *q, size_t nq,
    * disagreement, slow answers; the healthy overview comes last. */
   sw_buf_init(&sum, 2048);
   if (failed) {
-    problem_list(cfg, q, v, nq, 0, &sum);
+    problem_list(cfg, q, v, nq, LIST_FAILED, &sum);
     sw_buf_addf(&sum, " (%zu/%zu failed)", failed, nq);
   }
   if (unknown) {
     sw_buf_puts(&sum, sum.len ? "; not judged: " : "not judged: ");
-    problem_list(cfg, q, v, nq, 1, &sum);
+    problem_list(cfg, q, v, nq, LIST_UNKNOWN, &sum);
   }
   if (warned) { /* --dnssec: resolved, but not validated */
     sw_buf_puts(&sum, sum.len ? "; " : "");
-    problem_list(cfg, q, v, nq, 2, &sum);
+    problem_list(cfg, q, v, nq, LIST_WARNED, &sum);
     sw_check_raise(check, SW_WARNING);
   }
   if (cfg->consistent) {
