@@ -75,13 +75,15 @@ nomem:
 /* TLS, proxy, HTTP version and cookies. A session's handle is reused
  * without curl_easy_reset (which in libcurl 7.88 leaks the cookie file
  * list), so every option is set each time, to its default when unused. */
-static CURLcode setup_security(CURL *h, const sw_http_req *req,
+static CURLcode setup_security(CURL *h, const sw_http_req *req, sw_http_ctx *c,
                                sw_http_resp *resp) {
   CURLcode rc = CURLE_OK;
   sw_http_store store;
   SET(CURLOPT_SSL_VERIFYPEER, req->insecure ? 0L : 1L);
   SET(CURLOPT_SSL_VERIFYHOST, req->insecure ? 0L : 2L);
   SET(CURLOPT_CERTINFO, req->want_cert ? 1L : 0L);
+  SET(CURLOPT_SSL_CTX_FUNCTION, req->want_cert ? sw_http_tls_ctx : NULL);
+  SET(CURLOPT_SSL_CTX_DATA, req->want_cert ? (void *)c : NULL);
   SET(CURLOPT_SSLVERSION, req->tls_min == 13   ? CURL_SSLVERSION_TLSv1_3
                           : req->tls_min == 12 ? CURL_SSLVERSION_TLSv1_2
                                                : CURL_SSLVERSION_DEFAULT);
@@ -136,10 +138,12 @@ static CURLcode http_setup(CURL *h, const sw_http_req *req, sw_http_ctx *c,
                          : req->family == 6 ? CURL_IPRESOLVE_V6
                                             : CURL_IPRESOLVE_WHATEVER);
   SET(CURLOPT_CONNECT_TO, to);
+  SET(CURLOPT_INTERFACE, req->source_addr ? c->iface : NULL);
+  SET(CURLOPT_CONNECT_ONLY, req->connect_only ? 1L : 0L);
   SET(CURLOPT_DEBUGFUNCTION, trace ? sw_http_on_debug : NULL);
   SET(CURLOPT_DEBUGDATA, trace ? c : NULL);
   SET(CURLOPT_VERBOSE, trace ? 1L : 0L);
-  return rc == CURLE_OK ? setup_security(h, req, c->resp) : rc;
+  return rc == CURLE_OK ? setup_security(h, req, c, c->resp) : rc;
 }
 
 /* One hop's URL, headers, credentials, method and body. */
@@ -152,7 +156,9 @@ static CURLcode setup_hop(CURL *h, const sw_http_req *req,
   SET(CURLOPT_URL, hop->url);
   SET(CURLOPT_HTTPHEADER, headers);
   SET(CURLOPT_TIMEOUT_MS, timeout_ms);
-  SET(CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  SET(CURLOPT_CONNECTTIMEOUT_MS,
+      req->connect_ms > 0 && req->connect_ms < timeout_ms ? req->connect_ms
+                                                          : timeout_ms);
   SET(CURLOPT_USERNAME, creds ? req->username : NULL);
   SET(CURLOPT_PASSWORD, !creds || !req->username ? NULL
                         : req->password          ? req->password
@@ -189,6 +195,8 @@ static void detach(CURL *h) {
   SET(CURLOPT_VERBOSE, 0L);
   SET(CURLOPT_DEBUGFUNCTION, NULL);
   SET(CURLOPT_DEBUGDATA, NULL);
+  SET(CURLOPT_SSL_CTX_FUNCTION, NULL);
+  SET(CURLOPT_SSL_CTX_DATA, NULL);
   SET(CURLOPT_NOPROGRESS, 1L);
   SET(CURLOPT_XFERINFOFUNCTION, NULL);
   SET(CURLOPT_XFERINFODATA, NULL);
@@ -215,12 +223,14 @@ static int hop_finish(CURL *h, sw_http_ctx *c, const char *url, CURLcode code,
   bool https = sw_url_https(url);
   sw_http_read_times(h, c, https, &resp->t);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
-  if (sw_http_headers_cut(resp, code == CURLE_OK))
+  if (!req->connect_only && sw_http_headers_cut(resp, code == CURLE_OK))
     return -1;
   if (code == CURLE_OK || resp->stopped) {
     /* the first https hop's: the certificate of the origin asked for */
-    if (req->want_cert && https && !resp->have_cert)
+    if (req->want_cert && https && !resp->have_cert) {
       sw_http_read_cert(h, resp);
+      sw_http_read_chain(h, resp, req->secrets);
+    }
     return 0;
   }
   long os_errno = 0;
@@ -347,7 +357,10 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
                     sw_http_resp *resp, sw_err *err) {
   char errbuf[CURL_ERROR_SIZE] = "", to_spec[600];
   struct curl_slist *to = NULL, icy = {(char *)"ICY 200", NULL};
-  sw_http_ctx c = {.req = req, .resp = resp, .fd = CURL_SOCKET_BAD};
+  sw_http_ctx c = {.req = req,
+                   .resp = resp,
+                   .fd = CURL_SOCKET_BAD,
+                   .on_tls = req->want_cert ? sw_http_tls_read : NULL};
   int rc = -1;
   memset(resp, 0, sizeof *resp);
   /* no phase reached until a hop reaches it (perfdata U, not 0) */
@@ -355,6 +368,9 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
   err->msg[0] = '\0';
   if (check_req(req, err) < 0)
     return -1;
+  if (req->source_addr && snprintf(c.iface, sizeof c.iface, "host!%s",
+                                   req->source_addr) >= (int)sizeof c.iface)
+    return sw_fail(err, "--source-address: too long");
   if (req->connect_to) {
     /* the pin is for the host the user named (-u), not for every host a
      * redirect or a playlist names */
@@ -367,10 +383,9 @@ int sw_http_perform(const sw_http_req *req, const sw_deadline *d,
     /* --sticky: the host's other ports too (libcurl takes the first
      * entry that matches, so the pinned port keeps its own) */
     struct curl_slist *more = NULL;
-    if (req->pin_sticky &&
-        (sw_http_pin_sticky(pinned, req->connect_to, to_spec,
-                            sizeof to_spec) < 0 ||
-         !(more = curl_slist_append(to, to_spec)))) {
+    if (req->pin_sticky && (sw_http_pin_sticky(pinned, req->connect_to, to_spec,
+                                               sizeof to_spec) < 0 ||
+                            !(more = curl_slist_append(to, to_spec)))) {
       curl_slist_free_all(to);
       return sw_fail(err, "out of memory");
     }

@@ -28,8 +28,13 @@ typedef struct {
   CURL *handle;
   curl_socket_t fd;         /* the socket libcurl connects, for phases */
   curl_off_t seen[T_COUNT]; /* the times as last seen during the transfer */
-  bool redirect; /* this response is a 3xx to follow: its body is not the
-                    answer (libcurl's own follow dropped it too) */
+  bool redirect;  /* this response is a 3xx to follow: its body is not the
+                     answer (libcurl's own follow dropped it too) */
+  char iface[64]; /* CURLOPT_INTERFACE "host!ADDR" (req->source_addr) */
+  /* sw_http_tls_read with req->want_cert, called from the header
+   * callback (a pointer: what links http_io.c alone, check_resolve's
+   * DNS over HTTPS, needs no libssl) */
+  void (*on_tls)(CURL *h, sw_http_resp *r);
 } sw_http_ctx;
 
 /* libcurl's callbacks (lib/http_io.c); arg is the sw_http_ctx. */
@@ -49,6 +54,15 @@ void sw_http_keep_header(sw_http_resp *r, const char *line, size_t n);
  * leaf certificate's days left (resp->have_cert, cert_days). */
 void sw_http_read_times(CURL *h, sw_http_ctx *c, bool https, sw_http_times *t);
 void sw_http_read_cert(CURL *h, sw_http_resp *r);
+
+/* lib/http_tls.c: CURLOPT_SSL_CTX_FUNCTION (arg: the sw_http_ctx) asking
+ * for a stapled OCSP response; the version, cipher and stapled response
+ * of h's connection while it is up (once: resp->tls.known); and the
+ * chain's first certificate to expire (CURLINFO_CERTINFO, the subject
+ * masked and sanitised). */
+CURLcode sw_http_tls_ctx(CURL *h, void *ssl_ctx, void *arg);
+void sw_http_tls_read(CURL *h, sw_http_resp *r);
+void sw_http_read_chain(CURL *h, sw_http_resp *r, const char *const *secrets);
 
 /* libcurl 7.88 takes a connection closed inside the header block
  * ("HTTP/1.1 200 OK", a header, EOF) as a complete empty reply: true,

@@ -135,6 +135,8 @@ size_t sw_http_on_header(char *data, size_t size, size_t nmemb, void *arg) {
   size_t n = size * nmemb;
   if (c->req->on_header)
     c->req->on_header(c->req->stream_arg, data, n);
+  if (c->on_tls && !r->tls.known) /* the connection is up now */
+    c->on_tls(c->handle, r);
   if (c->req->keep_headers)
     sw_http_keep_header(r, data, n);
   if (n > 5 && strncmp(data, "HTTP/", 5) == 0) {

@@ -35,14 +35,21 @@ typedef struct {
   const char *ca_file, *client_cert, *client_key;
   const char *ca_path; /* --ca-path: a hashed CA directory (see
                           sw_http_trust) */
-  bool insecure;    /* no certificate or host name verification */
-  int tls_min;      /* 0 (library default), 12 or 13 */
-  int http_version; /* 0 (library default), 11 or 2 */
-  bool follow;      /* follow redirects (at most max_redirects) */
+  bool insecure;       /* no certificate or host name verification */
+  int tls_min;         /* 0 (library default), 12 or 13 */
+  int http_version;    /* 0 (library default), 11 or 2 */
+  bool follow;         /* follow redirects (at most max_redirects) */
   long max_redirects;
   size_t max_size;            /* body bytes kept; more is an error */
   int family;                 /* 0, 4 or 6 */
-  bool want_cert;             /* read the peer certificate's expiry */
+  bool want_cert;             /* read the peer certificate's expiry, and
+                                 the TLS facts (resp->tls, lib/http_tls.c) */
+  const char *source_addr;    /* numeric local address to connect from, or
+                                 NULL (CURLOPT_INTERFACE "host!ADDR") */
+  bool connect_only;          /* connect (and TLS handshake) only: no
+                                 request is sent, resp->status stays 0 */
+  long connect_ms;            /* > 0: at most this long to connect (TCP and
+                                 TLS), else what the deadline leaves */
   int verbose;                /* >= 2: request lines; >= 3: libcurl trace */
   const char *const *secrets; /* strings masked in the trace; may be NULL */
   /* Credentials stay with their origin (scheme, host, port): the bearer,
@@ -89,6 +96,20 @@ typedef struct {
   double dns, connect, tls, ttfb, transfer, total;
 } sw_http_times;
 
+/* What the TLS connection of the first https hop was (lib/http_tls.c),
+ * read while it was up; with req->want_cert. */
+typedef struct {
+  bool known;        /* version and cipher were read */
+  int version;       /* 12 (TLS 1.2), 13 (TLS 1.3), 10, 11; 0: other */
+  char cipher[64];   /* OpenSSL's name ("TLS_AES_256_GCM_SHA384") */
+  bool ocsp_asked;   /* the status was requested in the ClientHello */
+  bool ocsp_stapled; /* a stapled OCSP response came with the handshake */
+  int chain_n;       /* certificates the server sent (CURLINFO_CERTINFO) */
+  int weakest;       /* which one (0: the leaf) expires first */
+  double chain_days; /* days until that one's notAfter */
+  char weakest_subject[160]; /* its subject, sanitised */
+} sw_http_tls;
+
 typedef struct {
   long status;           /* last response's status, 0 if none */
   char reason[64];       /* its reason phrase, sanitised */
@@ -102,6 +123,8 @@ typedef struct {
   char trust[300]; /* the CA store that verifies (sw_http_store.said) */
   bool have_cert;
   double cert_days; /* leaf certificate: days until notAfter */
+  sw_http_tls tls;  /* with want_cert, the first https hop's (tls.chain_n
+                       0: no chain was read) */
   /* Transport failure (sw_http_perform returned -1): */
   bool timed_out;     /* the deadline ran out */
   bool tcp_connected; /* TCP was up (even if TLS never was) */
@@ -135,8 +158,8 @@ typedef struct {
 /* The value of the n-th (from 0) header line called name (any case) in
  * resp->headers, blanks around it trimmed, with its length in *len; NULL
  * when there is none. */
-const char *sw_http_header(const sw_http_resp *resp, const char *name,
-                           size_t n, size_t *len);
+const char *sw_http_header(const sw_http_resp *resp, const char *name, size_t n,
+                           size_t *len);
 
 /* An HTTP date (RFC 9110 5.6.7: IMF-fixdate, and the obsolete RFC 850
  * and asctime forms) of len bytes as seconds since the epoch in *t.

@@ -74,6 +74,10 @@ typedef struct {
   sw_state redirect_state;
   sw_state rate_limit_state; /* 429: WARNING unless --rate-limit-state */
   sw_edges_opts edges;       /* --all-addresses */
+  bool ocsp_required;        /* --ocsp-required: none stapled is WARNING */
+  bool cert_only;            /* --certificate-only: no request sent */
+  int prefer;                /* --prefer-ipv4/-ipv6: 4 or 6, else 0 */
+  bool *tcp_failed; /* api_family.c's: set when the TCP connect failed */
   /* with --all-addresses: held while a body is judged, so that one JSON
    * tree at a time is within the budget (SW_JSON_MAX_COST) */
   pthread_mutex_t *judge_lock;
@@ -101,8 +105,7 @@ void api_judge(const api_cfg *cfg, const sw_http_resp *resp, bool failed,
  * against an answer whose status was accepted (problems gets "; what"
  * for each that fails). */
 void api_judge_headers(const api_cfg *cfg, const sw_http_resp *r,
-                       const sw_deadline *d, sw_check *check,
-                       sw_buf *problems);
+                       const sw_deadline *d, sw_check *check, sw_buf *problems);
 
 /* api_headers.c: the perfdata "age" (with --max-age; U when age is not
  * known) of r, NULL for no answer. */
@@ -125,6 +128,42 @@ void api_more_free(api_cfg *cfg);
  * in the summary): every label, each U. */
 void api_perfdata_unsent(const api_cfg *cfg, sw_check *check);
 
+/* api_tls.c: the TLS facts of an https answer (version and cipher, the
+ * stapled OCSP response, the chain's first certificate to expire against
+ * --cert-warning/--cert-critical) as sub-results; problems gets "; what"
+ * for each that fails. */
+void api_judge_tls(const api_cfg *cfg, const sw_http_resp *r, sw_check *check,
+                   sw_buf *problems);
+
+/* api_tls.c: --certificate-only's summary after a handshake that worked
+ * (problems: what api_judge_tls and the time found). */
+void api_judge_cert_only(const api_cfg *cfg, const sw_http_resp *r,
+                         sw_check *check, sw_buf *problems);
+
+/* api_tls.c: the https perfdata: cert_days (the chain's minimum),
+ * tls_version (1.2, 1.3), ocsp_stapled (0/1); U when not known. */
+void api_perf_tls(const api_cfg *cfg, const sw_http_resp *r, sw_check *check);
+
+/* api_tls.c: parses --ocsp-required, --certificate-only,
+ * --source-address, --prefer-ipv4/-ipv6 into cfg. Returns 0, 1 when c is
+ * none of them, or -1 with err naming the option. */
+int api_tls_option(api_cfg *cfg, int c, const char *arg, sw_err *err);
+
+/* api_tls.c: what those options need of the rest (at the end of
+ * parsing). Returns 0 or -1 with err naming the option. */
+int api_tls_validate(api_cfg *cfg, sw_err *err);
+
+/* One check of cfg into check (check_api.c's); the request's time or -1. */
+typedef double (*api_one_fn)(const api_cfg *cfg, const sw_deadline *d,
+                             sw_check *check);
+
+/* api_family.c: --prefer-ipv6/--prefer-ipv4: resolves the URL's host,
+ * runs one on an address of the preferred family (half the time left to
+ * connect) and, when it has none or the connection fails, on one of the
+ * other; a line says which family was used and why. */
+void api_prefer_run(const api_cfg *cfg, const sw_deadline *d, sw_check *check,
+                    api_one_fn one);
+
 /* check_api's own long options without a short letter. */
 enum {
   OPT_DATA_FILE = SW_OPT_PLUGIN,
@@ -142,7 +181,12 @@ enum {
   OPT_AUTH_ENV,
   OPT_USER_AGENT,
   OPT_MAX_REDIRECTS,
-  OPT_STICKY
+  OPT_STICKY,
+  OPT_OCSP_REQUIRED,
+  OPT_CERT_ONLY,
+  OPT_SOURCE_ADDRESS,
+  OPT_PREFER_IPV6,
+  OPT_PREFER_IPV4
 };
 
 /* check_api's options (api_optab.c). */

@@ -205,32 +205,9 @@ static size_t judge_json(const api_cfg *cfg, const sw_http_resp *r,
   return held;
 }
 
-/* Certificate expiry against --cert-warning/--cert-critical: ranges of
- * days left, a bare number a floor (api.h). */
-static void judge_cert(const api_cfg *cfg, const sw_http_resp *r,
-                       sw_check *check, sw_buf *problems) {
-  char what[300], why[160] = "";
-  if (!r->have_cert)
-    return;
-  sw_state s = sw_range_state(&cfg->cert_warn, &cfg->cert_crit, r->cert_days);
-  if (s != SW_OK)
-    sw_range_threshold(why, sizeof why,
-                       s == SW_CRITICAL ? "--cert-critical" : "--cert-warning",
-                       s == SW_CRITICAL ? &cfg->cert_crit : &cfg->cert_warn,
-                       "days");
-  if (r->cert_days < 0)
-    put(what, sizeof what, "certificate expired %.1f days ago%s%s%s",
-        -r->cert_days, why[0] ? " (" : "", why, why[0] ? ")" : "");
-  else
-    put(what, sizeof what, "certificate expires in %.1f days%s%s%s",
-        r->cert_days, why[0] ? " (" : "", why, why[0] ? ")" : "");
-  sw_check_sub(check, s, "%s", what);
-  if (s != SW_OK)
-    add_problem(problems, what);
-}
-
 /* Every label in every run: time (U when no request was made), the
- * phases, size, status, cert_days (https), then one per -M. */
+ * phases, size, status, cert_days, tls_version and ocsp_stapled (https),
+ * then one per -M. */
 static void add_perfdata(const api_cfg *cfg, const sw_http_resp *r, bool failed,
                          bool sent, const metric_val *vals, sw_check *check) {
   bool https = cfg->req.want_cert;
@@ -238,7 +215,7 @@ static void add_perfdata(const api_cfg *cfg, const sw_http_resp *r, bool failed,
                      &cfg->std.crit, true);
   sw_http_perf_phases(check, &r->t, https);
   sw_perf size = {.label = "size",
-                  .measured = sent && !failed,
+                  .measured = sent && !failed && !cfg->cert_only,
                   .value = (double)r->body_len,
                   .uom = "B",
                   .crit = &cfg->size};
@@ -248,15 +225,8 @@ static void add_perfdata(const api_cfg *cfg, const sw_http_resp *r, bool failed,
                     .uom = ""};
   sw_check_perf(check, &size);
   sw_check_perf(check, &status);
-  if (https) {
-    sw_perf days = {.label = "cert_days",
-                    .measured = r->have_cert,
-                    .value = r->cert_days,
-                    .uom = "",
-                    .warn = &cfg->cert_warn,
-                    .crit = &cfg->cert_crit};
-    sw_check_perf(check, &days);
-  }
+  if (https)
+    api_perf_tls(cfg, r, check);
   /* the age of the document asked for, not of an error page */
   api_perf_age(
       cfg,
@@ -377,7 +347,9 @@ static void verbose_line(const api_cfg *cfg, const sw_http_resp *r,
 void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
                const sw_deadline *d, sw_check *check) {
   char url[400], over[700];
-  const char *method = cfg->req.method ? cfg->req.method : "GET";
+  const char *method = cfg->cert_only    ? "connect to"
+                       : cfg->req.method ? cfg->req.method
+                                         : "GET";
   size_t held = 0;
   metric_val vals[API_MAX_METRIC] = {{0}};
   sw_buf problems;
@@ -402,6 +374,14 @@ void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
     sw_buf_free(&problems);
     return;
   }
+  if (cfg->cert_only) { /* no request: the handshake is the answer */
+    api_judge_tls(cfg, r, check, &problems);
+    judge_time(cfg, r, check, &problems);
+    api_judge_cert_only(cfg, r, check, &problems);
+    add_perfdata(cfg, r, failed, true, vals, check);
+    sw_buf_free(&problems);
+    return;
+  }
   if (cfg->token_cache)
     sw_check_sub(check, SW_OK, "bearer token from %s, valid %lld s more",
                  cfg->token_cache, cfg->token_left);
@@ -410,7 +390,7 @@ void api_judge(const api_cfg *cfg, const sw_http_resp *r, bool failed,
     held = judge_json(cfg, r, vals, check, &problems);
     api_judge_headers(cfg, r, d, check, &problems);
   }
-  judge_cert(cfg, r, check, &problems);
+  api_judge_tls(cfg, r, check, &problems);
   judge_time(cfg, r, check, &problems);
   overview(cfg, r, method, url, held, over, sizeof over);
   sw_check_summary(check, "%s%s%s%s%s", sw_buf_str(&problems),

@@ -113,8 +113,21 @@ static const sw_optdef rows[] = {
      NULL,
      "Days left on the certificate that are critical: a bare number is a "
      "floor, or a range (plugin default 7)"},
+    {OPT_OCSP_REQUIRED, "ocsp-required", SW_ARG_NONE, NULL,
+     "WARNING when the server staples no OCSP response", NULL,
+     "WARNING when the server staples no OCSP response to its certificate"},
+    {OPT_CERT_ONLY, "certificate-only", SW_ARG_NONE, NULL,
+     "connect and judge the TLS handshake and the\n"
+     "certificate only: no request is sent (https://)",
+     NULL,
+     "Connect and judge the TLS handshake and the certificate only, sending "
+     "no request (https:// only; not with the options that judge an "
+     "answer)"},
     SW_HTTP_OPTDEF_TLS,
     SW_HTTP_OPTDEF_PROXY,
+    {OPT_SOURCE_ADDRESS, "source-address", SW_ARG_ONE, "ADDR",
+     "connect from this local address (numeric)", NULL,
+     "Local address (numeric, of this host) to connect from"},
     {'f', "onredirect", SW_ARG_ONE, "follow|ok|warning|critical",
      "follow 3xx (default, up to 10) or give that state", NULL,
      "On a 3xx answer: follow (default, up to 10), ok, warning or critical"},
@@ -135,6 +148,19 @@ static const sw_optdef rows[] = {
     SW_OPTDEF_TIMEOUT("run"),
     SW_OPTDEF_IPV4("IPv4 only", "Use IPv4 only"),
     SW_OPTDEF_IPV6("IPv6 only", "Use IPv6 only"),
+    {OPT_PREFER_IPV6, "prefer-ipv6", SW_ARG_NONE, NULL,
+     "IPv6 first; IPv4 when the host has no IPv6\n"
+     "address or it does not connect (--resolver)",
+     NULL,
+     "Connect over IPv6 first, over IPv4 when the host has no IPv6 address "
+     "or the IPv6 connection fails (the name resolved through "
+     "api_resolver, else the system's resolvers)"},
+    {OPT_PREFER_IPV4, "prefer-ipv4", SW_ARG_NONE, NULL,
+     "IPv4 first; IPv6 when the host has no IPv4\n"
+     "address or it does not connect",
+     NULL,
+     "Connect over IPv4 first, over IPv6 when the host has no IPv4 address "
+     "or the IPv4 connection fails"},
     SW_OPTDEF_EXTRA_OPTS,
     SW_OPTDEF_VERBOSE("more detail: -v the answer and its phases, -vv\n"
                       "the request and answer headers, -vvv libcurl's\n"

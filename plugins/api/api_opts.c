@@ -197,7 +197,8 @@ static int request_option(void *vcfg, int c, const char *arg, sw_err *err) {
       return rc;
     if (c == 'R' && cfg->has_re && !cfg->re_icase)
       return sw_fail(err, "-R: -r is given too: one regular expression");
-    rc = api_more_option(cfg, c, arg, err);
+    if ((rc = api_more_option(cfg, c, arg, err)) > 0)
+      rc = api_tls_option(cfg, c, arg, err);
     return rc > 0 ? sw_fail(err, "unknown option (see --help)") : rc;
   }
 }
@@ -210,9 +211,10 @@ static bool floor_only(const sw_range *r) {
 /* -M's perfdata labels: each unique, and none of check_api's own, so no
  * graph series holds two metrics (conventions.md, Performance data). */
 static int metric_labels_check(const api_cfg *cfg, sw_err *err) {
-  static const char *const own[] = {
-      "time",          "time_dns", "time_connect", "time_tls",  "time_ttfb",
-      "time_transfer", "size",     "status",       "cert_days", "age"};
+  static const char *const own[] = {"time",     "time_dns",    "time_connect",
+                                    "time_tls", "time_ttfb",   "time_transfer",
+                                    "size",     "status",      "cert_days",
+                                    "age",      "tls_version", "ocsp_stapled"};
   for (size_t i = 0; i < cfg->nmetrics; i++) {
     const api_metric *m = &cfg->metrics[i];
     for (size_t k = 0; k < sizeof own / sizeof *own; k++)
@@ -255,8 +257,11 @@ static int api_validate(api_cfg *cfg, sw_err *err) {
                    "--cert-critical: %s days is more than "
                    "--cert-warning's %s (CRITICAL would come first)",
                    cfg->cert_crit.text, cfg->cert_warn.text);
+  sw_edges_opts eo = cfg->edges;
+  if (cfg->prefer) /* --prefer-ipv4/-ipv6 resolve through --resolver too */
+    eo.resolver = NULL;
   if (metric_labels_check(cfg, err) < 0 ||
-      sw_edges_opts_check(&cfg->edges, r->connect_to, err) < 0)
+      sw_edges_opts_check(&eo, r->connect_to, err) < 0)
     return -1;
   if (cfg->token_cache && sw_bearer_from_cache(&cfg->bearer, cfg->token_cache,
                                                &cfg->token_left, err) < 0)
@@ -270,7 +275,7 @@ static int api_validate(api_cfg *cfg, sw_err *err) {
   r->family = cfg->std.family;
   r->verbose = cfg->edges.verbose = cfg->std.verbose;
   r->want_cert = strncasecmp(r->url, "https://", 8) == 0;
-  return api_more_validate(cfg, err);
+  return api_more_validate(cfg, err) < 0 ? -1 : api_tls_validate(cfg, err);
 }
 
 void api_cfg_free(api_cfg *cfg) {

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api.h"
 #include "streamwatch/plugin.h"
@@ -21,6 +22,9 @@ static double check_one(const api_cfg *cfg, const sw_deadline *d,
   sw_err err = {""};
   double t = -1;
   int rc = sw_http_perform(&cfg->req, d, &resp, &err);
+  if (cfg->tcp_failed)
+    *cfg->tcp_failed = rc < 0 && !err.msg[0] && resp.phase &&
+                       strcmp(resp.phase, "connect") == 0;
   if (rc < 0 && err.msg[0]) {
     sw_check_raise(check, SW_UNKNOWN);
     sw_check_summary(check, "%s", err.msg);
@@ -77,6 +81,8 @@ static int run(void *vcfg, const sw_deadline *d) {
     cfg->judge_lock = NULL;
     if (cfg->req.insecure && check.summary)
       sw_check_summary_append(&check, " [TLS verification off]");
+  } else if (cfg->prefer) {
+    api_prefer_run(cfg, d, &check, check_one);
   } else {
     check_one(cfg, d, &check);
   }

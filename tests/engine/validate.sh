@@ -258,7 +258,8 @@ HOSTS = {"v4.example": {"address": V4}, "v6.example": {"address6": V6},
          "dual.example": {"address": V4, "address6": V6}, "none.example": {}}
 FLAGS = {"-L", "-n", "-C", "-A", "--compare-serial", "--dnssec", "--tcp", "--no-recursion", "--invert", "--insecure",
          "--digest", "--verify-rejects", "--decode", "--all-variants", "--all-addresses",
-         "--edge-perfdata", "--sticky", "-4", "-6", "-v", "-vv",
+         "--edge-perfdata", "--sticky", "--ocsp-required", "--certificate-only",
+         "--prefer-ipv6", "--prefer-ipv4", "-4", "-6", "-v", "-vv",
          "-vvv"}
 RESOLVE_ALL = {
     "resolve_hostname": ["api.example.com", "cdn.example.com"],
@@ -314,7 +315,9 @@ API_ALL = dict(HTTP("api"), **BEARER("api"), **{
     "api_verbose": True, "api_user_agent": "probe/1 (noc)", "api_auth_file": "/etc/sw/basic",
     "api_auth_env": "SW_BASIC", "api_eregi": "^ok", "api_expect_header": ["X-Cache: ^HIT", "ETag:"],
     "api_header_absent": ["X-Debug"], "api_max_age": "1h", "api_size": "10:4096",
-    "api_max_redirects": 3, "api_sticky": True})
+    "api_max_redirects": 3, "api_sticky": True, "api_ocsp_required": True,
+    "api_certificate_only": True, "api_source_address": "192.0.2.10", "api_prefer_ipv6": True,
+    "api_prefer_ipv4": True})
 API_ALL_ARGV = HTTP_ARGV + BEARER_ARGV + [
     ("-u", URL), ("-X", "POST"), ("-d", "{\"q\": 1}"), ("--data-file", "/etc/sw/body.json"),
     ("--token-cache", "/var/lib/nagios/streamwatch/a.token"), ("-e", "200,204"), ("-s", "ok"),
@@ -325,7 +328,8 @@ API_ALL_ARGV = HTTP_ARGV + BEARER_ARGV + [
     ("--user-agent", "probe/1 (noc)"), ("--auth-file", "/etc/sw/basic"), ("--auth-env", "SW_BASIC"),
     ("-R", "^ok"), ("--expect-header", "X-Cache: ^HIT"), ("--expect-header", "ETag:"),
     ("--header-absent", "X-Debug"), ("--max-age", "1h"), ("--size", "10:4096"),
-    ("--max-redirects", "3"), ("--sticky",)]
+    ("--max-redirects", "3"), ("--sticky",), ("--ocsp-required",), ("--certificate-only",),
+    ("--source-address", "192.0.2.10"), ("--prefer-ipv6",), ("--prefer-ipv4",)]
 LOGIN_URL = "https://auth.example.com/login"
 LOGIN_VALS = [
     ("login_url", "-u", LOGIN_URL), ("login_flow", "--flow", "form"),

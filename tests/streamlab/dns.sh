@@ -105,8 +105,10 @@ EOF
     b) printf '%s\n' host-record=api.stream.test,10.9.9.9 \
       dns-rr=zone.stream.test,6,036e73310673747265616d0474657374000a686f73746d61737465720673747265616d04746573740078c4259900000e100000025800093a800000012c ;;
     # edges: api.stream.test is a CDN of loopback edges (http_start_edges),
-    # 127.0.0.25 among them with nothing listening
-    edges) printf 'host-record=api.stream.test,%s\n' 127.0.0.21 127.0.0.22 127.0.0.23 127.0.0.24 127.0.0.25 ::1 ;;
+    # 127.0.0.25 among them with nothing listening; v4.stream.test one
+    # IPv4 edge, no AAAA (check_api --prefer-ipv6's fallback)
+    edges) printf 'host-record=api.stream.test,%s\n' 127.0.0.21 127.0.0.22 127.0.0.23 127.0.0.24 127.0.0.25 ::1
+      printf 'host-record=v4.stream.test,127.0.0.21\n' ;;
     *) echo "dns_start_dnsmasq: unknown zone variant '$1' (a, b or edges)" >&2; return 1 ;;
   esac
 }
