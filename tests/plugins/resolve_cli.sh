@@ -51,6 +51,12 @@ bad -a -H a -s 127.0.0.1 -q AAAA -a 10.0.0.0/8
 # two -H whose labels print the same ('=' and '|' become '_')
 bad -H -H 'a=b.test' -H 'a|b.test' -s 127.0.0.1
 bad -L -H a -s 127.0.0.1 -L
+# --client-subnet: ADDRESS/PREFIX, the host bits zero (resolve_trust.sh
+# has the whole list)
+bad --client-subnet -H a -s 127.0.0.1 --client-subnet 10.1.0.0
+bad --client-subnet -H a -s 127.0.0.1 --client-subnet 10.1.0.0/33
+bad --client-subnet -H a -s 127.0.0.1 --client-subnet 10.1.2.3/16
+first_line_matches 'the network is 10\.1\.0\.0/16' "--client-subnet with host bits: the network is named"
 # lists and names where one value is expected (issue 13): UNKNOWN naming
 # the option and the fix, never a CRITICAL about a healthy service
 bad -s -H a -s 127.0.0.1,127.0.0.2
