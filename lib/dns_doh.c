@@ -123,7 +123,7 @@ static void body_free(doh_xfer *x) {
 static void xfer_done(doh_xfer *x, CURLcode code) {
   sw_dns_query *q = x->q;
   const sw_dns_enc_job *j = x->j;
-  long status = 0, version = 0;
+  long status = 0, version = 0, connects = 0;
   char *ct = NULL;
   sw_err err;
   if (x->limit) {
@@ -142,11 +142,14 @@ static void xfer_done(doh_xfer *x, CURLcode code) {
   curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct);
   curl_easy_getinfo(x->h, CURLINFO_HTTP_VERSION, &version);
+  curl_easy_getinfo(x->h, CURLINFO_NUM_CONNECTS, &connects);
   if (j->o.verbose >= 2)
-    sw_dns_enc_trace(x->j, "DoH reply from %s for %s: HTTP/%s %ld, %zu bytes",
+    sw_dns_enc_trace(x->j,
+                     "DoH reply from %s for %s: HTTP/%s %ld, %zu bytes, on "
+                     "%s connection",
                      j->srv->label, q->name,
                      version == CURL_HTTP_VERSION_2_0 ? "2" : "1.1", status,
-                     x->len);
+                     x->len, connects ? "a new" : "a shared");
   if (sw_doh_check(status, ct, x->len, &err) < 0) {
     q->outcome = SW_DNS_ERROR;
     snprintf(q->err, sizeof q->err, "%s", err.msg);

@@ -33,7 +33,7 @@ first_line_matches "^RESOLVE OK - api\.stream\.test A: $API \(TTL [0-9]+, [0-9.]
 line_matches "^\\\\_ \[OK\] api\.stream\.test @$(q "$DOH"): $API" "DoH: its line names the URL"
 line_matches "^query api\.stream\.test A to $(q "$DOH") over DoH \(POST\), RD=1, id 0x0000$" \
   "DoH: -vv shows the POST with ID 0 (RFC 8484 4.1)"
-line_matches "^DoH reply from $(q "$DOH") for api\.stream\.test: HTTP/2 200, [0-9]+ bytes$" \
+line_matches "^DoH reply from $(q "$DOH") for api\.stream\.test: HTTP/2 200, [0-9]+ bytes, on a new connection$" \
   "DoH: over HTTP/2"
 perf_ok "DoH: perfdata parses"
 perf_value time | grep -Eq '^0\.[0-9]+$'
@@ -64,6 +64,15 @@ is "$(labels)" "time_api_stream_test_doh_127_0_0_1_${DNS_DOH_PORT_E} time_api_st
 is "$(perf_field failed 7)" 6 "mixed: failed max=6"
 line_matches "^\\\\_ \[OK\] www\.stream\.test @$(q "$DOT"): 10\.1\.3\.1 \(TTL [0-9]+, [0-9.]+ ms\)$" \
   "mixed: DoT follows the CNAME like the others"
+
+# HTTP/2: four names on one connection, a stream each
+run "$P" -H api.stream.test -H www.stream.test -H edge.stream.test -H mx.stream.test \
+  -s "$DOH" --ca-file "$CA" -vv
+is_rc 0 "DoH, four names: exit 0"
+is "$(printf '%s\n' "$OUT" | grep -c 'HTTP/2 200, [0-9]* bytes, on a new connection$')" 1 \
+  "DoH, four names: one connection"
+is "$(printf '%s\n' "$OUT" | grep -c 'HTTP/2 200, [0-9]* bytes, on a shared connection$')" 3 \
+  "DoH, four names: the other three share it (HTTP/2 streams)"
 
 run "$P" -H api.stream.test -s "doh=$DOH" -s "dot=$DOT" -s "udp=$DNS_SERVER_A" --ca-file "$CA"
 is_rc 0 "named encrypted resolvers: exit 0"
@@ -158,7 +167,7 @@ else
 fi
 run "$P" -H api.stream.test -s "https://$FK/dns-query" --ca-file "$CA" -vv
 is_rc 0 "fakedoh's good path over HTTP/1.1: exit 0"
-line_matches "HTTP/1\.1 200, [0-9]+ bytes$" "a server without HTTP/2: HTTP/1.1"
+line_matches "HTTP/1\.1 200, [0-9]+ bytes, on a new connection$" "a server without HTTP/2: HTTP/1.1"
 
 # ---------------------------------------------------------------- DoT faults
 run "$P" -H cut.fault.test -s "tls://$FK" --ca-file "$CA"
