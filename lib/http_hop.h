@@ -63,6 +63,11 @@ void sw_http_read_cert(CURL *h, sw_http_resp *r);
 CURLcode sw_http_tls_ctx(CURL *h, void *ssl_ctx, void *arg);
 void sw_http_tls_read(CURL *h, sw_http_resp *r);
 void sw_http_read_chain(CURL *h, sw_http_resp *r, const char *const *secrets);
+/* One certificate of the chain (the i-th, 0 the leaf; subject as the
+ * server sent it) into resp->tls: read_chain's step, and the fuzz
+ * targets' way in (tests/fuzz/fake_http.c). */
+void sw_http_chain_add(sw_http_resp *r, int i, const char *subject, double days,
+                       const char *const *secrets);
 
 /* libcurl 7.88 takes a connection closed inside the header block
  * ("HTTP/1.1 200 OK", a header, EOF) as a complete empty reply: true,

@@ -84,6 +84,16 @@ static const char *field(const char *line, const char *name) {
   return strncmp(line, name, n) == 0 ? line + n : NULL;
 }
 
+void sw_http_chain_add(sw_http_resp *r, int i, const char *subject, double days,
+                       const char *const *secrets) {
+  if (r->tls.chain_n++ == 0 || days < r->tls.chain_days) {
+    r->tls.weakest = i;
+    r->tls.chain_days = days;
+    sw_text_safe(r->tls.weakest_subject, sizeof r->tls.weakest_subject, subject,
+                 strlen(subject), 120, secrets);
+  }
+}
+
 void sw_http_read_chain(CURL *h, sw_http_resp *r, const char *const *secrets) {
   struct curl_certinfo *ci = NULL;
   if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci ||
@@ -99,14 +109,8 @@ void sw_http_read_chain(CURL *h, sw_http_resp *r, const char *const *secrets) {
       else if ((v = field(p->data, "Expire date:")))
         when = curl_getdate(v, NULL);
     }
-    if (when == -1)
-      continue;
-    double days = difftime(when, time(NULL)) / 86400.0;
-    if (r->tls.chain_n++ == 0 || days < r->tls.chain_days) {
-      r->tls.weakest = i;
-      r->tls.chain_days = days;
-      sw_text_safe(r->tls.weakest_subject, sizeof r->tls.weakest_subject,
-                   subject, strlen(subject), 120, secrets);
-    }
+    if (when != -1)
+      sw_http_chain_add(r, i, subject, difftime(when, time(NULL)) / 86400.0,
+                        secrets);
   }
 }

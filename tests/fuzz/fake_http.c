@@ -94,10 +94,17 @@ static void set_times(sw_http_times *t, double total, bool https, int reached) {
 }
 
 /* What one hop's script says beyond what the callbacks see. */
+enum { CHAIN_MAX = 4 };
+
 typedef struct {
-  int reached;         /* phases reached (5: all) */
-  double time;         /* X-Fuzz-Time */
-  double cert_days;    /* X-Fuzz-Cert-Days */
+  int reached;      /* phases reached (5: all) */
+  double time;      /* X-Fuzz-Time */
+  double cert_days; /* X-Fuzz-Cert-Days */
+  int tls;          /* X-Fuzz-Tls: 0 (none), 12 or 13 */
+  bool stapled;     /* X-Fuzz-Tls's second word 1 */
+  int chain_n;      /* X-Fuzz-Chain lines */
+  double chain_days[CHAIN_MAX];
+  char chain_subject[CHAIN_MAX][256];
   char location[2048]; /* the raw Location, libcurl's to follow */
 } hop_script;
 
@@ -105,9 +112,10 @@ typedef struct {
 static void header_line(sw_http_ctx *c, const unsigned char *l, size_t len,
                         hop_script *h) {
   size_t nl = 0;
-  const char *names[] = {"x-fuzz-time:", "x-fuzz-cert-days:", "location:"};
+  const char *names[] = {"x-fuzz-time:", "x-fuzz-cert-days:", "location:",
+                         "x-fuzz-tls:", "x-fuzz-chain:"};
   int which = -1;
-  for (int i = 0; i < 3 && which < 0; i++)
+  for (int i = 0; i < 5 && which < 0; i++)
     if (len > (nl = strlen(names[i])) &&
         strncasecmp((const char *)l, names[i], nl) == 0)
       which = i;
@@ -123,6 +131,17 @@ static void header_line(sw_http_ctx *c, const unsigned char *l, size_t len,
       h->time = 0.05;
   } else if (which == 1) {
     h->cert_days = number(v, vl, 90);
+  } else if (which == 3) { /* "13 1": the version, an OCSP staple */
+    h->tls = vl >= 2 && v[0] == '1' && v[1] == '2' ? 12 : 13;
+    h->stapled = vl >= 4 && v[3] == '1';
+  } else if (which == 4 && h->chain_n < CHAIN_MAX) {
+    /* "DAYS SUBJECT": one certificate, its subject as server bytes */
+    const unsigned char *sp = memchr(v, ' ', vl);
+    size_t sl = sp ? vl - (size_t)(sp + 1 - v) : 0;
+    h->chain_days[h->chain_n] = number(v, sp ? (size_t)(sp - v) : vl, 90);
+    snprintf(h->chain_subject[h->chain_n], sizeof *h->chain_subject, "%.*s",
+             (int)sl, sp ? (const char *)sp + 1 : "");
+    h->chain_n++;
   } else {
     if (which == 2)
       snprintf(h->location, sizeof h->location, "%.*s", (int)vl, v);
@@ -199,6 +218,8 @@ static int transfer(fake_http *s, sw_http_ctx *c, hop_script *h) {
   h->reached = 5;
   h->time = 0.05;
   h->cert_days = 90;
+  h->tls = h->chain_n = 0;
+  h->stapled = false;
   h->location[0] = '\0';
   if (!next_section(s, &p, &n)) {
     h->reached = 1;
@@ -244,6 +265,16 @@ static int finish(fake_http *s, sw_http_ctx *c, const char *url, int code,
     if (req->want_cert && https && !resp->have_cert) {
       resp->have_cert = true;
       resp->cert_days = h->cert_days;
+      for (int i = 0; i < h->chain_n; i++) /* lib/http_tls.c's own step */
+        sw_http_chain_add(resp, i, h->chain_subject[i], h->chain_days[i],
+                          req->secrets);
+      if (h->tls) {
+        resp->tls.known = resp->tls.ocsp_asked = true;
+        resp->tls.version = h->tls;
+        resp->tls.ocsp_stapled = h->stapled;
+        snprintf(resp->tls.cipher, sizeof resp->tls.cipher, "%s",
+                 "TLS_AES_256_GCM_SHA384");
+      }
     }
     return 0;
   }

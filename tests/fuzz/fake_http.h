@@ -22,7 +22,10 @@
  * A request past the script's end fails as "connection refused".
  * Pseudo-headers the plugin never sees: X-Fuzz-Time: SECONDS (this hop's
  * total time, default 0.05) and X-Fuzz-Cert-Days: DAYS (an https
- * certificate's expiry, default 90). With req->follow, a 3xx's Location
+ * certificate's expiry, default 90), X-Fuzz-Tls: 12|13 0|1 (the TLS
+ * version and an OCSP staple) and X-Fuzz-Chain: DAYS SUBJECT (one
+ * certificate of the chain, the leaf first, at most 4; the subject as
+ * the server's bytes go through lib/http_tls.c). With req->follow, a 3xx's Location
  * is followed into the next response. */
 #ifndef STREAMWATCH_FUZZ_FAKE_HTTP_H
 #define STREAMWATCH_FUZZ_FAKE_HTTP_H

@@ -34,7 +34,9 @@ enum {
   CFG_NO_FOLLOW = 1, /* -f critical: a 3xx is judged, not followed */
   CFG_INVERT = 2,    /* --invert: -s and -r must not match */
   CFG_VERBOSE = 4,   /* -v */
-  CFG_HTTPS = 8,     /* https:// (certificate days, TLS phase) */
+  CFG_HTTPS = 8,     /* https:// (certificate days, TLS phase; the chain
+                        and its TLS facts: --ocsp-required,
+                        --cert-warning 30) */
   CFG_METRIC = 16,   /* -M with ranges */
   CFG_CODES = 32,    /* -e 200,204 */
   CFG_TIME = 64,     /* -w/-c on the total time */
@@ -59,6 +61,10 @@ static void build_args(unsigned cfg, fuzz_argv *a) {
   fuzz_arg(a, "--bearer=%s", BEARER);
   fuzz_arg(a, "-kX-Api-Key: %s", API_KEY);
   fuzz_arg(a, "-kAccept: application/json");
+  if (cfg & CFG_HTTPS) {
+    fuzz_arg(a, "--ocsp-required");
+    fuzz_arg(a, "--cert-warning=30");
+  }
   if (cfg & CFG_NO_FOLLOW)
     fuzz_arg(a, "-fcritical");
   if (cfg & CFG_INVERT)
@@ -98,7 +104,9 @@ static bool has_header(const uint8_t *d, size_t n, const char *name) {
 /* Beyond the output rules: an answer whose status is not one -e
  * accepts (5xx, 429, a 3xx not followed, 404) is never API OK, and
  * neither is a run where an assertion failed, or (CFG_MORE) one
- * whose server never sent the X-Cache header asked for. */
+ * whose server never sent the X-Cache header asked for, or (CFG_HTTPS)
+ * one whose chain expires within 30 days or that stapled no OCSP
+ * response. */
 static void no_false_ok(unsigned cfg, const char *out, size_t len, int state,
                         const uint8_t *server, size_t server_len) {
   double st;
@@ -112,6 +120,13 @@ static void no_false_ok(unsigned cfg, const char *out, size_t len, int state,
   FUZZ_ASSERT(!memmem(out, (size_t)(nl - out), " of 3 assertions hold", 21));
   if (cfg & CFG_MORE)
     FUZZ_ASSERT(has_header(server, server_len, "x-cache:"));
+  /* https: no certificate of the chain within --cert-warning's 30 days,
+   * and a staple whenever the facts were read (--ocsp-required) */
+  double v;
+  if ((cfg & CFG_HTTPS) && fuzz_oracle_perf(out, len, "cert_days", &v) == 1)
+    FUZZ_ASSERT(v >= 30);
+  if ((cfg & CFG_HTTPS) && fuzz_oracle_perf(out, len, "ocsp_stapled", &v) == 1)
+    FUZZ_ASSERT(v == 1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
