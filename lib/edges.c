@@ -9,6 +9,7 @@
 
 #include "streamwatch/edges.h"
 #include "streamwatch/fanout.h"
+#include "streamwatch/http.h"
 #include "streamwatch/strbuf.h"
 
 void sw_edges_opts_init(sw_edges_opts *o) {
@@ -229,25 +230,6 @@ static void report(const sw_edges_opts *o, const char *host, const edge *e,
   perfdata(o, e, n, nfailed, check);
 }
 
-/* url's host, without brackets, into buf. Returns 0 or -1. */
-static int url_host(const char *url, char *buf, size_t n) {
-  CURLU *u = curl_url();
-  char *host = NULL;
-  int rc = -1;
-  if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-    size_t len = strlen(host);
-    bool v6 = len >= 2 && host[0] == '[' && host[len - 1] == ']';
-    if (len - (v6 ? 2 : 0) < n) {
-      snprintf(buf, n, "%.*s", (int)(len - (v6 ? 2 : 0)), host + v6);
-      rc = 0;
-    }
-  }
-  curl_free(host);
-  curl_url_cleanup(u);
-  return rc;
-}
-
 void sw_edges_run(const sw_edges_opts *o, const char *url, int family,
                   const sw_deadline *d, sw_edge_fn fn, void *arg,
                   sw_check *check) {
@@ -261,7 +243,7 @@ void sw_edges_run(const sw_edges_opts *o, const char *url, int family,
     sw_check_summary(check, "out of memory");
     return;
   }
-  if (url_host(url, host, sizeof host) < 0) {
+  if (sw_url_host(url, host, sizeof host) < 0) {
     sw_check_raise(check, SW_UNKNOWN);
     sw_check_summary(check, "--all-addresses: no host in the URL");
   } else if (inet_pton(AF_INET, host, bin) == 1 ||

@@ -82,8 +82,11 @@ static CURLcode setup_security(CURL *h, const sw_http_req *req, sw_http_ctx *c,
   SET(CURLOPT_SSL_VERIFYPEER, req->insecure ? 0L : 1L);
   SET(CURLOPT_SSL_VERIFYHOST, req->insecure ? 0L : 2L);
   SET(CURLOPT_CERTINFO, req->want_cert ? 1L : 0L);
-  SET(CURLOPT_SSL_CTX_FUNCTION, req->want_cert ? sw_http_tls_ctx : NULL);
-  SET(CURLOPT_SSL_CTX_DATA, req->want_cert ? (void *)c : NULL);
+  /* the TLS facts (lib/http_tls.c); a libcurl without OpenSSL refuses
+   * these two (CURLE_NOT_BUILT_IN): the request goes on without them */
+  curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION,
+                   req->want_cert ? sw_http_tls_ctx : NULL);
+  curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, req->want_cert ? (void *)c : NULL);
   SET(CURLOPT_SSLVERSION, req->tls_min == 13   ? CURL_SSLVERSION_TLSv1_3
                           : req->tls_min == 12 ? CURL_SSLVERSION_TLSv1_2
                                                : CURL_SSLVERSION_DEFAULT);

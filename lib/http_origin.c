@@ -129,3 +129,21 @@ size_t sw_url_display(char *dst, size_t n, const char *url, size_t max,
   sw_buf_free(&b);
   return len;
 }
+
+int sw_url_host(const char *url, char *buf, size_t n) {
+  CURLU *u = curl_url();
+  char *host = NULL;
+  int rc = -1;
+  if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+    size_t len = strlen(host);
+    bool v6 = len >= 2 && host[0] == '[' && host[len - 1] == ']';
+    if (len - (v6 ? 2 : 0) < n) {
+      snprintf(buf, n, "%.*s", (int)(len - (v6 ? 2 : 0)), host + v6);
+      rc = 0;
+    }
+  }
+  curl_free(host);
+  curl_url_cleanup(u);
+  return rc;
+}

@@ -246,6 +246,10 @@ int sw_http_connect_to(const char *to, char *buf, size_t n);
  * URL cannot be parsed. */
 int sw_url_origin(const char *url, char *buf, size_t n);
 
+/* url's host, without an IPv6 literal's brackets, into buf (size n).
+ * Returns 0, or -1 when the URL cannot be parsed or the host is longer. */
+int sw_url_host(const char *url, char *buf, size_t n);
+
 /* Are the two URLs of one origin (scheme, host and port)? false when
  * either cannot be parsed. */
 bool sw_same_origin(const char *a, const char *b);

@@ -7,32 +7,12 @@
  * other family when the name has no address of the preferred one or the
  * connection to it fails, within -t. */
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "api.h"
 
 enum { ADDRS_MAX = 16 };
-
-/* url's host, without brackets, into buf. Returns 0 or -1. */
-static int url_host(const char *url, char *buf, size_t n) {
-  CURLU *u = curl_url();
-  char *host = NULL;
-  int rc = -1;
-  if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-    size_t len = strlen(host);
-    bool v6 = len >= 2 && host[0] == '[' && host[len - 1] == ']';
-    if (len - (v6 ? 2 : 0) < n) {
-      snprintf(buf, n, "%.*s", (int)(len - (v6 ? 2 : 0)), host + v6);
-      rc = 0;
-    }
-  }
-  curl_free(host);
-  curl_url_cleanup(u);
-  return rc;
-}
 
 static int family_of(const char *addr) {
   return strchr(addr, ':') ? 6 : 4;
@@ -78,7 +58,7 @@ void api_prefer_run(const api_cfg *cfg, const sw_deadline *d, sw_check *check,
   sw_err err = {""};
   unsigned char bin[16];
   int want = cfg->prefer, other = want == 6 ? 4 : 6;
-  if (url_host(cfg->req.url, host, sizeof host) < 0) {
+  if (sw_url_host(cfg->req.url, host, sizeof host) < 0) {
     sw_check_raise(check, SW_UNKNOWN);
     sw_check_summary(check, "--prefer-ipv%d: no host in the URL", want);
     api_perfdata_unsent(cfg, check);
