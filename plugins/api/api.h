@@ -22,6 +22,13 @@ enum {
   API_MAX_HEADERS = 16
 };
 
+/* Did a request's TCP connection fail (--prefer-ipv6/-ipv4's fallback)?
+ * why: the transport's message ("connect failed: Connection refused"). */
+typedef struct {
+  bool failed;
+  char why[256];
+} api_tcp_fail;
+
 /* --expect-header 'Name: REGEX' (has_re false: present, any value) and
  * --header-absent NAME. */
 typedef struct {
@@ -77,7 +84,8 @@ typedef struct {
   bool ocsp_required;        /* --ocsp-required: none stapled is WARNING */
   bool cert_only;            /* --certificate-only: no request sent */
   int prefer;                /* --prefer-ipv4/-ipv6: 4 or 6, else 0 */
-  bool *tcp_failed; /* api_family.c's: set when the TCP connect failed */
+  api_tcp_fail *tcp_fail;    /* api_family.c's: whether the TCP connect
+                                failed, and why */
   /* with --all-addresses: held while a body is judged, so that one JSON
    * tree at a time is within the budget (SW_JSON_MAX_COST) */
   pthread_mutex_t *judge_lock;

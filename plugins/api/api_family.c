@@ -26,21 +26,19 @@ static const char *first_of(char (*addrs)[46], size_t n, int fam) {
   return NULL;
 }
 
-/* One attempt pinned to addr into a check of its own. Returns true when
- * its TCP connection failed (a TLS handshake that failed is an answer
- * about that address, not a reason to try the other family). */
-static bool attempt(const api_cfg *cfg, const char *addr, long connect_ms,
+/* One attempt pinned to addr into a check of its own; fail says
+ * whether its TCP connection failed (a TLS handshake that failed is an
+ * answer about that address, not a reason to try the other family). */
+static void attempt(const api_cfg *cfg, const char *addr, long connect_ms,
                     const sw_deadline *d, sw_check *into, api_one_fn one,
-                    const sw_check *like) {
+                    const sw_check *like, api_tcp_fail *fail) {
   api_cfg own = *cfg;
-  bool failed = false;
   own.req.connect_to = addr;
   own.req.connect_ms = connect_ms;
-  own.tcp_failed = &failed;
+  own.tcp_fail = fail;
   sw_check_init(into, like->service);
   into->secrets = like->secrets;
   one(&own, d, into);
-  return failed;
 }
 
 /* Moves what src holds into dst (empty, initialised). */
@@ -79,8 +77,9 @@ void api_prefer_run(const api_cfg *cfg, const sw_deadline *d, sw_check *check,
   const char *first = first_of(addrs, n, want);
   const char *second = first_of(addrs, n, other);
   sw_check got;
+  api_tcp_fail fail = {false, ""};
   if (!first) { /* the name has no address of the preferred family */
-    attempt(cfg, second, 0, d, &got, one, check);
+    attempt(cfg, second, 0, d, &got, one, check, &fail);
     take(check, &got);
     sw_check_sub(check, SW_OK, "IPv%d %s used: %s has no IPv%d address", other,
                  second, host, want);
@@ -91,18 +90,16 @@ void api_prefer_run(const api_cfg *cfg, const sw_deadline *d, sw_check *check,
   /* the preferred family gets half the time left to connect, so that a
    * black-holed address leaves time for the other */
   long half = second ? sw_deadline_work_ms(d) / 2 : 0;
-  bool failed = attempt(cfg, first, half > 0 ? half : 0, d, &got, one, check);
-  if (!second || !failed || sw_deadline_work_ms(d) <= 0) {
+  attempt(cfg, first, half > 0 ? half : 0, d, &got, one, check, &fail);
+  if (!second || !fail.failed || sw_deadline_work_ms(d) <= 0) {
     take(check, &got);
     sw_check_sub(check, SW_OK, "IPv%d %s used (preferred)", want, first);
     return;
   }
-  /* why the preferred one failed, from its summary ("GET URL: why") */
-  char why[300];
-  const char *w = strstr(got.summary, ": ");
-  snprintf(why, sizeof why, "%s", w ? w + 2 : got.summary);
+  char why[sizeof fail.why];
+  snprintf(why, sizeof why, "%s", fail.why);
   sw_check_free(&got);
-  attempt(cfg, second, 0, d, &got, one, check);
+  attempt(cfg, second, 0, d, &got, one, check, &fail);
   take(check, &got);
   sw_check_sub(check, SW_OK, "IPv%d %s used: IPv%d %s failed (%s)", other,
                second, want, first, why);

@@ -22,9 +22,11 @@ static double check_one(const api_cfg *cfg, const sw_deadline *d,
   sw_err err = {""};
   double t = -1;
   int rc = sw_http_perform(&cfg->req, d, &resp, &err);
-  if (cfg->tcp_failed)
-    *cfg->tcp_failed = rc < 0 && !err.msg[0] && resp.phase &&
-                       strcmp(resp.phase, "connect") == 0;
+  if (cfg->tcp_fail && rc < 0 && !err.msg[0] && resp.phase &&
+      strcmp(resp.phase, "connect") == 0) {
+    cfg->tcp_fail->failed = true;
+    snprintf(cfg->tcp_fail->why, sizeof cfg->tcp_fail->why, "%s", resp.err);
+  }
   if (rc < 0 && err.msg[0]) {
     sw_check_raise(check, SW_UNKNOWN);
     sw_check_summary(check, "%s", err.msg);

@@ -43,9 +43,29 @@ printf '%s\n' 'basicConstraints=critical,CA:FALSE' 'keyUsage=critical,digitalSig
     -issuer "$T/int.pem" -cert "$T/leaf.pem" -respout "$T/ocsp.der" -ndays 2; } \
   >"$T/openssl.log" 2>&1 || bail_out "openssl: $(tail -n 3 "$T/openssl.log")"
 
+# a black hole on ::1 (port PB): its accept queue full, so that a
+# connect there hangs
+lab_spawn H "$LAB_PY" -c '
+import socket, time
+s = socket.socket(socket.AF_INET6); s.bind(("::1", 0)); s.listen(0)
+port, held = s.getsockname()[1], []
+while True:
+    c = socket.socket(socket.AF_INET6); c.settimeout(0.3); held.append(c)
+    try:
+        c.connect(("::1", port))
+    except OSError:
+        break
+print("ready ::1", port, flush=True)
+while True:
+    time.sleep(60)
+'
+lab_wait_log H '^ready ' "$LAB_PID" || bail_out "the black hole did not start"
+PB=$(sed -n 's/^ready ::1 //p' "$LAB_DIR/H.log")
+
 # nginx N: the chain with its staple (PS), TLS 1.2 only (P12), plain HTTP
 # logging $remote_addr (PH), and for the families: PD on 127.0.0.21 and
-# ::1, P4 on 127.0.0.21 only, P6 on ::1 only
+# ::1, P4 on 127.0.0.21 only, P6 on ::1 only, PB on 127.0.0.21 (the black
+# hole on ::1)
 PS=$(lab_free_port 127.0.0.1)
 P12=$(lab_free_port 127.0.0.1)
 PH=$(lab_free_port 127.0.0.1)
@@ -94,13 +114,14 @@ http {
         listen [::1]:$PD;
         listen 127.0.0.21:$P4;
         listen [::1]:$P6;
+        listen 127.0.0.21:$PB;
         location / { return 200 '{"status":"ok"}\n'; }
     }
 }
 EOF
 lab_spawn N "$NGINX" -p "$N/" -c "$N/nginx.conf" -e stderr
 lab_wait_log N 'start worker process' "$LAB_PID" || bail_out "nginx N did not start: $(cat "$LAB_DIR/N.log")"
-for hp in 127.0.0.1:$PS 127.0.0.1:$P12 127.0.0.1:$PH 127.0.0.21:$PD ::1:$PD 127.0.0.21:$P4 ::1:$P6; do
+for hp in 127.0.0.1:$PS 127.0.0.1:$P12 127.0.0.1:$PH 127.0.0.21:$PD ::1:$PD 127.0.0.21:$P4 ::1:$P6 127.0.0.21:$PB; do
   lab_wait_tcp "${hp%:*}" "${hp##*:}" "$LAB_PID" || bail_out "nginx N: $hp does not accept"
 done
 lastlog() { tail -n 1 "$N/access.log"; }
@@ -218,6 +239,11 @@ line_matches '^\\_ \[OK\] IPv6 ::1 used: IPv4 127\.0\.0\.21 failed \(connect fai
   "--prefer-ipv4 falls back to IPv6"
 case $(lastlog) in '::1 '*) r=0 ;; *) r=1 ;; esac
 ok $r "nginx saw the fallback over IPv6" "log: $(lastlog)"
+run "$P" -u "http://api.stream.test:$PB/" --prefer-ipv6 --resolver "$R" -t 3
+is_rc 0 "--prefer-ipv6, ::1 a black hole: OK over IPv4 within -t"
+line_matches '^\\_ \[OK\] IPv4 127\.0\.0\.21 used: IPv6 ::1 failed \(timeout after [0-9.]+ s connecting to http://api\.stream\.test:[0-9]+/\)$' \
+  "the fallback names the IPv6 connect's timeout"
+wall_below 3 "half of -t for the black hole, the rest for IPv4"
 run "$P" -u "http://v4.stream.test:$P4/" --prefer-ipv6 --resolver "$R"
 is_rc 0 "--prefer-ipv6 on a name without AAAA: OK"
 line_matches '^\\_ \[OK\] IPv4 127\.0\.0\.21 used: v4\.stream\.test has no IPv6 address$' "no IPv6 address said"
