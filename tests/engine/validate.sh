@@ -147,6 +147,7 @@ for c in streamwatch_resolve streamwatch_api streamwatch_login streamwatch_strea
   ok $? "CheckCommand $c defined"
 done
 for s in 'radio.example!dns' 'radio.example!dns ns1' 'radio.example!dns ns3-v6' \
+  'radio.example!dns doh' \
   'radio.example!login' 'radio.example!api' 'radio.example!stream live-mp3' \
   'tv.example!stream hls' 'tv.example!stream dash' 'tv.example!api edges'; do
   grep -qF "Service|$s|" "$LAB_DIR/objects.txt"
