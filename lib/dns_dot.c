@@ -58,6 +58,7 @@ typedef struct {
   sw_dns_framer in;
   size_t pending; /* queries without an outcome */
   double t0;      /* when the connection was begun */
+  size_t dropped; /* messages that matched no query */
 } dot_conn;
 
 /* Distinct random IDs (RFC 5452 9.2): the connection matches by ID. */
@@ -88,7 +89,8 @@ static void on_message(void *arg, const unsigned char *msg, size_t len) {
     c->pending--;
     return;
   }
-  if (j->o.verbose >= 2)
+  /* a flood of them must not grow the trace: the first three, a count */
+  if (j->o.verbose >= 2 && ++c->dropped <= 3)
     sw_dns_enc_trace(j,
                      "DoT message of %zu bytes from %s matches no query: "
                      "dropped",
@@ -183,7 +185,8 @@ static void exchange(dot_conn *c, const unsigned char *out, size_t out_len) {
     poll(&p, 1, (int)(left < 1000 ? left : 1000));
   }
   if (c->pending > 0)
-    end_pending(c, SW_DNS_TIMEOUT, "waiting for the reply");
+    end_pending(c, SW_DNS_TIMEOUT,
+                c->in.have ? "reading the reply" : "waiting for the reply");
 }
 
 /* Every query's frame, one after the other: *out (free it), *len. */
@@ -255,6 +258,9 @@ void sw_dns_dot_run(sw_dns_enc_job *j) {
     goto out;
   }
   exchange(c, out, out_len);
+  if (j->o.verbose >= 2 && c->dropped > 3)
+    sw_dns_enc_trace(j, "DoT: %zu messages from %s matched no query in all",
+                     c->dropped, j->srv->label);
 out:
   if (c && c->h)
     curl_easy_cleanup(c->h);

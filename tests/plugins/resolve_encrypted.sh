@@ -181,6 +181,12 @@ run "$P" -H ok.fault.test -H cut.fault.test -s "tls://$FK" --ca-file "$CA"
 is_rc 2 "DoT: one answered, then the reply to the other cut: exit 2"
 line_matches "^\\\\_ \[OK\] ok\.fault\.test @tls://" "DoT: the answer before the cut counts"
 
+run "$P" -H flood.fault.test -s "tls://$FK" --ca-file "$CA" -vv
+is_rc 0 "DoT: 100000 messages for no query, then the reply: exit 0"
+is "$(printf '%s\n' "$OUT" | grep -c 'matches no query: dropped$')" 3 \
+  "DoT flood: three dropped messages traced, not 100000"
+line_matches "^DoT: 100000 messages from tls://.* matched no query in all$" "DoT flood: then counted"
+
 # ---------------------------------------------------------------- deadline
 run "$P" -H silent.fault.test -s "tls://$FK" --ca-file "$CA" -t 1
 is_rc 2 "DoT silent, -t 1: exit 2"

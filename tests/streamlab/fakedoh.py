@@ -34,6 +34,8 @@ read, reply framed the same way):
                the connection closes (mid-reply)
   close        the connection closes without a reply
   silent       never answered (the connection stays open)
+  flood        100000 2-byte messages (an ID no query has) first, then the
+               ok reply
   anything else as ok
 """
 import argparse
@@ -115,6 +117,9 @@ def serve_dot(conn, first):
         if kind == "silent":
             hold(conn)
             return
+        if kind == "flood":
+            wrong = struct.pack("!H", (struct.unpack("!H", q[:2])[0] + 1) & 0xFFFF)
+            conn.sendall((struct.pack("!H", 2) + wrong) * 100000)
         conn.sendall(struct.pack("!H", len(reply)) + reply)
 
 
