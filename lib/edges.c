@@ -168,8 +168,19 @@ static void perfdata(const sw_edges_opts *o, const edge *e, size_t n,
 }
 
 /* A line per edge and the summary. */
-static void report(const sw_edges_opts *o, const char *host, const edge *e,
-                   size_t n, size_t total, sw_check *check) {
+/* text without a leading "GET URL: " (every edge asks the one URL: the
+ * summary says the rest). */
+static const char *without_url(const char *text, const char *url) {
+  const char *at = strstr(text, url);
+  size_t n = strlen(url);
+  if (at && at - text <= 10 && at > text && at[-1] == ' ' && at[n] == ':' &&
+      at[n + 1] == ' ')
+    return at + n + 2;
+  return text;
+}
+
+static void report(const sw_edges_opts *o, const char *url, const char *host,
+                   const edge *e, size_t n, size_t total, sw_check *check) {
   size_t nfailed = 0;
   for (size_t i = 0; i < n; i++)
     nfailed += failing(&e[i]);
@@ -202,7 +213,7 @@ static void report(const sw_edges_opts *o, const char *host, const edge *e,
       if (!failing(&e[i]))
         continue;
       sw_buf_fixed(&one, text, sizeof text);
-      sw_buf_puts(&one, edge_text(&e[i].check));
+      sw_buf_puts(&one, without_url(edge_text(&e[i].check), url));
       sw_buf_addf(&b, "%s%s %s", sep, e[i].addr, text);
       sep = ", ";
     }
@@ -278,7 +289,7 @@ void sw_edges_run(const sw_edges_opts *o, const char *url, int family,
     sw_fanout(e, n, sizeof *e, edge_job, SW_EDGES_THREADS);
     if (curl_up)
       curl_global_cleanup();
-    report(o, host, e, n, total, check);
+    report(o, url, host, e, n, total, check);
     if (note[0])
       sw_check_sub(check, SW_OK, "%s", note);
     if (o->verbose >= 2)

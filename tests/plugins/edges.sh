@@ -30,8 +30,10 @@ STABLE="edges edges_failed edge_time_fastest edge_time_slowest "
 # ------------------------------------------------------------ check_api
 run "$API" -u "$URL/v1/health" --all-addresses --resolver "$R" -4
 is_rc 2 "IPv4 edges, one with nothing listening: CRITICAL (--edge-fail-critical 0)"
-first_line_matches "^API CRITICAL - 1/5 edges of api\.stream\.test failing: 127\.0\.0\.25 GET http://api\.stream\.test:$EDGE_PORT/v1/health: connect failed: Connection refused \(--edge-fail-critical: .*\) \|" \
-  "the summary names the edge that refuses, the phase and the threshold"
+first_line_matches "^API CRITICAL - 1/5 edges of api\.stream\.test failing: 127\.0\.0\.25 connect failed: Connection refused \(--edge-fail-critical: .*\) \|" \
+  "the summary names the edge that refuses, the phase and the threshold (not the URL again)"
+line_matches "^\\\\_ \[CRITICAL\] 127\.0\.0\.25: GET http://api\.stream\.test:$EDGE_PORT/v1/health: connect failed" \
+  "its line has the whole text"
 line_matches '^\\_ \[CRITICAL\] 127\.0\.0\.25: ' "its line is CRITICAL"
 for a in 21 22 23 24; do
   line_matches "^\\\\_ \[OK\] 127\.0\.0\.$a: GET http://api\.stream\.test:$EDGE_PORT/v1/health 200 in " "edge 127.0.0.$a: a line, OK"
@@ -50,7 +52,7 @@ done
 
 run "$API" -u "$URL/v1/health" --all-addresses --resolver "$R" -4 --edge-fail-critical 1
 is_rc 0 "one failing edge with --edge-fail-critical 1: OK, the edge still named"
-first_line_matches "^API OK - 1/5 edges of api\.stream\.test failing: 127\.0\.0\.25 GET " "named"
+first_line_matches "^API OK - 1/5 edges of api\.stream\.test failing: 127\.0\.0\.25 connect failed" "named"
 line_matches '^\\_ \[OK\] 127\.0\.0\.25: ' "its line takes the count's state"
 
 run "$API" -u "$URL/v1/health" --all-addresses --resolver "$R" -4 --edge-fail-warning 0 --edge-fail-critical 2

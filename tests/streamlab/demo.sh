@@ -115,6 +115,13 @@ api "API certificate expired overnight" \
 api "API certificate expires in 5 days" \
   -u "https://$H:$HTTPS_PORT_W_expiring5/v1/health" --connect-to 127.0.0.1 \
   --ca-file "$TLS_CA"
+# a CDN: api.stream.test resolves to six edges (dnsmasq's edges zone);
+# one serves another name's certificate, one (127.0.0.25) is down
+dns_start_dnsmasq E 127.0.0.57 edges || exit 1
+http_start_edges EDG "127.0.0.21 127.0.0.22 127.0.0.23 127.0.0.24=wrongname ::1" || exit 1
+api "every edge of the API's name at once: two of six broken, each named" \
+  -u "https://$H:$EDGE_TLS_PORT/v1/health" --ca-file "$TLS_CA" \
+  --all-addresses --resolver "$DNS_SERVER_E"
 media_start_icecast ICE 127.0.0.1 || exit 1
 media_feed MP3 ICE /live.mp3 mp3 || exit 1
 media_start_hls LIVE W live ts || exit 1
