@@ -39,23 +39,10 @@ while [ $i -lt 140 ]; do
   MANY="$MANY add_header X-Many-$i v$i;"
   i=$((i + 1))
 done
-cat >"$D/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 1;
-user root root;
-pid $D/nginx.pid;
-error_log stderr notice;
-events { worker_connections 64; }
-http {
+{
+  http_conf_head "$D" '$server_addr:$server_port "$request" $status "$http_authorization" "$http_user_agent"'
+  cat <<EOF
     default_type text/plain;
-    log_format more '\$server_addr:\$server_port "\$request" \$status "\$http_authorization" "\$http_user_agent"';
-    access_log $D/access.log more;
-    client_body_temp_path $D/tmp/body;
-    proxy_temp_path $D/tmp/proxy;
-    fastcgi_temp_path $D/tmp/fastcgi;
-    uwsgi_temp_path $D/tmp/uwsgi;
-    scgi_temp_path $D/tmp/scgi;
     server {
         listen 127.0.0.1:$A;
         root $D/www;
@@ -96,6 +83,7 @@ http {
     }
 }
 EOF
+} >"$D/nginx.conf"
 lab_spawn M "$NGINX" -p "$D/" -c "$D/nginx.conf" -e stderr
 for hp in 127.0.0.1:$A 127.0.0.1:$B 127.0.0.2:$A 127.0.0.2:$B ::1:$A ::1:$B; do
   lab_wait_tcp "${hp%:*}" "${hp##*:}" "$LAB_PID" || bail_out "nginx does not answer on $hp"

@@ -74,23 +74,9 @@ P4=$(lab_free_port 127.0.0.21)
 P6=$(lab_free_port ::1)
 N=$LAB_DIR/N
 mkdir -p "$N/tmp"
-cat >"$N/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 1;
-user root root;
-pid $N/nginx.pid;
-error_log stderr notice;
-events { worker_connections 64; }
-http {
-    log_format addr '\$remote_addr "\$request" \$status';
-    access_log $N/access.log addr;
-    client_body_temp_path $N/tmp/body;
-    proxy_temp_path $N/tmp/proxy;
-    fastcgi_temp_path $N/tmp/fastcgi;
-    uwsgi_temp_path $N/tmp/uwsgi;
-    scgi_temp_path $N/tmp/scgi;
-    ssl_session_cache off;
+{
+  http_conf_head "$N" '$remote_addr "$request" $status'
+  cat <<EOF
     default_type application/json;
     server {
         listen 127.0.0.1:$PS ssl;
@@ -119,6 +105,7 @@ http {
     }
 }
 EOF
+} >"$N/nginx.conf"
 lab_spawn N "$NGINX" -p "$N/" -c "$N/nginx.conf" -e stderr
 lab_wait_log N 'start worker process' "$LAB_PID" || bail_out "nginx N did not start: $(cat "$LAB_DIR/N.log")"
 for hp in 127.0.0.1:$PS 127.0.0.1:$P12 127.0.0.1:$PH 127.0.0.21:$PD ::1:$PD 127.0.0.21:$P4 ::1:$P6 127.0.0.21:$PB; do

@@ -149,21 +149,43 @@ EOF
   fi
 }
 
+# http_conf_head DIR FORMAT: the start of the nginx config of a lab server
+# whose files live in DIR (pid, access.log written in log_format FORMAT,
+# temp directories under DIR/tmp, which the caller makes), open inside
+# "http {": the caller adds its types and servers and closes it. Every
+# streamlab nginx and the tests' own begin with it.
+http_conf_head() {
+  cat <<EOF
+daemon off;
+master_process on;
+worker_processes 1;
+user root root;
+pid $1/nginx.pid;
+error_log stderr notice;
+events { worker_connections 256; }
+http {
+    log_format lab '$2';
+    access_log $1/access.log lab;
+    client_body_temp_path $1/tmp/body;
+    proxy_temp_path $1/tmp/proxy;
+    fastcgi_temp_path $1/tmp/fastcgi;
+    uwsgi_temp_path $1/tmp/uwsgi;
+    scgi_temp_path $1/tmp/scgi;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache off;
+EOF
+}
+
 # http__conf NAME ADDR PLAINPORT "KIND PORT KIND PORT ..."
 http__conf() {
   _http_d=$LAB_DIR/$1
   _http_ha=$(http__hostport "$2" '')
   _http_ha=${_http_ha%:}
+  echo "# streamlab nginx '$1' (tls.sh certificates in $TLS_DIR)"
+  http_conf_head "$_http_d" \
+    '"$request" $status $body_bytes_sent "$http_host" "$http_authorization" "$ssl_server_name" "$http_user_agent"'
   cat <<EOF
-# streamlab nginx '$1' (tls.sh certificates in $TLS_DIR)
-daemon off;
-master_process on;
-worker_processes 1;
-user root root;
-pid $_http_d/nginx.pid;
-error_log stderr notice;
-events { worker_connections 256; }
-http {
+    default_type application/octet-stream;
     types {
         text/html html htm;
         application/json json;
@@ -171,18 +193,8 @@ http {
         text/css css;
         application/javascript js;
     }
-    default_type application/octet-stream;
-    log_format lab '"\$request" \$status \$body_bytes_sent "\$http_host" "\$http_authorization" "\$ssl_server_name" "\$http_user_agent"';
-    access_log $_http_d/access.log lab;
-    client_body_temp_path $_http_d/tmp/body;
-    proxy_temp_path $_http_d/tmp/proxy;
-    fastcgi_temp_path $_http_d/tmp/fastcgi;
-    uwsgi_temp_path $_http_d/tmp/uwsgi;
-    scgi_temp_path $_http_d/tmp/scgi;
     sendfile on;
     keepalive_timeout 30s;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_session_cache off;
     server {
         listen $_http_ha:$3;
         server_name api.stream.test;
@@ -366,27 +378,9 @@ http_start_edges() {
     EDGE_TLS_PORT=$(lab_free_port "$_e_first") || return 1
     [ "$EDGE_TLS_PORT" != "$EDGE_PORT" ] || EDGE_TLS_PORT=$(lab_free_port "$_e_first") || return 1
     {
-      cat <<CONF
-daemon off;
-master_process on;
-worker_processes 1;
-user root root;
-pid $_e_d/nginx.pid;
-error_log stderr notice;
-events { worker_connections 256; }
-http {
-    types { application/json json; text/html html; audio/mpeg mp3; }
-    default_type application/octet-stream;
-    log_format edge '\$server_addr "\$request" \$status "\$http_host" "\$ssl_server_name"';
-    access_log $_e_d/access.log edge;
-    client_body_temp_path $_e_d/tmp/body;
-    proxy_temp_path $_e_d/tmp/proxy;
-    fastcgi_temp_path $_e_d/tmp/fastcgi;
-    uwsgi_temp_path $_e_d/tmp/uwsgi;
-    scgi_temp_path $_e_d/tmp/scgi;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_session_cache off;
-CONF
+      http_conf_head "$_e_d" '$server_addr "$request" $status "$http_host" "$ssl_server_name"'
+      echo '    default_type application/octet-stream;'
+      echo '    types { application/json json; text/html html; audio/mpeg mp3; }'
       for _e_a in "$@"; do
         _e_kind=valid
         case $_e_a in *=*) _e_kind=${_e_a#*=} _e_a=${_e_a%%=*} ;; esac
